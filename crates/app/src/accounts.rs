@@ -1,0 +1,562 @@
+//! Accounts: passwords (argon2id), browser sessions, API tokens, login throttling, users.
+
+use crate::secrets::{new_id, random_token, sha256_hex};
+use crate::{Actor, App, AppError, Permission};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use jianguan_domain::{CountyCode, FieldErrors, Role};
+use jianguan_store::entity::{api_token, login_attempt, session, user};
+use jianguan_store::sea::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+use jianguan_store::{AuditEntry, queries, rows};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let h: PasswordHash = Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| AppError::Internal(format!("password hash: {e}")))?;
+    Ok(h.to_string())
+}
+
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn check_new_password(errors: &mut FieldErrors, field: &str, password: &str) {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        errors.add(field, format!("密码至少 {MIN_PASSWORD_CHARS} 位"));
+    } else if password.len() > 256 {
+        errors.add(field, "密码过长");
+    }
+}
+
+/// A user as shown and audited: never the password hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub disabled: bool,
+}
+
+impl From<&user::Model> for UserView {
+    fn from(u: &user::Model) -> Self {
+        Self {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.clone(),
+            county_code: u.county_code.clone(),
+            enterprise_id: u.enterprise_id.clone(),
+            disabled: u.disabled,
+        }
+    }
+}
+
+fn audit(
+    app: &App,
+    actor: Option<&Actor>,
+    county: Option<String>,
+    entity: &str,
+    id: &str,
+    action: &str,
+) -> AuditEntry {
+    AuditEntry {
+        at: app.now(),
+        actor_id: actor.map(|a| a.user_id.clone()),
+        actor_name: actor
+            .map(Actor::audit_name)
+            .unwrap_or_else(|| "系统".into()),
+        county_code: county,
+        entity: entity.into(),
+        entity_id: id.into(),
+        action: action.into(),
+        before: None,
+        after: None,
+    }
+}
+
+/// A new browser session: the cookie value (secret) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub cookie: String,
+    pub csrf: String,
+    pub actor: Actor,
+}
+
+/// A valid session's holder and CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+/// A hash of no one's password, verified against when the user does not exist, so that a
+/// login takes as long whether or not the name is known.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no-such-user-password").unwrap_or_default())
+}
+
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<NewSession, AppError> {
+    let username = username.trim();
+    let now = app.now();
+    let since = now - app.settings.throttle_window;
+    let db = app.store.housekeeping();
+    let failures = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Username.eq(username))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .filter(login_attempt::Column::At.gt(since))
+        .count(db)
+        .await?;
+    let ip_failures = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Ip.eq(ip))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .filter(login_attempt::Column::At.gt(since))
+        .count(db)
+        .await?;
+    if failures >= app.settings.throttle_failures
+        || ip_failures >= app.settings.throttle_failures * 4
+    {
+        return Err(AppError::Throttled {
+            minutes: app.settings.throttle_window.num_minutes(),
+        });
+    }
+    let user = queries::user_by_username(app.store.reader(), username).await?;
+    let ok = match &user {
+        Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
+        None => {
+            verify_password(dummy_hash(), password);
+            false
+        }
+    };
+    rows::insert(
+        db,
+        login_attempt::ActiveModel {
+            username: Set(username.chars().take(100).collect()),
+            ip: Set(ip.to_string()),
+            succeeded: Set(ok),
+            at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => return Err(AppError::BadCredentials),
+    };
+    let actor = Actor::from_user(&user)?;
+    let cookie = random_token("s_")?;
+    let csrf = random_token("")?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(
+        tx.conn(),
+        session::Model {
+            token_hash: sha256_hex(&cookie),
+            user_id: user.id.clone(),
+            csrf_token: csrf.clone(),
+            created_at: now,
+            last_seen_at: now,
+        },
+    )
+    .await?;
+    tx.record(audit(
+        app,
+        Some(&actor),
+        user.county_code.clone(),
+        "user",
+        &user.id,
+        "login",
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(NewSession {
+        cookie,
+        csrf,
+        actor,
+    })
+}
+
+/// Looks up a session by its cookie; ends it when idle or too old.
+pub async fn session(app: &App, cookie: &str) -> Result<Option<SessionInfo>, AppError> {
+    let db = app.store.housekeeping();
+    let key = sha256_hex(cookie);
+    let Some(s) = session::Entity::find_by_id(key.clone())
+        .one(app.store.reader())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = app.now();
+    let user = queries::user_by_id(app.store.reader(), &s.user_id).await?;
+    let expired = now - s.last_seen_at > app.settings.session_idle
+        || now - s.created_at > app.settings.session_absolute;
+    let user = match user {
+        Some(u) if !expired && !u.disabled && s.created_at >= u.password_changed_at => u,
+        _ => {
+            session::Entity::delete_by_id(key).exec(db).await?;
+            return Ok(None);
+        }
+    };
+    // Touch at most once a minute: sessions should not turn every page view into a write.
+    if now - s.last_seen_at > chrono::Duration::seconds(60) {
+        let mut am = s.clone().into_active_model();
+        am.last_seen_at = Set(now);
+        am.update(db).await?;
+    }
+    Ok(Some(SessionInfo {
+        actor: Actor::from_user(&user)?,
+        csrf: s.csrf_token,
+    }))
+}
+
+pub async fn logout(app: &App, cookie: &str) -> Result<(), AppError> {
+    let key = sha256_hex(cookie);
+    let Some(s) = session::Entity::find_by_id(key.clone())
+        .one(app.store.reader())
+        .await?
+    else {
+        return Ok(());
+    };
+    let user = queries::user_by_id(app.store.reader(), &s.user_id).await?;
+    let mut tx = app.store.begin().await?;
+    session::Entity::delete_by_id(key).exec(tx.conn()).await?;
+    let actor = user.as_ref().map(Actor::from_user).transpose()?;
+    tx.record(audit(
+        app,
+        actor.as_ref(),
+        user.and_then(|u| u.county_code),
+        "user",
+        &s.user_id,
+        "logout",
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn end_all_sessions(
+    conn: &impl jianguan_store::sea::ConnectionTrait,
+    user_id: &str,
+) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// A token for a machine client. The returned secret is shown once; only its hash is kept.
+pub async fn create_api_token(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+) -> Result<(String, String), AppError> {
+    let mut e = FieldErrors::new();
+    let name = e.required_text("name", "令牌用途", name, 50);
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    let token = random_token("jg_")?;
+    let id = new_id();
+    let mut tx = app.store.begin().await?;
+    rows::insert(
+        tx.conn(),
+        api_token::Model {
+            id: id.clone(),
+            user_id: actor.user_id.clone(),
+            name: name.clone(),
+            token_hash: sha256_hex(&token),
+            created_at: app.now(),
+            last_used_at: None,
+            revoked_at: None,
+        },
+    )
+    .await?;
+    let mut entry = audit(
+        app,
+        Some(actor),
+        actor.county_code.clone(),
+        "api_token",
+        &id,
+        "create",
+    );
+    entry.after = Some(serde_json::json!({ "name": name, "user_id": actor.user_id }));
+    tx.record(entry).await?;
+    tx.commit().await?;
+    Ok((id, token))
+}
+
+pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppError> {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
+        .one(app.store.reader())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if t.revoked_at.is_some() {
+        return Ok(None);
+    }
+    match queries::user_by_id(app.store.reader(), &t.user_id).await? {
+        Some(u) if !u.disabled => {
+            let now = app.now();
+            if t.last_used_at
+                .is_none_or(|at| now - at > chrono::Duration::seconds(60))
+            {
+                let mut am = t.into_active_model();
+                am.last_used_at = Set(Some(now));
+                am.update(app.store.housekeeping()).await?;
+            }
+            Ok(Some(Actor::from_user(&u)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub password: String,
+}
+
+/// Creates a user. `actor` None is the command line (the operator of the machine).
+pub async fn create_user(
+    app: &App,
+    actor: Option<&Actor>,
+    input: &NewUser,
+) -> Result<UserView, AppError> {
+    if let Some(a) = actor {
+        a.require(Permission::Administer)?;
+    }
+    let mut e = FieldErrors::new();
+    let username = e.required_text("username", "用户名", &input.username, 32);
+    if !username.is_empty()
+        && !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        e.add("username", "用户名只能用英文字母、数字和 _ - .");
+    }
+    let display_name = e.required_text("display_name", "姓名", &input.display_name, 50);
+    let role = Role::parse(input.role.trim());
+    if role.is_none() {
+        e.add("role", "请选择角色");
+    }
+    check_new_password(&mut e, "password", &input.password);
+    let county = input
+        .county_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if let Some(c) = county {
+        if CountyCode::parse(c).is_err() || queries::county(app.store.reader(), c).await?.is_none()
+        {
+            e.add("county_code", "所属县不存在");
+        }
+    }
+    if let (Some(a), Some(c)) = (actor, county) {
+        if a.county_code.as_deref().is_some_and(|own| own != c) {
+            e.add("county_code", "只能为本县创建用户");
+        }
+    }
+    if role.is_some_and(|r| r != Role::Admin) && county.is_none() {
+        e.add("county_code", "除管理员外，用户必须属于一个县");
+    }
+    let enterprise = input
+        .enterprise_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    match (role, enterprise) {
+        (Some(Role::Contractor), None) => e.add("enterprise_id", "承办企业用户必须关联一个企业"),
+        (Some(Role::Contractor), Some(eid)) => {
+            let scope = jianguan_store::Scope {
+                county: county.map(str::to_string),
+                enterprise: None,
+            };
+            if queries::enterprise(app.store.reader(), &scope, eid)
+                .await?
+                .is_none()
+            {
+                e.add("enterprise_id", "关联的企业不存在或不属于该县");
+            }
+        }
+        (Some(_), Some(_)) => e.add("enterprise_id", "只有承办企业用户才关联企业"),
+        _ => {}
+    }
+    if queries::user_by_username(app.store.reader(), &username)
+        .await?
+        .is_some()
+    {
+        e.add("username", "该用户名已被使用");
+    }
+    let role = match role {
+        Some(r) if e.is_empty() => r,
+        _ => return Err(e.into()),
+    };
+    let now = app.now();
+    let model = user::Model {
+        id: new_id(),
+        username,
+        display_name,
+        role: role.code().into(),
+        county_code: county.map(str::to_string),
+        enterprise_id: enterprise.map(str::to_string),
+        password_hash: hash_password(&input.password)?,
+        disabled: false,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let view = UserView::from(&model);
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), model).await?;
+    let mut entry = audit(
+        app,
+        actor,
+        view.county_code.clone(),
+        "user",
+        &view.id,
+        "create",
+    );
+    entry.after = Some(serde_json::to_value(&view)?);
+    tx.record(entry).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+/// Changes the actor's own password and ends every session of theirs.
+pub async fn change_password(
+    app: &App,
+    actor: &Actor,
+    old: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = queries::user_by_id(app.store.reader(), &actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut e = FieldErrors::new();
+    if !verify_password(&user.password_hash, old) {
+        e.add("old_password", "原密码不正确");
+    }
+    check_new_password(&mut e, "new_password", new);
+    if old == new {
+        e.add("new_password", "新密码不能与原密码相同");
+    }
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    set_password(app, Some(actor), user, new).await
+}
+
+async fn set_password(
+    app: &App,
+    actor: Option<&Actor>,
+    user: user::Model,
+    new: &str,
+) -> Result<(), AppError> {
+    let now = app.now();
+    let mut am = user.clone().into_active_model();
+    am.password_hash = Set(hash_password(new)?);
+    am.password_changed_at = Set(now);
+    am.updated_at = Set(now);
+    let mut tx = app.store.begin().await?;
+    am.update(tx.conn()).await?;
+    end_all_sessions(tx.conn(), &user.id).await?;
+    tx.record(audit(
+        app,
+        actor,
+        user.county_code.clone(),
+        "user",
+        &user.id,
+        "change_password",
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables or re-enables a user; disabling ends their sessions at once.
+pub async fn set_disabled(
+    app: &App,
+    actor: &Actor,
+    user_id: &str,
+    disabled: bool,
+) -> Result<UserView, AppError> {
+    actor.require(Permission::Administer)?;
+    let scope = jianguan_store::Scope {
+        county: actor.county_code.clone(),
+        enterprise: None,
+    };
+    let user = queries::users(app.store.reader(), &scope)
+        .await?
+        .into_iter()
+        .find(|u| u.id == user_id)
+        .ok_or(AppError::NotFound)?;
+    if user.id == actor.user_id {
+        return Err(AppError::Conflict("不能停用自己的账号".into()));
+    }
+    let before = UserView::from(&user);
+    let mut am = user.clone().into_active_model();
+    am.disabled = Set(disabled);
+    am.updated_at = Set(app.now());
+    let mut tx = app.store.begin().await?;
+    let updated = am.update(tx.conn()).await?;
+    if disabled {
+        end_all_sessions(tx.conn(), &user.id).await?;
+    }
+    let after = UserView::from(&updated);
+    let mut entry = audit(
+        app,
+        Some(actor),
+        user.county_code.clone(),
+        "user",
+        &user.id,
+        if disabled { "disable" } else { "enable" },
+    );
+    entry.before = Some(serde_json::to_value(&before)?);
+    entry.after = Some(serde_json::to_value(&after)?);
+    tx.record(entry).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Used by the CLI to reset a forgotten password.
+pub async fn reset_password(app: &App, username: &str, new: &str) -> Result<(), AppError> {
+    let user = queries::user_by_username(app.store.reader(), username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut e = FieldErrors::new();
+    check_new_password(&mut e, "password", new);
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    set_password(app, None, user, new).await
+}

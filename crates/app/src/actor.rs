@@ -1,0 +1,109 @@
+//! Who is asking, and what they may do.
+
+use crate::AppError;
+use jianguan_domain::Role;
+use jianguan_store::Scope;
+use jianguan_store::entity::user;
+
+/// What a route requires. Every route of the web layer declares one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Anyone, logged in or not (login page, public notices, static assets).
+    Public,
+    /// Any logged-in user.
+    Authenticated,
+    /// Read the county's records (contractors: their own enterprise's).
+    ReadRecords,
+    /// Create and edit the county's records: inspectors, the responsible person, admins.
+    EditRecords,
+    /// Manage users and counties.
+    Administer,
+}
+
+impl Permission {
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::Public => "公开",
+            Permission::Authenticated => "登录用户",
+            Permission::ReadRecords => "查看记录",
+            Permission::EditRecords => "编辑记录",
+            Permission::Administer => "系统管理",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+}
+
+impl Actor {
+    pub fn from_user(u: &user::Model) -> Result<Self, AppError> {
+        let role = Role::parse(&u.role)
+            .ok_or_else(|| AppError::Internal(format!("unknown role {}", u.role)))?;
+        Ok(Self {
+            user_id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role,
+            county_code: u.county_code.clone(),
+            enterprise_id: u.enterprise_id.clone(),
+        })
+    }
+
+    pub fn may(&self, p: Permission) -> bool {
+        match p {
+            Permission::Public | Permission::Authenticated | Permission::ReadRecords => true,
+            Permission::EditRecords => self.role.may_edit_records(),
+            Permission::Administer => self.role == Role::Admin,
+        }
+    }
+
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if self.may(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// What this actor may see. A contractor without an enterprise sees nothing: the
+    /// scope names an enterprise id that cannot exist.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            county: self.county_code.clone(),
+            enterprise: if self.role == Role::Contractor {
+                Some(self.enterprise_id.clone().unwrap_or_else(|| "-".into()))
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The county a new record goes into: the actor's own. An administrator of the whole
+    /// deployment must name one.
+    pub fn county_for_write(&self, requested: Option<&str>) -> Result<String, AppError> {
+        match (&self.county_code, requested) {
+            (Some(own), None) => Ok(own.clone()),
+            (Some(own), Some(r)) if r == own => Ok(own.clone()),
+            (Some(_), Some(_)) => Err(AppError::NotFound),
+            (None, Some(r)) => Ok(r.to_string()),
+            (None, None) => Err(AppError::field("county_code", "请选择所属县")),
+        }
+    }
+
+    /// The audit trail's description of who acted.
+    pub fn audit_name(&self) -> String {
+        format!(
+            "{}（{}，{}）",
+            self.display_name,
+            self.username,
+            self.role.label()
+        )
+    }
+}

@@ -1,0 +1,86 @@
+use jianguan_domain::FieldErrors;
+
+/// Every error a use case can give. `code()` is the stable machine code of the API;
+/// `message()` is what a county official reads.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    /// Also what another county's or another enterprise's record looks like: it is not
+    /// there for this caller.
+    #[error("not found")]
+    NotFound,
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("throttled")]
+    Throttled { minutes: i64 },
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Validation(_) => "validation_failed",
+            AppError::Conflict(_) => "conflict",
+            AppError::Throttled { .. } => "too_many_attempts",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated => "请先登录".into(),
+            AppError::Forbidden => "您的角色无权进行此操作".into(),
+            AppError::NotFound => "没有找到该记录，或您无权查看".into(),
+            AppError::Validation(_) => "填写的内容有误，请按提示修改后再提交".into(),
+            AppError::Conflict(m) => m.clone(),
+            AppError::Throttled { minutes } => {
+                format!("登录失败次数过多，请 {minutes} 分钟后再试，或联系管理员")
+            }
+            AppError::BadCredentials => "用户名或密码不正确".into(),
+            AppError::Internal(_) => "系统出错了，请稍后再试；如仍不行，请联系管理员".into(),
+        }
+    }
+
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut f = FieldErrors::new();
+        f.add(field, message);
+        AppError::Validation(f)
+    }
+}
+
+impl From<jianguan_store::StoreError> for AppError {
+    fn from(e: jianguan_store::StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<jianguan_store::DbErr> for AppError {
+    fn from(e: jianguan_store::DbErr) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(f: FieldErrors) -> Self {
+        AppError::Validation(f)
+    }
+}

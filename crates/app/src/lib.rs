@@ -1,0 +1,71 @@
+//! Use cases of jianguan. Every write goes through here: it checks who may do it, builds
+//! the validated record, and writes it with its audit row in one transaction.
+
+pub mod accounts;
+pub mod actor;
+pub mod demo;
+mod error;
+pub mod records;
+pub mod secrets;
+
+pub use actor::{Actor, Permission};
+pub use error::AppError;
+pub use jianguan_store::Store;
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// The application: the store and the clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    pub settings: Settings,
+}
+
+/// Account and session policy; the defaults suit a county bureau.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session ends after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, however active.
+    pub session_absolute: chrono::Duration,
+    /// Failed logins for one user name within `throttle_window` before logins are refused.
+    pub throttle_failures: u64,
+    pub throttle_window: chrono::Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle: chrono::Duration::hours(2),
+            session_absolute: chrono::Duration::hours(12),
+            throttle_failures: 5,
+            throttle_window: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+impl App {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            clock: Arc::new(Utc::now),
+            settings: Settings::default(),
+        }
+    }
+
+    /// For tests and the demo: a fixed or moving clock.
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        jianguan_domain::china_today(self.now())
+    }
+}

@@ -1,0 +1,20 @@
+//! The regulation's vocabulary as types. Everything here is pure: no HTTP, SQL, clock or
+//! randomness, so that rules and validation are trivially testable.
+
+pub mod dates;
+pub mod enterprise;
+pub mod ids;
+pub mod money;
+pub mod project;
+pub mod role;
+pub mod system;
+pub mod uscc;
+pub mod validation;
+
+pub use dates::{DateRange, china_today, format_cn_date};
+pub use ids::CountyCode;
+pub use money::Money;
+pub use role::Role;
+pub use system::System;
+pub use uscc::Uscc;
+pub use validation::FieldErrors;

@@ -1,0 +1,88 @@
+use crate::Store;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DbErr};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "数据库地址“{0}”无法识别：请以 sqlite:// 开头（例如 sqlite://./jianguan-data/jianguan.db）或以 postgres:// 开头"
+    )]
+    Scheme(String),
+    #[error(
+        "SQLite 数据库文件 {0} 不存在。如确需新建，请在地址后加 ?mode=rwc，或用 --data-dir 指定数据目录"
+    )]
+    NotFound(String),
+    #[error("无法连接数据库：{0}")]
+    Connect(DbErr),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(DbErr),
+}
+
+/// How long a writer waits for another process (e.g. a CLI command beside the server)
+/// before SQLite reports the database busy.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub(crate) async fn connect(url: &str) -> Result<Store, ConnectError> {
+    if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let create = query.split('&').any(|kv| kv == "mode=rwc");
+        if path.is_empty() || path == ":memory:" {
+            return Err(ConnectError::Scheme(url.to_string()));
+        }
+        if !create && !Path::new(path).exists() {
+            return Err(ConnectError::NotFound(path.to_string()));
+        }
+        let url = format!("sqlite://{path}?mode=rwc");
+        let read = sqlite_pool(&url, 8).await?;
+        let write = sqlite_pool(&url, 1).await?;
+        Ok(Store {
+            read,
+            write,
+            backend: Backend::Sqlite,
+        })
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.max_connections(16)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let conn = Database::connect(opts)
+            .await
+            .map_err(ConnectError::Connect)?;
+        Ok(Store {
+            read: conn.clone(),
+            write: conn,
+            backend: Backend::Postgres,
+        })
+    } else {
+        Err(ConnectError::Scheme(url.to_string()))
+    }
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> Result<sea_orm::DatabaseConnection, ConnectError> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(60))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                // FULL: an acknowledged commit survives a power cut, not just a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    Database::connect(opts).await.map_err(ConnectError::Connect)
+}

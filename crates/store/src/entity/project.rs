@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub county_code: String,
+    pub programme_id: String,
+    pub enterprise_id: String,
+    pub name: String,
+    /// `System::code()`.
+    pub system: String,
+    pub township: String,
+    pub village: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub central_funds_fen: i64,
+    pub construction_start: Date,
+    pub construction_end: Date,
+    pub operation_start: Option<Date>,
+    pub service_period_end: Option<Date>,
+    /// `ProjectStatus::code()`.
+    pub status: String,
+    /// JSON array of `Target`.
+    pub targets: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub voided_at: Option<DateTimeUtc>,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

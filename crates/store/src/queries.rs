@@ -1,0 +1,312 @@
+//! Reads, always through a [`Scope`]: a query cannot forget the county or the contractor's
+//! enterprise, because it cannot be called without them.
+
+use crate::entity::{county, enterprise, programme, project, user};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
+
+/// What a caller may see: one county (or all, for a deployment administrator), and within
+/// it one enterprise (contractor users) or all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub county: Option<String>,
+    pub enterprise: Option<String>,
+}
+
+impl Scope {
+    /// Everything: for the CLI and for administrators of a whole deployment.
+    pub fn everything() -> Self {
+        Self {
+            county: None,
+            enterprise: None,
+        }
+    }
+
+    pub fn county(code: &str) -> Self {
+        Self {
+            county: Some(code.to_string()),
+            enterprise: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Matches the name (and the USCC for enterprises).
+    pub q: Option<String>,
+    pub include_voided: bool,
+    pub system: Option<String>,
+    pub township: Option<String>,
+    pub status: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+fn like(q: &str) -> String {
+    let escaped: String = q
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    format!("%{escaped}%")
+}
+
+fn page_limit(f: &ListFilter) -> u64 {
+    if f.limit == 0 { 50 } else { f.limit.min(500) }
+}
+
+async fn paged<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    q: Select<E>,
+    f: &ListFilter,
+) -> Result<Paged<E::Model>, DbErr>
+where
+    E::Model: Send + Sync,
+{
+    let total = q.clone().count(conn).await?;
+    let items = q.offset(f.offset).limit(page_limit(f)).all(conn).await?;
+    Ok(Paged { items, total })
+}
+
+fn enterprise_scope(scope: &Scope) -> Condition {
+    let mut c = Condition::all();
+    if let Some(county) = &scope.county {
+        c = c.add(enterprise::Column::CountyCode.eq(county.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        c = c.add(enterprise::Column::Id.eq(e.as_str()));
+    }
+    c
+}
+
+fn project_scope(scope: &Scope) -> Condition {
+    let mut c = Condition::all();
+    if let Some(county) = &scope.county {
+        c = c.add(project::Column::CountyCode.eq(county.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        c = c.add(project::Column::EnterpriseId.eq(e.as_str()));
+    }
+    c
+}
+
+pub async fn enterprises(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    f: &ListFilter,
+) -> Result<Paged<enterprise::Model>, DbErr> {
+    let mut q = enterprise::Entity::find().filter(enterprise_scope(scope));
+    if !f.include_voided {
+        q = q.filter(enterprise::Column::VoidedAt.is_null());
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(enterprise::Column::Name.like(like(text)))
+                .add(enterprise::Column::Uscc.like(like(&text.to_ascii_uppercase()))),
+        );
+    }
+    paged(
+        conn,
+        q.order_by_asc(enterprise::Column::Name)
+            .order_by_asc(enterprise::Column::Id),
+        f,
+    )
+    .await
+}
+
+pub async fn enterprise(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<enterprise::Model>, DbErr> {
+    enterprise::Entity::find_by_id(id.to_string())
+        .filter(enterprise_scope(scope))
+        .one(conn)
+        .await
+}
+
+/// Live (not voided) enterprises of a county with this USCC, to refuse duplicates.
+pub async fn enterprises_with_uscc(
+    conn: &impl ConnectionTrait,
+    county: &str,
+    uscc: &str,
+) -> Result<Vec<enterprise::Model>, DbErr> {
+    enterprise::Entity::find()
+        .filter(enterprise::Column::CountyCode.eq(county))
+        .filter(enterprise::Column::Uscc.eq(uscc))
+        .filter(enterprise::Column::VoidedAt.is_null())
+        .all(conn)
+        .await
+}
+
+pub async fn projects(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    f: &ListFilter,
+) -> Result<Paged<project::Model>, DbErr> {
+    let mut q = project::Entity::find().filter(project_scope(scope));
+    if !f.include_voided {
+        q = q.filter(project::Column::VoidedAt.is_null());
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        q = q.filter(project::Column::Name.like(like(text)));
+    }
+    if let Some(s) = &f.system {
+        q = q.filter(project::Column::System.eq(s.as_str()));
+    }
+    if let Some(t) = &f.township {
+        q = q.filter(project::Column::Township.eq(t.as_str()));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(project::Column::Status.eq(s.as_str()));
+    }
+    if let Some(e) = &f.enterprise_id {
+        q = q.filter(project::Column::EnterpriseId.eq(e.as_str()));
+    }
+    paged(
+        conn,
+        q.order_by_asc(project::Column::System)
+            .order_by_asc(project::Column::Name)
+            .order_by_asc(project::Column::Id),
+        f,
+    )
+    .await
+}
+
+pub async fn project(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<project::Model>, DbErr> {
+    project::Entity::find_by_id(id.to_string())
+        .filter(project_scope(scope))
+        .one(conn)
+        .await
+}
+
+/// Programmes are county records; a contractor sees the programme its projects belong to.
+pub async fn programmes(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<Vec<programme::Model>, DbErr> {
+    let mut q = programme::Entity::find().filter(programme::Column::VoidedAt.is_null());
+    if let Some(county) = &scope.county {
+        q = q.filter(programme::Column::CountyCode.eq(county.as_str()));
+    }
+    q.order_by_desc(programme::Column::PeriodStart)
+        .all(conn)
+        .await
+}
+
+pub async fn programme(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<programme::Model>, DbErr> {
+    let mut q = programme::Entity::find_by_id(id.to_string());
+    if let Some(county) = &scope.county {
+        q = q.filter(programme::Column::CountyCode.eq(county.as_str()));
+    }
+    q.one(conn).await
+}
+
+pub async fn counties(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<Vec<county::Model>, DbErr> {
+    let mut q = county::Entity::find();
+    if let Some(code) = &scope.county {
+        q = q.filter(county::Column::Code.eq(code.as_str()));
+    }
+    q.order_by_asc(county::Column::Code).all(conn).await
+}
+
+pub async fn county(
+    conn: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<county::Model>, DbErr> {
+    county::Entity::find_by_id(code.to_string()).one(conn).await
+}
+
+/// Enterprise names by id, for lists that show them beside projects.
+pub async fn enterprise_names(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = enterprise::Entity::find()
+        .filter(enterprise::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.id, e.name)).collect())
+}
+
+pub async fn user_by_username(
+    conn: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(conn)
+        .await
+}
+
+pub async fn user_by_id(
+    conn: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id.to_string()).one(conn).await
+}
+
+pub async fn users(conn: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<user::Model>, DbErr> {
+    let mut q = user::Entity::find();
+    if let Some(county) = &scope.county {
+        q = q.filter(user::Column::CountyCode.eq(county.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        q = q.filter(user::Column::EnterpriseId.eq(e.as_str()));
+    }
+    q.order_by_asc(user::Column::Username).all(conn).await
+}
+
+/// Counts of rows per table, for the overview and for tests that assert nothing changed.
+pub async fn table_counts(conn: &impl ConnectionTrait) -> Result<Vec<(&'static str, u64)>, DbErr> {
+    Ok(vec![
+        ("counties", county::Entity::find().count(conn).await?),
+        ("programmes", programme::Entity::find().count(conn).await?),
+        ("enterprises", enterprise::Entity::find().count(conn).await?),
+        ("projects", project::Entity::find().count(conn).await?),
+        ("users", user::Entity::find().count(conn).await?),
+        (
+            "audit_log",
+            crate::entity::audit_log::Entity::find().count(conn).await?,
+        ),
+    ])
+}
+
+/// The audit rows of one record, newest first.
+pub async fn audit_for(
+    conn: &impl ConnectionTrait,
+    entity: &str,
+    id: &str,
+) -> Result<Vec<crate::entity::audit_log::Model>, DbErr> {
+    use crate::entity::audit_log;
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq(entity))
+        .filter(audit_log::Column::EntityId.eq(id))
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(200)
+        .all(conn)
+        .await
+}

@@ -1,0 +1,343 @@
+//! Test helpers: a fresh database of either backend for each test, and a seeded app with
+//! two counties, so that tenancy and authorisation can be tested on real data.
+//!
+//! SQLite runs always; PostgreSQL when `JIANGUAN_TEST_POSTGRES_URL` is set (CI sets it),
+//! each test in a database of its own that is dropped afterwards.
+
+use jianguan_app::records::{self, CountyInput, ProgrammeInput};
+use jianguan_app::{Actor, App, demo};
+use jianguan_domain::enterprise::EnterpriseInput;
+use jianguan_domain::project::{ProjectInput, Target};
+use jianguan_domain::{FieldErrors, Role, Uscc};
+use jianguan_store::Store;
+use sea_orm::{ConnectionTrait, Database};
+use std::path::PathBuf;
+
+pub use jianguan_app::demo::DEMO_PASSWORD;
+
+pub const PG_ENV: &str = "JIANGUAN_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends to test on here: SQLite always, PostgreSQL when configured. Under CI a
+/// missing PostgreSQL is an error, not a silent skip.
+pub fn backends() -> Vec<Backend> {
+    let mut v = vec![Backend::Sqlite];
+    if std::env::var(PG_ENV).is_ok_and(|u| !u.is_empty()) {
+        v.push(Backend::Postgres);
+    } else if std::env::var("CI").is_ok() {
+        panic!("CI is set but {PG_ENV} is not: the PostgreSQL backend would go untested");
+    } else {
+        eprintln!("note: {PG_ENV} not set; testing SQLite only");
+    }
+    v
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// The same server URL with another database name: `postgres://u@h:5432/test?x` →
+/// `postgres://u@h:5432/NAME?x`.
+fn with_database(url: &str, name: &str) -> String {
+    let (main, query) = url
+        .split_once('?')
+        .map_or((url, None), |(m, q)| (m, Some(q)));
+    let host_start = main.find("://").map_or(0, |i| i + 3);
+    let base = match main[host_start..].find('/') {
+        Some(i) => &main[..host_start + i],
+        None => main,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("jianguan-test-{}", unique()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+                Self {
+                    url,
+                    backend,
+                    dir: Some(dir),
+                    pg: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = std::env::var(PG_ENV).expect("postgres url");
+                let name = format!("jgtest_{}", unique());
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("connect to PostgreSQL");
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create database");
+                conn.close().await.ok();
+                let url = with_database(&admin, &name);
+                Self {
+                    url,
+                    backend,
+                    dir: None,
+                    pg: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Store {
+        Store::open(&self.url).await.expect("open store")
+    }
+
+    /// The SQLite file, for tests that copy or tamper with it.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.dir.as_ref().map(|d| d.join("test.db"))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside any async context we can await in: use a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(conn) = Database::connect(&admin).await {
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = conn.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The ids a test needs to address records of both counties.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// 交城县 (the demo county).
+    pub county_x: String,
+    /// 文水县, a second county whose data county X must never see.
+    pub county_y: String,
+    /// Enterprise of user `contractor` in county X.
+    pub enterprise_a: String,
+    /// Enterprise of user `contractor2` in county X.
+    pub enterprise_b: String,
+    pub enterprise_y: String,
+    pub project_a: String,
+    pub project_b: String,
+    pub project_y: String,
+    pub programme_x: String,
+    pub programme_y: String,
+    /// A user of county Y (inspector), so that records of Y have a user to check.
+    pub user_y: String,
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub db: TestDb,
+    pub world: World,
+}
+
+pub fn admin_actor(app_user_id: &str, county: Option<&str>) -> Actor {
+    Actor {
+        user_id: app_user_id.into(),
+        username: "admin".into(),
+        display_name: "测试管理员".into(),
+        role: Role::Admin,
+        county_code: county.map(str::to_string),
+        enterprise_id: None,
+    }
+}
+
+/// A fresh app with the 交城县 demo and a second county (文水县, 141121) beside it.
+pub async fn seeded(backend: Backend) -> TestApp {
+    let db = TestDb::new(backend).await;
+    let app = App::new(db.store().await);
+    demo::seed(&app).await.expect("demo seed");
+    let x_admin = jianguan_store::queries::user_by_username(app.store.reader(), "admin")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin_x = admin_actor(&x_admin.id, Some(demo::COUNTY));
+    let root = admin_actor(&x_admin.id, None);
+
+    records::create_county(
+        &app,
+        None,
+        &CountyInput {
+            code: "141121".into(),
+            name: "文水县".into(),
+            prefecture: "吕梁市".into(),
+            province: "山西省".into(),
+            townships: vec!["凤城镇".into(), "开栅镇".into()],
+        },
+    )
+    .await
+    .expect("county y");
+    let programme_y = records::create_programme(
+        &app,
+        &root,
+        &ProgrammeInput {
+            county_code: Some("141121".into()),
+            name: "文水县电子商务进农村综合示范".into(),
+            plan_document: None,
+            period_start: "2026-01-01".into(),
+            period_end: "2027-12-31".into(),
+            budget_fen: Some(10_000_000),
+            responsible_person: "文水县商务局局长".into(),
+        },
+    )
+    .await
+    .expect("programme y");
+    let mut admin_y = root.clone();
+    admin_y.county_code = Some("141121".into());
+    let ent_y = records::create_enterprise(
+        &app,
+        &admin_y,
+        None,
+        &EnterpriseInput {
+            name: "文水县农特产品电商有限公司".into(),
+            uscc: Uscc::complete("91141121MA0X1Y2Z3").unwrap().to_string(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("enterprise y");
+    let project_y = records::create_project(
+        &app,
+        &admin_y,
+        None,
+        &ProjectInput {
+            name: "文水县物流配送中心".into(),
+            programme_id: programme_y.id.clone(),
+            enterprise_id: ent_y.id.clone(),
+            system: "logistics".into(),
+            township: "凤城镇".into(),
+            central_funds_fen: Some(100_000),
+            construction_start: "2026-03-01".into(),
+            construction_end: "2026-12-31".into(),
+            targets: vec![Target {
+                name: "仓库".into(),
+                quantity: 1,
+                unit: "个".into(),
+            }],
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("project y");
+    let user_y = jianguan_app::accounts::create_user(
+        &app,
+        None,
+        &jianguan_app::accounts::NewUser {
+            username: "inspector_y".into(),
+            display_name: "文水检查员".into(),
+            role: "inspector".into(),
+            county_code: Some("141121".into()),
+            enterprise_id: None,
+            password: DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    .expect("user y");
+
+    let reader = app.store.reader();
+    let contractor = jianguan_store::queries::user_by_username(reader, "contractor")
+        .await
+        .unwrap()
+        .unwrap();
+    let contractor2 = jianguan_store::queries::user_by_username(reader, "contractor2")
+        .await
+        .unwrap()
+        .unwrap();
+    let enterprise_a = contractor.enterprise_id.unwrap();
+    let enterprise_b = contractor2.enterprise_id.unwrap();
+    let first_project = |e: &str| {
+        let e = e.to_string();
+        let app = app.clone();
+        let actor = admin_x.clone();
+        async move {
+            let f = jianguan_store::queries::ListFilter {
+                enterprise_id: Some(e),
+                ..Default::default()
+            };
+            records::projects(&app, &actor, &f)
+                .await
+                .unwrap()
+                .items
+                .remove(0)
+                .id
+        }
+    };
+    let project_a = first_project(&enterprise_a).await;
+    let project_b = first_project(&enterprise_b).await;
+    let programme_x = records::programmes(&app, &admin_x)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    TestApp {
+        world: World {
+            county_x: demo::COUNTY.into(),
+            county_y: "141121".into(),
+            enterprise_a,
+            enterprise_b,
+            enterprise_y: ent_y.id,
+            project_a,
+            project_b,
+            project_y: project_y.id,
+            programme_x,
+            programme_y: programme_y.id,
+            user_y: user_y.id,
+        },
+        app,
+        db,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::with_database("postgres://root@127.0.0.1:5432/test", "x"),
+            "postgres://root@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h/test?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}

@@ -1,0 +1,375 @@
+//! What the API sends and accepts. Inputs refuse unknown fields; amounts are in 分.
+
+use jianguan_store::entity::{county, enterprise, programme, project};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine code, e.g. `validation_failed`, `not_found`.
+    pub error: String,
+    /// What happened and what to do, in Chinese.
+    pub message: String,
+    /// Per-field messages for validation errors.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for, e.g. "数据报送接口".
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: String,
+    /// Shown once; store it safely. Send as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountyDto {
+    pub code: String,
+    pub name: String,
+    pub prefecture: String,
+    pub province: String,
+    pub townships: Vec<String>,
+}
+
+impl From<county::Model> for CountyDto {
+    fn from(c: county::Model) -> Self {
+        let townships = c.township_list();
+        Self {
+            code: c.code,
+            name: c.name,
+            prefecture: c.prefecture,
+            province: c.province,
+            townships,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeDto {
+    pub id: String,
+    pub county_code: String,
+    pub name: String,
+    pub plan_document: Option<String>,
+    pub period_start: chrono::NaiveDate,
+    pub period_end: chrono::NaiveDate,
+    pub budget_fen: i64,
+    pub responsible_person: String,
+    pub profile: String,
+}
+
+impl From<programme::Model> for ProgrammeDto {
+    fn from(p: programme::Model) -> Self {
+        Self {
+            id: p.id,
+            county_code: p.county_code,
+            name: p.name,
+            plan_document: p.plan_document,
+            period_start: p.period_start,
+            period_end: p.period_end,
+            budget_fen: p.budget_fen,
+            responsible_person: p.responsible_person,
+            profile: p.profile,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeIn {
+    /// Only for an administrator of the whole deployment; others create in their county.
+    pub county_code: Option<String>,
+    pub name: String,
+    pub plan_document: Option<String>,
+    /// YYYY-MM-DD
+    pub period_start: String,
+    pub period_end: String,
+    pub budget_fen: i64,
+    pub responsible_person: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseDto {
+    pub id: String,
+    pub county_code: String,
+    pub name: String,
+    /// 统一社会信用代码
+    pub uscc: String,
+    pub legal_representative: Option<String>,
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub address: Option<String>,
+    pub handles_food: bool,
+    pub voided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub void_reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<enterprise::Model> for EnterpriseDto {
+    fn from(e: enterprise::Model) -> Self {
+        Self {
+            id: e.id,
+            county_code: e.county_code,
+            name: e.name,
+            uscc: e.uscc,
+            legal_representative: e.legal_representative,
+            contact_person: e.contact_person,
+            contact_phone: e.contact_phone,
+            address: e.address,
+            handles_food: e.handles_food,
+            voided_at: e.voided_at,
+            void_reason: e.void_reason,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseIn {
+    pub name: String,
+    pub uscc: String,
+    pub legal_representative: Option<String>,
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub address: Option<String>,
+    #[serde(default)]
+    pub handles_food: bool,
+    /// Only for an administrator of the whole deployment.
+    pub county_code: Option<String>,
+}
+
+impl EnterpriseIn {
+    pub fn into_domain(self) -> (jianguan_domain::enterprise::EnterpriseInput, Option<String>) {
+        (
+            jianguan_domain::enterprise::EnterpriseInput {
+                name: self.name,
+                uscc: self.uscc,
+                legal_representative: self.legal_representative,
+                contact_person: self.contact_person,
+                contact_phone: self.contact_phone,
+                address: self.address,
+                handles_food: self.handles_food,
+            },
+            self.county_code,
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetDto {
+    /// e.g. 村级服务站
+    pub name: String,
+    pub quantity: i64,
+    /// e.g. 个
+    pub unit: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectDto {
+    pub id: String,
+    pub county_code: String,
+    pub programme_id: String,
+    pub enterprise_id: String,
+    pub name: String,
+    /// One of public_service, logistics, enterprise_upgrade, leader_training, production_sales_matching.
+    pub system: String,
+    pub township: String,
+    pub village: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub central_funds_fen: i64,
+    pub construction_start: chrono::NaiveDate,
+    pub construction_end: chrono::NaiveDate,
+    pub operation_start: Option<chrono::NaiveDate>,
+    pub service_period_end: Option<chrono::NaiveDate>,
+    /// planned, under_construction, operating, deferred_acceptance, accepted, disqualified.
+    pub status: String,
+    pub targets: Vec<TargetDto>,
+    pub voided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub void_reason: Option<String>,
+}
+
+impl From<project::Model> for ProjectDto {
+    fn from(p: project::Model) -> Self {
+        let targets = serde_json::from_str(&p.targets).unwrap_or_default();
+        Self {
+            id: p.id,
+            county_code: p.county_code,
+            programme_id: p.programme_id,
+            enterprise_id: p.enterprise_id,
+            name: p.name,
+            system: p.system,
+            township: p.township,
+            village: p.village,
+            latitude: p.latitude,
+            longitude: p.longitude,
+            central_funds_fen: p.central_funds_fen,
+            construction_start: p.construction_start,
+            construction_end: p.construction_end,
+            operation_start: p.operation_start,
+            service_period_end: p.service_period_end,
+            status: p.status,
+            targets,
+            voided_at: p.voided_at,
+            void_reason: p.void_reason,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectIn {
+    pub name: String,
+    pub programme_id: String,
+    pub enterprise_id: String,
+    pub system: String,
+    pub township: String,
+    pub village: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Central funds allotted, in 分 (1 元 = 100 分).
+    pub central_funds_fen: i64,
+    /// YYYY-MM-DD
+    pub construction_start: String,
+    pub construction_end: String,
+    pub operation_start: Option<String>,
+    pub service_period_end: Option<String>,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub targets: Vec<TargetDto>,
+    pub county_code: Option<String>,
+}
+
+impl ProjectIn {
+    pub fn into_domain(self) -> (jianguan_domain::project::ProjectInput, Option<String>) {
+        (
+            jianguan_domain::project::ProjectInput {
+                name: self.name,
+                programme_id: self.programme_id,
+                enterprise_id: self.enterprise_id,
+                system: self.system,
+                township: self.township,
+                village: self.village,
+                latitude: self.latitude,
+                longitude: self.longitude,
+                central_funds_fen: Some(self.central_funds_fen),
+                construction_start: self.construction_start,
+                construction_end: self.construction_end,
+                operation_start: self.operation_start,
+                service_period_end: self.service_period_end,
+                status: self.status,
+                targets: self
+                    .targets
+                    .into_iter()
+                    .map(|t| jianguan_domain::project::Target {
+                        name: t.name,
+                        quantity: t.quantity,
+                        unit: t.unit,
+                    })
+                    .collect(),
+            },
+            self.county_code,
+        )
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidIn {
+    /// 作废原因 (required).
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub offset: u64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Text to look for in names (and USCC).
+    pub q: Option<String>,
+    pub system: Option<String>,
+    pub township: Option<String>,
+    pub status: Option<String>,
+    pub enterprise_id: Option<String>,
+    #[serde(default)]
+    pub include_voided: bool,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: Option<u64>,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> jianguan_store::queries::ListFilter {
+        jianguan_store::queries::ListFilter {
+            q: self.q.clone(),
+            include_voided: self.include_voided,
+            system: self.system.clone().filter(|s| !s.is_empty()),
+            township: self.township.clone().filter(|s| !s.is_empty()),
+            status: self.status.clone().filter(|s| !s.is_empty()),
+            enterprise_id: self.enterprise_id.clone().filter(|s| !s.is_empty()),
+            offset: self.offset,
+            limit: self.limit.unwrap_or(50),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub disabled: bool,
+}
+
+impl From<jianguan_app::accounts::UserView> for UserDto {
+    fn from(u: jianguan_app::accounts::UserView) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            county_code: u.county_code,
+            enterprise_id: u.enterprise_id,
+            disabled: u.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserIn {
+    pub username: String,
+    pub display_name: String,
+    /// admin, chief, inspector, viewer, contractor
+    pub role: String,
+    pub county_code: Option<String>,
+    pub enterprise_id: Option<String>,
+    pub password: String,
+}

@@ -1,0 +1,107 @@
+//! The JSON API, `/api/v1`. Errors are `{"error": "<code>", "message": "<中文>",
+//! "fields": {...}}`; bodies are size-limited and unknown fields are refused.
+
+mod dto;
+mod extract;
+mod handlers;
+
+pub use dto::*;
+
+use crate::routes::Routes;
+use jianguan_app::Permission::*;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "jianguan 监管 API",
+        description = "电子商务进农村综合示范项目日常监管系统的接口。认证：浏览器会话（需 X-CSRF-Token）或 Authorization: Bearer 访问令牌。"
+    ),
+    paths(
+        handlers::me,
+        handlers::create_token,
+        handlers::list_counties,
+        handlers::list_programmes,
+        handlers::get_programme,
+        handlers::create_programme,
+        handlers::list_enterprises,
+        handlers::get_enterprise,
+        handlers::create_enterprise,
+        handlers::update_enterprise,
+        handlers::void_enterprise,
+        handlers::list_projects,
+        handlers::get_project,
+        handlers::create_project,
+        handlers::update_project,
+        handlers::void_project,
+        handlers::list_users,
+        handlers::create_user,
+        handlers::disable_user,
+        handlers::enable_user,
+    )
+)]
+pub struct ApiDoc;
+
+pub(crate) fn add_routes(r: Routes) -> Routes {
+    r.get("/api/v1/openapi.json", Public, handlers::openapi)
+        .get("/api/v1/me", Authenticated, handlers::me)
+        .post("/api/v1/tokens", Authenticated, handlers::create_token)
+        .get("/api/v1/counties", ReadRecords, handlers::list_counties)
+        .get("/api/v1/programmes", ReadRecords, handlers::list_programmes)
+        .post("/api/v1/programmes", Administer, handlers::create_programme)
+        .get(
+            "/api/v1/programmes/{id}",
+            ReadRecords,
+            handlers::get_programme,
+        )
+        .get(
+            "/api/v1/enterprises",
+            ReadRecords,
+            handlers::list_enterprises,
+        )
+        .post(
+            "/api/v1/enterprises",
+            EditRecords,
+            handlers::create_enterprise,
+        )
+        .get(
+            "/api/v1/enterprises/{id}",
+            ReadRecords,
+            handlers::get_enterprise,
+        )
+        .put(
+            "/api/v1/enterprises/{id}",
+            EditRecords,
+            handlers::update_enterprise,
+        )
+        .post(
+            "/api/v1/enterprises/{id}/void",
+            EditRecords,
+            handlers::void_enterprise,
+        )
+        .get("/api/v1/projects", ReadRecords, handlers::list_projects)
+        .post("/api/v1/projects", EditRecords, handlers::create_project)
+        .get("/api/v1/projects/{id}", ReadRecords, handlers::get_project)
+        .put(
+            "/api/v1/projects/{id}",
+            EditRecords,
+            handlers::update_project,
+        )
+        .post(
+            "/api/v1/projects/{id}/void",
+            EditRecords,
+            handlers::void_project,
+        )
+        .get("/api/v1/users", Administer, handlers::list_users)
+        .post("/api/v1/users", Administer, handlers::create_user)
+        .post(
+            "/api/v1/users/{id}/disable",
+            Administer,
+            handlers::disable_user,
+        )
+        .post(
+            "/api/v1/users/{id}/enable",
+            Administer,
+            handlers::enable_user,
+        )
+}

@@ -1,0 +1,92 @@
+//! The HTTP face of jianguan: Chinese pages (server-rendered, working without
+//! JavaScript), the JSON API under `/api/v1` with its OpenAPI document, sessions, CSRF
+//! and security headers. Every route is added through [`routes::Routes`], which makes it
+//! declare the permission it needs.
+
+pub mod api;
+mod auth;
+mod error;
+mod forms;
+mod pages;
+pub mod routes;
+mod security;
+mod statics;
+
+pub use routes::RouteInfo;
+
+use axum::Router;
+use jianguan_app::App;
+use std::sync::Arc;
+
+/// Largest request body accepted anywhere (forms and JSON).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies Secure: set when the server is reached over HTTPS (behind a proxy).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole router, and the table of its routes with their permissions.
+pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+    };
+    let r = routes::Routes::new();
+    let r = pages::add_routes(r);
+    let r = api::add_routes(r);
+    let r = statics::add_routes(r);
+    let (router, infos) = r.finish();
+    let router = router
+        .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state);
+    (router, infos)
+}
+
+pub fn router(app: App, config: WebConfig) -> Router {
+    build(app, config).0
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(
+    app: App,
+    config: WebConfig,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    let router = router(app, config);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,151 @@
+use super::{Layout, PageResult, layout, render};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jianguan_app::records;
+use jianguan_domain::project::ProjectStatus;
+use jianguan_domain::{DateRange, Money, System, format_cn_date};
+use jianguan_store::queries::ListFilter;
+
+pub struct ProgrammeView {
+    pub name: String,
+    pub plan_document: Option<String>,
+    pub period: String,
+    pub budget: String,
+    pub responsible_person: String,
+}
+
+pub struct SystemRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub funds: String,
+}
+
+pub struct EndingRow {
+    pub id: String,
+    pub name: String,
+    pub enterprise: String,
+    pub construction_end: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    heading: String,
+    programme: Option<ProgrammeView>,
+    enterprise_count: u64,
+    project_count: u64,
+    funds_total: String,
+    under_construction: usize,
+    systems: Vec<SystemRow>,
+    ending: Vec<EndingRow>,
+}
+
+fn money(fen: i64) -> String {
+    Money::from_fen(fen)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| format!("{fen} 分"))
+}
+
+pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
+    let app = &s.app;
+    let all = ListFilter {
+        limit: 500,
+        ..Default::default()
+    };
+    let projects = records::projects(app, &a, &all).await?;
+    let enterprises = records::enterprises(
+        app,
+        &a,
+        &ListFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let programme = records::programmes(app, &a)
+        .await?
+        .into_iter()
+        .next()
+        .map(|p| ProgrammeView {
+            name: p.name,
+            plan_document: p.plan_document,
+            period: format!(
+                "{} 至 {}",
+                format_cn_date(p.period_start),
+                format_cn_date(p.period_end)
+            ),
+            budget: money(p.budget_fen),
+            responsible_person: p.responsible_person,
+        });
+    let systems = System::ALL
+        .iter()
+        .map(|sys| {
+            let of: Vec<_> = projects
+                .items
+                .iter()
+                .filter(|p| p.system == sys.code())
+                .collect();
+            SystemRow {
+                code: sys.code(),
+                label: sys.label(),
+                count: of.len(),
+                funds: money(of.iter().map(|p| p.central_funds_fen).sum()),
+            }
+        })
+        .collect();
+    let today = app.today();
+    let window = DateRange::new(today, today + chrono::Days::new(60)).ok();
+    let mut ending: Vec<_> = projects
+        .items
+        .iter()
+        .filter(|p| {
+            p.status == ProjectStatus::UnderConstruction.code()
+                || p.status == ProjectStatus::Planned.code()
+        })
+        .filter(|p| window.is_some_and(|w| w.contains(p.construction_end)))
+        .collect();
+    ending.sort_by_key(|p| p.construction_end);
+    let ids: Vec<String> = ending.iter().map(|p| p.enterprise_id.clone()).collect();
+    let names = jianguan_store::queries::enterprise_names(app.store.reader(), &ids)
+        .await
+        .map_err(jianguan_app::AppError::from)?;
+    let ending = ending
+        .into_iter()
+        .map(|p| EndingRow {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            enterprise: names.get(&p.enterprise_id).cloned().unwrap_or_default(),
+            construction_end: p.construction_end.to_string(),
+            status: ProjectStatus::parse(&p.status)
+                .map(|s| s.label())
+                .unwrap_or_default()
+                .into(),
+        })
+        .collect();
+    let page = HomePage {
+        layout: layout(&s, &a, c.csrf.as_deref().unwrap_or_default(), "概览", "/").await,
+        heading: if a.enterprise_id.is_some() {
+            "本企业概览".into()
+        } else {
+            "项目概览".into()
+        },
+        programme,
+        enterprise_count: enterprises.total,
+        project_count: projects.total,
+        funds_total: money(projects.items.iter().map(|p| p.central_funds_fen).sum()),
+        under_construction: projects
+            .items
+            .iter()
+            .filter(|p| p.status == ProjectStatus::UnderConstruction.code())
+            .count(),
+        systems,
+        ending,
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,270 @@
+//! Pages for people: server-rendered Chinese HTML that works without JavaScript.
+
+mod account;
+mod enterprises;
+mod home;
+mod projects;
+
+use crate::AppState;
+use crate::routes::Routes;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use jianguan_app::Permission::*;
+use jianguan_app::{Actor, AppError, Permission};
+use jianguan_domain::dates::china_offset;
+
+pub(crate) fn add_routes(r: Routes) -> Routes {
+    r.get("/login", Public, account::login_form)
+        .post("/login", Public, account::login)
+        .post("/logout", Authenticated, account::logout)
+        .get("/account", Authenticated, account::show)
+        .post("/account/password", Authenticated, account::change_password)
+        .get("/", Authenticated, home::show)
+        .get("/enterprises", ReadRecords, enterprises::list)
+        .post("/enterprises", EditRecords, enterprises::create)
+        .get("/enterprises/new", EditRecords, enterprises::new_form)
+        .get("/enterprises/{id}", ReadRecords, enterprises::show)
+        .get(
+            "/enterprises/{id}/edit",
+            EditRecords,
+            enterprises::edit_form,
+        )
+        .post("/enterprises/{id}/edit", EditRecords, enterprises::update)
+        .post("/enterprises/{id}/void", EditRecords, enterprises::void)
+        .get("/projects", ReadRecords, projects::list)
+        .post("/projects", EditRecords, projects::create)
+        .get("/projects/new", EditRecords, projects::new_form)
+        .get("/projects/{id}", ReadRecords, projects::show)
+        .get("/projects/{id}/edit", EditRecords, projects::edit_form)
+        .post("/projects/{id}/edit", EditRecords, projects::update)
+        .post("/projects/{id}/void", EditRecords, projects::void)
+}
+
+pub struct UserBar {
+    pub name: String,
+    pub role: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// What every page around its content shows: the county, programme, user and menu.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<UserBar>,
+    pub county: String,
+    pub programme: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    pub fn anonymous(title: &str) -> Self {
+        Self {
+            title: title.into(),
+            user: None,
+            county: String::new(),
+            programme: String::new(),
+            csrf: String::new(),
+            nav: vec![],
+        }
+    }
+}
+
+/// The menu, in the order county users expect, with only what the role may use.
+const MENU: [(&str, &str, Permission); 3] = [
+    ("/", "概览", Authenticated),
+    ("/projects", "项目", ReadRecords),
+    ("/enterprises", "企业", ReadRecords),
+];
+
+pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active: &str) -> Layout {
+    let db = s.app.store.reader();
+    let county = match &actor.county_code {
+        Some(c) => jianguan_store::queries::county(db, c)
+            .await
+            .ok()
+            .flatten()
+            .map(|c| c.name),
+        None => Some("全部县".to_string()),
+    };
+    let programme = jianguan_store::queries::programmes(db, &actor.scope())
+        .await
+        .ok()
+        .and_then(|p| p.into_iter().next())
+        .map(|p| p.name);
+    Layout {
+        title: title.into(),
+        user: Some(UserBar {
+            name: actor.display_name.clone(),
+            role: actor.role.label().into(),
+        }),
+        county: county.unwrap_or_default(),
+        programme: programme.unwrap_or_else(|| "电子商务进农村综合示范项目".into()),
+        csrf: csrf.into(),
+        nav: MENU
+            .iter()
+            .filter(|(_, _, p)| actor.may(*p))
+            .map(|(href, label, _)| NavItem {
+                href,
+                label,
+                active: *href == active,
+            })
+            .chain(std::iter::once(NavItem {
+                href: "/account",
+                label: "设置",
+                active: active == "/account",
+            }))
+            .collect(),
+    }
+}
+
+pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "页面生成出错，请稍后再试",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    detail: String,
+}
+
+pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
+    render(
+        status,
+        &ErrorPage {
+            layout: Layout::anonymous(heading),
+            heading: heading.into(),
+            detail: detail.into(),
+        },
+    )
+}
+
+/// An application error shown as a page.
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self.0 {
+            tracing::error!(%cause, "internal error");
+        }
+        let status = crate::error::status_code(&self.0);
+        let detail = match self.0 {
+            AppError::NotFound => "该记录不存在，或不在您的查看范围内。",
+            AppError::Forbidden => "如需此权限，请联系管理员。",
+            _ => "请返回上一页重试。",
+        };
+        error_page(status, &self.0.message(), detail)
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// "2026-05-21 14:03", China time, for history tables.
+pub fn cn_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&china_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn options<I, V, L>(items: I, selected: &str) -> Vec<SelectOption>
+where
+    I: IntoIterator<Item = (V, L)>,
+    V: Into<String>,
+    L: Into<String>,
+{
+    items
+        .into_iter()
+        .map(|(v, l)| {
+            let value = v.into();
+            SelectOption {
+                selected: value == selected,
+                value,
+                label: l.into(),
+            }
+        })
+        .collect()
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+}
+
+pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<HistoryRow> {
+    rows.into_iter()
+        .map(|r| HistoryRow {
+            at: cn_time(r.at),
+            actor: r.actor_name,
+            action: match r.action.as_str() {
+                "create" => "新建".into(),
+                "update" => "修改".into(),
+                "void" => "作废".into(),
+                other => other.to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Previous/next links for a long list; the query is built from known values only.
+pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit: u64) -> String {
+    if total <= limit {
+        return String::new();
+    }
+    let base: String = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}&", crate::auth::encode_component(v)))
+        .collect();
+    let mut html = String::from("<nav class=\"pager\" aria-label=\"分页\">");
+    if offset > 0 {
+        html.push_str(&format!(
+            "<a href=\"{path}?{base}offset={}\">上一页</a>",
+            offset.saturating_sub(limit)
+        ));
+    }
+    html.push_str(&format!(
+        "<span>第 {}–{} 条，共 {} 条</span>",
+        offset + 1,
+        (offset + limit).min(total),
+        total
+    ));
+    if offset + limit < total {
+        html.push_str(&format!(
+            "<a href=\"{path}?{base}offset={}\">下一页</a>",
+            offset + limit
+        ));
+    }
+    html.push_str("</nav>");
+    html
+}

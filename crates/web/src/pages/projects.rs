@@ -1,0 +1,495 @@
+use super::{
+    HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, options, pager, render,
+};
+use crate::AppState;
+use crate::auth::Auth;
+use crate::forms::ProjectForm;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jianguan_app::{Actor, AppError, Permission, records};
+use jianguan_domain::project::{ProjectStatus, Target};
+use jianguan_domain::{FieldErrors, Money, System};
+use jianguan_store::entity::project;
+use jianguan_store::queries::{self, ListFilter};
+use serde::Deserialize;
+
+fn system_label(code: &str) -> String {
+    System::parse(code)
+        .map(|s| s.label())
+        .unwrap_or(code)
+        .to_string()
+}
+
+fn status_label(code: &str) -> String {
+    ProjectStatus::parse(code)
+        .map(|s| s.label())
+        .unwrap_or(code)
+        .to_string()
+}
+
+fn money(fen: i64) -> String {
+    Money::from_fen(fen)
+        .map(|m| m.to_string())
+        .unwrap_or_default()
+}
+
+async fn townships(s: &AppState, a: &Actor) -> Vec<String> {
+    match &a.county_code {
+        Some(c) => queries::county(s.app.store.reader(), c)
+            .await
+            .ok()
+            .flatten()
+            .map(|c| c.township_list())
+            .unwrap_or_default(),
+        None => vec![],
+    }
+}
+
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub enterprise: String,
+    pub system: String,
+    pub township: String,
+    pub funds: String,
+    pub construction: String,
+    pub status: String,
+    pub voided: bool,
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ListPage {
+    layout: Layout,
+    q: String,
+    systems: Vec<SelectOption>,
+    townships: Vec<SelectOption>,
+    statuses: Vec<SelectOption>,
+    total: u64,
+    rows: Vec<Row>,
+    can_edit: bool,
+    pager: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    system: String,
+    township: String,
+    status: String,
+    offset: u64,
+}
+
+const PAGE: u64 = 50;
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    let f = ListFilter {
+        q: some(&q.q),
+        system: some(&q.system),
+        township: some(&q.township),
+        status: some(&q.status),
+        offset: q.offset,
+        limit: PAGE,
+        ..Default::default()
+    };
+    let page = records::projects(&s.app, &a, &f).await?;
+    let ids: Vec<String> = page.items.iter().map(|p| p.enterprise_id.clone()).collect();
+    let names = queries::enterprise_names(s.app.store.reader(), &ids)
+        .await
+        .map_err(AppError::from)?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|p| Row {
+            enterprise: names.get(&p.enterprise_id).cloned().unwrap_or_default(),
+            system: system_label(&p.system),
+            township: p.township,
+            funds: money(p.central_funds_fen),
+            construction: format!("{} 至 {}", p.construction_start, p.construction_end),
+            status: status_label(&p.status),
+            voided: p.voided_at.is_some(),
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    let pager = pager(
+        "/projects",
+        &[
+            ("q", &q.q),
+            ("system", &q.system),
+            ("township", &q.township),
+            ("status", &q.status),
+        ],
+        page.total,
+        q.offset,
+        PAGE,
+    );
+    let towns = townships(&s, &a).await;
+    let p = ListPage {
+        layout: layout(
+            &s,
+            &a,
+            c.csrf.as_deref().unwrap_or_default(),
+            "承办项目",
+            "/projects",
+        )
+        .await,
+        systems: options(System::ALL.iter().map(|x| (x.code(), x.label())), &q.system),
+        townships: options(towns.iter().map(|t| (t.clone(), t.clone())), &q.township),
+        statuses: options(
+            ProjectStatus::ALL.iter().map(|x| (x.code(), x.label())),
+            &q.status,
+        ),
+        q: q.q,
+        total: page.total,
+        rows,
+        can_edit: a.may(Permission::EditRecords),
+        pager,
+    };
+    Ok(render(StatusCode::OK, &p))
+}
+
+pub struct Detail {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub enterprise_id: String,
+    pub enterprise: String,
+    pub system: String,
+    pub programme: String,
+    pub location: String,
+    pub funds: String,
+    pub construction: String,
+    pub operation_start: String,
+    pub service_period_end: String,
+    pub targets: Vec<String>,
+    pub voided: bool,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct DetailPage {
+    layout: Layout,
+    p: Detail,
+    history: Vec<HistoryRow>,
+    can_edit: bool,
+    saved: bool,
+    void_error: Option<String>,
+}
+
+async fn detail_page(
+    s: &AppState,
+    auth: &Auth,
+    p: project::Model,
+    saved: bool,
+    void_error: Option<String>,
+) -> Result<DetailPage, AppError> {
+    let Auth(a, c) = auth;
+    let db = s.app.store.reader();
+    let names = queries::enterprise_names(db, std::slice::from_ref(&p.enterprise_id)).await?;
+    let programme = queries::programme(db, &a.scope(), &p.programme_id)
+        .await?
+        .map(|x| x.name)
+        .unwrap_or_default();
+    let targets: Vec<Target> = serde_json::from_str(&p.targets).unwrap_or_default();
+    let history = history_rows(records::history(&s.app, a, "project", &p.id).await?);
+    let location = match (&p.village, p.latitude, p.longitude) {
+        (v, Some(lat), Some(lon)) => format!(
+            "{}{}（{lat:.5}, {lon:.5}）",
+            p.township,
+            v.as_deref().unwrap_or("")
+        ),
+        (v, _, _) => format!("{}{}", p.township, v.as_deref().unwrap_or("")),
+    };
+    Ok(DetailPage {
+        layout: layout(
+            s,
+            a,
+            c.csrf.as_deref().unwrap_or_default(),
+            &p.name,
+            "/projects",
+        )
+        .await,
+        p: Detail {
+            enterprise: names.get(&p.enterprise_id).cloned().unwrap_or_default(),
+            status: status_label(&p.status),
+            system: system_label(&p.system),
+            programme,
+            location,
+            funds: money(p.central_funds_fen),
+            construction: format!("{} 至 {}", p.construction_start, p.construction_end),
+            operation_start: p
+                .operation_start
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "尚未运营".into()),
+            service_period_end: p
+                .service_period_end
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "未填写".into()),
+            targets: targets
+                .iter()
+                .map(|t| format!("{}：{} {}", t.name, t.quantity, t.unit))
+                .collect(),
+            voided: p.voided_at.is_some(),
+            void_reason: p.void_reason,
+            id: p.id,
+            name: p.name,
+            enterprise_id: p.enterprise_id,
+        },
+        history,
+        can_edit: a.may(Permission::EditRecords),
+        saved,
+        void_error,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let p = records::project(&s.app, &auth.0, &id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &detail_page(&s, &auth, p, q.saved.is_some(), None).await?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "project_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    form: ProjectForm,
+    errors: FieldErrors,
+    programmes: Vec<SelectOption>,
+    enterprises: Vec<SelectOption>,
+    systems: Vec<SelectOption>,
+    townships: Vec<SelectOption>,
+    statuses: Vec<SelectOption>,
+}
+
+async fn form_page(
+    s: &AppState,
+    auth: &Auth,
+    id: Option<&str>,
+    form: ProjectForm,
+    errors: FieldErrors,
+) -> Result<FormPage, AppError> {
+    let Auth(a, c) = auth;
+    let (heading, action, cancel) = match id {
+        Some(id) => (
+            "修改项目信息".to_string(),
+            format!("/projects/{id}/edit"),
+            format!("/projects/{id}"),
+        ),
+        None => (
+            "新增承办项目".to_string(),
+            "/projects".to_string(),
+            "/projects".to_string(),
+        ),
+    };
+    let programmes = records::programmes(&s.app, a).await?;
+    let enterprises = records::enterprises(
+        &s.app,
+        a,
+        &ListFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let towns = townships(s, a).await;
+    // A new project starts as planned or under construction; an existing one may move only
+    // to the states its current state allows.
+    let current = id.and(ProjectStatus::parse(&form.status));
+    let statuses = ProjectStatus::ALL
+        .iter()
+        .filter(|st| match current {
+            Some(cur) => cur.may_become(**st),
+            None => matches!(
+                st,
+                ProjectStatus::Planned
+                    | ProjectStatus::UnderConstruction
+                    | ProjectStatus::Operating
+            ),
+        })
+        .map(|x| (x.code(), x.label()));
+    let status_selected = if form.status.is_empty() {
+        "planned".to_string()
+    } else {
+        form.status.clone()
+    };
+    Ok(FormPage {
+        layout: layout(
+            s,
+            a,
+            c.csrf.as_deref().unwrap_or_default(),
+            &heading,
+            "/projects",
+        )
+        .await,
+        heading,
+        action,
+        cancel,
+        programmes: options(
+            programmes.iter().map(|p| (p.id.clone(), p.name.clone())),
+            &form.programme_id,
+        ),
+        enterprises: options(
+            enterprises.iter().map(|e| (e.id.clone(), e.name.clone())),
+            &form.enterprise_id,
+        ),
+        systems: options(
+            System::ALL
+                .iter()
+                .map(|x| (x.code(), format!("{}. {}", x.number(), x.label()))),
+            &form.system,
+        ),
+        townships: options(towns.iter().map(|t| (t.clone(), t.clone())), &form.township),
+        statuses: options(statuses, &status_selected),
+        form,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    enterprise_id: String,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    let mut form = ProjectForm {
+        enterprise_id: q.enterprise_id,
+        ..Default::default()
+    };
+    // With one programme in the county (the usual case) choose it already.
+    if let [only] = records::programmes(&s.app, &auth.0).await?.as_slice() {
+        form.programme_id = only.id.clone();
+    }
+    Ok(render(
+        StatusCode::OK,
+        &form_page(&s, &auth, None, form, FieldErrors::new()).await?,
+    ))
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(form): Form<ProjectForm>,
+) -> PageResult {
+    let (input, pre) = form.to_input();
+    match records::create_project(&s.app, &auth.0, None, &input, pre).await {
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response()),
+        Err(AppError::Validation(errors)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&s, &auth, None, form, errors).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    let p = records::project(&s.app, &auth.0, &id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &form_page(
+            &s,
+            &auth,
+            Some(&id),
+            ProjectForm::from_model(&p),
+            FieldErrors::new(),
+        )
+        .await?,
+    ))
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(form): Form<ProjectForm>,
+) -> PageResult {
+    let (input, pre) = form.to_input();
+    match records::update_project(&s.app, &auth.0, &id, &input, pre).await {
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response()),
+        Err(AppError::Validation(errors)) => {
+            // Offer the statuses reachable from the stored one, not from what was typed.
+            let stored = records::project(&s.app, &auth.0, &id).await?;
+            let mut page = form_page(
+                &s,
+                &auth,
+                Some(&id),
+                ProjectForm {
+                    status: stored.status.clone(),
+                    ..form.clone()
+                },
+                errors,
+            )
+            .await?;
+            page.form = form;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VoidForm {
+    reason: String,
+}
+
+pub async fn void(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VoidForm>,
+) -> PageResult {
+    match records::void_project(&s.app, &auth.0, &id, &f.reason).await {
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response()),
+        Err(err @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let msg = match &err {
+                AppError::Validation(fe) => {
+                    fe.get("reason").unwrap_or("请写明作废原因").to_string()
+                }
+                other => other.message(),
+            };
+            let p = records::project(&s.app, &auth.0, &id).await?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &detail_page(&s, &auth, p, false, Some(msg)).await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

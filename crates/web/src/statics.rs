@@ -1,0 +1,49 @@
+//! Assets embedded in the binary: no CDN, no files beside the executable.
+
+use crate::routes::Routes;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use jianguan_app::Permission::Public;
+
+const CSS: &str = include_str!("../static/app.css");
+const JS: &str = include_str!("../static/app.js");
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+}
+
+async fn healthz(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+) -> impl IntoResponse {
+    match jianguan_store::queries::counties(
+        s.app.store.reader(),
+        &jianguan_store::Scope::everything(),
+    )
+    .await
+    {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+pub(crate) fn add_routes(r: Routes) -> Routes {
+    r.get("/static/app.css", Public, css)
+        .get("/static/app.js", Public, js)
+        .get("/healthz", Public, healthz)
+}
