@@ -10,6 +10,7 @@ pub mod secrets;
 
 pub use actor::{Actor, Permission};
 pub use error::AppError;
+pub use jianguan_domain::Role;
 pub use jianguan_store::Store;
 
 use chrono::{DateTime, Utc};

@@ -227,7 +227,7 @@ pub async fn seeded(backend: Backend) -> TestApp {
         None,
         &EnterpriseInput {
             name: "文水县农特产品电商有限公司".into(),
-            uscc: Uscc::complete("91141121MA0X1Y2Z3").unwrap().to_string(),
+            uscc: Uscc::complete("91141121MA0X1Y2W3").unwrap().to_string(),
             ..Default::default()
         },
     )

@@ -1,0 +1,795 @@
+//! The web layer through its router, on every backend: permissions, tenancy, bad input,
+//! sessions and CSRF. One test binary (link time matters on two cores).
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, counts, seeded_router};
+use jianguan_app::Permission;
+use jianguan_testkit::backends;
+use serde_json::json;
+
+fn fill(path: &str, id: &str) -> String {
+    path.replace("{id}", id)
+}
+
+/// Every route is in the table with a permission, and that permission is enforced:
+/// anonymous callers reach only public routes; a viewer cannot edit; an inspector cannot
+/// administer.
+#[tokio::test]
+async fn every_route_declares_and_enforces_its_permission() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    assert!(
+        t.routes.len() > 30,
+        "route table looks incomplete: {}",
+        t.routes.len()
+    );
+    let anon = Client::anonymous(&t);
+    let viewer = Client::login(&t, "viewer").await;
+    let inspector = Client::login(&t, "inspector").await;
+    for r in &t.routes {
+        let path = fill(r.path, &t.world.enterprise_a);
+        let (status, body) = anon.request(r.method.clone(), &path, None).await;
+        match r.permission {
+            // Public routes answer for themselves (a login without credentials is a 401 of
+            // the login page), never with the permission layer's refusal.
+            Permission::Public => assert!(
+                status != StatusCode::SEE_OTHER && !body.contains("unauthenticated"),
+                "{} {} is public",
+                r.method,
+                r.path
+            ),
+            _ if r.path.starts_with("/api/") => {
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "anonymous {} {}",
+                    r.method,
+                    r.path
+                )
+            }
+            // Pages send people to the login page; an unsafe request without a session
+            // is refused before it reaches the handler.
+            _ => assert!(
+                status == StatusCode::SEE_OTHER || status == StatusCode::FORBIDDEN,
+                "anonymous {} {} gave {status}",
+                r.method,
+                r.path
+            ),
+        }
+        if r.permission == Permission::EditRecords || r.permission == Permission::Administer {
+            let (status, _) = viewer.request(r.method.clone(), &path, None).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "viewer {} {}",
+                r.method,
+                r.path
+            );
+        }
+        if r.permission == Permission::Administer {
+            let (status, _) = inspector.request(r.method.clone(), &path, None).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "inspector {} {}",
+                r.method,
+                r.path
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn openapi_documents_every_api_route() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let (status, body) = Client::anonymous(&t).get_json("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = body["paths"].as_object().expect("paths");
+    for r in t
+        .routes
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+    {
+        let method = r.method.as_str().to_lowercase();
+        assert!(
+            paths.get(r.path).and_then(|p| p.get(&method)).is_some(),
+            "{} {} missing from OpenAPI",
+            r.method,
+            r.path
+        );
+    }
+}
+
+/// Which record of the wrong tenant each id-taking route is asked about, and a body that
+/// would be valid for it.
+fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
+    if path.contains("/enterprises/") {
+        if county {
+            w.enterprise_y.clone()
+        } else {
+            w.enterprise_b.clone()
+        }
+    } else if path.contains("/projects/") {
+        if county {
+            w.project_y.clone()
+        } else {
+            w.project_b.clone()
+        }
+    } else if path.contains("/programmes/") {
+        w.programme_y.clone()
+    } else if path.contains("/users/") {
+        w.user_y.clone()
+    } else {
+        panic!("authorisation matrix does not know how to address {path}: add it")
+    }
+}
+
+fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
+    if path.ends_with("/void") {
+        json!({ "reason": "测试作废" })
+    } else if path.contains("/enterprises/") {
+        json!({ "name": "改名企业", "uscc": "91350100M000100Y43" })
+    } else if path.contains("/projects/") {
+        json!({
+            "name": "改名项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a, "system": "logistics",
+            "township": "天宁镇", "central_funds_fen": 100, "construction_start": "2026-01-01", "construction_end": "2026-06-30"
+        })
+    } else {
+        json!({})
+    }
+}
+
+/// For every route that takes an id: a contractor of enterprise A asking for B's record,
+/// and users of county X asking for county Y's, get no data and change nothing.
+#[tokio::test]
+async fn authorisation_matrix_on_every_id_route() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let callers = [
+            ("contractor", false),
+            ("inspector", true),
+            ("chief", true),
+            ("viewer", true),
+            ("admin", true),
+        ];
+        let mut clients = Vec::new();
+        for (username, cross_county) in callers {
+            clients.push((username, cross_county, Client::login(&t, username).await));
+        }
+        // Logging in is itself audited; from here on nothing may change.
+        let before = counts(&t).await;
+        for (username, cross_county, c) in &clients {
+            let (username, cross_county) = (*username, *cross_county);
+            for r in t.routes.iter().filter(|r| r.path.contains("{id}")) {
+                let id = foreign_id(r.path, &w, cross_county);
+                let path = fill(r.path, &id);
+                let body = (r.method != Method::GET).then(|| body_for(r.path, &w));
+                let (status, text) = c.request(r.method.clone(), &path, body).await;
+                let allowed = c.actor_may(r.permission);
+                if allowed {
+                    assert_eq!(
+                        status,
+                        StatusCode::NOT_FOUND,
+                        "{backend:?} {username} {} {path}: {text}",
+                        r.method
+                    );
+                } else {
+                    assert_eq!(
+                        status,
+                        StatusCode::FORBIDDEN,
+                        "{backend:?} {username} {} {path}",
+                        r.method
+                    );
+                }
+                for secret in ["文水县农特产品电商有限公司", "文水县物流配送中心"]
+                {
+                    assert!(!text.contains(secret), "{username} saw {secret} at {path}");
+                }
+                if !cross_county {
+                    let b_name = "交城县顺通物流有限公司";
+                    assert!(
+                        !text.contains(b_name),
+                        "contractor saw enterprise B at {path}"
+                    );
+                }
+            }
+        }
+        assert_eq!(counts(&t).await, before, "{backend:?}: something changed");
+    }
+}
+
+#[tokio::test]
+async fn lists_show_only_what_the_caller_may_see() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, list) = contractor.get_json("/api/v1/enterprises").await;
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{backend:?}");
+        assert_eq!(items[0]["id"], t.world.enterprise_a.as_str());
+        let (_, projects) = contractor.get_json("/api/v1/projects?limit=500").await;
+        assert!(
+            projects["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["enterprise_id"] == t.world.enterprise_a.as_str())
+        );
+        let (_, html) = contractor.get("/projects").await;
+        assert!(!html.contains("顺通物流") && !html.contains("文水县"));
+
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, list) = inspector.get_json("/api/v1/enterprises?limit=500").await;
+        assert_eq!(list["total"], 12, "{backend:?}");
+        let (_, html) = inspector.get("/enterprises").await;
+        assert!(html.contains("交城县顺通物流有限公司") && !html.contains("文水县"));
+        let (_, counties) = inspector.get_json("/api/v1/counties").await;
+        assert_eq!(counties.as_array().unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let c = Client::login(&t, "inspector").await;
+        let before = counts(&t).await;
+        let good_project = json!({
+            "name": "新项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a, "system": "logistics",
+            "township": "天宁镇", "central_funds_fen": 100000, "construction_start": "2026-01-01", "construction_end": "2026-06-30"
+        });
+        let with = |k: &str, v: serde_json::Value| {
+            let mut b = good_project.clone();
+            b[k] = v;
+            b
+        };
+        let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
+            (
+                "/api/v1/enterprises",
+                json!({"name": "某企业", "uscc": "91350100M000100Y44"}),
+                "uscc",
+                "第 18 位",
+            ),
+            (
+                "/api/v1/enterprises",
+                json!({"name": "", "uscc": "91350100M000100Y43"}),
+                "name",
+                "请填写企业名称",
+            ),
+            (
+                "/api/v1/enterprises",
+                json!({"name": "某企业", "uscc": "91350100M000100Y43", "contact_phone": "电话"}),
+                "contact_phone",
+                "联系电话",
+            ),
+            (
+                "/api/v1/projects",
+                with("central_funds_fen", json!(-100)),
+                "central_funds",
+                "不能为负数",
+            ),
+            (
+                "/api/v1/projects",
+                with("construction_end", json!("2025-12-31")),
+                "construction_end",
+                "早于开始日期",
+            ),
+            (
+                "/api/v1/projects",
+                with("township", json!("北京市")),
+                "township",
+                "不是交城县的乡镇",
+            ),
+            (
+                "/api/v1/projects",
+                with("enterprise_id", json!(w.enterprise_y)),
+                "enterprise_id",
+                "不存在",
+            ),
+            (
+                "/api/v1/projects",
+                with("system", json!("none")),
+                "system",
+                "五大体系",
+            ),
+        ];
+        for (path, body, field, words) in cases {
+            let (status, v) = c.json(Method::POST, path, body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {path} {body}: {v}"
+            );
+            assert_eq!(v["error"], "validation_failed");
+            let msg = v["fields"][field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no message for {field}: {v}"));
+            assert!(msg.contains(words), "{field}: {msg}");
+            assert!(!v["message"].as_str().unwrap().is_empty());
+        }
+        // Malformed JSON, unknown fields, wrong types, no JSON at all, a 10 MB body.
+        let (status, v) = c
+            .raw(
+                Method::POST,
+                "/api/v1/enterprises",
+                "application/json",
+                b"{\"name\": ".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_json"))
+        );
+        assert!(v["message"].as_str().unwrap().contains("不是有效的 JSON"));
+        let (status, v) = c
+            .json(
+                Method::POST,
+                "/api/v1/enterprises",
+                json!({"name": "x", "uscc": "91350100M000100Y43", "owner": "x"}),
+            )
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_body"))
+        );
+        assert!(v["message"].as_str().unwrap().contains("owner"));
+        let (status, _) = c
+            .json(
+                Method::POST,
+                "/api/v1/projects",
+                with("central_funds_fen", json!("很多")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, v) = c
+            .raw(
+                Method::POST,
+                "/api/v1/enterprises",
+                "text/plain",
+                b"name=x".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some("unsupported_media_type")
+            )
+        );
+        let mut big = b"{\"name\": \"".to_vec();
+        big.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+        big.extend(b"\", \"uscc\": \"91350100M000100Y43\"}");
+        let (status, v) = c
+            .raw(
+                Method::POST,
+                "/api/v1/enterprises",
+                "application/json",
+                big.clone(),
+            )
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+        );
+        let (status, _) = c
+            .raw(
+                Method::POST,
+                "/enterprises",
+                "application/x-www-form-urlencoded",
+                big,
+            )
+            .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        // The same through the form: the error stands beside the field, the typed values stay.
+        let (status, html) = c
+            .form(
+                "/enterprises",
+                &[
+                    ("name", "交城县测试企业"),
+                    ("uscc", "91350100M000100Y44"),
+                    ("contact_person", "张三"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field-error=\"uscc\"") && html.contains("校验位错误"));
+        assert!(
+            html.contains("value=\"交城县测试企业\"") && html.contains("value=\"张三\""),
+            "typed values lost"
+        );
+        let (status, html) = c
+            .form(
+                "/projects",
+                &[
+                    ("name", "测试"),
+                    ("programme_id", &w.programme_x),
+                    ("enterprise_id", &w.enterprise_a),
+                    ("system", "logistics"),
+                    ("township", "天宁镇"),
+                    ("central_funds", "-5"),
+                    ("construction_start", "2026-05-01"),
+                    ("construction_end", "2026-04-01"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("金额不能为负数") && html.contains("早于开始日期"));
+        // Voiding needs a reason; a project's status cannot jump backwards.
+        let (status, v) = c
+            .json(
+                Method::POST,
+                &format!("/api/v1/projects/{}/void", w.project_a),
+                json!({"reason": " "}),
+            )
+            .await;
+        assert_eq!(
+            (status, v["fields"]["reason"].is_string()),
+            (StatusCode::UNPROCESSABLE_ENTITY, true)
+        );
+        let (status, v) = c
+            .json(
+                Method::POST,
+                &format!("/api/v1/enterprises/{}/void", w.enterprise_a),
+                json!({"reason": "不再承办"}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "enterprise with live projects: {v}"
+        );
+        assert!(v["message"].as_str().unwrap().contains("未作废的承办项目"));
+        assert_eq!(
+            counts(&t).await,
+            before,
+            "{backend:?}: bad input changed the database"
+        );
+    }
+}
+
+#[tokio::test]
+async fn records_are_created_edited_and_voided_with_history() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let c = Client::login(&t, "inspector").await;
+        let (status, e) = c
+            .json(Method::POST, "/api/v1/enterprises", json!({"name": " 交城县新企业有限公司 ", "uscc": "9144030071526726xg", "handles_food": true}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{e}");
+        assert_eq!(e["name"], "交城县新企业有限公司");
+        assert_eq!(e["uscc"], "9144030071526726XG");
+        let id = e["id"].as_str().unwrap().to_string();
+        let (status, v) = c
+            .json(
+                Method::POST,
+                "/api/v1/enterprises",
+                json!({"name": "重复", "uscc": "9144030071526726XG"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            v["fields"]["uscc"]
+                .as_str()
+                .unwrap()
+                .contains("交城县新企业有限公司")
+        );
+        let (status, e2) = c
+            .json(
+                Method::PUT,
+                &format!("/api/v1/enterprises/{id}"),
+                json!({"name": "交城县新企业有限公司（改）", "uscc": "9144030071526726XG"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{e2}");
+        let (status, v) = c
+            .json(
+                Method::POST,
+                &format!("/api/v1/enterprises/{id}/void"),
+                json!({"reason": "重复录入"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["void_reason"], "重复录入");
+        // Voided, not gone: still readable, listed only on request, and its history shows every step.
+        let (status, _) = c.get_json(&format!("/api/v1/enterprises/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, list) = c.get_json("/api/v1/enterprises?q=新企业").await;
+        assert_eq!(list["total"], 0);
+        let (_, list) = c
+            .get_json("/api/v1/enterprises?q=新企业&include_voided=true")
+            .await;
+        assert_eq!(list["total"], 1);
+        let (_, html) = c.get(&format!("/enterprises/{id}")).await;
+        assert!(html.contains("已作废") && html.contains("重复录入"));
+        assert!(
+            html.contains("新建")
+                && html.contains("修改")
+                && html.contains("作废")
+                && html.contains("李检查")
+        );
+        let (status, _) = c
+            .json(
+                Method::PUT,
+                &format!("/api/v1/enterprises/{id}"),
+                json!({"name": "x", "uscc": "9144030071526726XG"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(t.app.store.verify_audit().await.unwrap().ok());
+    }
+}
+
+#[tokio::test]
+async fn sessions_end_on_logout_password_change_and_disable() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let c = Client::login(&t, "inspector").await;
+        assert!(
+            c.cookie_header.contains("HttpOnly") && c.cookie_header.contains("SameSite=Lax"),
+            "{}",
+            c.cookie_header
+        );
+        let again = Client::login(&t, "inspector").await;
+        assert_ne!(c.cookie, again.cookie, "a login must start a new session");
+        let (status, _) = c.form("/logout", &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            c.get("/").await.0,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: session survived logout"
+        );
+        assert_eq!(
+            again.get("/").await.0,
+            StatusCode::OK,
+            "logging out one session ends only that one"
+        );
+
+        // A password change ends every session of the user, including other devices.
+        let other = Client::login(&t, "chief").await;
+        let this = Client::login(&t, "chief").await;
+        let (status, html) = this
+            .form(
+                "/account/password",
+                &[
+                    ("old_password", "wrong"),
+                    ("new_password", "new-password-1"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("原密码不正确"));
+        let (status, _) = this
+            .form(
+                "/account/password",
+                &[
+                    ("old_password", jianguan_testkit::DEMO_PASSWORD),
+                    ("new_password", "new-password-1"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            other.get("/").await.0,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: other device still logged in"
+        );
+        assert_eq!(this.get("/").await.0, StatusCode::SEE_OTHER);
+        assert!(
+            Client::try_login(&t, "chief", jianguan_testkit::DEMO_PASSWORD)
+                .await
+                .is_err()
+        );
+        assert!(
+            Client::try_login(&t, "chief", "new-password-1")
+                .await
+                .is_ok()
+        );
+
+        // Disabling a user ends their sessions and their API tokens.
+        let victim = Client::login(&t, "viewer").await;
+        let (status, tok) = victim
+            .json(Method::POST, "/api/v1/tokens", json!({"name": "报表接口"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{tok}");
+        let token = tok["token"].as_str().unwrap().to_string();
+        let bearer = Client::bearer(&t, &token);
+        assert_eq!(bearer.get_json("/api/v1/me").await.1["username"], "viewer");
+        let admin = Client::login(&t, "admin").await;
+        let viewer_id = victim.get_json("/api/v1/me").await.1["user_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, v) = admin
+            .json(
+                Method::POST,
+                &format!("/api/v1/users/{viewer_id}/disable"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(victim.get("/").await.0, StatusCode::SEE_OTHER);
+        assert_eq!(
+            bearer.get_json("/api/v1/me").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert!(
+            Client::try_login(&t, "viewer", jianguan_testkit::DEMO_PASSWORD)
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn sessions_time_out_when_idle_and_after_a_working_day() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let mut t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let offset = Arc::new(AtomicI64::new(0));
+    let o = offset.clone();
+    t.set_app(t.app.clone().with_clock(move || {
+        chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
+    }));
+    let c = Client::login(&t, "inspector").await;
+    offset.store(119 * 60, Ordering::SeqCst);
+    assert_eq!(
+        c.get("/").await.0,
+        StatusCode::OK,
+        "active within the idle limit"
+    );
+    offset.store(119 * 60 + 121 * 60, Ordering::SeqCst);
+    assert_eq!(
+        c.get("/").await.0,
+        StatusCode::SEE_OTHER,
+        "idle for over two hours"
+    );
+
+    offset.store(0, Ordering::SeqCst);
+    let c = Client::login(&t, "inspector").await;
+    for hour in 1..=11 {
+        offset.store(hour * 3600, Ordering::SeqCst);
+        assert_eq!(c.get("/").await.0, StatusCode::OK, "hour {hour}");
+    }
+    offset.store(12 * 3600 + 60, Ordering::SeqCst);
+    assert_eq!(
+        c.get("/").await.0,
+        StatusCode::SEE_OTHER,
+        "a session ends after 12 hours however active"
+    );
+}
+
+#[tokio::test]
+async fn csrf_is_required_for_every_cookie_write() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let c = Client::login(&t, "inspector").await;
+    let before = counts(&t).await;
+    let fields = [("name", "跨站伪造"), ("uscc", "91350100M000100Y43")];
+    let (status, html) = c.form_with_csrf("/enterprises", &fields, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("刷新页面"));
+    assert_eq!(
+        c.form_with_csrf("/enterprises", &fields, Some("forged"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, v) = c
+        .json_with_csrf(
+            Method::POST,
+            "/api/v1/enterprises",
+            json!({"name": "x", "uscc": "91350100M000100Y43"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf_failed"))
+    );
+    let (status, _) = c.cross_origin_form("/enterprises", &fields).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(counts(&t).await, before);
+    // A bearer token is not a cookie: no CSRF token needed.
+    let (_, tok) = c
+        .json(Method::POST, "/api/v1/tokens", json!({"name": "接口"}))
+        .await;
+    let b = Client::bearer(&t, tok["token"].as_str().unwrap());
+    let (status, v) = b
+        .json_with_csrf(
+            Method::POST,
+            "/api/v1/enterprises",
+            json!({"name": "令牌创建", "uscc": "91350100M000100Y43"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        Client::bearer(&t, "jg_wrong")
+            .get_json("/api/v1/me")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    for _ in 0..5 {
+        let err = Client::try_login(&t, "inspector", "wrong-password")
+            .await
+            .unwrap_err();
+        assert!(err.contains("用户名或密码不正确"), "{err}");
+    }
+    let err = Client::try_login(&t, "inspector", jianguan_testkit::DEMO_PASSWORD)
+        .await
+        .unwrap_err();
+    assert!(err.contains("登录失败次数过多"), "{err}");
+    assert!(
+        Client::try_login(&t, "chief", jianguan_testkit::DEMO_PASSWORD)
+            .await
+            .is_ok(),
+        "other users are not locked out"
+    );
+    assert!(
+        Client::try_login(&t, "nobody", "x")
+            .await
+            .unwrap_err()
+            .contains("用户名或密码不正确")
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_no_external_assets() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let c = Client::login(&t, "inspector").await;
+    for path in [
+        "/",
+        "/enterprises",
+        "/projects",
+        &format!("/projects/{}", t.world.project_a),
+        "/projects/new",
+        "/enterprises/new",
+    ] {
+        let (status, html, headers) = c.get_with_headers(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert!(
+            headers
+                .get("content-security-policy")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{path} refers to an outside address"
+        );
+        assert!(html.contains("lang=\"zh-CN\""));
+    }
+    let (status, html) = Client::anonymous(&t).get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("没有找到"));
+    let (status, v) = Client::anonymous(&t).get_json("/api/v1/nothing").await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn login_redirects_only_within_the_site() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let c = Client::anonymous(&t);
+    let (status, headers) = c.login_to("inspector", "//evil.example/x").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get("location").unwrap(), "/");
+    let (_, headers) = c.login_to("inspector", "/projects?system=logistics").await;
+    assert_eq!(
+        headers.get("location").unwrap(),
+        "/projects?system=logistics"
+    );
+}
