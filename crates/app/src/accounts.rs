@@ -369,16 +369,16 @@ pub async fn create_user(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    if let Some(c) = county {
-        if CountyCode::parse(c).is_err() || queries::county(app.store.reader(), c).await?.is_none()
-        {
-            e.add("county_code", "所属县不存在");
-        }
+    if let Some(c) = county
+        && (CountyCode::parse(c).is_err()
+            || queries::county(app.store.reader(), c).await?.is_none())
+    {
+        e.add("county_code", "所属县不存在");
     }
-    if let (Some(a), Some(c)) = (actor, county) {
-        if a.county_code.as_deref().is_some_and(|own| own != c) {
-            e.add("county_code", "只能为本县创建用户");
-        }
+    if let (Some(a), Some(c)) = (actor, county)
+        && a.county_code.as_deref().is_some_and(|own| own != c)
+    {
+        e.add("county_code", "只能为本县创建用户");
     }
     if role.is_some_and(|r| r != Role::Admin) && county.is_none() {
         e.add("county_code", "除管理员外，用户必须属于一个县");

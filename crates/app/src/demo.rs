@@ -497,11 +497,11 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
     }
 
     for (username, role) in ACCOUNTS.iter().skip(1) {
-        let (display_name, enterprise_id) = match username {
-            &"chief" => ("赵局长", None),
-            &"inspector" => ("李检查", None),
-            &"viewer" => ("审计组 孙审计", None),
-            &"contractor" => ("王建国（晋商电商）", Some(enterprise_ids[0].clone())),
+        let (display_name, enterprise_id) = match *username {
+            "chief" => ("赵局长", None),
+            "inspector" => ("李检查", None),
+            "viewer" => ("审计组 孙审计", None),
+            "contractor" => ("王建国（晋商电商）", Some(enterprise_ids[0].clone())),
             _ => ("李志强（顺通物流）", Some(enterprise_ids[1].clone())),
         };
         create_user(

@@ -11,12 +11,12 @@ use jianguan_store::queries::{self, ListFilter, Paged};
 use jianguan_store::{AuditEntry, WriteTx, rows};
 use serde::Serialize;
 
+/// The audit row of a change to `record` = (entity, id).
 fn entry<T: Serialize>(
     app: &App,
     actor: &Actor,
     county: &str,
-    entity: &str,
-    id: &str,
+    (entity, id): (&str, &str),
     action: &str,
     before: Option<&T>,
     after: Option<&T>,
@@ -99,13 +99,12 @@ pub async fn create_county(
     if townships.is_empty() {
         e.add("townships", "请至少填写一个乡镇");
     }
-    if let Some(c) = &code {
-        if queries::county(app.store.reader(), c.as_str())
+    if let Some(c) = &code
+        && queries::county(app.store.reader(), c.as_str())
             .await?
             .is_some()
-        {
-            e.add("code", "该县已存在");
-        }
+    {
+        e.add("code", "该县已存在");
     }
     let code = match code {
         Some(c) if e.is_empty() => c,
@@ -257,8 +256,7 @@ pub async fn create_programme(
         app,
         actor,
         &county,
-        "programme",
-        &model.id,
+        ("programme", &model.id),
         "create",
         None,
         Some(&model),
@@ -334,8 +332,7 @@ pub async fn create_enterprise(
         app,
         actor,
         &county,
-        "enterprise",
-        &model.id,
+        ("enterprise", &model.id),
         "create",
         None,
         Some(&model),
@@ -377,8 +374,7 @@ pub async fn update_enterprise(
         app,
         actor,
         &before.county_code,
-        "enterprise",
-        id,
+        ("enterprise", id),
         "update",
         Some(&before),
         Some(&after),
@@ -431,8 +427,7 @@ pub async fn void_enterprise(
         app,
         actor,
         &before.county_code,
-        "enterprise",
-        id,
+        ("enterprise", id),
         "void",
         Some(&before),
         Some(&after),
@@ -545,8 +540,7 @@ pub async fn create_project(
         app,
         actor,
         &county,
-        "project",
-        &model.id,
+        ("project", &model.id),
         "create",
         None,
         Some(&model),
@@ -595,8 +589,7 @@ pub async fn update_project(
         app,
         actor,
         &before.county_code,
-        "project",
-        id,
+        ("project", id),
         "update",
         Some(&before),
         Some(&after),
@@ -633,8 +626,7 @@ pub async fn void_project(
         app,
         actor,
         &before.county_code,
-        "project",
-        id,
+        ("project", id),
         "void",
         Some(&before),
         Some(&after),

@@ -47,10 +47,10 @@ impl Money {
             .filter(|c| *c != ',' && *c != '，')
             .collect();
         let s = s.trim();
-        if let Some(rest) = s.strip_prefix('-') {
-            if !rest.is_empty() {
-                return Err(MoneyError::Negative);
-            }
+        if let Some(rest) = s.strip_prefix('-')
+            && !rest.is_empty()
+        {
+            return Err(MoneyError::Negative);
         }
         let (whole, frac) = match s.split_once('.') {
             Some((w, f)) => (w, f),
@@ -87,7 +87,7 @@ impl fmt::Display for Money {
         let yuan = (self.0 / 100).to_string();
         let mut grouped = String::new();
         for (i, c) in yuan.chars().enumerate() {
-            if i > 0 && (yuan.len() - i) % 3 == 0 {
+            if i > 0 && (yuan.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);

@@ -153,15 +153,15 @@ impl ProjectInput {
         }
         let township = e.required_text("township", "所在乡镇", &self.township, 50);
         let village = e.optional_text("village", "所在村", self.village.as_deref(), 50);
-        if let Some(lat) = self.latitude {
-            if !(-90.0..=90.0).contains(&lat) || !lat.is_finite() {
-                e.add("latitude", "纬度应在 -90 到 90 之间");
-            }
+        if let Some(lat) = self.latitude
+            && (!(-90.0..=90.0).contains(&lat) || !lat.is_finite())
+        {
+            e.add("latitude", "纬度应在 -90 到 90 之间");
         }
-        if let Some(lon) = self.longitude {
-            if !(-180.0..=180.0).contains(&lon) || !lon.is_finite() {
-                e.add("longitude", "经度应在 -180 到 180 之间");
-            }
+        if let Some(lon) = self.longitude
+            && (!(-180.0..=180.0).contains(&lon) || !lon.is_finite())
+        {
+            e.add("longitude", "经度应在 -180 到 180 之间");
         }
         if self.latitude.is_some() != self.longitude.is_some() {
             e.add("longitude", "经纬度需同时填写，或都不填");
@@ -197,23 +197,23 @@ impl ProjectInput {
         };
         let operation_start =
             optional_date(&mut e, "operation_start", self.operation_start.as_deref());
-        if let (Some(op), Some(s)) = (operation_start, start) {
-            if op < s {
-                e.add(
-                    "operation_start",
-                    format!("运营开始日期不能早于建设开始日期（{}）", format_cn_date(s)),
-                );
-            }
+        if let (Some(op), Some(s)) = (operation_start, start)
+            && op < s
+        {
+            e.add(
+                "operation_start",
+                format!("运营开始日期不能早于建设开始日期（{}）", format_cn_date(s)),
+            );
         }
         let service_period_end = optional_date(
             &mut e,
             "service_period_end",
             self.service_period_end.as_deref(),
         );
-        if let (Some(sp), Some(s)) = (service_period_end, start) {
-            if sp < s {
-                e.add("service_period_end", "服务期结束日期不能早于建设开始日期");
-            }
+        if let (Some(sp), Some(s)) = (service_period_end, start)
+            && sp < s
+        {
+            e.add("service_period_end", "服务期结束日期不能早于建设开始日期");
         }
         let status = match self
             .status

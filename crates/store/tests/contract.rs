@@ -1,6 +1,8 @@
 //! The storage contract: every backend must pass these. SQLite always; PostgreSQL when
 //! JIANGUAN_TEST_POSTGRES_URL is set.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::Utc;
 use jianguan_store::{AuditEntry, ConnectError, Store, StoreError, execute_raw};
 use jianguan_testkit::{Backend, TestDb, backends};

@@ -4,6 +4,8 @@
 //! SQLite runs always; PostgreSQL when `JIANGUAN_TEST_POSTGRES_URL` is set (CI sets it),
 //! each test in a database of its own that is dropped afterwards.
 
+#![allow(clippy::unwrap_used)] // test-only code: a failed unwrap is a failed test
+
 use jianguan_app::records::{self, CountyInput, ProgrammeInput};
 use jianguan_app::{Actor, App, demo};
 use jianguan_domain::enterprise::EnterpriseInput;

@@ -1,6 +1,8 @@
 //! The web layer through its router, on every backend: permissions, tenancy, bad input,
 //! sessions and CSRF. One test binary (link time matters on two cores).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use axum::http::{Method, StatusCode};

@@ -1,6 +1,8 @@
 //! A client that talks to the router in-process, as a browser (cookie + CSRF token from
 //! the page) or a machine client (bearer token) would.
 
+#![allow(clippy::unwrap_used)]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
