@@ -270,6 +270,99 @@ pub async fn create_programme(
     Ok(model)
 }
 
+pub async fn update_programme(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &ProgrammeInput,
+) -> Result<programme::Model, AppError> {
+    actor.require(Permission::Administer)?;
+    let before = programme(app, actor, id).await?;
+    if before.voided_at.is_some() {
+        return Err(AppError::Conflict("该综合示范项目已作废，不能修改".into()));
+    }
+    let f = validate_programme(input)?;
+    let after = programme::Model {
+        name: f.name,
+        plan_document: f.plan_document,
+        period_start: f.period.start,
+        period_end: f.period.end,
+        budget_fen: f.budget.fen(),
+        responsible_person: f.responsible_person,
+        updated_at: app.now(),
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("programme", id),
+        "update",
+        Some(&before),
+        Some(&after),
+    )?;
+    let m = after.clone();
+    write_one(app, audit, |tx| async move {
+        rows::update(tx.conn(), m).await?;
+        Ok(tx)
+    })
+    .await?;
+    Ok(after)
+}
+
+pub async fn void_programme(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    reason: &str,
+) -> Result<programme::Model, AppError> {
+    actor.require(Permission::Administer)?;
+    let before = programme(app, actor, id).await?;
+    if before.voided_at.is_some() {
+        return Err(AppError::Conflict("该综合示范项目已经作废".into()));
+    }
+    let reason = void_reason(reason)?;
+    let scope = jianguan_store::Scope::county(&before.county_code);
+    let all = queries::projects(
+        app.store.reader(),
+        &scope,
+        &ListFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let live = all.items.iter().filter(|p| p.programme_id == id).count();
+    if live > 0 {
+        return Err(AppError::Conflict(format!(
+            "该综合示范项目下还有 {live} 个未作废的承办项目，请先处理这些项目"
+        )));
+    }
+    let now = app.now();
+    let after = programme::Model {
+        voided_at: Some(now),
+        void_reason: Some(reason),
+        updated_at: now,
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("programme", id),
+        "void",
+        Some(&before),
+        Some(&after),
+    )?;
+    let m = after.clone();
+    write_one(app, audit, |tx| async move {
+        rows::update(tx.conn(), m).await?;
+        Ok(tx)
+    })
+    .await?;
+    Ok(after)
+}
+
 // ---------------------------------------------------------------- enterprises
 
 pub async fn enterprises(

@@ -132,6 +132,11 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
         json!({ "reason": "测试作废" })
     } else if path.contains("/enterprises/") {
         json!({ "name": "改名企业", "uscc": "91350100M000100Y43" })
+    } else if path.contains("/programmes/") {
+        json!({
+            "name": "改名", "period_start": "2026-01-01", "period_end": "2027-12-31", "budget_fen": 100,
+            "responsible_person": "某局长", "plan_document": null, "county_code": null
+        })
     } else if path.contains("/projects/") {
         json!({
             "name": "改名项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a, "system": "logistics",
@@ -521,6 +526,47 @@ async fn records_are_created_edited_and_voided_with_history() {
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(t.app.store.verify_audit().await.unwrap().ok());
+    }
+}
+
+#[tokio::test]
+async fn programmes_are_edited_by_administrators_and_voided_only_when_empty() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let path = format!("/api/v1/programmes/{}", t.world.programme_x);
+        let body = json!({
+            "name": "交城县电子商务进农村综合示范（调整）", "plan_document": "交电商办〔2022〕9号",
+            "period_start": "2025-11-01", "period_end": "2027-10-31", "budget_fen": 2_100_000_000i64,
+            "responsible_person": "县工业和信息化（商务）局局长"
+        });
+        let (status, v) = admin.json(Method::PUT, &path, body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {v}");
+        assert_eq!(v["budget_fen"], 2_100_000_000i64);
+        let mut bad = body.clone();
+        bad["period_end"] = json!("2024-01-01");
+        let (status, v) = admin.json(Method::PUT, &path, bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            v["fields"]["period_end"]
+                .as_str()
+                .unwrap()
+                .contains("早于开始日期")
+        );
+        let (status, v) = admin
+            .json(
+                Method::POST,
+                &format!("{path}/void"),
+                json!({"reason": "重复"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{v}");
+        assert!(v["message"].as_str().unwrap().contains("未作废的承办项目"));
+        let inspector = Client::login(&t, "inspector").await;
+        assert_eq!(
+            inspector.json(Method::PUT, &path, body).await.0,
+            StatusCode::FORBIDDEN
+        );
     }
 }
 

@@ -71,6 +71,8 @@ pub struct ProgrammeDto {
     pub budget_fen: i64,
     pub responsible_person: String,
     pub profile: String,
+    pub voided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub void_reason: Option<String>,
 }
 
 impl From<programme::Model> for ProgrammeDto {
@@ -85,6 +87,8 @@ impl From<programme::Model> for ProgrammeDto {
             budget_fen: p.budget_fen,
             responsible_person: p.responsible_person,
             profile: p.profile,
+            voided_at: p.voided_at,
+            void_reason: p.void_reason,
         }
     }
 }
@@ -101,6 +105,20 @@ pub struct ProgrammeIn {
     pub period_end: String,
     pub budget_fen: i64,
     pub responsible_person: String,
+}
+
+impl ProgrammeIn {
+    pub fn into_input(self) -> jianguan_app::records::ProgrammeInput {
+        jianguan_app::records::ProgrammeInput {
+            county_code: self.county_code,
+            name: self.name,
+            plan_document: self.plan_document,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            budget_fen: Some(self.budget_fen),
+            responsible_person: self.responsible_person,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

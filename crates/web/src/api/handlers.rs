@@ -106,6 +106,34 @@ pub async fn create_programme(
     ))
 }
 
+#[utoipa::path(put, path = "/api/v1/programmes/{id}", params(("id" = String, Path)), request_body = ProgrammeIn, responses((status = 200, body = ProgrammeDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_programme(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ProgrammeIn>,
+) -> ApiResult<Json<ProgrammeDto>> {
+    Ok(Json(
+        records::update_programme(&s.app, &a, &id, &b.into_input())
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/void", params(("id" = String, Path)), request_body = VoidIn, responses((status = 200, body = ProgrammeDto), (status = 409, body = ErrorBody)))]
+pub async fn void_programme(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VoidIn>,
+) -> ApiResult<Json<ProgrammeDto>> {
+    Ok(Json(
+        records::void_programme(&s.app, &a, &id, &b.reason)
+            .await?
+            .into(),
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/enterprises", params(ListQuery), responses((status = 200, body = Page<EnterpriseDto>)))]
 pub async fn list_enterprises(
     State(s): State<AppState>,

@@ -24,6 +24,8 @@ use utoipa::OpenApi;
         handlers::list_programmes,
         handlers::get_programme,
         handlers::create_programme,
+        handlers::update_programme,
+        handlers::void_programme,
         handlers::list_enterprises,
         handlers::get_enterprise,
         handlers::create_enterprise,
@@ -53,6 +55,16 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             "/api/v1/programmes/{id}",
             ReadRecords,
             handlers::get_programme,
+        )
+        .put(
+            "/api/v1/programmes/{id}",
+            Administer,
+            handlers::update_programme,
+        )
+        .post(
+            "/api/v1/programmes/{id}/void",
+            Administer,
+            handlers::void_programme,
         )
         .get(
             "/api/v1/enterprises",
