@@ -7,6 +7,7 @@ pub mod ids;
 pub mod money;
 pub mod project;
 pub mod role;
+pub mod rules;
 pub mod system;
 pub mod uscc;
 pub mod validation;

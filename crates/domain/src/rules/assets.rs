@@ -1,0 +1,194 @@
+//! 一（五）固定资产管理: labels, periodic counts, and discrepancies resolved.
+
+use super::calendar::months_after;
+use super::facts::CountResult;
+use super::{Ctx, Draft, days_text};
+use crate::dates::format_cn_date;
+use std::collections::BTreeMap;
+
+pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    let live: Vec<_> = ctx
+        .facts
+        .assets
+        .iter()
+        .filter(|a| a.central_funds && a.purchase_date <= d && a.disposed_on.is_none_or(|x| x > d))
+        .collect();
+
+    for a in &live {
+        if a.tag.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            out.push(Draft {
+                rule: "assets.unlabelled",
+                subject: ctx.of_project("asset", &a.id, a.name.clone(), &a.project_id),
+                period: None,
+                message: format!(
+                    "{}使用中央财政资金购置的“{}”（{}购置）没有资产标签，请贴标签并登记台账。",
+                    ctx.enterprise_name(&a.enterprise_id),
+                    a.name,
+                    format_cn_date(a.purchase_date)
+                ),
+                due: None,
+                current: false,
+            });
+        }
+    }
+
+    let mut first_purchase: BTreeMap<&str, chrono::NaiveDate> = BTreeMap::new();
+    for a in &live {
+        first_purchase
+            .entry(a.enterprise_id.as_str())
+            .and_modify(|x| *x = (*x).min(a.purchase_date))
+            .or_insert(a.purchase_date);
+    }
+    for (enterprise, first) in first_purchase {
+        let last_count = ctx
+            .facts
+            .inventory_counts
+            .iter()
+            .filter(|c| c.enterprise_id == enterprise && c.date <= d)
+            .map(|c| c.date)
+            .max();
+        let since = last_count.unwrap_or(first);
+        let due = months_after(since, t.inventory_interval_months);
+        if d > due {
+            let basis = match last_count {
+                Some(c) => format!("上次清查盘点为{}", format_cn_date(c)),
+                None => format!("自{}购置资产以来从未清查盘点", format_cn_date(first)),
+            };
+            out.push(Draft {
+                rule: "assets.inventory_due",
+                subject: ctx.enterprise_subject(enterprise),
+                period: None,
+                message: format!(
+                    "{}{}，应于{}前完成清查盘点，已逾期 {}。",
+                    ctx.enterprise_name(enterprise),
+                    basis,
+                    format_cn_date(due),
+                    days_text((d - due).num_days())
+                ),
+                due: Some(due),
+                current: false,
+            });
+        }
+    }
+
+    for c in ctx.facts.inventory_counts.iter().filter(|c| c.date <= d) {
+        for item in &c.items {
+            let problem = match item.result {
+                CountResult::Missing => "缺失",
+                CountResult::Damaged => "损坏",
+                CountResult::Present | CountResult::Relocated => continue,
+            };
+            if item.resolved_on.is_some_and(|r| r <= d) {
+                continue;
+            }
+            let asset = ctx.facts.assets.iter().find(|a| a.id == item.asset_id);
+            let name = asset.map_or_else(|| item.asset_id.clone(), |a| a.name.clone());
+            let subject = match asset {
+                Some(a) => ctx.of_project("asset", &a.id, name.clone(), &a.project_id),
+                None => {
+                    let mut s = ctx.enterprise_subject(&c.enterprise_id);
+                    s.kind = "asset".into();
+                    s.id = item.asset_id.clone();
+                    s.name = name.clone();
+                    s
+                }
+            };
+            out.push(Draft {
+                rule: "assets.discrepancy_open",
+                subject,
+                period: Some(c.id.clone()),
+                message: format!(
+                    "{}清查盘点发现{}的“{name}”{problem}，尚未处理（查明原因、修复或追回）。",
+                    format_cn_date(c.date),
+                    ctx.enterprise_name(&c.enterprise_id)
+                ),
+                due: None,
+                current: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn assets(tag: Option<&str>) -> Facts {
+        let mut f = world();
+        f.plans
+            .push(plan("p1", d(2026, 1, 1), &[(d(2026, 12, 31), 100.0)]));
+        f.assets.push(Asset {
+            id: "a1".into(),
+            enterprise_id: "e1".into(),
+            project_id: "p1".into(),
+            name: "冷藏配送车".into(),
+            tag: tag.map(str::to_string),
+            purchase_date: d(2026, 2, 28),
+            central_funds: true,
+            disposed_on: None,
+        });
+        f
+    }
+
+    #[test]
+    fn central_funds_assets_need_a_tag() {
+        assert!(!rules(&assets(Some("JC-2026-001")), d(2026, 3, 1)).contains(&"assets.unlabelled"));
+        assert!(rules(&assets(None), d(2026, 3, 1)).contains(&"assets.unlabelled"));
+        assert!(rules(&assets(Some("  ")), d(2026, 3, 1)).contains(&"assets.unlabelled"));
+        assert!(
+            !rules(&assets(None), d(2026, 2, 27)).contains(&"assets.unlabelled"),
+            "not yet bought"
+        );
+        let mut own = assets(None);
+        own.assets[0].central_funds = false;
+        assert!(!rules(&own, d(2026, 3, 1)).contains(&"assets.unlabelled"));
+    }
+
+    #[test]
+    fn inventory_every_six_months_counted_to_the_same_day() {
+        // Bought 28 Feb: due by 28 Aug; missing from 29 Aug.
+        let mut f = assets(Some("JC-1"));
+        assert!(!rules(&f, d(2026, 8, 28)).contains(&"assets.inventory_due"));
+        let x = fired(&f, d(2026, 8, 29), "assets.inventory_due");
+        assert_eq!(
+            (x.severity, x.due),
+            (Severity::Warning, Some(d(2026, 8, 28)))
+        );
+        // A count on 31 Aug: next due 28 Feb 2027 (February has no 31st).
+        f.inventory_counts.push(InventoryCount {
+            id: "k".into(),
+            enterprise_id: "e1".into(),
+            date: d(2026, 8, 31),
+            items: vec![],
+        });
+        assert!(!rules(&f, d(2027, 2, 28)).contains(&"assets.inventory_due"));
+        assert!(rules(&f, d(2027, 3, 1)).contains(&"assets.inventory_due"));
+    }
+
+    #[test]
+    fn missing_or_damaged_assets_stay_open_until_resolved() {
+        let mut f = assets(Some("JC-1"));
+        f.inventory_counts.push(InventoryCount {
+            id: "k".into(),
+            enterprise_id: "e1".into(),
+            date: d(2026, 6, 1),
+            items: vec![CountItem {
+                asset_id: "a1".into(),
+                result: CountResult::Missing,
+                resolved_on: Some(d(2026, 6, 20)),
+            }],
+        });
+        assert!(!rules(&f, d(2026, 5, 31)).contains(&"assets.discrepancy_open"));
+        let x = fired(&f, d(2026, 6, 1), "assets.discrepancy_open");
+        assert!(
+            x.message.contains("冷藏配送车")
+                && x.message.contains("缺失")
+                && x.severity == Severity::Serious
+        );
+        assert!(!rules(&f, d(2026, 6, 20)).contains(&"assets.discrepancy_open"));
+        f.inventory_counts[0].items[0].result = CountResult::Relocated;
+        assert!(!rules(&f, d(2026, 6, 1)).contains(&"assets.discrepancy_open"));
+    }
+}

@@ -1,0 +1,346 @@
+//! 一（四）数据上报: operating data on time, cooperation, and figures that need checking.
+
+use super::calendar::{
+    day_of_next_month, month_end, month_key, month_label, months_between, overlap,
+};
+use super::facts::DataReport;
+use super::inspection::operating_span;
+use super::{Ctx, Draft, days_text};
+use crate::dates::format_cn_date;
+use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// Months in which an enterprise had a project operating: it owes operating data for them.
+fn duty_months(ctx: &Ctx, enterprise_id: &str, until: NaiveDate) -> Vec<NaiveDate> {
+    let mut months = std::collections::BTreeSet::new();
+    for p in ctx
+        .facts
+        .projects
+        .iter()
+        .filter(|p| p.enterprise_id == enterprise_id)
+    {
+        let Some((start, last)) = operating_span(p) else {
+            continue;
+        };
+        let last = last.unwrap_or(NaiveDate::MAX);
+        for m in months_between(start, last.min(until)) {
+            if overlap(start, last, m, month_end(m)) > 0 {
+                months.insert(m);
+            }
+        }
+    }
+    months.into_iter().collect()
+}
+
+enum Lateness {
+    OnTime,
+    Late(i64),
+    Missing,
+}
+
+fn lateness(report: Option<&&DataReport>, due: NaiveDate, d: NaiveDate) -> Lateness {
+    match report {
+        Some(r) if r.submitted_on <= due => Lateness::OnTime,
+        Some(r) if r.submitted_on <= d => Lateness::Late((r.submitted_on - due).num_days()),
+        _ => Lateness::Missing,
+    }
+}
+
+pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    for e in &ctx.facts.enterprises {
+        let reports: BTreeMap<NaiveDate, &DataReport> = {
+            let mut by_month: BTreeMap<NaiveDate, &DataReport> = BTreeMap::new();
+            for r in ctx
+                .facts
+                .data_reports
+                .iter()
+                .filter(|r| r.enterprise_id == e.id && r.submitted_on <= d)
+            {
+                // The first report for a month decides whether it was on time.
+                by_month
+                    .entry(r.month)
+                    .and_modify(|x| {
+                        if r.submitted_on < x.submitted_on {
+                            *x = r
+                        }
+                    })
+                    .or_insert(r);
+            }
+            by_month
+        };
+        let duty = duty_months(ctx, &e.id, d);
+        let mut bad_months = Vec::new();
+        for m in &duty {
+            let due = day_of_next_month(*m, t.data_report_due_day);
+            if d <= due {
+                continue;
+            }
+            let message = match lateness(reports.get(m), due, d) {
+                Lateness::OnTime => continue,
+                Lateness::Late(days) => format!(
+                    "{}{}的生产经营数据应于{}前报送，实际晚报 {}。",
+                    e.name,
+                    month_label(*m),
+                    format_cn_date(due),
+                    days_text(days)
+                ),
+                Lateness::Missing => format!(
+                    "{}{}的生产经营数据应于{}前报送，已逾期 {}，尚未报送。",
+                    e.name,
+                    month_label(*m),
+                    format_cn_date(due),
+                    days_text((d - due).num_days())
+                ),
+            };
+            bad_months.push(*m);
+            out.push(Draft {
+                rule: "data.report_late",
+                subject: ctx.enterprise_subject(&e.id),
+                period: Some(month_key(*m)),
+                message,
+                due: Some(due),
+                current: false,
+            });
+        }
+
+        // The most recent months whose due day has passed.
+        let mut window = Vec::new();
+        let mut m = super::calendar::month_start(d);
+        for _ in 0..t.uncooperative_window_months + 2 {
+            if window.len() == t.uncooperative_window_months as usize {
+                break;
+            }
+            if day_of_next_month(m, t.data_report_due_day) < d {
+                window.push(m);
+            }
+            m = m.checked_sub_months(Months::new(1)).unwrap_or(m);
+        }
+        let count = bad_months.iter().filter(|m| window.contains(m)).count() as u32;
+        if count >= t.uncooperative_count {
+            let months: Vec<String> = bad_months
+                .iter()
+                .filter(|m| window.contains(m))
+                .map(|m| month_label(*m))
+                .collect();
+            out.push(Draft {
+                rule: "data.uncooperative",
+                subject: ctx.enterprise_subject(&e.id),
+                period: None,
+                message: format!(
+                    "{}近 {} 个月中有 {} 个月的生产经营数据迟报或未报（{}），属不配合统计工作，应予批评公示并限期整改。",
+                    e.name,
+                    t.uncooperative_window_months,
+                    count,
+                    months.join("、")
+                ),
+                due: None,
+                current: false,
+            });
+        }
+
+        for (month, r) in &reports {
+            let prev = month
+                .checked_sub_months(Months::new(1))
+                .and_then(|p| reports.get(&p));
+            for (metric, &v) in &r.figures {
+                let name = ctx.profile.metric_name(metric);
+                let why = if v < 0 {
+                    Some(format!("为负数（{v}）"))
+                } else {
+                    match prev.and_then(|p| p.figures.get(metric)).copied() {
+                        Some(p) if p > 0 && v == 0 => Some(format!("为 0，上月为 {p}")),
+                        Some(p)
+                            if p > 0
+                                && v > 0
+                                && (v as f64 / p as f64 > t.suspicious_factor
+                                    || p as f64 / v as f64 > t.suspicious_factor) =>
+                        {
+                            Some(format!(
+                                "为 {v}，上月为 {p}，变化超过 {} 倍",
+                                t.suspicious_factor
+                            ))
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some(why) = why {
+                    out.push(Draft {
+                        rule: "data.report_suspicious",
+                        subject: ctx.enterprise_subject(&e.id),
+                        period: Some(format!("{}:{metric}", month_key(*month))),
+                        message: format!(
+                            "{}{}报送的“{name}”{why}，请核实，必要时实地核查。",
+                            e.name,
+                            month_label(*month)
+                        ),
+                        due: None,
+                        current: false,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use std::collections::BTreeMap;
+
+    /// e1 operating p1 from 1 Jan 2026.
+    fn operating() -> Facts {
+        let mut f = world();
+        f.projects[0].construction_start = d(2025, 6, 1);
+        f.projects[0].construction_end = d(2025, 12, 31);
+        f.projects[0].operation_start = Some(d(2026, 1, 1));
+        f.evaluations.push(PerformanceEvaluation {
+            id: "v".into(),
+            project_id: "p1".into(),
+            date: d(2026, 1, 5),
+        });
+        f
+    }
+
+    fn data(month: NaiveDate, submitted: NaiveDate, figures: &[(&str, i64)]) -> DataReport {
+        DataReport {
+            id: format!("d-{month}"),
+            enterprise_id: "e1".into(),
+            month,
+            submitted_on: submitted,
+            figures: figures
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    #[test]
+    fn report_due_by_the_tenth_on_time_on_the_day_late_the_next() {
+        let mut f = operating();
+        assert!(!has(
+            &f,
+            d(2026, 2, 10),
+            "data.report_late",
+            Some("2026-01")
+        ));
+        let x = all(&f, d(2026, 2, 11), "data.report_late");
+        assert!(x[0].message.contains("尚未报送"), "{}", x[0].message);
+        f.data_reports
+            .push(data(d(2026, 1, 1), d(2026, 2, 10), &[("orders", 10)]));
+        assert!(
+            !has(&f, d(2026, 2, 11), "data.report_late", Some("2026-01")),
+            "on the due day is on time"
+        );
+        f.data_reports[0].submitted_on = d(2026, 2, 11);
+        let x = fired(&f, d(2026, 2, 12), "data.report_late");
+        assert!(x.message.contains("晚报 1 天"), "{}", x.message);
+        // Before operation there is nothing to report.
+        assert!(!has(
+            &f,
+            d(2026, 1, 11),
+            "data.report_late",
+            Some("2025-12")
+        ));
+    }
+
+    #[test]
+    fn two_late_or_missing_in_six_months_is_uncooperative() {
+        let mut f = operating();
+        for (m, sub) in [
+            (1, d(2026, 2, 9)),
+            (2, d(2026, 3, 15)),
+            (3, d(2026, 4, 10)),
+            (4, d(2026, 5, 10)),
+        ] {
+            f.data_reports
+                .push(data(d(2026, m, 1), sub, &[("orders", 10)]));
+        }
+        // Only February was late by 11 May (April due 10 May was on time).
+        assert!(!rules(&f, d(2026, 5, 11)).contains(&"data.uncooperative"));
+        // May's report missing after 10 June: two in the window.
+        let x = fired(&f, d(2026, 6, 11), "data.uncooperative");
+        assert_eq!(x.severity, Severity::Serious);
+        assert!(
+            x.message.contains("2026年2月") && x.message.contains("2026年5月"),
+            "{}",
+            x.message
+        );
+        assert!(!rules(&f, d(2026, 6, 10)).contains(&"data.uncooperative"));
+        // Six months on, February has left the window (windows: Feb–Jul due by 10 Aug? no: Mar–Aug by 11 Sep).
+        f.data_reports
+            .push(data(d(2026, 5, 1), d(2026, 6, 12), &[("orders", 10)]));
+        for m in 6..=8 {
+            f.data_reports
+                .push(data(d(2026, m, 1), d(2026, m + 1, 5), &[("orders", 10)]));
+        }
+        assert!(
+            rules(&f, d(2026, 8, 11)).contains(&"data.uncooperative"),
+            "window Feb–Jul holds Feb and May"
+        );
+        assert!(
+            !rules(&f, d(2026, 9, 11)).contains(&"data.uncooperative"),
+            "window Mar–Aug holds only May"
+        );
+    }
+
+    #[test]
+    fn suspicious_figures() {
+        let mut f = operating();
+        f.data_reports.push(data(
+            d(2026, 1, 1),
+            d(2026, 2, 5),
+            &[("orders", 100), ("parcels", 50), ("sales", 10)],
+        ));
+        f.data_reports.push(data(
+            d(2026, 2, 1),
+            d(2026, 3, 5),
+            &[("orders", 500), ("parcels", 0), ("sales", -1)],
+        ));
+        let x = all(&f, d(2026, 3, 6), "data.report_suspicious");
+        let periods: Vec<_> = x.iter().map(|f| f.period.clone().unwrap()).collect();
+        assert!(
+            periods.contains(&"2026-02:parcels".to_string()),
+            "{periods:?}"
+        );
+        assert!(periods.contains(&"2026-02:sales".to_string()));
+        assert!(
+            !periods.contains(&"2026-02:orders".to_string()),
+            "exactly 5 times is not more than 5"
+        );
+        f.data_reports[1].figures.insert("orders".into(), 501);
+        assert!(has(
+            &f,
+            d(2026, 3, 6),
+            "data.report_suspicious",
+            Some("2026-02:orders")
+        ));
+        f.data_reports[1].figures.insert("orders".into(), 19);
+        assert!(
+            has(
+                &f,
+                d(2026, 3, 6),
+                "data.report_suspicious",
+                Some("2026-02:orders")
+            ),
+            "100 → 19 is a fall of more than 5 times"
+        );
+        f.data_reports[1].figures.insert("orders".into(), 20);
+        assert!(!has(
+            &f,
+            d(2026, 3, 6),
+            "data.report_suspicious",
+            Some("2026-02:orders")
+        ));
+        // p = 0 and v > 0: no ratio to judge by.
+        f.data_reports[0].figures.insert("orders".into(), 0);
+        f.data_reports[1].figures.insert("orders".into(), 1000);
+        assert!(!has(
+            &f,
+            d(2026, 3, 6),
+            "data.report_suspicious",
+            Some("2026-02:orders")
+        ));
+    }
+}

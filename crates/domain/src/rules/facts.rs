@@ -1,0 +1,300 @@
+//! What the rules read: one county's records, loaded in bulk, as plain data.
+//! Ids are the records' own ids; dates are civil dates in China (UTC+8).
+
+use crate::system::System;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub projects: Vec<ProjectFacts>,
+    pub enterprises: Vec<EnterpriseFacts>,
+    pub plans: Vec<PlanVersion>,
+    pub progress_reports: Vec<ProgressReport>,
+    pub inspections: Vec<Inspection>,
+    pub training_classes: Vec<TrainingClass>,
+    pub disbursements: Vec<Disbursement>,
+    pub subsidy_claims: Vec<SubsidyClaim>,
+    pub data_reports: Vec<DataReport>,
+    pub licences: Vec<Licence>,
+    pub rectification_orders: Vec<RectificationOrder>,
+    pub fund_recoveries: Vec<FundRecovery>,
+    pub incidents: Vec<Incident>,
+    pub evaluations: Vec<PerformanceEvaluation>,
+    pub market_findings: Vec<MarketFinding>,
+    pub assets: Vec<Asset>,
+    pub inventory_counts: Vec<InventoryCount>,
+    pub tipoffs: Vec<TipOff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFacts {
+    pub id: String,
+    pub name: String,
+    pub enterprise_id: String,
+    pub system: System,
+    pub construction_start: NaiveDate,
+    pub construction_end: NaiveDate,
+    pub operation_start: Option<NaiveDate>,
+    /// Declared operating (status) although no operation start date is known.
+    pub marked_operating: bool,
+    /// Acceptance or disqualification: supervision of the project ends that day.
+    pub closed_on: Option<NaiveDate>,
+    pub disqualified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnterpriseFacts {
+    pub id: String,
+    pub name: String,
+    pub handles_food: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub date: NaiveDate,
+    /// Planned cumulative percent, 0–100.
+    pub percent: f64,
+}
+
+/// An approved progress plan, in force from `effective_from` until a later version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanVersion {
+    pub project_id: String,
+    pub effective_from: NaiveDate,
+    pub milestones: Vec<Milestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub id: String,
+    pub project_id: String,
+    /// First day of the month the report covers.
+    pub month: NaiveDate,
+    /// The date of the report (as of which the percent is stated).
+    pub report_date: NaiveDate,
+    pub submitted_on: NaiveDate,
+    pub cumulative_percent: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionKind {
+    Construction,
+    Operations,
+    Training,
+    Funds,
+    AdHoc,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    pub id: String,
+    pub project_id: String,
+    pub kinds: Vec<InspectionKind>,
+    pub date: NaiveDate,
+    /// Planned inspections do not count until they are recorded.
+    pub done: bool,
+    pub training_class_id: Option<String>,
+    pub disbursement_id: Option<String>,
+    pub has_minutes: bool,
+    pub photo_count: u32,
+}
+
+impl Inspection {
+    pub fn covers(&self, kind: InspectionKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingClass {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Disbursement {
+    pub id: String,
+    pub project_id: String,
+    pub date: NaiveDate,
+    pub amount_fen: i64,
+    pub batch: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub code: String,
+    pub number: String,
+    pub date: NaiveDate,
+    pub seller: String,
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubsidyClaim {
+    pub id: String,
+    pub project_id: String,
+    pub submitted_on: NaiveDate,
+    pub amount_fen: i64,
+    pub invoices: Vec<Invoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataReport {
+    pub id: String,
+    pub enterprise_id: String,
+    /// First day of the month the figures cover.
+    pub month: NaiveDate,
+    pub submitted_on: NaiveDate,
+    /// Metric code → value (money in 分, counts as counts).
+    pub figures: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Licence {
+    pub id: String,
+    pub enterprise_id: String,
+    /// e.g. business_licence, food_business, hygiene, commodity_circulation.
+    pub kind: String,
+    pub number: String,
+    pub valid_from: NaiveDate,
+    /// None: valid without limit (长期).
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    Issued,
+    Submitted,
+    Rejected,
+    Resubmitted,
+    Accepted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RectificationOrder {
+    pub id: String,
+    pub project_id: String,
+    pub enterprise_id: String,
+    pub title: String,
+    pub issued_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub state: OrderState,
+    /// The day the material was accepted, if it was.
+    pub accepted_on: Option<NaiveDate>,
+    /// Issued because of `progress.severe_lag` (a 限期整改通知书 under 一（一）).
+    pub progress_notice: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repayment {
+    pub date: NaiveDate,
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundRecovery {
+    pub id: String,
+    pub project_id: String,
+    pub enterprise_id: String,
+    pub decided_on: NaiveDate,
+    pub amount_fen: i64,
+    pub deadline: NaiveDate,
+    pub repayments: Vec<Repayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    pub project_id: String,
+    pub date: NaiveDate,
+    pub summary: String,
+    pub accountability_decided_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceEvaluation {
+    pub id: String,
+    pub project_id: String,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketCategory {
+    Counterfeit,
+    QualitySafety,
+    Expired,
+    ConsumerFraud,
+}
+
+impl MarketCategory {
+    pub fn label(self) -> &'static str {
+        match self {
+            MarketCategory::Counterfeit => "销售假冒伪劣产品",
+            MarketCategory::QualitySafety => "农副产品质量安全问题",
+            MarketCategory::Expired => "销售过期商品",
+            MarketCategory::ConsumerFraud => "欺诈消费者",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketFinding {
+    pub id: String,
+    pub enterprise_id: String,
+    pub project_id: Option<String>,
+    pub category: MarketCategory,
+    pub raised_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    pub id: String,
+    pub enterprise_id: String,
+    pub project_id: String,
+    pub name: String,
+    pub tag: Option<String>,
+    pub purchase_date: NaiveDate,
+    pub central_funds: bool,
+    pub disposed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountResult {
+    Present,
+    Missing,
+    Damaged,
+    Relocated,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountItem {
+    pub asset_id: String,
+    pub result: CountResult,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InventoryCount {
+    pub id: String,
+    pub enterprise_id: String,
+    pub date: NaiveDate,
+    pub items: Vec<CountItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TipOff {
+    pub id: String,
+    pub received_on: NaiveDate,
+    pub summary: String,
+    pub replied_on: Option<NaiveDate>,
+}

@@ -1,0 +1,643 @@
+//! 三 监督检查频次: construction quarters, operating months, training classes, funds
+//! follow-up, and the evidence every inspection needs (三（二）5).
+
+use super::calendar::{
+    days, month_end, month_key, month_label, months_between, overlap, prorated, quarter_end,
+    quarter_key, quarter_label, quarters_between,
+};
+use super::facts::{Inspection, InspectionKind, ProjectFacts};
+use super::progress::construction_span;
+use super::{Ctx, Draft, days_text};
+use crate::dates::format_cn_date;
+use chrono::{Days, NaiveDate};
+
+/// The first and (if known) last day a project is operating.
+pub(crate) fn operating_span(p: &ProjectFacts) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    let start = p.operation_start?;
+    let last = p.closed_on.and_then(|c| c.pred_opt());
+    match last {
+        Some(l) if l < start => None,
+        _ => Some((start, last)),
+    }
+}
+
+fn done_in(ins: &[&Inspection], kind: InspectionKind, from: NaiveDate, to: NaiveDate) -> u32 {
+    ins.iter()
+        .filter(|i| i.covers(kind) && from <= i.date && i.date <= to)
+        .count() as u32
+}
+
+/// The finding for a quota period: a warning with what remains while it runs, serious after.
+#[allow(clippy::too_many_arguments)]
+fn quota_draft(
+    ctx: &Ctx,
+    p: &ProjectFacts,
+    rule: &'static str,
+    what: &str,
+    period_label: String,
+    period_key: String,
+    end: NaiveDate,
+    required: u32,
+    done: u32,
+) -> Draft {
+    let current = ctx.as_of <= end;
+    let message = if current {
+        format!(
+            "“{}”{}应进行{} {} 次，已检查 {} 次，还需 {} 次；本期还剩 {}（含今天），截止{}。",
+            p.name,
+            period_label,
+            what,
+            required,
+            done,
+            required - done,
+            days_text((end - ctx.as_of).num_days() + 1),
+            format_cn_date(end)
+        )
+    } else {
+        format!(
+            "“{}”{}应进行{} {} 次，实际只检查了 {} 次，少 {} 次，未达到规定频次。",
+            p.name,
+            period_label,
+            what,
+            required,
+            done,
+            required - done
+        )
+    };
+    Draft {
+        rule,
+        subject: ctx.project_subject(p),
+        period: Some(period_key),
+        message,
+        due: Some(end),
+        current,
+    }
+}
+
+pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    let done: Vec<&Inspection> = ctx
+        .facts
+        .inspections
+        .iter()
+        .filter(|i| i.done && i.date <= d)
+        .collect();
+
+    for p in &ctx.facts.projects {
+        let mine: Vec<&Inspection> = done
+            .iter()
+            .filter(|i| i.project_id == p.id)
+            .copied()
+            .collect();
+
+        if let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) {
+            for q in quarters_between(start, last.min(d)) {
+                let q_end = quarter_end(q);
+                let in_state = overlap(start, last, q, q_end);
+                let required = prorated(
+                    t.construction_inspections_per_quarter,
+                    in_state,
+                    days(q, q_end),
+                );
+                let n = done_in(&mine, InspectionKind::Construction, q, q_end);
+                if n < required {
+                    out.push(quota_draft(
+                        ctx,
+                        p,
+                        "inspection.construction_quota",
+                        "项目建设进度检查",
+                        quarter_label(q),
+                        quarter_key(q),
+                        q_end,
+                        required,
+                        n,
+                    ));
+                }
+            }
+        }
+
+        match operating_span(p) {
+            Some((start, _)) if d < start => {}
+            Some((start, last)) => {
+                let open_end = last.unwrap_or(NaiveDate::MAX);
+                for m in months_between(start, open_end.min(d)) {
+                    let m_end = month_end(m);
+                    let in_state = overlap(start, open_end, m, m_end);
+                    let required = prorated(t.operation_inspections_per_month, in_state, days(m, m_end));
+                    let n = done_in(&mine, InspectionKind::Operations, m, m_end);
+                    if n < required {
+                        out.push(quota_draft(
+                            ctx,
+                            p,
+                            "inspection.operation_quota",
+                            "运营情况检查",
+                            month_label(m),
+                            month_key(m),
+                            m_end,
+                            required,
+                            n,
+                        ));
+                    }
+                }
+            }
+            None if p.marked_operating && p.operation_start.is_none() && p.closed_on.is_none() => out.push(Draft {
+                rule: super::DATA_INCOMPLETE,
+                subject: ctx.project_subject(p),
+                period: Some("operation_start".into()),
+                message: format!("“{}”已标为运营中，但没有填写运营开始日期，无法计算运营情况检查频次。请补填运营开始日期。", p.name),
+                due: None,
+                current: false,
+            }),
+            None => {}
+        }
+    }
+
+    for c in &ctx.facts.training_classes {
+        if d <= c.last_day {
+            continue;
+        }
+        let n = done
+            .iter()
+            .filter(|i| {
+                i.covers(InspectionKind::Training)
+                    && i.training_class_id.as_deref() == Some(c.id.as_str())
+                    && c.first_day <= i.date
+                    && i.date <= c.last_day
+            })
+            .count() as u32;
+        if n < t.inspections_per_training_class {
+            out.push(Draft {
+                rule: "inspection.training_class",
+                subject: ctx.of_project("training_class", &c.id, c.name.clone(), &c.project_id),
+                period: None,
+                message: format!(
+                    "培训班“{}”（{}至{}，{}）结束前没有进行培训情况检查，每期培训班应检查 {} 次。",
+                    c.name,
+                    format_cn_date(c.first_day),
+                    format_cn_date(c.last_day),
+                    ctx.project_name(&c.project_id),
+                    t.inspections_per_training_class
+                ),
+                due: Some(c.last_day),
+                current: false,
+            });
+        }
+    }
+
+    for b in &ctx.facts.disbursements {
+        let deadline = b
+            .date
+            .checked_add_days(Days::new(u64::from(t.funds_followup_days)))
+            .unwrap_or(b.date);
+        if d <= deadline {
+            continue;
+        }
+        let followed = done.iter().any(|i| {
+            i.project_id == b.project_id
+                && i.covers(InspectionKind::Funds)
+                && b.date <= i.date
+                && i.date <= deadline
+        });
+        if !followed {
+            let money = crate::Money::from_fen(b.amount_fen)
+                .map(|m| m.to_string())
+                .unwrap_or_default();
+            out.push(Draft {
+                rule: "inspection.funds_followup",
+                subject: ctx.of_project("disbursement", &b.id, format!("{}（{}）", b.batch, money), &b.project_id),
+                period: None,
+                message: format!(
+                    "“{}”{}拨付资金{}后，应在{}前进行资金使用情况检查，至今没有检查记录，已逾期 {}。",
+                    ctx.project_name(&b.project_id),
+                    format_cn_date(b.date),
+                    money,
+                    format_cn_date(deadline),
+                    days_text((d - deadline).num_days())
+                ),
+                due: Some(deadline),
+                current: false,
+            });
+        }
+    }
+
+    for i in &done {
+        let mut missing = Vec::new();
+        if !i.has_minutes {
+            missing.push("会议记录".to_string());
+        }
+        if i.photo_count < t.evidence_min_photos {
+            missing.push(format!(
+                "图片资料（至少 {} 张，现有 {} 张）",
+                t.evidence_min_photos, i.photo_count
+            ));
+        }
+        if !missing.is_empty() {
+            out.push(Draft {
+                rule: "inspection.evidence_missing",
+                subject: ctx.of_project(
+                    "inspection",
+                    &i.id,
+                    format!("{}的检查", format_cn_date(i.date)),
+                    &i.project_id,
+                ),
+                period: None,
+                message: format!(
+                    "“{}”{}的监督检查缺少{}，请补齐。",
+                    ctx.project_name(&i.project_id),
+                    format_cn_date(i.date),
+                    missing.join("和")
+                ),
+                due: None,
+                current: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn construction(n: usize, dates: &[NaiveDate]) -> Facts {
+        let mut f = world();
+        f.plans
+            .push(plan("p1", d(2026, 1, 1), &[(d(2026, 12, 31), 100.0)]));
+        for (k, date) in dates.iter().enumerate().take(n) {
+            f.inspections.push(inspection(
+                &format!("i{k}"),
+                "p1",
+                &[InspectionKind::Construction],
+                *date,
+            ));
+        }
+        f
+    }
+
+    #[test]
+    fn construction_quota_warns_during_the_quarter_and_is_serious_after() {
+        let f = construction(1, &[d(2026, 2, 10)]);
+        let w = fired(&f, d(2026, 3, 31), "inspection.construction_quota");
+        assert_eq!(
+            (w.severity, w.period.as_deref()),
+            (Severity::Warning, Some("2026-Q1"))
+        );
+        assert!(
+            w.message.contains("还需 1 次") && w.message.contains("还剩 1 天"),
+            "{}",
+            w.message
+        );
+        assert_eq!(w.due, Some(d(2026, 3, 31)));
+        let s = all(&f, d(2026, 4, 1), "inspection.construction_quota");
+        let q1 = s
+            .iter()
+            .find(|x| x.period.as_deref() == Some("2026-Q1"))
+            .unwrap();
+        assert_eq!(q1.severity, Severity::Serious);
+        // Q2 has started on 1 April: a warning for it, with all of it still to do.
+        let q2 = s
+            .iter()
+            .find(|x| x.period.as_deref() == Some("2026-Q2"))
+            .unwrap();
+        assert_eq!(q2.severity, Severity::Warning);
+        assert!(q2.message.contains("还需 2 次"));
+        // Two in the quarter: nothing for Q1, before or after it ends.
+        let ok = construction(2, &[d(2026, 2, 10), d(2026, 3, 31)]);
+        assert!(!has(
+            &ok,
+            d(2026, 3, 31),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+        assert!(!has(
+            &ok,
+            d(2026, 4, 1),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+    }
+
+    #[test]
+    fn inspections_count_in_the_period_of_their_date_and_only_when_done() {
+        let mut f = construction(2, &[d(2026, 3, 31), d(2026, 4, 1)]);
+        assert!(has(
+            &f,
+            d(2026, 4, 2),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+        f.inspections[0].date = d(2026, 3, 30);
+        f.inspections[1].date = d(2026, 3, 31);
+        f.inspections[1].done = false; // planned, not yet recorded
+        assert!(has(
+            &f,
+            d(2026, 4, 2),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+        // One visit may cover several kinds.
+        let mut g = construction(0, &[]);
+        for (k, date) in [d(2026, 1, 5), d(2026, 1, 6)].iter().enumerate() {
+            g.inspections.push(inspection(
+                &format!("x{k}"),
+                "p1",
+                &[InspectionKind::Funds, InspectionKind::Construction],
+                *date,
+            ));
+        }
+        assert!(!has(
+            &g,
+            d(2026, 4, 2),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+    }
+
+    #[test]
+    fn construction_quota_is_prorated_for_a_partial_first_quarter() {
+        let mut f = construction(0, &[]);
+        // Starts 16 Feb: 44 of 90 days of Q1 → ceil(2 × 44 / 90) = 1.
+        f.projects[0].construction_start = d(2026, 2, 16);
+        let q = fired(&f, d(2026, 4, 1), "inspection.construction_quota");
+        assert!(
+            q.message.contains("应进行项目建设进度检查 1 次"),
+            "{}",
+            q.message
+        );
+        f.inspections.push(inspection(
+            "i",
+            "p1",
+            &[InspectionKind::Construction],
+            d(2026, 3, 1),
+        ));
+        assert!(!has(
+            &f,
+            d(2026, 4, 1),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+        // Starts 14 Feb: 46 of 90 days → 2.
+        f.projects[0].construction_start = d(2026, 2, 14);
+        assert!(has(
+            &f,
+            d(2026, 4, 1),
+            "inspection.construction_quota",
+            Some("2026-Q1")
+        ));
+        // Before construction starts nothing is due.
+        assert!(!rules(&f, d(2026, 2, 13)).contains(&"inspection.construction_quota"));
+    }
+
+    fn operating(from: NaiveDate) -> Facts {
+        let mut f = world();
+        f.projects[0].construction_start = d(2025, 6, 1);
+        f.projects[0].construction_end = from.pred_opt().unwrap();
+        f.projects[0].operation_start = Some(from);
+        f.plans.push(plan("p1", d(2025, 6, 1), &[(from, 100.0)]));
+        f.progress_reports
+            .push(report("p1", d(2025, 12, 1), d(2025, 12, 31), 100.0));
+        f
+    }
+
+    #[test]
+    fn operation_quota_prorated_in_the_first_month() {
+        // Operating from 17 Mar: 15 of 31 days → ceil(2 × 15 / 31) = 1.
+        let mut f = operating(d(2026, 3, 17));
+        let w = fired(&f, d(2026, 3, 20), "inspection.operation_quota");
+        assert_eq!(w.severity, Severity::Warning);
+        assert!(w.message.contains("运营情况检查 1 次"), "{}", w.message);
+        f.inspections.push(inspection(
+            "o1",
+            "p1",
+            &[InspectionKind::Operations],
+            d(2026, 3, 31),
+        ));
+        assert!(!has(
+            &f,
+            d(2026, 4, 1),
+            "inspection.operation_quota",
+            Some("2026-03")
+        ));
+        // Nothing is due before operation starts, even within the month.
+        assert!(
+            !rules(&operating(d(2026, 3, 17)), d(2026, 3, 16))
+                .contains(&"inspection.operation_quota")
+        );
+        // From 16 Mar: 16 of 31 days → 2.
+        let mut g = operating(d(2026, 3, 16));
+        g.inspections.push(inspection(
+            "o1",
+            "p1",
+            &[InspectionKind::Operations],
+            d(2026, 3, 31),
+        ));
+        let s = fired(&g, d(2026, 4, 1), "inspection.operation_quota");
+        assert_eq!(
+            (s.severity, s.period.as_deref()),
+            (Severity::Serious, Some("2026-03"))
+        );
+        // A full month needs two.
+        assert!(has(
+            &g,
+            d(2026, 5, 1),
+            "inspection.operation_quota",
+            Some("2026-04")
+        ));
+        g.inspections.push(inspection(
+            "o2",
+            "p1",
+            &[InspectionKind::Operations],
+            d(2026, 4, 1),
+        ));
+        g.inspections.push(inspection(
+            "o3",
+            "p1",
+            &[InspectionKind::Operations],
+            d(2026, 4, 30),
+        ));
+        assert!(!has(
+            &g,
+            d(2026, 5, 1),
+            "inspection.operation_quota",
+            Some("2026-04")
+        ));
+    }
+
+    #[test]
+    fn operation_quota_ends_with_acceptance() {
+        let mut f = operating(d(2026, 3, 1));
+        f.projects[0].closed_on = Some(d(2026, 4, 1));
+        assert!(!has(
+            &f,
+            d(2026, 5, 1),
+            "inspection.operation_quota",
+            Some("2026-04")
+        ));
+        assert!(has(
+            &f,
+            d(2026, 5, 1),
+            "inspection.operation_quota",
+            Some("2026-03")
+        ));
+    }
+
+    #[test]
+    fn operating_without_a_start_date_is_incomplete_data() {
+        let mut f = world();
+        f.plans
+            .push(plan("p1", d(2026, 1, 1), &[(d(2026, 12, 31), 100.0)]));
+        f.projects[0].marked_operating = true;
+        assert!(has(
+            &f,
+            d(2026, 3, 1),
+            "data.incomplete",
+            Some("operation_start")
+        ));
+        f.projects[0].operation_start = Some(d(2026, 2, 1));
+        assert!(!has(
+            &f,
+            d(2026, 3, 1),
+            "data.incomplete",
+            Some("operation_start")
+        ));
+    }
+
+    fn training_world(inspected_on: Option<NaiveDate>) -> Facts {
+        let mut f = world();
+        f.plans
+            .push(plan("p1", d(2026, 1, 1), &[(d(2026, 12, 31), 100.0)]));
+        f.training_classes.push(TrainingClass {
+            id: "c1".into(),
+            project_id: "p1".into(),
+            name: "第一期电商带头人培训班".into(),
+            first_day: d(2026, 5, 11),
+            last_day: d(2026, 5, 15),
+        });
+        if let Some(date) = inspected_on {
+            let mut i = inspection("t1", "p1", &[InspectionKind::Training], date);
+            i.training_class_id = Some("c1".into());
+            f.inspections.push(i);
+        }
+        f
+    }
+
+    #[test]
+    fn training_class_needs_an_inspection_within_its_dates() {
+        let f = training_world(None);
+        assert!(
+            !rules(&f, d(2026, 5, 15)).contains(&"inspection.training_class"),
+            "on its last day"
+        );
+        let x = fired(&f, d(2026, 5, 16), "inspection.training_class");
+        assert_eq!(
+            (x.severity, x.subject.kind.as_str()),
+            (Severity::Serious, "training_class")
+        );
+        assert!(
+            !rules(&training_world(Some(d(2026, 5, 15))), d(2026, 5, 16))
+                .contains(&"inspection.training_class")
+        );
+        assert!(
+            !rules(&training_world(Some(d(2026, 5, 11))), d(2026, 5, 16))
+                .contains(&"inspection.training_class")
+        );
+        assert!(
+            rules(&training_world(Some(d(2026, 5, 16))), d(2026, 5, 17))
+                .contains(&"inspection.training_class")
+        );
+        assert!(
+            rules(&training_world(Some(d(2026, 5, 10))), d(2026, 5, 17))
+                .contains(&"inspection.training_class")
+        );
+    }
+
+    fn funds_world(inspected_on: Option<NaiveDate>, kind: InspectionKind) -> Facts {
+        let mut f = world();
+        f.plans
+            .push(plan("p1", d(2026, 1, 1), &[(d(2026, 12, 31), 100.0)]));
+        f.disbursements.push(Disbursement {
+            id: "b1".into(),
+            project_id: "p1".into(),
+            date: d(2026, 6, 1),
+            amount_fen: 50_000_000,
+            batch: "第一批".into(),
+        });
+        if let Some(date) = inspected_on {
+            f.inspections.push(inspection("f1", "p1", &[kind], date));
+        }
+        f
+    }
+
+    #[test]
+    fn funds_followup_within_thirty_days_inclusive() {
+        let none = funds_world(None, InspectionKind::Funds);
+        assert!(
+            !rules(&none, d(2026, 7, 1)).contains(&"inspection.funds_followup"),
+            "day 30 is still in time"
+        );
+        let x = fired(&none, d(2026, 7, 2), "inspection.funds_followup");
+        assert_eq!(
+            (x.severity, x.due),
+            (Severity::Serious, Some(d(2026, 7, 1)))
+        );
+        assert!(x.message.contains("¥500,000.00"));
+        assert!(
+            !rules(
+                &funds_world(Some(d(2026, 7, 1)), InspectionKind::Funds),
+                d(2026, 7, 2)
+            )
+            .contains(&"inspection.funds_followup")
+        );
+        assert!(
+            !rules(
+                &funds_world(Some(d(2026, 6, 1)), InspectionKind::Funds),
+                d(2026, 7, 2)
+            )
+            .contains(&"inspection.funds_followup")
+        );
+        assert!(
+            rules(
+                &funds_world(Some(d(2026, 5, 31)), InspectionKind::Funds),
+                d(2026, 7, 2)
+            )
+            .contains(&"inspection.funds_followup")
+        );
+        assert!(
+            rules(
+                &funds_world(Some(d(2026, 7, 2)), InspectionKind::Funds),
+                d(2026, 7, 3)
+            )
+            .contains(&"inspection.funds_followup")
+        );
+        assert!(
+            rules(
+                &funds_world(Some(d(2026, 6, 10)), InspectionKind::Operations),
+                d(2026, 7, 2)
+            )
+            .contains(&"inspection.funds_followup")
+        );
+    }
+
+    #[test]
+    fn every_inspection_needs_minutes_and_a_photo() {
+        let mut f = construction(1, &[d(2026, 2, 10)]);
+        assert!(!rules(&f, d(2026, 2, 11)).contains(&"inspection.evidence_missing"));
+        f.inspections[0].photo_count = 0;
+        let x = fired(&f, d(2026, 2, 11), "inspection.evidence_missing");
+        assert!(
+            x.message.contains("图片资料") && !x.message.contains("会议记录"),
+            "{}",
+            x.message
+        );
+        f.inspections[0].photo_count = 1;
+        f.inspections[0].has_minutes = false;
+        assert!(
+            fired(&f, d(2026, 2, 11), "inspection.evidence_missing")
+                .message
+                .contains("会议记录")
+        );
+        // A planned inspection is not yet a record.
+        f.inspections[0].done = false;
+        assert!(!rules(&f, d(2026, 2, 11)).contains(&"inspection.evidence_missing"));
+    }
+}

@@ -1,0 +1,258 @@
+//! The rule engine: facts for one county + regulation profile + date → ordered findings.
+//! A pure function: no clock, no I/O, the same input gives the same output.
+
+pub mod calendar;
+pub mod facts;
+pub mod profile;
+
+mod assets;
+mod data;
+mod funds;
+mod inspection;
+mod oversight;
+mod progress;
+mod qualification;
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod testing;
+
+pub use facts::Facts;
+pub use profile::{DATA_INCOMPLETE, Profile, ProfileError, RULE_CODES};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    Serious,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// Critical first.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Critical => 0,
+            Severity::Serious => 1,
+            Severity::Warning => 2,
+            Severity::Info => 3,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Serious => "serious",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Critical => "紧急",
+            Severity::Serious => "严重",
+            Severity::Warning => "提醒",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// project, enterprise, inspection, training_class, disbursement, subsidy_claim,
+    /// rectification_order, fund_recovery, incident, market_finding, asset, tipoff.
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    /// The enterprise responsible, when there is one: for the contractor's own docket.
+    pub enterprise_id: Option<String>,
+    /// The project concerned, when there is one.
+    pub project_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub subject: Subject,
+    /// The period the finding is about: "2026-05", "2026-Q2", a licence kind, or none.
+    pub period: Option<String>,
+    pub clause: String,
+    pub message: String,
+    pub due: Option<NaiveDate>,
+    pub action: String,
+    /// rule + subject + period: the same finding on another day has the same key.
+    pub key: String,
+}
+
+/// Everything a rule needs, with indexes built once.
+pub(crate) struct Ctx<'a> {
+    pub facts: &'a Facts,
+    pub profile: &'a Profile,
+    pub as_of: NaiveDate,
+    pub projects: HashMap<&'a str, &'a facts::ProjectFacts>,
+    pub enterprises: HashMap<&'a str, &'a facts::EnterpriseFacts>,
+}
+
+/// Where a finding is about and what it says, before the profile adds the rest.
+pub(crate) struct Draft {
+    pub rule: &'static str,
+    pub subject: Subject,
+    pub period: Option<String>,
+    pub message: String,
+    pub due: Option<NaiveDate>,
+    /// For quota rules: the period is still running (a warning, not yet a failure).
+    pub current: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn project_subject(&self, p: &facts::ProjectFacts) -> Subject {
+        Subject {
+            kind: "project".into(),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            enterprise_id: Some(p.enterprise_id.clone()),
+            project_id: Some(p.id.clone()),
+        }
+    }
+
+    pub fn enterprise_name(&self, id: &str) -> String {
+        self.enterprises
+            .get(id)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn project_name(&self, id: &str) -> String {
+        self.projects
+            .get(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// A subject of another kind that belongs to a project.
+    pub fn of_project(&self, kind: &str, id: &str, name: String, project_id: &str) -> Subject {
+        Subject {
+            kind: kind.into(),
+            id: id.into(),
+            name,
+            enterprise_id: self
+                .projects
+                .get(project_id)
+                .map(|p| p.enterprise_id.clone()),
+            project_id: Some(project_id.into()),
+        }
+    }
+
+    pub fn enterprise_subject(&self, id: &str) -> Subject {
+        Subject {
+            kind: "enterprise".into(),
+            id: id.into(),
+            name: self.enterprise_name(id),
+            enterprise_id: Some(id.into()),
+            project_id: None,
+        }
+    }
+
+    fn finish(&self, d: Draft) -> Option<Finding> {
+        let setting = self.profile.rule(d.rule)?;
+        if !setting.enabled {
+            return None;
+        }
+        let severity = if d.current {
+            setting.severity_current.unwrap_or(Severity::Warning)
+        } else {
+            setting.severity
+        };
+        let key = format!(
+            "{}|{}:{}|{}",
+            d.rule,
+            d.subject.kind,
+            d.subject.id,
+            d.period.as_deref().unwrap_or("-")
+        );
+        Some(Finding {
+            rule: d.rule.into(),
+            severity,
+            subject: d.subject,
+            period: d.period,
+            clause: setting.clause.clone(),
+            message: d.message,
+            due: d.due,
+            action: setting.action.clone(),
+            key,
+        })
+    }
+}
+
+/// Evaluates every rule of the profile for one county's facts as of a date.
+pub fn evaluate(facts: &Facts, profile: &Profile, as_of: NaiveDate) -> Vec<Finding> {
+    let ctx = Ctx {
+        facts,
+        profile,
+        as_of,
+        projects: facts.projects.iter().map(|p| (p.id.as_str(), p)).collect(),
+        enterprises: facts
+            .enterprises
+            .iter()
+            .map(|e| (e.id.as_str(), e))
+            .collect(),
+    };
+    let mut drafts = Vec::new();
+    progress::check(&ctx, &mut drafts);
+    inspection::check(&ctx, &mut drafts);
+    qualification::check(&ctx, &mut drafts);
+    oversight::check(&ctx, &mut drafts);
+    funds::check(&ctx, &mut drafts);
+    data::check(&ctx, &mut drafts);
+    assets::check(&ctx, &mut drafts);
+    let mut findings: Vec<Finding> = drafts.into_iter().filter_map(|d| ctx.finish(d)).collect();
+    sort(&mut findings);
+    findings.dedup_by(|a, b| a.key == b.key);
+    findings
+}
+
+/// Severity (critical first), then rule code, subject, period; the key breaks any tie.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            a.severity.rank(),
+            &a.rule,
+            &a.subject.kind,
+            &a.subject.id,
+            &a.period,
+            &a.key,
+        )
+            .cmp(&(
+                b.severity.rank(),
+                &b.rule,
+                &b.subject.kind,
+                &b.subject.id,
+                &b.period,
+                &b.key,
+            ))
+    });
+}
+
+/// "3 天", "1 天" — days as people count them.
+pub(crate) fn days_text(n: i64) -> String {
+    format!("{n} 天")
+}
+
+/// A percent as people read it: "35%", "12.5%".
+pub(crate) fn pct(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{}%", r.round() as i64)
+    } else {
+        format!("{r:.1}%")
+    }
+}
