@@ -12,6 +12,9 @@ fn money(fen: i64) -> String {
         .unwrap_or_else(|_| format!("{fen} 分"))
 }
 
+/// Claims that cite an invoice, grouped by what makes two invoices the same.
+type Citations<'a, K> = BTreeMap<K, Vec<(&'a SubsidyClaim, &'a Invoice)>>;
+
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
     let d = ctx.as_of;
     let mut claims: Vec<&SubsidyClaim> = ctx
@@ -23,9 +26,8 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
     claims.sort_by(|a, b| (a.submitted_on, &a.id).cmp(&(b.submitted_on, &b.id)));
 
     // The same invoice (code + number), or the same seller, amount and date, in two claims.
-    let mut by_number: BTreeMap<(String, String), Vec<(&SubsidyClaim, &Invoice)>> = BTreeMap::new();
-    let mut by_content: BTreeMap<(String, i64, chrono::NaiveDate), Vec<(&SubsidyClaim, &Invoice)>> =
-        BTreeMap::new();
+    let mut by_number: Citations<(String, String)> = BTreeMap::new();
+    let mut by_content: Citations<(String, i64, chrono::NaiveDate)> = BTreeMap::new();
     for c in &claims {
         for inv in &c.invoices {
             by_number
