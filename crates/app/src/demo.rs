@@ -147,11 +147,11 @@ const ENTERPRISES: [DemoEnterprise; 12] = [
 
 /// (enterprise index, system, name, township, village, funds 元, start offset days from
 /// today, construction days, operation starts after construction, targets)
-struct DemoProject {
-    ent: usize,
-    system: &'static str,
+pub(crate) struct DemoProject {
+    pub ent: usize,
+    pub system: &'static str,
     name: &'static str,
-    township: &'static str,
+    pub township: &'static str,
     village: Option<&'static str>,
     yuan: i64,
     start: i64,
@@ -160,7 +160,7 @@ struct DemoProject {
     targets: &'static [(&'static str, i64, &'static str)],
 }
 
-const PROJECTS: [DemoProject; 16] = [
+pub(crate) const PROJECTS: [DemoProject; 16] = [
     DemoProject {
         ent: 0,
         system: "public_service",
@@ -358,6 +358,11 @@ const PROJECTS: [DemoProject; 16] = [
     },
 ];
 
+/// Coordinates to 5 decimals (about a metre), as a GPS reading is written.
+fn round5(x: f64) -> f64 {
+    (x * 100_000.0).round() / 100_000.0
+}
+
 fn shift(today: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
         today
@@ -456,6 +461,7 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
         enterprise_ids.push(e.id);
     }
 
+    let mut projects = Vec::new();
     for p in &PROJECTS {
         let start = shift(today, p.start);
         let end = shift(start, p.days as i64);
@@ -473,8 +479,8 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
             system: p.system.into(),
             township: p.township.into(),
             village: p.village.map(str::to_string),
-            latitude: Some(37.55 + (p.ent as f64) * 0.01),
-            longitude: Some(112.15 + (p.days as f64) * 0.0001),
+            latitude: Some(round5(37.55 + (p.ent as f64) * 0.01)),
+            longitude: Some(round5(112.15 + (p.days as f64) * 0.0001)),
             central_funds_fen: Some(p.yuan * 100),
             construction_start: start.to_string(),
             construction_end: end.to_string(),
@@ -491,10 +497,23 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
                 })
                 .collect(),
         };
-        records::create_project(app, &admin, None, &input, FieldErrors::new())
+        let created = records::create_project(app, &admin, None, &input, FieldErrors::new())
             .await
             .map_err(|e| demo_err(p.name, e))?;
+        projects.push(created);
     }
+
+    // A year of supervision records, through the same import as any county's data.
+    let food: Vec<bool> = ENTERPRISES.iter().map(|e| e.food).collect();
+    let facts = crate::demo_facts::bundle(today, COUNTY, &projects, &enterprise_ids, &food);
+    crate::bundle::import(app, None, &facts.to_string())
+        .await
+        .map_err(|e| match e {
+            crate::bundle::ImportError::Invalid(errors) => {
+                AppError::Internal(format!("demo facts: {errors:?}"))
+            }
+            crate::bundle::ImportError::App(e) => e,
+        })?;
 
     for (username, role) in ACCOUNTS.iter().skip(1) {
         let (display_name, enterprise_id) = match *username {

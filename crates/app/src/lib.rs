@@ -3,8 +3,13 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod bundle;
 pub mod demo;
+mod demo_facts;
+pub mod docket;
 mod error;
+pub mod jobs;
+pub mod profile;
 pub mod records;
 pub mod secrets;
 
@@ -22,6 +27,8 @@ pub struct App {
     pub store: Store,
     clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     pub settings: Settings,
+    /// The regulation profile the rules are evaluated under.
+    pub profile: Arc<jianguan_domain::rules::Profile>,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -53,7 +60,13 @@ impl App {
             store,
             clock: Arc::new(Utc::now),
             settings: Settings::default(),
+            profile: Arc::new(profile::default_profile()),
         }
+    }
+
+    pub fn with_profile(mut self, profile: jianguan_domain::rules::Profile) -> Self {
+        self.profile = Arc::new(profile);
+        self
     }
 
     /// For tests and the demo: a fixed or moving clock.

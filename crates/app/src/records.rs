@@ -615,6 +615,7 @@ fn project_model(
         updated_at: now,
         voided_at: None,
         void_reason: None,
+        closed_on: base.and_then(|b| b.closed_on),
     })
 }
 

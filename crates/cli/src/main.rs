@@ -29,9 +29,27 @@ struct DbArgs {
 }
 
 #[derive(Args, Clone)]
+struct ProfileArg {
+    /// Regulation profile (TOML); the embedded Jiaocheng 2022 profile when not given.
+    #[arg(long = "profile", env = "JIANGUAN_PROFILE")]
+    path: Option<String>,
+}
+
+impl ProfileArg {
+    fn load(&self) -> Result<jianguan_domain::rules::Profile> {
+        Ok(jianguan_app::profile::load(self.path.as_deref())?)
+    }
+}
+
+#[derive(Args, Clone)]
 struct ServeArgs {
     #[command(flatten)]
     db: DbArgs,
+    #[command(flatten)]
+    profile: ProfileArg,
+    /// China time of day at which the daily docket is evaluated.
+    #[arg(long, env = "JIANGUAN_DOCKET_AT", default_value = "06:00")]
+    docket_at: String,
     /// Address to listen on.
     #[arg(long, env = "JIANGUAN_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
@@ -59,6 +77,83 @@ enum Command {
     },
     /// Add a county to the deployment.
     County(CountyArgs),
+    /// Evaluate every rule as of a date and print the findings (exit 1 when there are any).
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// YYYY-MM-DD; today (China time) when not given.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// 6-digit county code; every county when not given.
+        #[arg(long)]
+        county: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// The regulation profile.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// Import a county's records from a bundle (docs/import-format.md): all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Export a county's records.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "bundle")]
+        format: ExportFormat,
+        /// 6-digit county code; may be left out when the database holds one county.
+        #[arg(long)]
+        county: Option<String>,
+        /// Where to write; standard output when not given.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The stored docket.
+    Docket {
+        #[command(subcommand)]
+        command: DocketCommand,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Bundle,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Print the profile in force (validated).
+    Show(ProfileArg),
+}
+
+#[derive(Subcommand)]
+enum DocketCommand {
+    /// Evaluate every county now and store the findings (what the daily job does).
+    Refresh {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,11 +248,30 @@ fn describe(e: jianguan_app::AppError) -> anyhow::Error {
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
-        None => anyhow::anyhow!("{}", e.message()),
+        // At the command line the operator is the one who must fix it: show the cause.
+        None => match &e {
+            jianguan_app::AppError::Internal(cause) => {
+                anyhow::anyhow!("{}（{cause}）", e.message())
+            }
+            _ => anyhow::anyhow!("{}", e.message()),
+        },
+    }
+}
+
+fn as_of(app: &App, given: Option<&str>) -> Result<chrono::NaiveDate> {
+    match given {
+        None => Ok(app.today()),
+        Some(s) => {
+            jianguan_domain::dates::parse_date(s).map_err(|m| anyhow::anyhow!("--as-of：{m}"))
+        }
     }
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {
+    let at = chrono::NaiveTime::parse_from_str(&args.docket_at, "%H:%M")
+        .map_err(|_| anyhow::anyhow!("--docket-at 应为“时:分”，例如 06:00"))?;
+    let holder = format!("{}:{}", std::process::id(), args.listen);
+    tokio::spawn(jianguan_app::jobs::run_daily(app.clone(), at, holder));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| {
@@ -198,6 +312,7 @@ async fn main() {
 async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Serve(args) => {
+            let profile = args.profile.load()?;
             let store = args.db.open().await?;
             let users = jianguan_store::queries::users(
                 store.reader(),
@@ -209,13 +324,17 @@ async fn run(cli: Cli) -> Result<i32> {
                     "提示：尚无任何用户。请先添加管理员，例如：\n  echo '密码' | jianguan user add --username admin --name 管理员 --role admin"
                 );
             }
-            serve(App::new(store), &args).await?;
+            serve(App::new(store).with_profile(profile), &args).await?;
             Ok(0)
         }
         Command::Demo(args) => {
+            let profile = args.profile.load()?;
             let store = args.db.open().await?;
-            let app = App::new(store);
+            let app = App::new(store).with_profile(profile);
             let seeded = demo::seed(&app).await.map_err(describe)?;
+            jianguan_app::docket::refresh_all(&app, app.today())
+                .await
+                .map_err(describe)?;
             println!(
                 "{}",
                 if seeded {
@@ -289,6 +408,165 @@ async fn run(cli: Cli) -> Result<i32> {
                 .await
                 .map_err(describe)?;
             println!("已重设 {username} 的密码，其所有登录已退出。");
+            Ok(0)
+        }
+        Command::Check {
+            db,
+            profile,
+            as_of: given,
+            county,
+            format,
+        } => {
+            let app = App::new(db.open().await?).with_profile(profile.load()?);
+            let date = as_of(&app, given.as_deref())?;
+            let counties = match county {
+                Some(c) => {
+                    if jianguan_store::queries::county(app.store.reader(), &c)
+                        .await?
+                        .is_none()
+                    {
+                        bail!("没有代码为 {c} 的县");
+                    }
+                    vec![c]
+                }
+                None => jianguan_store::queries::counties(
+                    app.store.reader(),
+                    &jianguan_store::Scope::everything(),
+                )
+                .await?
+                .into_iter()
+                .map(|c| c.code)
+                .collect(),
+            };
+            let mut all = Vec::new();
+            for c in &counties {
+                for f in jianguan_app::docket::evaluate(&app, c, date)
+                    .await
+                    .map_err(describe)?
+                {
+                    all.push((c.clone(), f));
+                }
+            }
+            match format {
+                Format::Json => {
+                    let rows: Vec<serde_json::Value> = all
+                        .iter()
+                        .map(|(c, f)| {
+                            let mut v = serde_json::to_value(f).unwrap_or_default();
+                            v["county"] = serde_json::Value::String(c.clone());
+                            v
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                }
+                Format::Table => {
+                    for (c, f) in &all {
+                        println!(
+                            "[{}] {}  {}（{}）{}{}",
+                            f.severity.label(),
+                            f.rule,
+                            f.subject.name,
+                            c,
+                            f.period
+                                .as_deref()
+                                .map(|p| format!("  期间 {p}"))
+                                .unwrap_or_default(),
+                            f.due.map(|d| format!("  期限 {d}")).unwrap_or_default()
+                        );
+                        println!("    {}  依据：{}  建议：{}", f.message, f.clause, f.action);
+                    }
+                    println!("截至 {date}：共 {} 条待办。", all.len());
+                }
+            }
+            Ok(if all.is_empty() { 0 } else { 1 })
+        }
+        Command::Profile {
+            command: ProfileCommand::Show(p),
+        } => {
+            let profile = p.load()?;
+            println!(
+                "# 当前生效的监管规则配置：{} 第 {} 版",
+                profile.id, profile.version
+            );
+            print!("{}", toml::to_string_pretty(&profile)?);
+            Ok(0)
+        }
+        Command::Docket {
+            command:
+                DocketCommand::Refresh {
+                    db,
+                    profile,
+                    as_of: given,
+                },
+        } => {
+            let app = App::new(db.open().await?).with_profile(profile.load()?);
+            let date = as_of(&app, given.as_deref())?;
+            for r in jianguan_app::docket::refresh_all(&app, date)
+                .await
+                .map_err(describe)?
+            {
+                println!(
+                    "{}：待办 {} 条，新增 {} 条，已解决 {} 条",
+                    r.county, r.open, r.new, r.resolved
+                );
+            }
+            Ok(0)
+        }
+        Command::Import { db, profile, file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}", file.display()))?;
+            let app = App::new(db.open().await?).with_profile(profile.load()?);
+            match jianguan_app::bundle::import(&app, None, &text).await {
+                Ok(r) => {
+                    println!(
+                        "已导入 {}：新增 {} 条，更新 {} 条，未变 {} 条。",
+                        r.county, r.created, r.updated, r.unchanged
+                    );
+                    for (table, (c, u, n)) in &r.tables {
+                        println!("  {table}: 新增 {c}，更新 {u}，未变 {n}");
+                    }
+                    Ok(0)
+                }
+                Err(jianguan_app::bundle::ImportError::Invalid(errors)) => {
+                    eprintln!("导入文件有 {} 处错误，未导入任何记录：", errors.len());
+                    for e in errors {
+                        eprintln!("  {}：{}", e.path, e.message);
+                    }
+                    Ok(2)
+                }
+                Err(jianguan_app::bundle::ImportError::App(e)) => Err(describe(e)),
+            }
+        }
+        Command::Export {
+            db,
+            format: ExportFormat::Bundle,
+            county,
+            output,
+        } => {
+            let app = App::new(db.open().await?);
+            let counties = jianguan_store::queries::counties(
+                app.store.reader(),
+                &jianguan_store::Scope::everything(),
+            )
+            .await?;
+            let code = match (county, counties.as_slice()) {
+                (Some(c), _) => c,
+                (None, [only]) => only.code.clone(),
+                (None, []) => bail!("数据库中没有任何县"),
+                (None, _) => bail!("数据库中有多个县，请用 --county 指定"),
+            };
+            let bundle = jianguan_app::bundle::export(&app, &code)
+                .await
+                .map_err(describe)?;
+            let text = serde_json::to_string_pretty(&bundle)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text + "\n")
+                        .with_context(|| format!("无法写入 {}", path.display()))?;
+                    eprintln!("已导出 {code} 到 {}", path.display());
+                }
+                None => println!("{text}"),
+            }
             Ok(0)
         }
         Command::County(c) => {

@@ -4,6 +4,7 @@
 pub mod audit;
 mod connect;
 pub mod entity;
+pub mod facts;
 mod migration;
 pub mod queries;
 pub mod rows;
@@ -25,6 +26,8 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("a write transaction was committed without an audit row")]
     Unaudited,
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
     #[error("audit record could not be serialised: {0}")]
     Serialise(#[from] serde_json::Error),
 }
@@ -134,6 +137,8 @@ pub async fn execute_raw(conn: &impl ConnectionTrait, sql: &str) -> Result<u64, 
 
 /// The SeaORM items the application layer needs for rows it builds itself.
 pub mod sea {
+    pub use sea_orm::Condition;
+    pub use sea_orm::sea_query::Expr;
     pub use sea_orm::{
         ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
         PaginatorTrait, QueryFilter, QueryOrder, Set,

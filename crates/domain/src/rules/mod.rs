@@ -20,6 +20,7 @@ mod testing;
 
 pub use facts::Facts;
 pub use profile::{DATA_INCOMPLETE, Profile, ProfileError, RULE_CODES};
+pub use progress::planned_percent;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "enterprises")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -23,3 +23,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+pub const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "uscc",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "handles_food",
+];
+pub const JSON_FIELDS: &[&str] = &[];
+pub const MONTH_FIELDS: &[&str] = &[];

@@ -2,11 +2,30 @@
 //! types), so these stay plain.
 
 pub mod api_token;
+pub mod asset;
 pub mod audit_log;
 pub mod county;
+pub mod data_report;
+pub mod disbursement;
 pub mod enterprise;
+pub mod finding;
+pub mod fund_recovery;
+pub mod incident;
+pub mod inspection;
+pub mod inventory_count;
+pub mod job_lease;
+pub mod licence;
 pub mod login_attempt;
+pub mod market_finding;
+pub mod notification;
+pub mod performance_evaluation;
 pub mod programme;
+pub mod progress_plan;
+pub mod progress_report;
 pub mod project;
+pub mod rectification_order;
 pub mod session;
+pub mod subsidy_claim;
+pub mod tipoff;
+pub mod training_class;
 pub mod user;

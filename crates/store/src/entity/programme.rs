@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "programmes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -23,3 +23,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+pub const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "plan_document",
+    "period_start",
+    "period_end",
+    "budget_fen",
+    "responsible_person",
+    "profile",
+];
+pub const JSON_FIELDS: &[&str] = &[];
+pub const MONTH_FIELDS: &[&str] = &[];

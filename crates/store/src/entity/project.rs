@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "projects")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -28,9 +28,33 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
     pub void_reason: Option<String>,
+    /// Supervision ended: acceptance or disqualification.
+    pub closed_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+pub const FIELDS: &[&str] = &[
+    "id",
+    "programme_id",
+    "enterprise_id",
+    "name",
+    "system",
+    "township",
+    "village",
+    "latitude",
+    "longitude",
+    "central_funds_fen",
+    "construction_start",
+    "construction_end",
+    "operation_start",
+    "service_period_end",
+    "status",
+    "targets",
+    "closed_on",
+];
+pub const JSON_FIELDS: &[&str] = &["targets"];
+pub const MONTH_FIELDS: &[&str] = &[];

@@ -1,0 +1,341 @@
+//! 每日待办: the rule engine run over the stored facts, and the findings kept with their
+//! life (first seen, last seen, resolved) so that the docket shows what is new and what was
+//! done. New findings notify the people who must act.
+
+use crate::secrets::new_id;
+use crate::{Actor, App, AppError, Permission};
+use chrono::NaiveDate;
+use jianguan_domain::Role;
+use jianguan_domain::rules::{self, Finding};
+use jianguan_store::entity::{finding, notification, user};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{AuditEntry, Scope, queries, rows};
+use std::collections::{BTreeMap, HashMap};
+
+/// Findings for one county as of a date, straight from the engine (nothing stored).
+pub async fn evaluate(app: &App, county: &str, as_of: NaiveDate) -> Result<Vec<Finding>, AppError> {
+    let facts = jianguan_store::facts::load(app.store.reader(), county).await?;
+    Ok(rules::evaluate(&facts, &app.profile, as_of))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RefreshReport {
+    pub county: String,
+    pub open: usize,
+    pub new: usize,
+    pub resolved: usize,
+}
+
+/// Who is told about a new finding: the supervision group, and the contractor when the
+/// finding is about their enterprise and asks something of them.
+fn recipients<'a>(f: &Finding, users: &'a [user::Model]) -> Vec<&'a user::Model> {
+    let contractor_acts = [
+        "progress.",
+        "data.",
+        "qualification.",
+        "rectification.",
+        "assets.",
+    ]
+    .iter()
+    .any(|p| f.rule.starts_with(p));
+    users
+        .iter()
+        .filter(|u| !u.disabled)
+        .filter(|u| match Role::parse(&u.role) {
+            Some(Role::Inspector) => true,
+            Some(Role::Chief) => f.severity.rank() <= 1,
+            Some(Role::Contractor) => {
+                contractor_acts
+                    && u.enterprise_id.is_some()
+                    && u.enterprise_id == f.subject.enterprise_id
+            }
+            _ => false,
+        })
+        .collect()
+}
+
+/// Evaluates one county and stores the result: new findings are inserted (and notified),
+/// findings seen again are updated, findings no longer raised are marked resolved.
+pub async fn refresh(app: &App, county: &str, as_of: NaiveDate) -> Result<RefreshReport, AppError> {
+    let findings = evaluate(app, county, as_of).await?;
+    let existing: HashMap<String, finding::Model> = finding::Entity::find()
+        .filter(finding::Column::CountyCode.eq(county))
+        .all(app.store.reader())
+        .await?
+        .into_iter()
+        .map(|f| (f.key.clone(), f))
+        .collect();
+    let first_run = existing.is_empty();
+    let users = queries::users(app.store.reader(), &Scope::county(county)).await?;
+    let mut report = RefreshReport {
+        county: county.into(),
+        open: findings.len(),
+        ..Default::default()
+    };
+    let mut tx = app.store.begin().await?;
+    let mut new_keys = Vec::new();
+    let mut notes: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for f in &findings {
+        let row = |id: String, first_seen: NaiveDate| finding::Model {
+            id,
+            county_code: county.into(),
+            key: f.key.clone(),
+            rule: f.rule.clone(),
+            severity: f.severity.code().into(),
+            subject_kind: f.subject.kind.clone(),
+            subject_id: f.subject.id.clone(),
+            subject_name: f.subject.name.clone(),
+            enterprise_id: f.subject.enterprise_id.clone(),
+            project_id: f.subject.project_id.clone(),
+            period: f.period.clone(),
+            clause: f.clause.clone(),
+            message: f.message.clone(),
+            due: f.due,
+            action: f.action.clone(),
+            first_seen,
+            last_seen: as_of,
+            resolved_on: None,
+        };
+        match existing.get(&f.key) {
+            Some(old) => {
+                let reopened = old.resolved_on.is_some();
+                rows::update(
+                    tx.conn(),
+                    row(
+                        old.id.clone(),
+                        if reopened { as_of } else { old.first_seen },
+                    ),
+                )
+                .await?;
+                if reopened {
+                    new_keys.push(f.key.clone());
+                    for u in recipients(f, &users) {
+                        notes.entry(u.id.clone()).or_default().push(f);
+                    }
+                }
+            }
+            None => {
+                rows::insert(tx.conn(), row(new_id(), as_of)).await?;
+                new_keys.push(f.key.clone());
+                for u in recipients(f, &users) {
+                    notes.entry(u.id.clone()).or_default().push(f);
+                }
+            }
+        }
+    }
+    report.new = new_keys.len();
+    let current: std::collections::HashSet<&str> =
+        findings.iter().map(|f| f.key.as_str()).collect();
+    let mut resolved_keys = Vec::new();
+    for old in existing.values() {
+        if old.resolved_on.is_none() && !current.contains(old.key.as_str()) {
+            let mut m = old.clone();
+            m.resolved_on = Some(as_of);
+            rows::update(tx.conn(), m).await?;
+            resolved_keys.push(old.key.clone());
+        }
+    }
+    report.resolved = resolved_keys.len();
+
+    let now = app.now();
+    for (user_id, fs) in notes {
+        // The first evaluation of a county would otherwise bury everyone in notifications.
+        if first_run || fs.len() > 20 {
+            let serious = fs.iter().filter(|f| f.severity.rank() <= 1).count();
+            rows::insert(
+                tx.conn(),
+                notification::Model {
+                    id: new_id(),
+                    user_id,
+                    county_code: county.into(),
+                    finding_key: None,
+                    title: format!("待办新增 {} 条", fs.len()),
+                    body: format!("其中紧急或严重 {serious} 条，请查看待办。"),
+                    link: Some("/docket".into()),
+                    created_at: now,
+                    read_at: None,
+                },
+            )
+            .await?;
+            continue;
+        }
+        for f in fs {
+            rows::insert(
+                tx.conn(),
+                notification::Model {
+                    id: new_id(),
+                    user_id: user_id.clone(),
+                    county_code: county.into(),
+                    finding_key: Some(f.key.clone()),
+                    title: format!("【{}】{}", f.severity.label(), f.subject.name),
+                    body: f.message.clone(),
+                    link: Some("/docket".into()),
+                    created_at: now,
+                    read_at: None,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.record(AuditEntry {
+        at: now,
+        actor_id: None,
+        actor_name: "系统（每日待办）".into(),
+        county_code: Some(county.into()),
+        entity: "docket".into(),
+        entity_id: county.into(),
+        action: "refresh".into(),
+        before: None,
+        after: Some(serde_json::json!({
+            "as_of": as_of, "open": report.open, "new": new_keys, "resolved": resolved_keys,
+            "profile": format!("{}@{}", app.profile.id, app.profile.version),
+        })),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshReport>, AppError> {
+    let mut out = Vec::new();
+    for c in queries::counties(app.store.reader(), &Scope::everything()).await? {
+        out.push(refresh(app, &c.code, as_of).await?);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct DocketFilter {
+    pub severity: Option<String>,
+    /// Rule area: the part before the dot (progress, inspection, …).
+    pub area: Option<String>,
+    pub system: Option<String>,
+    pub project_id: Option<String>,
+    /// Include resolved findings too.
+    #[serde(default)]
+    pub include_resolved: bool,
+}
+
+/// The stored docket the actor may see: their county; a contractor only their enterprise.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+) -> Result<Vec<finding::Model>, AppError> {
+    actor.require(Permission::ReadRecords)?;
+    let mut q = finding::Entity::find();
+    if let Some(c) = &actor.county_code {
+        q = q.filter(finding::Column::CountyCode.eq(c.as_str()));
+    }
+    if actor.role == Role::Contractor {
+        q = q.filter(
+            finding::Column::EnterpriseId
+                .eq(actor.enterprise_id.clone().unwrap_or_else(|| "-".into())),
+        );
+    }
+    if !f.include_resolved {
+        q = q.filter(finding::Column::ResolvedOn.is_null());
+    }
+    if let Some(s) = f.severity.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(finding::Column::Severity.eq(s));
+    }
+    if let Some(a) = f.area.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(finding::Column::Rule.starts_with(format!("{a}.")));
+    }
+    if let Some(p) = f.project_id.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(finding::Column::ProjectId.eq(p));
+    }
+    let mut rows = q
+        .order_by_asc(finding::Column::Key)
+        .all(app.store.reader())
+        .await?;
+    if let Some(system) = f.system.as_deref().filter(|s| !s.is_empty()) {
+        let projects = queries::projects(
+            app.store.reader(),
+            &actor.scope(),
+            &jianguan_store::queries::ListFilter {
+                system: Some(system.into()),
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let ids: std::collections::HashSet<String> =
+            projects.items.into_iter().map(|p| p.id).collect();
+        rows.retain(|r| r.project_id.as_ref().is_some_and(|p| ids.contains(p)));
+    }
+    rows.sort_by(|a, b| {
+        (
+            severity_rank(&a.severity),
+            &a.rule,
+            &a.subject_kind,
+            &a.subject_id,
+            &a.period,
+        )
+            .cmp(&(
+                severity_rank(&b.severity),
+                &b.rule,
+                &b.subject_kind,
+                &b.subject_id,
+                &b.period,
+            ))
+    });
+    Ok(rows)
+}
+
+pub fn severity_rank(code: &str) -> u8 {
+    match code {
+        "critical" => 0,
+        "serious" => 1,
+        "warning" => 2,
+        _ => 3,
+    }
+}
+
+pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<finding::Model, AppError> {
+    let f = finding::Entity::find_by_id(id.to_string())
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let county_ok = actor
+        .county_code
+        .as_ref()
+        .is_none_or(|c| *c == f.county_code);
+    let enterprise_ok = actor.role != Role::Contractor
+        || (actor.enterprise_id.is_some() && actor.enterprise_id == f.enterprise_id);
+    if county_ok && enterprise_ok {
+        Ok(f)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn notifications(
+    app: &App,
+    actor: &Actor,
+    unread_only: bool,
+) -> Result<Vec<notification::Model>, AppError> {
+    let mut q = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id.as_str()));
+    if unread_only {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    Ok(q.order_by_desc(notification::Column::CreatedAt)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// Marks the actor's notifications read (all of them, or one).
+pub async fn mark_read(app: &App, actor: &Actor, id: Option<&str>) -> Result<u64, AppError> {
+    let mut q = notification::Entity::update_many()
+        .col_expr(
+            notification::Column::ReadAt,
+            jianguan_store::sea::Expr::value(Some(app.now())),
+        )
+        .filter(notification::Column::UserId.eq(actor.user_id.as_str()))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(id) = id {
+        q = q.filter(notification::Column::Id.eq(id));
+    }
+    Ok(q.exec(app.store.housekeeping()).await?.rows_affected)
+}

@@ -1,0 +1,52 @@
+use sea_orm::entity::prelude::*;
+
+/// 固定资产 / 无形资产
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[sea_orm(table_name = "assets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub county_code: String,
+    pub enterprise_id: String,
+    pub project_id: String,
+    pub name: String,
+    pub asset_kind: String,
+    pub tag: Option<String>,
+    pub category: Option<String>,
+    pub value_fen: i64,
+    pub purchase_date: Date,
+    pub location: Option<String>,
+    pub custodian: Option<String>,
+    pub central_funds: bool,
+    pub disposed_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub voided_at: Option<DateTimeUtc>,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The fields of a record in an import bundle (everything but county and bookkeeping).
+pub const FIELDS: &[&str] = &[
+    "id",
+    "enterprise_id",
+    "project_id",
+    "name",
+    "asset_kind",
+    "tag",
+    "category",
+    "value_fen",
+    "purchase_date",
+    "location",
+    "custodian",
+    "central_funds",
+    "disposed_on",
+];
+/// Columns holding JSON text, which a bundle carries as JSON values.
+pub const JSON_FIELDS: &[&str] = &[];
+/// Date columns holding the first day of a month, written "YYYY-MM" in a bundle.
+pub const MONTH_FIELDS: &[&str] = &[];

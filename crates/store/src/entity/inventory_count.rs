@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+/// 清查盘点 (items as JSON)
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[sea_orm(table_name = "inventory_counts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub county_code: String,
+    pub enterprise_id: String,
+    pub date: Date,
+    pub items: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub voided_at: Option<DateTimeUtc>,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The fields of a record in an import bundle (everything but county and bookkeeping).
+pub const FIELDS: &[&str] = &["id", "enterprise_id", "date", "items"];
+/// Columns holding JSON text, which a bundle carries as JSON values.
+pub const JSON_FIELDS: &[&str] = &["items"];
+/// Date columns holding the first day of a month, written "YYYY-MM" in a bundle.
+pub const MONTH_FIELDS: &[&str] = &[];

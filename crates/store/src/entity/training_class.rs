@@ -1,0 +1,42 @@
+use sea_orm::entity::prelude::*;
+
+/// 培训班
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[sea_orm(table_name = "training_classes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub county_code: String,
+    pub project_id: String,
+    pub name: String,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub place: Option<String>,
+    pub planned_trainees: i64,
+    pub actual_trainees: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub voided_at: Option<DateTimeUtc>,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The fields of a record in an import bundle (everything but county and bookkeeping).
+pub const FIELDS: &[&str] = &[
+    "id",
+    "project_id",
+    "name",
+    "first_day",
+    "last_day",
+    "place",
+    "planned_trainees",
+    "actual_trainees",
+];
+/// Columns holding JSON text, which a bundle carries as JSON values.
+pub const JSON_FIELDS: &[&str] = &[];
+/// Date columns holding the first day of a month, written "YYYY-MM" in a bundle.
+pub const MONTH_FIELDS: &[&str] = &[];
