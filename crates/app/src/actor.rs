@@ -14,6 +14,8 @@ pub enum Permission {
     Authenticated,
     /// Read the county's records (contractors: their own enterprise's).
     ReadRecords,
+    /// Read and export the whole county's records: everyone but contractors.
+    ReadCounty,
     /// Create and edit the county's records: inspectors, the responsible person, admins.
     EditRecords,
     /// Manage users and counties.
@@ -26,6 +28,7 @@ impl Permission {
             Permission::Public => "公开",
             Permission::Authenticated => "登录用户",
             Permission::ReadRecords => "查看记录",
+            Permission::ReadCounty => "查看全县记录",
             Permission::EditRecords => "编辑记录",
             Permission::Administer => "系统管理",
         }
@@ -59,6 +62,7 @@ impl Actor {
     pub fn may(&self, p: Permission) -> bool {
         match p {
             Permission::Public | Permission::Authenticated | Permission::ReadRecords => true,
+            Permission::ReadCounty => self.role.sees_whole_county(),
             Permission::EditRecords => self.role.may_edit_records(),
             Permission::Administer => self.role == Role::Admin,
         }

@@ -12,7 +12,7 @@ use jianguan_domain::enterprise::EnterpriseInput;
 use jianguan_domain::project::{ProjectInput, Target};
 use jianguan_domain::{FieldErrors, Role, Uscc};
 use jianguan_store::Store;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, EntityTrait};
 use std::path::PathBuf;
 
 pub use jianguan_app::demo::DEMO_PASSWORD;
@@ -162,6 +162,9 @@ pub struct World {
     pub programme_y: String,
     /// A user of county Y (inspector), so that records of Y have a user to check.
     pub user_y: String,
+    /// A docket finding about enterprise B, and one of county Y.
+    pub finding_b: String,
+    pub finding_y: String,
 }
 
 pub struct TestApp {
@@ -309,6 +312,25 @@ pub async fn seeded(backend: Backend) -> TestApp {
         .unwrap()
         .remove(0)
         .id;
+    jianguan_app::docket::refresh_all(&app, app.today())
+        .await
+        .expect("docket");
+    let findings = jianguan_store::entity::finding::Entity::find()
+        .all(app.store.reader())
+        .await
+        .unwrap();
+    let finding_b = findings
+        .iter()
+        .find(|f| f.enterprise_id.as_deref() == Some(enterprise_b.as_str()))
+        .expect("a finding of B")
+        .id
+        .clone();
+    let finding_y = findings
+        .iter()
+        .find(|f| f.county_code == "141121")
+        .expect("a finding of county Y")
+        .id
+        .clone();
     TestApp {
         world: World {
             county_x: demo::COUNTY.into(),
@@ -322,6 +344,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
             programme_x,
             programme_y: programme_y.id,
             user_y: user_y.id,
+            finding_b,
+            finding_y,
         },
         app,
         db,

@@ -72,6 +72,22 @@ impl Routes {
         self.add(Method::PUT, path, permission, axum::routing::put(handler))
     }
 
+    /// A POST whose body may be larger than the default limit (bundles of a county's records).
+    pub(crate) fn post_large<H, T>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        limit: usize,
+        handler: H,
+    ) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit));
+        self.add(Method::POST, path, permission, route)
+    }
+
     pub(crate) fn finish(self) -> (Router<AppState>, Vec<RouteInfo>) {
         (self.router, self.infos)
     }

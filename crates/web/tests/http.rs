@@ -29,6 +29,7 @@ async fn every_route_declares_and_enforces_its_permission() {
     let anon = Client::anonymous(&t);
     let viewer = Client::login(&t, "viewer").await;
     let inspector = Client::login(&t, "inspector").await;
+    let contractor = Client::login(&t, "contractor").await;
     for r in &t.routes {
         let path = fill(r.path, &t.world.enterprise_a);
         let (status, body) = anon.request(r.method.clone(), &path, None).await;
@@ -65,6 +66,16 @@ async fn every_route_declares_and_enforces_its_permission() {
                 status,
                 StatusCode::FORBIDDEN,
                 "viewer {} {}",
+                r.method,
+                r.path
+            );
+        }
+        if r.permission == Permission::ReadCounty {
+            let (status, _) = contractor.request(r.method.clone(), &path, None).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "contractor {} {}",
                 r.method,
                 r.path
             );
@@ -122,6 +133,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         w.programme_y.clone()
     } else if path.contains("/users/") {
         w.user_y.clone()
+    } else if path.contains("/docket/") {
+        if county {
+            w.finding_y.clone()
+        } else {
+            w.finding_b.clone()
+        }
     } else {
         panic!("authorisation matrix does not know how to address {path}: add it")
     }
@@ -840,4 +857,176 @@ async fn login_redirects_only_within_the_site() {
         headers.get("location").unwrap(),
         "/projects?system=logistics"
     );
+}
+
+#[tokio::test]
+async fn the_docket_shows_each_caller_what_they_may_see() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (status, all) = inspector.get_json("/api/v1/docket").await;
+        assert_eq!(status, StatusCode::OK);
+        let all = all.as_array().unwrap().clone();
+        let rules: std::collections::BTreeSet<&str> =
+            all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        // The demo is built so that every rule of the regulation has something to show.
+        for code in jianguan_domain::rules::RULE_CODES {
+            assert!(
+                rules.contains(code),
+                "{backend:?}: demo docket lacks {code}"
+            );
+        }
+        assert!(
+            all.iter()
+                .all(|f| f["subject"]["name"] != "文水县物流配送中心"),
+            "county Y leaked into X"
+        );
+        // Ordered by severity, critical first.
+        let ranks: Vec<u8> = all
+            .iter()
+            .map(|f| jianguan_app::docket::severity_rank(f["severity"].as_str().unwrap()))
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, own) = contractor.get_json("/api/v1/docket").await;
+        let own = own.as_array().unwrap();
+        assert!(!own.is_empty() && own.len() < all.len());
+        assert!(
+            own.iter()
+                .all(|f| f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str()),
+            "{own:?}"
+        );
+        let (_, html) = contractor.get("/docket").await;
+        assert!(html.contains("本企业待办") && !html.contains("顺通物流"));
+        let (_, live) = contractor.get_json("/api/v1/check?as_of=2026-12-31").await;
+        assert!(
+            live.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str())
+        );
+        let (status, v) = contractor.get_json("/api/v1/check?as_of=2026-02-30").await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+        );
+
+        // Filters and the finding page with its clause quoted.
+        let (_, serious) = inspector.get_json("/api/v1/docket?severity=critical").await;
+        assert!(
+            serious
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["severity"] == "critical")
+        );
+        let (_, funds) = inspector.get_json("/api/v1/docket?area=funds").await;
+        assert!(
+            funds
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"].as_str().unwrap().starts_with("funds."))
+        );
+        let dup = all
+            .iter()
+            .find(|f| f["rule"] == "funds.duplicate_claim")
+            .unwrap();
+        let (status, html) = inspector
+            .get(&format!("/docket/{}", dup["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("一（四）") && html.contains("即刻追回资金并在政府网站上通报批评"),
+            "clause not quoted"
+        );
+        // Notifications reached the inspector; marking them read empties the bell.
+        let (_, notes) = inspector.get_json("/api/v1/notifications").await;
+        assert!(
+            !notes.as_array().unwrap().is_empty(),
+            "{backend:?}: no notification"
+        );
+        let (status, _) = inspector
+            .json(Method::POST, "/api/v1/notifications/read", json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, html) = inspector.get("/docket").await;
+        assert!(!html.contains("条未读"));
+    }
+}
+
+#[tokio::test]
+async fn importing_over_the_api_is_all_or_nothing_and_idempotent() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let before = counts(&t).await;
+        let good = json!({
+            "format": "jianguan-bundle", "version": 1,
+            "county": {"code": "141122", "name": "交城县", "prefecture": "吕梁市", "province": "山西省", "townships": []},
+            "tipoffs": [{"id": "api-tip-1", "channel": "letter", "content": "来信反映站点收费", "summary": "站点违规收费", "receipt_code": "JB-API-1", "received_on": "2026-11-01"}],
+            "licences": [{"id": "api-lic-1", "enterprise_id": t.world.enterprise_a, "kind": "commodity_circulation", "number": "LT-1", "valid_from": "2025-01-01"}]
+        });
+        let mut bad = good.clone();
+        bad["tipoffs"][0]["channel"] = json!("pigeon");
+        bad["licences"][0]["enterprise_id"] = json!(t.world.enterprise_y);
+        bad["licences"][0]["colour"] = json!("red");
+        let (status, v) = admin.json(Method::POST, "/api/v1/import", bad).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("import_invalid")),
+            "{v}"
+        );
+        let fields = v["fields"].as_object().unwrap();
+        assert!(fields.contains_key("$.tipoffs[0].channel"), "{fields:?}");
+        assert!(fields.contains_key("$.licences[0].colour"), "{fields:?}");
+        assert_eq!(
+            counts(&t).await,
+            before,
+            "a rejected import wrote something"
+        );
+
+        let (status, v) = admin
+            .json(Method::POST, "/api/v1/import", good.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["created"], 2);
+        let (_, v) = admin
+            .json(Method::POST, "/api/v1/import", good.clone())
+            .await;
+        assert_eq!(
+            (v["created"].as_u64(), v["unchanged"].as_u64()),
+            (Some(0), Some(2)),
+            "{v}"
+        );
+        // Into another county: not there for this admin.
+        let mut other = good.clone();
+        other["county"]["code"] = json!("141121");
+        assert_eq!(
+            admin.json(Method::POST, "/api/v1/import", other).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let inspector = Client::login(&t, "inspector").await;
+        assert_eq!(
+            inspector.json(Method::POST, "/api/v1/import", good).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, exported) = inspector.get_json("/api/v1/export").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            exported["tipoffs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == "api-tip-1")
+        );
+        assert!(
+            exported["enterprises"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["name"] != "文水县农特产品电商有限公司")
+        );
+    }
 }

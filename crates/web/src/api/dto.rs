@@ -391,3 +391,140 @@ pub struct UserIn {
     pub enterprise_id: Option<String>,
     pub password: String,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectDto {
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    pub enterprise_id: Option<String>,
+    pub project_id: Option<String>,
+}
+
+/// A finding of the docket. `rule` is the stable rule code (see regulation.md).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingDto {
+    /// The stored finding's id (absent for a live evaluation).
+    pub id: Option<String>,
+    pub rule: String,
+    /// critical, serious, warning or info.
+    pub severity: String,
+    pub subject: SubjectDto,
+    pub period: Option<String>,
+    pub clause: String,
+    pub message: String,
+    pub due: Option<chrono::NaiveDate>,
+    pub action: String,
+    pub key: String,
+    pub first_seen: Option<chrono::NaiveDate>,
+    pub resolved_on: Option<chrono::NaiveDate>,
+}
+
+impl From<jianguan_store::entity::finding::Model> for FindingDto {
+    fn from(f: jianguan_store::entity::finding::Model) -> Self {
+        Self {
+            id: Some(f.id),
+            rule: f.rule,
+            severity: f.severity,
+            subject: SubjectDto {
+                kind: f.subject_kind,
+                id: f.subject_id,
+                name: f.subject_name,
+                enterprise_id: f.enterprise_id,
+                project_id: f.project_id,
+            },
+            period: f.period,
+            clause: f.clause,
+            message: f.message,
+            due: f.due,
+            action: f.action,
+            key: f.key,
+            first_seen: Some(f.first_seen),
+            resolved_on: f.resolved_on,
+        }
+    }
+}
+
+impl From<jianguan_domain::rules::Finding> for FindingDto {
+    fn from(f: jianguan_domain::rules::Finding) -> Self {
+        Self {
+            id: None,
+            rule: f.rule,
+            severity: f.severity.code().into(),
+            subject: SubjectDto {
+                kind: f.subject.kind,
+                id: f.subject.id,
+                name: f.subject.name,
+                enterprise_id: f.subject.enterprise_id,
+                project_id: f.subject.project_id,
+            },
+            period: f.period,
+            clause: f.clause,
+            message: f.message,
+            due: f.due,
+            action: f.action,
+            key: f.key,
+            first_seen: None,
+            resolved_on: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DocketQuery {
+    /// critical, serious, warning, info
+    pub severity: Option<String>,
+    /// Rule area: progress, inspection, qualification, rectification, performance, operations, market, funds, data, assets, tipoff.
+    pub area: Option<String>,
+    pub system: Option<String>,
+    pub project_id: Option<String>,
+    #[serde(default)]
+    pub include_resolved: bool,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    /// YYYY-MM-DD; today (China time) when not given.
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefreshDto {
+    pub county: String,
+    pub open: usize,
+    pub new: usize,
+    pub resolved: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub finding_key: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountDto {
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReportDto {
+    pub county: String,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportErrorItem {
+    /// JSON path, e.g. `$.enterprises[3].uscc`.
+    pub path: String,
+    pub message: String,
+}

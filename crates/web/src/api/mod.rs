@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": "<code>", "message": "<中文>",
 //! "fields": {...}}`; bodies are size-limited and unknown fields are refused.
 
+mod docket;
 mod dto;
 mod extract;
 mod handlers;
@@ -10,6 +11,9 @@ pub use dto::*;
 use crate::routes::Routes;
 use jianguan_app::Permission::*;
 use utoipa::OpenApi;
+
+/// A county-year of records fits easily; far larger files go through `jianguan import`.
+const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,12 +44,36 @@ use utoipa::OpenApi;
         handlers::create_user,
         handlers::disable_user,
         handlers::enable_user,
+        docket::list,
+        docket::get,
+        docket::refresh,
+        docket::check,
+        docket::notifications,
+        docket::mark_read,
+        docket::import,
+        docket::export,
     )
 )]
 pub struct ApiDoc;
 
 pub(crate) fn add_routes(r: Routes) -> Routes {
     r.get("/api/v1/openapi.json", Public, handlers::openapi)
+        .get("/api/v1/docket", ReadRecords, docket::list)
+        .post("/api/v1/docket/refresh", EditRecords, docket::refresh)
+        .get("/api/v1/docket/{id}", ReadRecords, docket::get)
+        .get("/api/v1/check", ReadRecords, docket::check)
+        .get(
+            "/api/v1/notifications",
+            Authenticated,
+            docket::notifications,
+        )
+        .post(
+            "/api/v1/notifications/read",
+            Authenticated,
+            docket::mark_read,
+        )
+        .post_large("/api/v1/import", Administer, IMPORT_LIMIT, docket::import)
+        .get("/api/v1/export", ReadCounty, docket::export)
         .get("/api/v1/me", Authenticated, handlers::me)
         .post("/api/v1/tokens", Authenticated, handlers::create_token)
         .get("/api/v1/counties", ReadRecords, handlers::list_counties)

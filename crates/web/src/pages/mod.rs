@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered Chinese HTML that works without JavaScript.
 
 mod account;
+mod docket;
 mod enterprises;
 mod home;
 mod projects;
@@ -22,6 +23,11 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .get("/account", Authenticated, account::show)
         .post("/account/password", Authenticated, account::change_password)
         .get("/", Authenticated, home::show)
+        .get("/docket", ReadRecords, docket::list)
+        .post("/docket/refresh", EditRecords, docket::refresh)
+        .get("/docket/{id}", ReadRecords, docket::show)
+        .get("/notifications", Authenticated, docket::notifications)
+        .post("/notifications/read", Authenticated, docket::mark_read)
         .get("/enterprises", ReadRecords, enterprises::list)
         .post("/enterprises", EditRecords, enterprises::create)
         .get("/enterprises/new", EditRecords, enterprises::new_form)
@@ -61,6 +67,8 @@ pub struct Layout {
     pub programme: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// Unread notifications, shown on the bell.
+    pub unread: usize,
 }
 
 impl Layout {
@@ -72,12 +80,14 @@ impl Layout {
             programme: String::new(),
             csrf: String::new(),
             nav: vec![],
+            unread: 0,
         }
     }
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 3] = [
+const MENU: [(&str, &str, Permission); 4] = [
+    ("/docket", "待办", ReadRecords),
     ("/", "概览", Authenticated),
     ("/projects", "项目", ReadRecords),
     ("/enterprises", "企业", ReadRecords),
@@ -98,7 +108,12 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
         .ok()
         .and_then(|p| p.into_iter().next())
         .map(|p| p.name);
+    let unread = jianguan_app::docket::notifications(&s.app, actor, true)
+        .await
+        .map(|n| n.len())
+        .unwrap_or(0);
     Layout {
+        unread,
         title: title.into(),
         user: Some(UserBar {
             name: actor.display_name.clone(),

@@ -1,0 +1,179 @@
+//! The docket, live checks, notifications and bundles over HTTP.
+
+use super::dto::*;
+use super::extract::ApiQuery;
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jianguan_app::bundle::{self, ImportError};
+use jianguan_app::docket::{self, DocketFilter};
+use jianguan_app::{AppError, Role};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The stored docket the caller may see (a contractor: their own enterprise's).
+#[utoipa::path(get, path = "/api/v1/docket", params(DocketQuery), responses((status = 200, body = Vec<FindingDto>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    ApiQuery(q): ApiQuery<DocketQuery>,
+) -> ApiResult<Json<Vec<FindingDto>>> {
+    let f = DocketFilter {
+        severity: q.severity,
+        area: q.area,
+        system: q.system,
+        project_id: q.project_id,
+        include_resolved: q.include_resolved,
+    };
+    Ok(Json(
+        docket::list(&s.app, &a, &f)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/docket/{id}", params(("id" = String, Path)), responses((status = 200, body = FindingDto), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<FindingDto>> {
+    Ok(Json(docket::get(&s.app, &a, &id).await?.into()))
+}
+
+/// Evaluates the caller's county now and stores the findings (what the daily job does).
+#[utoipa::path(post, path = "/api/v1/docket/refresh", responses((status = 200, body = Vec<RefreshDto>)))]
+pub async fn refresh(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+) -> ApiResult<Json<Vec<RefreshDto>>> {
+    let today = s.app.today();
+    let reports = match &a.county_code {
+        Some(c) => vec![docket::refresh(&s.app, c, today).await?],
+        None => docket::refresh_all(&s.app, today).await?,
+    };
+    Ok(Json(
+        reports
+            .into_iter()
+            .map(|r| RefreshDto {
+                county: r.county,
+                open: r.open,
+                new: r.new,
+                resolved: r.resolved,
+            })
+            .collect(),
+    ))
+}
+
+/// Every rule evaluated as of a date, from the stored facts, without storing anything.
+#[utoipa::path(get, path = "/api/v1/check", params(CheckQuery), responses((status = 200, body = Vec<FindingDto>), (status = 422, body = ErrorBody)))]
+pub async fn check(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+) -> ApiResult<Json<Vec<FindingDto>>> {
+    let date = match q.as_of.as_deref() {
+        None => s.app.today(),
+        Some(d) => jianguan_domain::dates::parse_date(d)
+            .map_err(|m| ApiError::from(AppError::field("as_of", m)))?,
+    };
+    let county = a
+        .county_code
+        .clone()
+        .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份查询")))?;
+    let mut findings = docket::evaluate(&s.app, &county, date).await?;
+    if a.role == Role::Contractor {
+        findings.retain(|f| {
+            f.subject.enterprise_id.is_some() && f.subject.enterprise_id == a.enterprise_id
+        });
+    }
+    Ok(Json(findings.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", responses((status = 200, body = Vec<NotificationDto>)))]
+pub async fn notifications(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+) -> ApiResult<Json<Vec<NotificationDto>>> {
+    let rows = docket::notifications(&s.app, &a, false).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|n| NotificationDto {
+                id: n.id,
+                title: n.title,
+                body: n.body,
+                link: n.link,
+                finding_key: n.finding_key,
+                created_at: n.created_at,
+                read_at: n.read_at,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/read", responses((status = 200, body = CountDto)))]
+pub async fn mark_read(State(s): State<AppState>, Auth(a, _): Auth) -> ApiResult<Json<CountDto>> {
+    Ok(Json(CountDto {
+        count: docket::mark_read(&s.app, &a, None).await?,
+    }))
+}
+
+/// Imports a bundle (docs/import-format.md) into the caller's county: all or nothing.
+#[utoipa::path(post, path = "/api/v1/import", request_body(content = String, content_type = "application/json", description = "A jianguan-bundle"), responses((status = 200, body = ImportReportDto), (status = 422, body = ErrorBody)))]
+pub async fn import(State(s): State<AppState>, Auth(a, _): Auth, body: Bytes) -> Response {
+    let text = match std::str::from_utf8(&body) {
+        Ok(t) => t,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "导入文件应为 UTF-8 编码的 JSON",
+            )
+            .into_response();
+        }
+    };
+    match bundle::import(&s.app, Some(&a), text).await {
+        Ok(r) => Json(ImportReportDto {
+            county: r.county,
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+        })
+        .into_response(),
+        Err(ImportError::Invalid(errors)) => {
+            let mut e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_invalid",
+                format!("导入文件有 {} 处错误，未导入任何记录", errors.len()),
+            );
+            e.fields = serde_json::Value::Object(
+                errors
+                    .into_iter()
+                    .map(|x| (x.path, serde_json::Value::String(x.message)))
+                    .collect(),
+            );
+            e.into_response()
+        }
+        Err(ImportError::App(e)) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The caller's county in the bundle format.
+#[utoipa::path(get, path = "/api/v1/export", responses((status = 200, description = "A jianguan-bundle")))]
+pub async fn export(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+) -> ApiResult<Json<serde_json::Value>> {
+    let county = a
+        .county_code
+        .clone()
+        .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份导出")))?;
+    Ok(Json(bundle::export(&s.app, &county).await?))
+}

@@ -1,0 +1,344 @@
+use super::{Layout, PageResult, SelectOption, cn_time, layout, options, render};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jianguan_app::docket::{self, DocketFilter};
+use jianguan_app::{AppError, Permission, records};
+use jianguan_domain::System;
+use jianguan_domain::format_cn_date;
+use jianguan_store::entity::finding;
+use jianguan_store::queries::ListFilter;
+use serde::Deserialize;
+
+/// The areas of the rule table, as the docket groups them.
+pub const AREAS: [(&str, &str); 10] = [
+    ("progress", "进度"),
+    ("inspection", "监督检查"),
+    ("qualification", "资质"),
+    ("rectification", "整改"),
+    ("performance", "绩效"),
+    ("operations", "运行"),
+    ("market", "市场秩序"),
+    ("funds", "资金"),
+    ("data", "数据报送"),
+    ("assets", "资产"),
+];
+
+pub fn severity_label(code: &str) -> &'static str {
+    match code {
+        "critical" => "紧急",
+        "serious" => "严重",
+        "warning" => "提醒",
+        _ => "提示",
+    }
+}
+
+/// A short name for each rule, for headings.
+fn rule_label(rule: &str) -> &'static str {
+    match rule {
+        "progress.deviation" => "进度偏差",
+        "progress.severe_lag" => "进度严重滞后",
+        "progress.report_missing" => "进度报告未报送",
+        "inspection.construction_quota" => "建设进度检查次数不足",
+        "inspection.operation_quota" => "运营情况检查次数不足",
+        "inspection.training_class" => "培训班未检查",
+        "inspection.funds_followup" => "拨付后未检查资金使用",
+        "inspection.evidence_missing" => "检查记录缺少会议记录或图片",
+        "qualification.invalid" => "资质缺失或过期",
+        "qualification.expiring" => "证照即将到期",
+        "rectification.overdue" => "整改逾期",
+        "rectification.escalate" => "整改逾期，报监管责任人",
+        "performance.evaluation_due" => "待绩效评价",
+        "operations.incident_open" => "事故未追责",
+        "market.violation_open" => "市场秩序问题未处理",
+        "funds.duplicate_claim" => "疑似重复申请补助资金",
+        "funds.recovery_outstanding" => "追回资金逾期未缴清",
+        "data.report_late" => "生产经营数据迟报",
+        "data.uncooperative" => "不配合统计工作",
+        "data.report_suspicious" => "数据异常待核实",
+        "assets.unlabelled" => "资产未贴标签",
+        "assets.inventory_due" => "资产待清查盘点",
+        "assets.discrepancy_open" => "盘点差异未处理",
+        "tipoff.unanswered" => "举报未答复",
+        _ => "数据不完整",
+    }
+}
+
+pub struct AreaCount {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+pub struct Row {
+    pub id: String,
+    pub rule: String,
+    pub severity: String,
+    pub severity_label: &'static str,
+    pub message: String,
+    pub subject: String,
+    pub due: String,
+    pub clause: String,
+    pub resolved: bool,
+    pub new_today: bool,
+}
+
+#[derive(Template)]
+#[template(path = "docket.html")]
+struct DocketPage {
+    layout: Layout,
+    heading: String,
+    areas: Vec<AreaCount>,
+    severities: Vec<SelectOption>,
+    area_options: Vec<SelectOption>,
+    systems: Vec<SelectOption>,
+    projects: Vec<SelectOption>,
+    include_resolved: bool,
+    rows: Vec<Row>,
+    can_refresh: bool,
+    refreshed: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DocketQuery {
+    severity: String,
+    area: String,
+    system: String,
+    project_id: String,
+    include_resolved: Option<String>,
+    refreshed: Option<String>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<DocketQuery>,
+) -> PageResult {
+    let app = &s.app;
+    let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    let filter = DocketFilter {
+        severity: some(&q.severity),
+        area: some(&q.area),
+        system: some(&q.system),
+        project_id: some(&q.project_id),
+        include_resolved: q.include_resolved.is_some(),
+    };
+    let all_open = docket::list(app, &a, &DocketFilter::default()).await?;
+    let rows = docket::list(app, &a, &filter).await?;
+    let today = app.today();
+    let mut areas: Vec<AreaCount> = AREAS
+        .iter()
+        .map(|(code, label)| AreaCount {
+            code,
+            label,
+            count: all_open
+                .iter()
+                .filter(|f| f.rule.starts_with(&format!("{code}.")))
+                .count(),
+        })
+        .collect();
+    areas.push(AreaCount {
+        code: "tipoff",
+        label: "举报",
+        count: all_open
+            .iter()
+            .filter(|f| f.rule.starts_with("tipoff."))
+            .count(),
+    });
+    areas.retain(|x| x.count > 0);
+    let projects = records::projects(
+        app,
+        &a,
+        &ListFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let page = DocketPage {
+        layout: layout(
+            &s,
+            &a,
+            c.csrf.as_deref().unwrap_or_default(),
+            "待办",
+            "/docket",
+        )
+        .await,
+        heading: if a.enterprise_id.is_some() {
+            "本企业待办".into()
+        } else {
+            format!("今日待办（{}）", format_cn_date(today))
+        },
+        areas,
+        severities: options(
+            ["critical", "serious", "warning", "info"]
+                .iter()
+                .map(|x| (*x, severity_label(x))),
+            &q.severity,
+        ),
+        area_options: options(AREAS.iter().copied().chain([("tipoff", "举报")]), &q.area),
+        systems: options(System::ALL.iter().map(|x| (x.code(), x.label())), &q.system),
+        projects: options(
+            projects.iter().map(|p| (p.id.clone(), p.name.clone())),
+            &q.project_id,
+        ),
+        include_resolved: filter.include_resolved,
+        rows: rows
+            .into_iter()
+            .map(|f| Row {
+                severity_label: severity_label(&f.severity),
+                resolved: f.resolved_on.is_some(),
+                new_today: f.first_seen == today && f.resolved_on.is_none(),
+                due: f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                subject: f.subject_name,
+                id: f.id,
+                rule: f.rule,
+                severity: f.severity,
+                message: f.message,
+                clause: f.clause,
+            })
+            .collect(),
+        can_refresh: a.may(Permission::EditRecords),
+        refreshed: q.refreshed.is_some(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn refresh(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
+    let today = s.app.today();
+    match &a.county_code {
+        Some(c) => {
+            docket::refresh(&s.app, c, today).await?;
+        }
+        None => {
+            docket::refresh_all(&s.app, today).await?;
+        }
+    }
+    Ok(Redirect::to("/docket?refreshed=1").into_response())
+}
+
+pub struct Detail {
+    pub rule: String,
+    pub rule_label: &'static str,
+    pub severity: String,
+    pub severity_label: &'static str,
+    pub message: String,
+    pub subject: String,
+    pub subject_link: Option<String>,
+    pub period: Option<String>,
+    pub due: String,
+    pub action: String,
+    pub clause: String,
+    pub clause_text: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub resolved_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "finding.html")]
+struct FindingPage {
+    layout: Layout,
+    f: Detail,
+    source: String,
+}
+
+fn subject_link(f: &finding::Model) -> Option<String> {
+    match f.subject_kind.as_str() {
+        "project" => Some(format!("/projects/{}", f.subject_id)),
+        "enterprise" => Some(format!("/enterprises/{}", f.subject_id)),
+        _ => f.project_id.as_ref().map(|p| format!("/projects/{p}")),
+    }
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    let f = docket::get(&s.app, &a, &id).await?;
+    let profile = &s.app.profile;
+    let clause_text = profile
+        .rule(&f.rule)
+        .map(|r| r.text.clone())
+        .unwrap_or_default();
+    let page = FindingPage {
+        layout: layout(
+            &s,
+            &a,
+            c.csrf.as_deref().unwrap_or_default(),
+            rule_label(&f.rule),
+            "/docket",
+        )
+        .await,
+        source: profile.source.clone(),
+        f: Detail {
+            rule_label: rule_label(&f.rule),
+            severity_label: severity_label(&f.severity),
+            subject_link: subject_link(&f),
+            due: f.due.map(format_cn_date).unwrap_or_else(|| "—".into()),
+            first_seen: format_cn_date(f.first_seen),
+            last_seen: format_cn_date(f.last_seen),
+            resolved_on: f
+                .resolved_on
+                .map(format_cn_date)
+                .unwrap_or_else(|| "尚未解决".into()),
+            period: f.period,
+            clause_text,
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+            subject: f.subject_name,
+            action: f.action,
+            clause: f.clause,
+        },
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub struct NoteRow {
+    pub at: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub read: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    layout: Layout,
+    rows: Vec<NoteRow>,
+}
+
+pub async fn notifications(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
+    let rows = docket::notifications(&s.app, &a, false)
+        .await?
+        .into_iter()
+        .take(200)
+        .map(|n| NoteRow {
+            at: cn_time(n.created_at),
+            title: n.title,
+            body: n.body,
+            link: n.link.unwrap_or_else(|| "/docket".into()),
+            read: n.read_at.is_some(),
+        })
+        .collect();
+    let page = NotificationsPage {
+        layout: layout(&s, &a, c.csrf.as_deref().unwrap_or_default(), "消息", "").await,
+        rows,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn mark_read(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
+    docket::mark_read(&s.app, &a, None)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Redirect::to("/notifications").into_response())
+}
