@@ -230,3 +230,321 @@ fn users_are_added_from_the_command_line_with_the_password_on_stdin() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("已被使用"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A county-year (fixtures/scenario-2026.json) imported through the CLI, and the docket
+/// checked at five dates. The expectations were worked out by hand from regulation.md's
+/// precise definitions; the reasoning is beside each line.
+#[test]
+fn scenario_county_year_docket_at_five_dates() {
+    let dir = std::env::temp_dir().join(format!("jianguan-scenario-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenario-2026.json");
+    let import = |file: &Path| {
+        bin()
+            .args(["import", "--file"])
+            .arg(file)
+            .arg("--data-dir")
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = import(&fixture);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("新增 40 条"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The same file again: nothing new.
+    let again = import(&fixture);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("新增 0 条，更新 0 条，未变 40 条"));
+
+    let check = |date: &str| -> Vec<(String, String, String, String)> {
+        let out = bin()
+            .args([
+                "check",
+                "--as-of",
+                date,
+                "--format",
+                "json",
+                "--county",
+                "141122",
+                "--data-dir",
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let rows: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["subject"]["id"].as_str().unwrap().to_string(),
+                    f["period"].as_str().unwrap_or("").to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(out.status.code(), Some(if rows.is_empty() { 0 } else { 1 }));
+        rows
+    };
+    let expect = |date: &str, mut want: Vec<(&str, &str, &str, &str)>| {
+        let mut got = check(date);
+        got.sort();
+        want.sort();
+        let want: Vec<(String, String, String, String)> = want
+            .into_iter()
+            .map(|(a, b, c, d)| (a.into(), b.into(), c.into(), d.into()))
+            .collect();
+        assert_eq!(got, want, "docket on {date}");
+    };
+
+    // 31 Mar: PA planned 50 % (milestone), known report is February's 35 % (March's comes
+    // 3 Apr): 15 behind → deviation. Q1 has its two construction inspections. PB not started.
+    expect(
+        "2026-03-31",
+        vec![("progress.deviation", "sc-pa", "", "warning")],
+    );
+
+    // 1 Apr: still 35 % known, planned 50.5 %. Q2 begins for both projects with nothing done.
+    expect(
+        "2026-04-01",
+        vec![
+            ("progress.deviation", "sc-pa", "", "warning"),
+            (
+                "inspection.construction_quota",
+                "sc-pa",
+                "2026-Q2",
+                "warning",
+            ),
+            (
+                "inspection.construction_quota",
+                "sc-pb",
+                "2026-Q2",
+                "warning",
+            ),
+        ],
+    );
+
+    // 16 May: PA planned 75.3 %, April's report 60 % → 15.3 behind. PB planned 15 %, April's
+    // report 8 % → 7 behind, nothing. PA has one Q2 inspection of two. The food licence of E2
+    // ends 10 Jun: 25 days left.
+    expect(
+        "2026-05-16",
+        vec![
+            ("progress.deviation", "sc-pa", "", "warning"),
+            (
+                "inspection.construction_quota",
+                "sc-pa",
+                "2026-Q2",
+                "warning",
+            ),
+            (
+                "inspection.construction_quota",
+                "sc-pb",
+                "2026-Q2",
+                "warning",
+            ),
+            (
+                "qualification.expiring",
+                "sc-e2",
+                "food_business",
+                "warning",
+            ),
+        ],
+    );
+
+    // 2 Jul: PA's construction ended 30 Jun with May's report never sent (due 5 Jun) and one
+    // Q2 inspection of two; it operates from 1 Jul (July needs 2) and awaits evaluation. PB:
+    // planned 30.9 %, May's 18 % is the latest known → 12.9 behind; its Q2 is complete, Q3 has
+    // begun. E2's food licence has expired. The order due 31 May is 32 days late: overdue and
+    // escalated.
+    expect(
+        "2026-07-02",
+        vec![
+            ("progress.report_missing", "sc-pa", "2026-05", "warning"),
+            (
+                "inspection.construction_quota",
+                "sc-pa",
+                "2026-Q2",
+                "serious",
+            ),
+            ("inspection.operation_quota", "sc-pa", "2026-07", "warning"),
+            ("performance.evaluation_due", "sc-pa", "", "warning"),
+            ("progress.deviation", "sc-pb", "", "warning"),
+            (
+                "inspection.construction_quota",
+                "sc-pb",
+                "2026-Q3",
+                "warning",
+            ),
+            (
+                "qualification.invalid",
+                "sc-e2",
+                "food_business|hygiene",
+                "serious",
+            ),
+            ("rectification.overdue", "sc-order-1", "", "serious"),
+            ("rectification.escalate", "sc-order-1", "", "critical"),
+        ],
+    );
+
+    // 12 Oct: PA evaluated on 20 Jul; August had one operations inspection, October has one
+    // so far; the 15 Jul payment had no funds inspection by 14 Aug. E1's data: August 2 days
+    // late, September missing (due 10 Oct) → two in six months: uncooperative; August's orders
+    // are 6 × July's. PB: planned 73.9 %, September's 38 % → 35.9 behind and under 40 %:
+    // severe lag (not deviation); one Q3 inspection of two; Q4 has begun. The tip-off of
+    // 20 Sep was due a reply by 5 Oct.
+    expect(
+        "2026-10-12",
+        vec![
+            ("progress.report_missing", "sc-pa", "2026-05", "warning"),
+            (
+                "inspection.construction_quota",
+                "sc-pa",
+                "2026-Q2",
+                "serious",
+            ),
+            ("inspection.operation_quota", "sc-pa", "2026-08", "serious"),
+            ("inspection.operation_quota", "sc-pa", "2026-10", "warning"),
+            ("inspection.funds_followup", "sc-disb-2", "", "serious"),
+            ("data.report_late", "sc-e1", "2026-08", "warning"),
+            ("data.report_late", "sc-e1", "2026-09", "warning"),
+            ("data.uncooperative", "sc-e1", "", "serious"),
+            (
+                "data.report_suspicious",
+                "sc-e1",
+                "2026-08:orders",
+                "warning",
+            ),
+            ("progress.severe_lag", "sc-pb", "", "serious"),
+            (
+                "inspection.construction_quota",
+                "sc-pb",
+                "2026-Q3",
+                "serious",
+            ),
+            (
+                "inspection.construction_quota",
+                "sc-pb",
+                "2026-Q4",
+                "warning",
+            ),
+            (
+                "qualification.invalid",
+                "sc-e2",
+                "food_business|hygiene",
+                "serious",
+            ),
+            ("rectification.overdue", "sc-order-1", "", "serious"),
+            ("rectification.escalate", "sc-order-1", "", "critical"),
+            ("tipoff.unanswered", "sc-tip-1", "", "warning"),
+        ],
+    );
+
+    // Export and re-import: the same records, nothing changes.
+    let exported = dir.join("export.json");
+    let out = bin()
+        .args(["export", "--county", "141122", "--output"])
+        .arg(&exported)
+        .arg("--data-dir")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = import(&exported);
+    assert!(
+        String::from_utf8_lossy(&back.stdout).contains("新增 0 条，更新 0 条"),
+        "{}",
+        String::from_utf8_lossy(&back.stdout)
+    );
+    let a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap()).unwrap();
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    for table in [
+        "enterprises",
+        "projects",
+        "inspections",
+        "progress_reports",
+        "data_reports",
+        "licences",
+    ] {
+        let ids = |v: &serde_json::Value| -> Vec<String> {
+            let mut x: Vec<String> = v[table]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect();
+            x.sort();
+            x
+        };
+        assert_eq!(ids(&a), ids(&b), "{table}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A bundle with errors in several places: every one is listed with its path, and nothing
+/// at all is written.
+#[test]
+fn an_invalid_bundle_lists_every_error_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("jianguan-badimport-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenario-2026.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    v["enterprises"][1]["uscc"] = serde_json::json!("91141100MA0L1F6G34");
+    v["projects"][0]["construction_end"] = serde_json::json!("2025-12-31");
+    v["inspections"][3]["kinds"] = serde_json::json!(["sightseeing"]);
+    v["progress_reports"][0]["project_id"] = serde_json::json!("no-such-project");
+    v["tipoffs"][0]["mood"] = serde_json::json!("angry");
+    v["disbursements"][0]["amount_fen"] = serde_json::json!("五十万");
+    let bad = dir.with_extension("json");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    let out = bin()
+        .args(["import", "--file"])
+        .arg(&bad)
+        .arg("--data-dir")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for path in [
+        "$.enterprises[1].uscc",
+        "$.projects[0].construction_end",
+        "$.inspections[3].kinds",
+        "$.progress_reports[0].project_id",
+        "$.tipoffs[0].mood",
+        "$.disbursements[0].amount_fen",
+    ] {
+        assert!(err.contains(path), "{path} not reported:\n{err}");
+    }
+    assert!(err.contains("未导入任何记录"));
+    let out = bin()
+        .args(["export", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("没有任何县"),
+        "something was written"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(bad);
+}
