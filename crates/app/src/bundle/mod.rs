@@ -441,3 +441,29 @@ pub async fn export(app: &App, county: &str) -> Result<Value, AppError> {
     each_table!(export_tables);
     Ok(Value::Object(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/import-bundle.schema.json must name exactly the fields the importer reads.
+    #[test]
+    fn the_published_schema_matches_the_importer() {
+        let schema: Value = serde_json::from_str(include_str!("../../../../docs/import-bundle.schema.json")).unwrap();
+        macro_rules! compare {
+            ($($key:ident: $module:ident),*) => {$(
+                let props = &schema["properties"][stringify!($key)]["items"]["properties"];
+                let mut documented: Vec<&str> = props.as_object().unwrap_or_else(|| panic!("{} undocumented", stringify!($key))).keys().map(String::as_str).collect();
+                let mut read: Vec<&str> = $module::FIELDS.to_vec();
+                documented.sort();
+                read.sort();
+                assert_eq!(documented, read, "{}", stringify!($key));
+            )*};
+        }
+        each_table!(compare);
+        let documented: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        for t in TABLES.iter().chain(HEAD_KEYS.iter()) {
+            assert!(documented.contains(t), "{t}");
+        }
+    }
+}
