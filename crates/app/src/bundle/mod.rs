@@ -449,7 +449,9 @@ mod tests {
     /// docs/import-bundle.schema.json must name exactly the fields the importer reads.
     #[test]
     fn the_published_schema_matches_the_importer() {
-        let schema: Value = serde_json::from_str(include_str!("../../../../docs/import-bundle.schema.json")).unwrap();
+        let schema: Value =
+            serde_json::from_str(include_str!("../../../../docs/import-bundle.schema.json"))
+                .unwrap();
         macro_rules! compare {
             ($($key:ident: $module:ident),*) => {$(
                 let props = &schema["properties"][stringify!($key)]["items"]["properties"];
@@ -461,7 +463,12 @@ mod tests {
             )*};
         }
         each_table!(compare);
-        let documented: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let documented: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         for t in TABLES.iter().chain(HEAD_KEYS.iter()) {
             assert!(documented.contains(t), "{t}");
         }
