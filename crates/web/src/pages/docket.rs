@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jianguan_app::docket::{self, DocketFilter};
-use jianguan_app::{AppError, Permission, records};
+use jianguan_app::{Permission, records};
 use jianguan_domain::System;
 use jianguan_domain::format_cn_date;
 use jianguan_store::entity::finding;
@@ -337,8 +337,6 @@ pub async fn notifications(State(s): State<AppState>, Auth(a, c): Auth) -> PageR
 }
 
 pub async fn mark_read(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
-    docket::mark_read(&s.app, &a, None)
-        .await
-        .map_err(AppError::from)?;
+    docket::mark_read(&s.app, &a, None).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
