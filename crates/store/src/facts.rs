@@ -6,8 +6,9 @@ use crate::StoreError;
 use crate::entity::*;
 use jianguan_domain::System;
 use jianguan_domain::rules::facts::{self as f, Facts};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 
 fn json<T: DeserializeOwned>(
     table: &str,
@@ -20,9 +21,9 @@ fn json<T: DeserializeOwned>(
 }
 
 macro_rules! live {
-    ($conn:expr, $module:ident, $county:expr) => {
+    ($conn:expr, $module:ident, $counties:expr) => {
         $module::Entity::find()
-            .filter($module::Column::CountyCode.eq($county))
+            .filter($module::Column::CountyCode.is_in($counties.iter().map(String::as_str)))
             .filter($module::Column::VoidedAt.is_null())
             .order_by_asc($module::Column::Id)
             .all($conn)
@@ -31,170 +32,267 @@ macro_rules! live {
 }
 
 pub async fn load(conn: &impl ConnectionTrait, county: &str) -> Result<Facts, StoreError> {
-    let mut out = Facts::default();
-    for p in live!(conn, project, county) {
+    let mut all = load_many(conn, &[county.to_string()]).await?;
+    Ok(all.remove(county).unwrap_or_default())
+}
+
+/// The facts of a row's county, without allocating for counties already seen.
+fn at<'a>(by_county: &'a mut HashMap<String, Facts>, county: &str) -> &'a mut Facts {
+    if !by_county.contains_key(county) {
+        by_county.insert(county.to_string(), Facts::default());
+    }
+    // Inserted just above when missing: always present.
+    by_county.get_mut(county).expect("county entry exists")
+}
+
+/// Several counties at once: one query per table for all of them, not one per county.
+pub async fn load_many(
+    conn: &impl ConnectionTrait,
+    counties: &[String],
+) -> Result<HashMap<String, Facts>, StoreError> {
+    let mut by_county: HashMap<String, Facts> = counties
+        .iter()
+        .map(|c| (c.clone(), Facts::default()))
+        .collect();
+    for p in live!(conn, project, counties) {
         let system = System::parse(&p.system)
             .ok_or_else(|| StoreError::Corrupt(format!("projects.system of {}", p.id)))?;
-        out.projects.push(f::ProjectFacts {
-            marked_operating: matches!(p.status.as_str(), "operating" | "deferred_acceptance"),
-            disqualified: p.status == "disqualified",
-            id: p.id,
-            name: p.name,
-            enterprise_id: p.enterprise_id,
-            system,
-            construction_start: p.construction_start,
-            construction_end: p.construction_end,
-            operation_start: p.operation_start,
-            closed_on: p.closed_on,
-        });
-    }
-    for e in live!(conn, enterprise, county) {
-        out.enterprises.push(f::EnterpriseFacts {
-            id: e.id,
-            name: e.name,
-            handles_food: e.handles_food,
-        });
-    }
-    for v in live!(conn, progress_plan, county) {
-        if v.status == "approved" {
-            out.plans.push(f::PlanVersion {
-                milestones: json("progress_plans", &v.id, "milestones", &v.milestones)?,
-                project_id: v.project_id,
-                effective_from: v.effective_from,
+        at(&mut by_county, &p.county_code)
+            .projects
+            .push(f::ProjectFacts {
+                marked_operating: matches!(p.status.as_str(), "operating" | "deferred_acceptance"),
+                disqualified: p.status == "disqualified",
+                id: p.id,
+                name: p.name,
+                enterprise_id: p.enterprise_id,
+                system,
+                construction_start: p.construction_start,
+                construction_end: p.construction_end,
+                operation_start: p.operation_start,
+                closed_on: p.closed_on,
             });
+    }
+    for e in live!(conn, enterprise, counties) {
+        at(&mut by_county, &e.county_code)
+            .enterprises
+            .push(f::EnterpriseFacts {
+                id: e.id,
+                name: e.name,
+                handles_food: e.handles_food,
+            });
+    }
+    for v in live!(conn, progress_plan, counties) {
+        if v.status == "approved" {
+            at(&mut by_county, &v.county_code)
+                .plans
+                .push(f::PlanVersion {
+                    milestones: json("progress_plans", &v.id, "milestones", &v.milestones)?,
+                    project_id: v.project_id,
+                    effective_from: v.effective_from,
+                });
         }
     }
-    for r in live!(conn, progress_report, county) {
-        out.progress_reports.push(f::ProgressReport {
-            id: r.id,
-            project_id: r.project_id,
-            month: r.month,
-            report_date: r.report_date,
-            submitted_on: r.submitted_on,
-            cumulative_percent: r.cumulative_percent,
+    for r in live!(conn, progress_report, counties) {
+        at(&mut by_county, &r.county_code)
+            .progress_reports
+            .push(f::ProgressReport {
+                id: r.id,
+                project_id: r.project_id,
+                month: r.month,
+                report_date: r.report_date,
+                submitted_on: r.submitted_on,
+                cumulative_percent: r.cumulative_percent,
+            });
+    }
+    // The largest table by far: read only the columns the rules use, as plain tuples.
+    type InspectionRow = (
+        String,
+        String,
+        String,
+        String,
+        chrono::NaiveDate,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<InspectionRow> = {
+        use inspection::Column as C;
+        inspection::Entity::find()
+            .select_only()
+            .columns([
+                C::CountyCode,
+                C::Id,
+                C::ProjectId,
+                C::Kinds,
+                C::Date,
+                C::Status,
+                C::TrainingClassId,
+                C::DisbursementId,
+                C::Minutes,
+                C::PhotoCount,
+            ])
+            .filter(C::CountyCode.is_in(counties.iter().map(String::as_str)))
+            .filter(C::VoidedAt.is_null())
+            .order_by_asc(C::Id)
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    for (
+        county,
+        id,
+        project_id,
+        kinds,
+        date,
+        status,
+        training_class_id,
+        disbursement_id,
+        minutes,
+        photo_count,
+    ) in rows
+    {
+        at(&mut by_county, &county).inspections.push(f::Inspection {
+            kinds: json("inspections", &id, "kinds", &kinds)?,
+            done: status != "planned",
+            has_minutes: minutes.as_deref().is_some_and(|m| !m.trim().is_empty()),
+            photo_count: u32::try_from(photo_count).unwrap_or(0),
+            id,
+            project_id,
+            date,
+            training_class_id,
+            disbursement_id,
         });
     }
-    for i in live!(conn, inspection, county) {
-        out.inspections.push(f::Inspection {
-            kinds: json("inspections", &i.id, "kinds", &i.kinds)?,
-            done: i.status != "planned",
-            has_minutes: i.minutes.as_deref().is_some_and(|m| !m.trim().is_empty()),
-            photo_count: u32::try_from(i.photo_count).unwrap_or(0),
-            id: i.id,
-            project_id: i.project_id,
-            date: i.date,
-            training_class_id: i.training_class_id,
-            disbursement_id: i.disbursement_id,
-        });
+    for c in live!(conn, training_class, counties) {
+        at(&mut by_county, &c.county_code)
+            .training_classes
+            .push(f::TrainingClass {
+                id: c.id,
+                project_id: c.project_id,
+                name: c.name,
+                first_day: c.first_day,
+                last_day: c.last_day,
+            });
     }
-    for c in live!(conn, training_class, county) {
-        out.training_classes.push(f::TrainingClass {
-            id: c.id,
-            project_id: c.project_id,
-            name: c.name,
-            first_day: c.first_day,
-            last_day: c.last_day,
-        });
+    for b in live!(conn, disbursement, counties) {
+        at(&mut by_county, &b.county_code)
+            .disbursements
+            .push(f::Disbursement {
+                id: b.id,
+                project_id: b.project_id,
+                date: b.date,
+                amount_fen: b.amount_fen,
+                batch: b.batch,
+            });
     }
-    for b in live!(conn, disbursement, county) {
-        out.disbursements.push(f::Disbursement {
-            id: b.id,
-            project_id: b.project_id,
-            date: b.date,
-            amount_fen: b.amount_fen,
-            batch: b.batch,
-        });
+    for c in live!(conn, subsidy_claim, counties) {
+        at(&mut by_county, &c.county_code)
+            .subsidy_claims
+            .push(f::SubsidyClaim {
+                invoices: json("subsidy_claims", &c.id, "invoices", &c.invoices)?,
+                id: c.id,
+                project_id: c.project_id,
+                submitted_on: c.submitted_on,
+                amount_fen: c.amount_fen,
+            });
     }
-    for c in live!(conn, subsidy_claim, county) {
-        out.subsidy_claims.push(f::SubsidyClaim {
-            invoices: json("subsidy_claims", &c.id, "invoices", &c.invoices)?,
-            id: c.id,
-            project_id: c.project_id,
-            submitted_on: c.submitted_on,
-            amount_fen: c.amount_fen,
-        });
+    for r in live!(conn, data_report, counties) {
+        at(&mut by_county, &r.county_code)
+            .data_reports
+            .push(f::DataReport {
+                figures: json("data_reports", &r.id, "figures", &r.figures)?,
+                id: r.id,
+                enterprise_id: r.enterprise_id,
+                month: r.month,
+                submitted_on: r.submitted_on,
+            });
     }
-    for r in live!(conn, data_report, county) {
-        out.data_reports.push(f::DataReport {
-            figures: json("data_reports", &r.id, "figures", &r.figures)?,
-            id: r.id,
-            enterprise_id: r.enterprise_id,
-            month: r.month,
-            submitted_on: r.submitted_on,
-        });
+    for l in live!(conn, licence, counties) {
+        at(&mut by_county, &l.county_code)
+            .licences
+            .push(f::Licence {
+                id: l.id,
+                enterprise_id: l.enterprise_id,
+                kind: l.kind,
+                number: l.number,
+                valid_from: l.valid_from,
+                valid_to: l.valid_to,
+            });
     }
-    for l in live!(conn, licence, county) {
-        out.licences.push(f::Licence {
-            id: l.id,
-            enterprise_id: l.enterprise_id,
-            kind: l.kind,
-            number: l.number,
-            valid_from: l.valid_from,
-            valid_to: l.valid_to,
-        });
+    for o in live!(conn, rectification_order, counties) {
+        at(&mut by_county, &o.county_code)
+            .rectification_orders
+            .push(f::RectificationOrder {
+                state: json(
+                    "rectification_orders",
+                    &o.id,
+                    "state",
+                    &format!("\"{}\"", o.state),
+                )?,
+                id: o.id,
+                project_id: o.project_id,
+                enterprise_id: o.enterprise_id,
+                title: o.title,
+                issued_on: o.issued_on,
+                deadline: o.deadline,
+                accepted_on: o.accepted_on,
+                progress_notice: o.progress_notice,
+            });
     }
-    for o in live!(conn, rectification_order, county) {
-        out.rectification_orders.push(f::RectificationOrder {
-            state: json(
-                "rectification_orders",
-                &o.id,
-                "state",
-                &format!("\"{}\"", o.state),
-            )?,
-            id: o.id,
-            project_id: o.project_id,
-            enterprise_id: o.enterprise_id,
-            title: o.title,
-            issued_on: o.issued_on,
-            deadline: o.deadline,
-            accepted_on: o.accepted_on,
-            progress_notice: o.progress_notice,
-        });
+    for r in live!(conn, fund_recovery, counties) {
+        at(&mut by_county, &r.county_code)
+            .fund_recoveries
+            .push(f::FundRecovery {
+                repayments: json("fund_recoveries", &r.id, "repayments", &r.repayments)?,
+                id: r.id,
+                project_id: r.project_id,
+                enterprise_id: r.enterprise_id,
+                decided_on: r.decided_on,
+                amount_fen: r.amount_fen,
+                deadline: r.deadline,
+            });
     }
-    for r in live!(conn, fund_recovery, county) {
-        out.fund_recoveries.push(f::FundRecovery {
-            repayments: json("fund_recoveries", &r.id, "repayments", &r.repayments)?,
-            id: r.id,
-            project_id: r.project_id,
-            enterprise_id: r.enterprise_id,
-            decided_on: r.decided_on,
-            amount_fen: r.amount_fen,
-            deadline: r.deadline,
-        });
+    for i in live!(conn, incident, counties) {
+        at(&mut by_county, &i.county_code)
+            .incidents
+            .push(f::Incident {
+                id: i.id,
+                project_id: i.project_id,
+                date: i.date,
+                summary: i.summary,
+                accountability_decided_on: i.accountability_decided_on,
+            });
     }
-    for i in live!(conn, incident, county) {
-        out.incidents.push(f::Incident {
-            id: i.id,
-            project_id: i.project_id,
-            date: i.date,
-            summary: i.summary,
-            accountability_decided_on: i.accountability_decided_on,
-        });
+    for e in live!(conn, performance_evaluation, counties) {
+        at(&mut by_county, &e.county_code)
+            .evaluations
+            .push(f::PerformanceEvaluation {
+                id: e.id,
+                project_id: e.project_id,
+                date: e.date,
+            });
     }
-    for e in live!(conn, performance_evaluation, county) {
-        out.evaluations.push(f::PerformanceEvaluation {
-            id: e.id,
-            project_id: e.project_id,
-            date: e.date,
-        });
+    for m in live!(conn, market_finding, counties) {
+        at(&mut by_county, &m.county_code)
+            .market_findings
+            .push(f::MarketFinding {
+                category: json(
+                    "market_findings",
+                    &m.id,
+                    "category",
+                    &format!("\"{}\"", m.category),
+                )?,
+                id: m.id,
+                enterprise_id: m.enterprise_id,
+                project_id: m.project_id,
+                raised_on: m.raised_on,
+                closed_on: m.closed_on,
+            });
     }
-    for m in live!(conn, market_finding, county) {
-        out.market_findings.push(f::MarketFinding {
-            category: json(
-                "market_findings",
-                &m.id,
-                "category",
-                &format!("\"{}\"", m.category),
-            )?,
-            id: m.id,
-            enterprise_id: m.enterprise_id,
-            project_id: m.project_id,
-            raised_on: m.raised_on,
-            closed_on: m.closed_on,
-        });
-    }
-    for a in live!(conn, asset, county) {
-        out.assets.push(f::Asset {
+    for a in live!(conn, asset, counties) {
+        at(&mut by_county, &a.county_code).assets.push(f::Asset {
             id: a.id,
             enterprise_id: a.enterprise_id,
             project_id: a.project_id,
@@ -205,21 +303,82 @@ pub async fn load(conn: &impl ConnectionTrait, county: &str) -> Result<Facts, St
             disposed_on: a.disposed_on,
         });
     }
-    for c in live!(conn, inventory_count, county) {
-        out.inventory_counts.push(f::InventoryCount {
-            items: json("inventory_counts", &c.id, "items", &c.items)?,
-            id: c.id,
-            enterprise_id: c.enterprise_id,
-            date: c.date,
-        });
+    for c in live!(conn, inventory_count, counties) {
+        at(&mut by_county, &c.county_code)
+            .inventory_counts
+            .push(f::InventoryCount {
+                items: json("inventory_counts", &c.id, "items", &c.items)?,
+                id: c.id,
+                enterprise_id: c.enterprise_id,
+                date: c.date,
+            });
     }
-    for t in live!(conn, tipoff, county) {
-        out.tipoffs.push(f::TipOff {
+    for t in live!(conn, tipoff, counties) {
+        at(&mut by_county, &t.county_code).tipoffs.push(f::TipOff {
             id: t.id,
             received_on: t.received_on,
             summary: t.summary,
             replied_on: t.replied_on,
         });
     }
-    Ok(out)
+    Ok(by_county)
+}
+
+/// The tables [`load`] reads.
+pub const FACT_TABLES: [&str; 18] = [
+    "projects",
+    "enterprises",
+    "progress_plans",
+    "progress_reports",
+    "inspections",
+    "training_classes",
+    "disbursements",
+    "subsidy_claims",
+    "data_reports",
+    "licences",
+    "rectification_orders",
+    "fund_recoveries",
+    "incidents",
+    "performance_evaluations",
+    "market_findings",
+    "assets",
+    "inventory_counts",
+    "tipoffs",
+];
+
+/// The cheapest SQL that still reads the rows [`load`] reads: one
+/// `count(*), min(created_at), max(created_at)` per table. The benchmark compares the
+/// docket's cost with this floor. Returns the number of rows seen.
+pub async fn scan(conn: &impl ConnectionTrait, county: Option<&str>) -> Result<u64, StoreError> {
+    use sea_orm::Statement;
+    let backend = conn.get_database_backend();
+    let mut rows = 0u64;
+    for t in FACT_TABLES {
+        let stmt = match county {
+            Some(c) => Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DatabaseBackend::Postgres => {
+                        format!(
+                            "SELECT count(*) AS n, min(created_at) AS a, max(created_at) AS b FROM {t} WHERE county_code = $1"
+                        )
+                    }
+                    _ => format!(
+                        "SELECT count(*) AS n, min(created_at) AS a, max(created_at) AS b FROM {t} WHERE county_code = ?"
+                    ),
+                },
+                [c.into()],
+            ),
+            None => Statement::from_string(
+                backend,
+                format!(
+                    "SELECT count(*) AS n, min(created_at) AS a, max(created_at) AS b FROM {t}"
+                ),
+            ),
+        };
+        if let Some(row) = conn.query_one_raw(stmt).await? {
+            rows += row.try_get::<i64>("", "n").unwrap_or(0) as u64;
+        }
+    }
+    Ok(rows)
 }
