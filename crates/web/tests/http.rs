@@ -1030,3 +1030,142 @@ async fn importing_over_the_api_is_all_or_nothing_and_idempotent() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_daily_job_runs_once_a_day_whoever_asks() {
+    use jianguan_app::jobs::{DAILY_DOCKET, finish, try_lease};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    for backend in backends() {
+        let mut t = seeded_router(backend).await;
+        let offset = Arc::new(AtomicI64::new(0));
+        let o = offset.clone();
+        t.set_app(t.app.clone().with_clock(move || {
+            chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
+        }));
+        let app = &t.app;
+        assert!(
+            try_lease(app, DAILY_DOCKET, "server-a").await.unwrap(),
+            "{backend:?}"
+        );
+        assert!(
+            !try_lease(app, DAILY_DOCKET, "server-b").await.unwrap(),
+            "two servers ran the job at once"
+        );
+        finish(app, DAILY_DOCKET).await.unwrap();
+        assert!(
+            !try_lease(app, DAILY_DOCKET, "server-b").await.unwrap(),
+            "the job ran twice in a day"
+        );
+        offset.store(24 * 3600, Ordering::SeqCst);
+        assert!(
+            try_lease(app, DAILY_DOCKET, "server-b").await.unwrap(),
+            "the next day it runs again"
+        );
+        // A server that died holding the lease does not block the job for ever.
+        offset.store(24 * 3600 + 31 * 60, Ordering::SeqCst);
+        assert!(
+            try_lease(app, DAILY_DOCKET, "server-a").await.unwrap(),
+            "an expired lease is taken over"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_finding_has_a_life_new_notified_resolved() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let inspector = Client::login(&t, "inspector").await;
+        let today = t.app.today();
+        let (_, before) = inspector.get_json("/api/v1/docket?area=tipoff").await;
+        let tip = before
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["subject"]["id"] == "demo-tip-2")
+            .cloned()
+            .expect("unanswered tip-off");
+        assert_eq!(tip["first_seen"], today.to_string());
+        // Answer the tip-off (through the same import a county uses), then refresh.
+        let export = admin.get_json("/api/v1/export").await.1;
+        let mut record = export["tipoffs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "demo-tip-2")
+            .cloned()
+            .unwrap();
+        record["replied_on"] = json!(today.to_string());
+        record["reply"] = json!("已核实，网店已整改。");
+        let bundle = json!({"format": "jianguan-bundle", "version": 1, "county": export["county"], "tipoffs": [record]});
+        let (status, v) = admin.json(Method::POST, "/api/v1/import", bundle).await;
+        assert_eq!(
+            (status, v["updated"].as_u64()),
+            (StatusCode::OK, Some(1)),
+            "{v}"
+        );
+        let (status, v) = inspector
+            .json(Method::POST, "/api/v1/docket/refresh", json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v[0]["resolved"], 1, "{v}");
+        let (_, open) = inspector.get_json("/api/v1/docket?area=tipoff").await;
+        assert!(
+            open.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["subject"]["id"] != "demo-tip-2")
+        );
+        let (_, all) = inspector
+            .get_json("/api/v1/docket?area=tipoff&include_resolved=true")
+            .await;
+        let resolved = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["subject"]["id"] == "demo-tip-2")
+            .unwrap();
+        assert_eq!(resolved["resolved_on"], today.to_string());
+        // A new finding notifies the inspector by name.
+        let new_tip = json!({"format": "jianguan-bundle", "version": 1, "county": export["county"], "tipoffs": [{
+            "id": "late-tip", "channel": "visit", "content": "来访反映", "summary": "来访反映站点乱收费", "receipt_code": "JB-LATE",
+            "received_on": (today - chrono::Days::new(30)).to_string()}]});
+        assert_eq!(
+            admin.json(Method::POST, "/api/v1/import", new_tip).await.0,
+            StatusCode::OK
+        );
+        inspector
+            .json(Method::POST, "/api/v1/notifications/read", json!({}))
+            .await;
+        let (_, v) = inspector
+            .json(Method::POST, "/api/v1/docket/refresh", json!({}))
+            .await;
+        assert_eq!(v[0]["new"], 1, "{v}");
+        let (_, notes) = inspector.get_json("/api/v1/notifications").await;
+        let unread: Vec<_> = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["read_at"].is_null())
+            .collect();
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        assert!(
+            unread[0]["body"]
+                .as_str()
+                .unwrap()
+                .contains("来访反映站点乱收费")
+        );
+        // The contractor is not told about a tip-off that names no enterprise.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, theirs) = contractor.get_json("/api/v1/notifications").await;
+        assert!(
+            theirs
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| !n["body"].as_str().unwrap_or("").contains("乱收费"))
+        );
+        assert!(t.app.store.verify_audit().await.unwrap().ok());
+    }
+}
