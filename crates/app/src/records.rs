@@ -8,7 +8,8 @@ use jianguan_domain::project::{ProjectFields, ProjectInput, ProjectStatus};
 use jianguan_domain::{CountyCode, DateRange, FieldErrors, Money};
 use jianguan_store::entity::{county, enterprise, programme, project};
 use jianguan_store::queries::{self, ListFilter, Paged};
-use jianguan_store::{AuditEntry, WriteTx, rows};
+use jianguan_store::sea::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
+use jianguan_store::{AuditEntry, rows};
 use serde::Serialize;
 
 /// The audit row of a change to `record` = (entity, id).
@@ -34,14 +35,28 @@ fn entry<T: Serialize>(
     })
 }
 
-/// Writes one change and its audit row in one transaction.
-async fn write_one<F, Fut>(app: &App, audit: AuditEntry, write: F) -> Result<(), AppError>
+/// Inserts one row with its audit row, in one transaction.
+async fn insert_audited<M, A>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
 where
-    F: FnOnce(WriteTx) -> Fut,
-    Fut: Future<Output = Result<WriteTx, AppError>>,
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
 {
-    let tx = app.store.begin().await?;
-    let mut tx = write(tx).await?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), row).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces one row with its audit row, in one transaction.
+async fn update_audited<M, A>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let mut tx = app.store.begin().await?;
+    rows::update(tx.conn(), row).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(())
@@ -131,12 +146,7 @@ pub async fn create_county(
         before: None,
         after: Some(serde_json::to_value(&model)?),
     };
-    let m = model.clone();
-    write_one(app, audit, |tx| async move {
-        rows::insert(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    insert_audited(app, audit, model.clone()).await?;
     Ok(model)
 }
 
@@ -261,12 +271,7 @@ pub async fn create_programme(
         None,
         Some(&model),
     )?;
-    let m = model.clone();
-    write_one(app, audit, |tx| async move {
-        rows::insert(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    insert_audited(app, audit, model.clone()).await?;
     Ok(model)
 }
 
@@ -301,12 +306,7 @@ pub async fn update_programme(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 
@@ -354,12 +354,7 @@ pub async fn void_programme(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 
@@ -430,12 +425,7 @@ pub async fn create_enterprise(
         None,
         Some(&model),
     )?;
-    let m = model.clone();
-    write_one(app, audit, |tx| async move {
-        rows::insert(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    insert_audited(app, audit, model.clone()).await?;
     Ok(model)
 }
 
@@ -472,12 +462,7 @@ pub async fn update_enterprise(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 
@@ -525,12 +510,7 @@ pub async fn void_enterprise(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 
@@ -639,12 +619,7 @@ pub async fn create_project(
         None,
         Some(&model),
     )?;
-    let m = model.clone();
-    write_one(app, audit, |tx| async move {
-        rows::insert(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    insert_audited(app, audit, model.clone()).await?;
     Ok(model)
 }
 
@@ -688,12 +663,7 @@ pub async fn update_project(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 
@@ -725,12 +695,7 @@ pub async fn void_project(
         Some(&before),
         Some(&after),
     )?;
-    let m = after.clone();
-    write_one(app, audit, |tx| async move {
-        rows::update(tx.conn(), m).await?;
-        Ok(tx)
-    })
-    .await?;
+    update_audited(app, audit, after.clone()).await?;
     Ok(after)
 }
 

@@ -140,7 +140,7 @@ pub mod sea {
     pub use sea_orm::Condition;
     pub use sea_orm::sea_query::Expr;
     pub use sea_orm::{
-        ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-        PaginatorTrait, QueryFilter, QueryOrder, Set,
+        ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+        IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
     };
 }
