@@ -32,11 +32,19 @@ pub struct EndingRow {
     pub status: String,
 }
 
+pub struct DocketSummary {
+    pub critical: usize,
+    pub serious: usize,
+    pub warning: usize,
+    pub due_soon: Vec<(String, String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
     heading: String,
+    docket: DocketSummary,
     programme: Option<ProgrammeView>,
     enterprise_count: u64,
     project_count: u64,
@@ -128,7 +136,24 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
                 .into(),
         })
         .collect();
+    let open = jianguan_app::docket::list(app, &a, &Default::default()).await?;
+    let count = |sev: &str| open.iter().filter(|f| f.severity == sev).count();
+    let mut top: Vec<_> = open
+        .iter()
+        .filter(|f| f.severity == "critical" || f.severity == "serious")
+        .collect();
+    top.truncate(5);
+    let docket = DocketSummary {
+        critical: count("critical"),
+        serious: count("serious"),
+        warning: count("warning"),
+        due_soon: top
+            .iter()
+            .map(|f| (f.id.clone(), f.severity.clone(), f.message.clone()))
+            .collect(),
+    };
     let page = HomePage {
+        docket,
         layout: layout(&s, &a, c.csrf.as_deref().unwrap_or_default(), "概览", "/").await,
         heading: if a.enterprise_id.is_some() {
             "本企业概览".into()
