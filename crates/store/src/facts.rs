@@ -6,7 +6,7 @@ use crate::StoreError;
 use crate::entity::*;
 use jianguan_domain::System;
 use jianguan_domain::rules::facts::{self as f, Facts};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
@@ -104,67 +104,7 @@ pub async fn load_many(
                 cumulative_percent: r.cumulative_percent,
             });
     }
-    // The largest table by far: read only the columns the rules use, as plain tuples.
-    type InspectionRow = (
-        String,
-        String,
-        String,
-        String,
-        chrono::NaiveDate,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        i64,
-    );
-    let rows: Vec<InspectionRow> = {
-        use inspection::Column as C;
-        inspection::Entity::find()
-            .select_only()
-            .columns([
-                C::CountyCode,
-                C::Id,
-                C::ProjectId,
-                C::Kinds,
-                C::Date,
-                C::Status,
-                C::TrainingClassId,
-                C::DisbursementId,
-                C::Minutes,
-                C::PhotoCount,
-            ])
-            .filter(C::CountyCode.is_in(counties.iter().map(String::as_str)))
-            .filter(C::VoidedAt.is_null())
-            .order_by_asc(C::Id)
-            .into_tuple()
-            .all(conn)
-            .await?
-    };
-    for (
-        county,
-        id,
-        project_id,
-        kinds,
-        date,
-        status,
-        training_class_id,
-        disbursement_id,
-        minutes,
-        photo_count,
-    ) in rows
-    {
-        at(&mut by_county, &county).inspections.push(f::Inspection {
-            kinds: json("inspections", &id, "kinds", &kinds)?,
-            done: status != "planned",
-            has_minutes: minutes.as_deref().is_some_and(|m| !m.trim().is_empty()),
-            photo_count: u32::try_from(photo_count).unwrap_or(0),
-            id,
-            project_id,
-            date,
-            training_class_id,
-            disbursement_id,
-        });
-    }
+    load_inspections(conn, counties, &mut by_county).await?;
     for c in live!(conn, training_class, counties) {
         at(&mut by_county, &c.county_code)
             .training_classes
@@ -381,4 +321,82 @@ pub async fn scan(conn: &impl ConnectionTrait, county: Option<&str>) -> Result<u
         }
     }
     Ok(rows)
+}
+
+/// Inspections are by far the most numerous rows. Moving them one by one out of the
+/// database costs far more than evaluating them, so the database packs each project's
+/// inspections into one JSON array (only the columns the rules use) and they cross as one
+/// row per project.
+async fn load_inspections(
+    conn: &impl ConnectionTrait,
+    counties: &[String],
+    by_county: &mut HashMap<String, Facts>,
+) -> Result<(), StoreError> {
+    use sea_orm::{DatabaseBackend, Statement, Value as V};
+    let backend = conn.get_database_backend();
+    let (placeholders, packed) = match backend {
+        DatabaseBackend::Postgres => (
+            (1..=counties.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            "json_agg(json_build_array(id, kinds, to_char(date, 'YYYY-MM-DD'), status, training_class_id, disbursement_id, \
+             (minutes IS NOT NULL AND btrim(minutes) <> ''), photo_count) ORDER BY id)::text",
+        ),
+        _ => (
+            vec!["?"; counties.len()].join(", "),
+            "json_group_array(json_array(id, kinds, date, status, training_class_id, disbursement_id, \
+             (minutes IS NOT NULL AND trim(minutes) <> ''), photo_count))",
+        ),
+    };
+    if counties.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT county_code, project_id, {packed} AS packed FROM inspections \
+         WHERE county_code IN ({placeholders}) AND voided_at IS NULL GROUP BY county_code, project_id ORDER BY county_code, project_id"
+    );
+    let values: Vec<V> = counties.iter().map(|c| V::from(c.as_str())).collect();
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    for row in rows {
+        let county: String = row.try_get("", "county_code")?;
+        let project_id: String = row.try_get("", "project_id")?;
+        let packed: String = row.try_get("", "packed")?;
+        let items: Vec<(
+            String,
+            String,
+            chrono::NaiveDate,
+            String,
+            Option<String>,
+            Option<String>,
+            serde_json::Value,
+            i64,
+        )> = json("inspections", &project_id, "packed", &packed)?;
+        let facts = at(by_county, &county);
+        for (id, kinds, date, status, training_class_id, disbursement_id, minutes, photo_count) in
+            items
+        {
+            facts.inspections.push(f::Inspection {
+                kinds: json("inspections", &id, "kinds", &kinds)?,
+                done: status != "planned",
+                // SQLite answers 0/1, PostgreSQL true/false.
+                has_minutes: minutes
+                    .as_bool()
+                    .unwrap_or_else(|| minutes.as_i64() == Some(1)),
+                photo_count: u32::try_from(photo_count).unwrap_or(0),
+                id,
+                project_id: project_id.clone(),
+                date,
+                training_class_id,
+                disbursement_id,
+            });
+        }
+    }
+    // Per project in id order; make the whole list independent of grouping order too.
+    for facts in by_county.values_mut() {
+        facts.inspections.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    Ok(())
 }

@@ -305,3 +305,54 @@ async fn sqlite_runs_in_wal_with_full_sync() {
         .unwrap();
     assert!(busy.try_get_by_index::<i32>(0).unwrap() >= 5000);
 }
+
+/// The packed inspection loading gives exactly what reading the rows one by one gives.
+#[tokio::test]
+async fn inspections_load_the_same_packed_or_row_by_row() {
+    use jianguan_store::entity::inspection;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    for b in backends() {
+        let t = jianguan_testkit::seeded(b).await;
+        let store = &t.app.store;
+        let facts = jianguan_store::facts::load(store.reader(), "141122")
+            .await
+            .unwrap();
+        let rows = inspection::Entity::find()
+            .filter(inspection::Column::CountyCode.eq("141122"))
+            .filter(inspection::Column::VoidedAt.is_null())
+            .order_by_asc(inspection::Column::Id)
+            .all(store.reader())
+            .await
+            .unwrap();
+        assert!(rows.len() > 100, "{b:?}: the demo has inspections");
+        assert!(
+            rows.iter().any(|r| r.status == "planned") && rows.iter().any(|r| r.photo_count == 0)
+        );
+        assert!(
+            rows.iter().any(|r| r.training_class_id.is_some())
+                && rows.iter().any(|r| r.disbursement_id.is_some())
+        );
+        let expected: Vec<jianguan_domain::rules::facts::Inspection> = rows
+            .into_iter()
+            .map(|r| jianguan_domain::rules::facts::Inspection {
+                kinds: serde_json::from_str(&r.kinds).unwrap(),
+                done: r.status != "planned",
+                has_minutes: r.minutes.as_deref().is_some_and(|m| !m.trim().is_empty()),
+                photo_count: r.photo_count as u32,
+                id: r.id,
+                project_id: r.project_id,
+                date: r.date,
+                training_class_id: r.training_class_id,
+                disbursement_id: r.disbursement_id,
+            })
+            .collect();
+        assert_eq!(facts.inspections, expected, "{b:?}");
+        // Several counties at once give each county its own.
+        let many =
+            jianguan_store::facts::load_many(store.reader(), &["141122".into(), "141121".into()])
+                .await
+                .unwrap();
+        assert_eq!(many["141122"].inspections.len(), expected.len());
+        assert!(many["141121"].inspections.is_empty());
+    }
+}
