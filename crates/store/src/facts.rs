@@ -323,6 +323,19 @@ pub async fn scan(conn: &impl ConnectionTrait, county: Option<&str>) -> Result<u
     Ok(rows)
 }
 
+/// One inspection as the database packs it: id, kinds (JSON text), date, status, training
+/// class, disbursement, has minutes, photo count.
+type PackedInspection = (
+    String,
+    String,
+    chrono::NaiveDate,
+    String,
+    Option<String>,
+    Option<String>,
+    serde_json::Value,
+    i64,
+);
+
 /// Inspections are by far the most numerous rows. Moving them one by one out of the
 /// database costs far more than evaluating them, so the database packs each project's
 /// inspections into one JSON array (only the columns the rules use) and they cross as one
@@ -364,16 +377,7 @@ async fn load_inspections(
         let county: String = row.try_get("", "county_code")?;
         let project_id: String = row.try_get("", "project_id")?;
         let packed: String = row.try_get("", "packed")?;
-        let items: Vec<(
-            String,
-            String,
-            chrono::NaiveDate,
-            String,
-            Option<String>,
-            Option<String>,
-            serde_json::Value,
-            i64,
-        )> = json("inspections", &project_id, "packed", &packed)?;
+        let items: Vec<PackedInspection> = json("inspections", &project_id, "packed", &packed)?;
         let facts = at(by_county, &county);
         for (id, kinds, date, status, training_class_id, disbursement_id, minutes, photo_count) in
             items
