@@ -67,6 +67,48 @@ fn rule_label(rule: &str) -> &'static str {
     }
 }
 
+/// A finding's period as a person reads it; internal keys (another record's id) are not shown.
+fn period_label(period: Option<&str>, profile: &jianguan_domain::rules::Profile) -> Option<String> {
+    let p = period?;
+    let month = |m: &str| -> Option<String> {
+        let (y, mo) = m.split_once('-')?;
+        Some(format!(
+            "{}年{}月",
+            y.parse::<u32>().ok()?,
+            mo.parse::<u32>().ok()?
+        ))
+    };
+    if let Some((y, q)) = p.split_once("-Q") {
+        return Some(format!("{y}年第{q}季度"));
+    }
+    if let Some((m, metric)) = p.split_once(':') {
+        return Some(format!("{} · {}", month(m)?, profile.metric_name(metric)));
+    }
+    if let Some(label) = month(p) {
+        return Some(label);
+    }
+    if p == "progress_plan" {
+        return Some("进度计划表".into());
+    }
+    if p == "operation_start" {
+        return Some("运营开始日期".into());
+    }
+    let kinds: Vec<&str> = p.split('|').collect();
+    if kinds
+        .iter()
+        .all(|k| profile.licences.names.contains_key(*k))
+    {
+        return Some(
+            kinds
+                .iter()
+                .map(|k| profile.licence_name(k))
+                .collect::<Vec<_>>()
+                .join("或"),
+        );
+    }
+    None
+}
+
 pub struct AreaCount {
     pub code: &'static str,
     pub label: &'static str,
@@ -246,6 +288,7 @@ struct FindingPage {
     layout: Layout,
     f: Detail,
     source: String,
+    profile_name: String,
 }
 
 fn subject_link(f: &finding::Model) -> Option<String> {
@@ -277,6 +320,7 @@ pub async fn show(
         )
         .await,
         source: profile.source.clone(),
+        profile_name: profile.name.clone(),
         f: Detail {
             rule_label: rule_label(&f.rule),
             severity_label: severity_label(&f.severity),
@@ -288,7 +332,7 @@ pub async fn show(
                 .resolved_on
                 .map(format_cn_date)
                 .unwrap_or_else(|| "尚未解决".into()),
-            period: f.period,
+            period: period_label(f.period.as_deref(), profile),
             clause_text,
             rule: f.rule,
             severity: f.severity,
@@ -339,4 +383,33 @@ pub async fn notifications(State(s): State<AppState>, Auth(a, c): Auth) -> PageR
 pub async fn mark_read(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
     docket::mark_read(&s.app, &a, None).await?;
     Ok(Redirect::to("/notifications").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::period_label;
+
+    #[test]
+    fn periods_read_as_people_read_them() {
+        let p = jianguan_app::profile::default_profile();
+        assert_eq!(
+            period_label(Some("2026-05"), &p).as_deref(),
+            Some("2026年5月")
+        );
+        assert_eq!(
+            period_label(Some("2026-Q3"), &p).as_deref(),
+            Some("2026年第3季度")
+        );
+        assert_eq!(
+            period_label(Some("2026-08:orders"), &p).as_deref(),
+            Some("2026年8月 · 网络订单数")
+        );
+        assert_eq!(
+            period_label(Some("food_business|hygiene"), &p).as_deref(),
+            Some("食品经营许可证或卫生许可证")
+        );
+        assert_eq!(period_label(Some("demo-claim-1"), &p), None);
+        assert_eq!(period_label(Some("01a216f9-afea-7365"), &p), None);
+        assert_eq!(period_label(None, &p), None);
+    }
 }
