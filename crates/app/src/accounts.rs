@@ -560,3 +560,21 @@ pub async fn reset_password(app: &App, username: &str, new: &str) -> Result<(), 
     }
     set_password(app, None, user, new).await
 }
+
+/// Removes sessions past their absolute lifetime and login attempts older than 90 days:
+/// bookkeeping, not records an audit needs (logins and logouts are in the audit chain).
+pub async fn prune(app: &App) -> Result<u64, AppError> {
+    let now = app.now();
+    let db = app.store.housekeeping();
+    let sessions = session::Entity::delete_many()
+        .filter(session::Column::CreatedAt.lt(now - app.settings.session_absolute))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let attempts = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lt(now - chrono::Duration::days(90)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(sessions + attempts)
+}

@@ -89,6 +89,9 @@ pub async fn run_daily(app: App, at: NaiveTime, holder: String) {
                         }
                         Err(e) => tracing::error!(error = %e, "daily docket failed"),
                     }
+                    if let Err(e) = crate::accounts::prune(&app).await {
+                        tracing::warn!(error = %e, "pruning sessions");
+                    }
                     if let Err(e) = finish(&app, DAILY_DOCKET).await {
                         tracing::error!(error = %e, "releasing the docket lease");
                     }

@@ -525,6 +525,15 @@ async fn run(cli: Cli) -> Result<i32> {
                     for (table, (c, u, n)) in &r.tables {
                         println!("  {table}: 新增 {c}，更新 {u}，未变 {n}");
                     }
+                    if r.created + r.updated > 0 {
+                        let d = jianguan_app::docket::refresh(&app, &r.county, app.today())
+                            .await
+                            .map_err(describe)?;
+                        println!(
+                            "已更新待办：{} 条（新增 {} 条，已解决 {} 条）。",
+                            d.open, d.new, d.resolved
+                        );
+                    }
                     Ok(0)
                 }
                 Err(jianguan_app::bundle::ImportError::Invalid(errors)) => {

@@ -140,13 +140,21 @@ pub async fn import(State(s): State<AppState>, Auth(a, _): Auth, body: Bytes) ->
         }
     };
     match bundle::import(&s.app, Some(&a), text).await {
-        Ok(r) => Json(ImportReportDto {
-            county: r.county,
-            created: r.created,
-            updated: r.updated,
-            unchanged: r.unchanged,
-        })
-        .into_response(),
+        Ok(r) => {
+            // The docket reflects what was just recorded, not tomorrow morning.
+            if r.created + r.updated > 0
+                && let Err(e) = docket::refresh(&s.app, &r.county, s.app.today()).await
+            {
+                return ApiError::from(e).into_response();
+            }
+            Json(ImportReportDto {
+                county: r.county,
+                created: r.created,
+                updated: r.updated,
+                unchanged: r.unchanged,
+            })
+            .into_response()
+        }
         Err(ImportError::Invalid(errors)) => {
             let mut e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
