@@ -216,6 +216,54 @@ pub struct DocketFilter {
     pub include_resolved: bool,
 }
 
+pub const SEVERITIES: [&str; 4] = ["critical", "serious", "warning", "info"];
+pub const AREAS: [&str; 11] = [
+    "progress",
+    "inspection",
+    "qualification",
+    "rectification",
+    "performance",
+    "operations",
+    "market",
+    "funds",
+    "data",
+    "assets",
+    "tipoff",
+];
+
+impl DocketFilter {
+    /// A filter value that matches nothing by construction is a mistake to report, not an
+    /// empty docket to show.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut e = jianguan_domain::FieldErrors::new();
+        if let Some(s) = self
+            .severity
+            .as_deref()
+            .filter(|s| !s.is_empty() && !SEVERITIES.contains(s))
+        {
+            e.add(
+                "severity",
+                format!("严重程度“{s}”无效，可用：{}", SEVERITIES.join("、")),
+            );
+        }
+        if let Some(a) = self
+            .area
+            .as_deref()
+            .filter(|a| !a.is_empty() && !AREAS.contains(a))
+        {
+            e.add("area", format!("方面“{a}”无效，可用：{}", AREAS.join("、")));
+        }
+        if let Some(s) = self
+            .system
+            .as_deref()
+            .filter(|s| !s.is_empty() && jianguan_domain::System::parse(s).is_none())
+        {
+            e.add("system", format!("体系“{s}”无效"));
+        }
+        e.into_result(()).map_err(AppError::from)
+    }
+}
+
 /// The stored docket the actor may see: their county; a contractor only their enterprise.
 pub async fn list(
     app: &App,
@@ -223,6 +271,7 @@ pub async fn list(
     f: &DocketFilter,
 ) -> Result<Vec<finding::Model>, AppError> {
     actor.require(Permission::ReadRecords)?;
+    f.validate()?;
     let mut q = finding::Entity::find();
     if let Some(c) = &actor.county_code {
         q = q.filter(finding::Column::CountyCode.eq(c.as_str()));

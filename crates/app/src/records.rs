@@ -322,17 +322,16 @@ pub async fn void_programme(
         return Err(AppError::Conflict("该综合示范项目已经作废".into()));
     }
     let reason = void_reason(reason)?;
+    // Counted by the database, so a county of any size is judged right.
     let scope = jianguan_store::Scope::county(&before.county_code);
-    let all = queries::projects(
-        app.store.reader(),
-        &scope,
-        &ListFilter {
-            limit: 500,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let live = all.items.iter().filter(|p| p.programme_id == id).count();
+    let filter = ListFilter {
+        programme_id: Some(id.to_string()),
+        limit: 1,
+        ..Default::default()
+    };
+    let live = queries::projects(app.store.reader(), &scope, &filter)
+        .await?
+        .total;
     if live > 0 {
         return Err(AppError::Conflict(format!(
             "该综合示范项目下还有 {live} 个未作废的承办项目，请先处理这些项目"

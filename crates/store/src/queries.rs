@@ -41,6 +41,7 @@ pub struct ListFilter {
     pub township: Option<String>,
     pub status: Option<String>,
     pub enterprise_id: Option<String>,
+    pub programme_id: Option<String>,
     pub offset: u64,
     pub limit: u64,
 }
@@ -171,6 +172,9 @@ pub async fn projects(
     }
     if let Some(e) = &f.enterprise_id {
         q = q.filter(project::Column::EnterpriseId.eq(e.as_str()));
+    }
+    if let Some(p) = &f.programme_id {
+        q = q.filter(project::Column::ProgrammeId.eq(p.as_str()));
     }
     paged(
         conn,

@@ -234,6 +234,23 @@ async fn lists_show_only_what_the_caller_may_see() {
         assert_eq!(items.len(), 1, "{backend:?}");
         assert_eq!(items[0]["id"], t.world.enterprise_a.as_str());
         let (_, projects) = contractor.get_json("/api/v1/projects?limit=500").await;
+        let (_, in_programme) = contractor
+            .get_json(&format!(
+                "/api/v1/projects?programme_id={}",
+                t.world.programme_x
+            ))
+            .await;
+        assert_eq!(
+            in_programme["total"], projects["total"],
+            "the contractor's projects are all in the demo programme"
+        );
+        let (_, elsewhere) = contractor
+            .get_json(&format!(
+                "/api/v1/projects?programme_id={}",
+                t.world.programme_y
+            ))
+            .await;
+        assert_eq!(elsewhere["total"], 0);
         assert!(
             projects["items"]
                 .as_array()
@@ -920,6 +937,25 @@ async fn the_docket_shows_each_caller_what_they_may_see() {
                 .unwrap()
                 .iter()
                 .all(|f| f["severity"] == "critical")
+        );
+        // Filter values that match nothing by construction are errors, not empty dockets.
+        let (status, v) = inspector
+            .get_json("/api/v1/docket?severity=urgent&area=weather")
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")),
+            "{v}"
+        );
+        assert!(
+            v["fields"]["severity"].as_str().unwrap().contains("urgent")
+                && v["fields"]["area"].is_string()
+        );
+        let (status, v) = inspector.get_json("/api/v1/docket?colour=red").await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_query")),
+            "{v}"
         );
         let (_, funds) = inspector.get_json("/api/v1/docket?area=funds").await;
         assert!(

@@ -333,6 +333,7 @@ pub struct ListQuery {
     pub township: Option<String>,
     pub status: Option<String>,
     pub enterprise_id: Option<String>,
+    pub programme_id: Option<String>,
     #[serde(default)]
     pub include_voided: bool,
     #[serde(default)]
@@ -349,6 +350,7 @@ impl ListQuery {
             township: self.township.clone().filter(|s| !s.is_empty()),
             status: self.status.clone().filter(|s| !s.is_empty()),
             enterprise_id: self.enterprise_id.clone().filter(|s| !s.is_empty()),
+            programme_id: self.programme_id.clone().filter(|s| !s.is_empty()),
             offset: self.offset,
             limit: self.limit.unwrap_or(50),
         }
