@@ -14,8 +14,51 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Findings for one county as of a date, straight from the engine (nothing stored).
 pub async fn evaluate(app: &App, county: &str, as_of: NaiveDate) -> Result<Vec<Finding>, AppError> {
-    let facts = jianguan_store::facts::load(app.store.reader(), county).await?;
+    let tally = rules::facts::Tally::new(&app.profile, as_of);
+    let facts = jianguan_store::facts::load(app.store.reader(), county, Some(tally)).await?;
     Ok(rules::evaluate(&facts, &app.profile, as_of))
+}
+
+/// Counties loaded together: one query per table for all of them.
+const COUNTIES_PER_LOAD: usize = 50;
+
+/// Findings for many counties as of a date (nothing stored). Loading the next counties
+/// overlaps with evaluating the last ones, so both cores work: the database's reading on
+/// one, the rules on the other.
+pub async fn evaluate_many(
+    app: &App,
+    counties: &[String],
+    as_of: NaiveDate,
+) -> Result<BTreeMap<String, Vec<Finding>>, AppError> {
+    type Batch = tokio::task::JoinHandle<Vec<(String, Vec<Finding>)>>;
+    async fn finish(h: Batch, out: &mut BTreeMap<String, Vec<Finding>>) -> Result<(), AppError> {
+        out.extend(
+            h.await
+                .map_err(|e| AppError::Internal(format!("rule engine: {e}")))?,
+        );
+        Ok(())
+    }
+    let tally = rules::facts::Tally::new(&app.profile, as_of);
+    let mut out = BTreeMap::new();
+    let mut pending: Option<Batch> = None;
+    for chunk in counties.chunks(COUNTIES_PER_LOAD) {
+        let facts =
+            jianguan_store::facts::load_many(app.store.reader(), chunk, Some(tally)).await?;
+        if let Some(h) = pending.take() {
+            finish(h, &mut out).await?;
+        }
+        let profile = app.profile.clone();
+        pending = Some(tokio::task::spawn_blocking(move || {
+            facts
+                .into_iter()
+                .map(|(county, f)| (county, rules::evaluate(&f, &profile, as_of)))
+                .collect()
+        }));
+    }
+    if let Some(h) = pending {
+        finish(h, &mut out).await?;
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -58,6 +101,16 @@ fn recipients<'a>(f: &Finding, users: &'a [user::Model]) -> Vec<&'a user::Model>
 /// findings seen again are updated, findings no longer raised are marked resolved.
 pub async fn refresh(app: &App, county: &str, as_of: NaiveDate) -> Result<RefreshReport, AppError> {
     let findings = evaluate(app, county, as_of).await?;
+    store(app, county, as_of, findings).await
+}
+
+/// Keeps one county's findings of `as_of`: their life, notifications and audit row.
+async fn store(
+    app: &App,
+    county: &str,
+    as_of: NaiveDate,
+    findings: Vec<Finding>,
+) -> Result<RefreshReport, AppError> {
     let existing: HashMap<String, finding::Model> = finding::Entity::find()
         .filter(finding::Column::CountyCode.eq(county))
         .all(app.store.reader())
@@ -197,9 +250,16 @@ pub async fn refresh(app: &App, county: &str, as_of: NaiveDate) -> Result<Refres
 }
 
 pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshReport>, AppError> {
+    let codes: Vec<String> = queries::counties(app.store.reader(), &Scope::everything())
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let mut all = evaluate_many(app, &codes, as_of).await?;
     let mut out = Vec::new();
-    for c in queries::counties(app.store.reader(), &Scope::everything()).await? {
-        out.push(refresh(app, &c.code, as_of).await?);
+    for code in codes {
+        let findings = all.remove(&code).unwrap_or_default();
+        out.push(store(app, &code, as_of, findings).await?);
     }
     Ok(out)
 }

@@ -1,13 +1,16 @@
-//! The docket's cost: the rule engine in memory (one county; 1,500 counties' worth), and
-//! loading + evaluating from SQLite against the bare scan of the same rows.
+//! The docket's cost: the rule engine in memory, and the docket from SQLite (one county;
+//! the whole nation) against the bare scan of the same rows.
 //!
-//! `JIANGUAN_BENCH_COUNTIES` (default 20) synthetic counties of national-average size are
-//! imported first through the ordinary bundle import.
+//! `JIANGUAN_BENCH_COUNTIES` (default 1,500: the nation) synthetic counties of
+//! national-average size. The first `JIANGUAN_BENCH_IMPORTED` (default 20) go through the
+//! ordinary bundle import; the rest are SQL copies of those (see `clone_county`).
+//! `JIANGUAN_BENCH_DB=path` keeps the database there and reuses it on the next run.
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jianguan_app::App;
-use jianguan_bench::{county_bundle, county_code};
+use jianguan_bench::{clone_county, county_bundle, county_code};
+use jianguan_domain::rules::facts::Tally;
 use jianguan_domain::rules::{Facts, evaluate};
 use jianguan_store::Store;
 use std::hint::black_box;
@@ -16,10 +19,17 @@ use std::time::Instant;
 struct World {
     rt: tokio::runtime::Runtime,
     app: App,
-    facts: Vec<Facts>,
+    full: Facts,
+    tallied: Facts,
+    codes: Vec<String>,
     today: NaiveDate,
-    counties: usize,
-    _dir: std::path::PathBuf,
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn world() -> World {
@@ -27,54 +37,76 @@ fn world() -> World {
         .enable_all()
         .build()
         .expect("runtime");
-    let counties: usize = std::env::var("JIANGUAN_BENCH_COUNTIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let dir = std::env::temp_dir().join(format!("jianguan-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    let counties = env("JIANGUAN_BENCH_COUNTIES", 1500);
+    let imported = env("JIANGUAN_BENCH_IMPORTED", 20).clamp(1, counties);
+    let path = std::env::var("JIANGUAN_BENCH_DB").map_or_else(
+        |_| std::env::temp_dir().join(format!("jianguan-bench-{}.db", std::process::id())),
+        std::path::PathBuf::from,
+    );
+    let reuse = path.exists();
+    let url = format!("sqlite://{}?mode=rwc", path.display());
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
-    let (app, facts) = rt.block_on(async {
+    let (app, full, tallied) = rt.block_on(async {
         let app = App::new(Store::open(&url).await.expect("store"));
-        let started = Instant::now();
-        let mut rows = 0;
-        for i in 0..counties {
-            let bundle = county_bundle(i, today).to_string();
-            let r = jianguan_app::bundle::import(&app, None, &bundle)
-                .await
-                .expect("import");
-            rows += r.created;
-        }
-        eprintln!(
-            "imported {counties} synthetic counties ({rows} records) in {:.1?}",
-            started.elapsed()
-        );
-        let mut facts = Vec::new();
-        for i in 0..counties {
-            facts.push(
-                jianguan_store::facts::load(app.store.reader(), &county_code(i))
+        if !reuse {
+            let started = Instant::now();
+            for i in 0..imported {
+                let bundle = county_bundle(i, today).to_string();
+                jianguan_app::bundle::import(&app, None, &bundle)
                     .await
-                    .expect("load"),
+                    .expect("import");
+            }
+            eprintln!("imported {imported} counties in {:.1?}", started.elapsed());
+            let started = Instant::now();
+            let db = app.store.housekeeping();
+            for i in imported..counties {
+                jianguan_store::execute_raw(db, "BEGIN")
+                    .await
+                    .expect("begin");
+                clone_county(db, i % imported, i).await.expect("clone");
+                jianguan_store::execute_raw(db, "COMMIT")
+                    .await
+                    .expect("commit");
+            }
+            jianguan_store::execute_raw(db, "ANALYZE")
+                .await
+                .expect("analyze");
+            eprintln!(
+                "copied {} more counties in {:.1?}",
+                counties - imported,
+                started.elapsed()
             );
         }
-        let f = &facts[0];
+        let db = app.store.reader();
+        let rows = jianguan_store::facts::scan(db, None).await.expect("scan");
+        eprintln!("{} ({counties} counties): {rows} rows", path.display());
+        let code = county_code(0);
+        let full = jianguan_store::facts::load(db, &code, None)
+            .await
+            .expect("load");
+        let tally = Tally::new(&app.profile, today);
+        let tallied = jianguan_store::facts::load(db, &code, Some(tally))
+            .await
+            .expect("load");
         eprintln!(
-            "one county: {} projects, {} inspections, {} reports, {} findings",
-            f.projects.len(),
-            f.inspections.len(),
-            f.progress_reports.len(),
-            evaluate(f, &app.profile, today).len()
+            "one county: {} projects, {} inspections ({} listed and {} counts once counted), \
+             {} progress reports, {} findings",
+            full.projects.len(),
+            full.inspections.len(),
+            tallied.inspections.len(),
+            tallied.inspection_tallies.len(),
+            full.progress_reports.len(),
+            evaluate(&full, &app.profile, today).len()
         );
-        (app, facts)
+        (app, full, tallied)
     });
     World {
         rt,
         app,
-        facts,
+        full,
+        tallied,
+        codes: (0..counties).map(county_code).collect(),
         today,
-        counties,
-        _dir: dir,
     }
 }
 
@@ -82,16 +114,18 @@ fn benches(c: &mut Criterion) {
     let w = world();
     let profile = w.app.profile.clone();
     let mut g = c.benchmark_group("engine");
-    g.bench_function("one_county", |b| {
-        b.iter(|| black_box(evaluate(&w.facts[0], &profile, w.today)))
+    g.bench_function("one_county_listed", |b| {
+        b.iter(|| black_box(evaluate(&w.full, &profile, w.today)))
+    });
+    g.bench_function("one_county_counted", |b| {
+        b.iter(|| black_box(evaluate(&w.tallied, &profile, w.today)))
     });
     g.sample_size(10);
-    g.bench_function("nation_1500_counties", |b| {
+    g.bench_function("1500_counties_one_core", |b| {
         b.iter(|| {
-            let mut n = 0;
-            for k in 0..1500 {
-                n += evaluate(&w.facts[k % w.facts.len()], &profile, w.today).len();
-            }
+            let n: usize = (0..1500)
+                .map(|_| evaluate(&w.tallied, &profile, w.today).len())
+                .sum();
             black_box(n)
         })
     });
@@ -99,11 +133,14 @@ fn benches(c: &mut Criterion) {
 
     let db = w.app.store.reader();
     let code = county_code(0);
+    let tally = Tally::new(&profile, w.today);
     let mut g = c.benchmark_group("sqlite");
-    g.bench_function("one_county_load_and_evaluate", |b| {
+    g.bench_function("one_county_docket", |b| {
         b.iter(|| {
             w.rt.block_on(async {
-                let f = jianguan_store::facts::load(db, &code).await.expect("load");
+                let f = jianguan_store::facts::load(db, &code, Some(tally))
+                    .await
+                    .expect("load");
                 black_box(evaluate(&f, &profile, w.today).len())
             })
         })
@@ -120,38 +157,18 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.sample_size(10);
-    let all = format!("{}_counties_load_and_evaluate", w.counties);
-    g.bench_function(all.as_str(), |b| {
+    let nation = format!("{}_counties_docket", w.codes.len());
+    g.bench_function(nation.as_str(), |b| {
         b.iter(|| {
             w.rt.block_on(async {
-                let mut n = 0;
-                for i in 0..w.counties {
-                    let f = jianguan_store::facts::load(db, &county_code(i))
-                        .await
-                        .expect("load");
-                    n += evaluate(&f, &profile, w.today).len();
-                }
-                black_box(n)
-            })
-        })
-    });
-    let many = format!("{}_counties_load_many_and_evaluate", w.counties);
-    let codes: Vec<String> = (0..w.counties).map(county_code).collect();
-    g.bench_function(many.as_str(), |b| {
-        b.iter(|| {
-            w.rt.block_on(async {
-                let all = jianguan_store::facts::load_many(db, &codes)
+                let all = jianguan_app::docket::evaluate_many(&w.app, &w.codes, w.today)
                     .await
-                    .expect("load");
-                black_box(
-                    all.values()
-                        .map(|f| evaluate(f, &profile, w.today).len())
-                        .sum::<usize>(),
-                )
+                    .expect("docket");
+                black_box(all.values().map(Vec::len).sum::<usize>())
             })
         })
     });
-    let scan = format!("{}_counties_bare_scan", w.counties);
+    let scan = format!("{}_counties_bare_scan", w.codes.len());
     g.bench_function(scan.as_str(), |b| {
         b.iter(|| {
             w.rt.block_on(async {

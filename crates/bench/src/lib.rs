@@ -4,6 +4,7 @@
 //! operating data and assets. Deterministic: the same seed gives the same county.
 
 use chrono::{Days, NaiveDate};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use serde_json::{Value, json};
 
 /// splitmix64: small, fast, deterministic; statistics are not the point here.
@@ -170,4 +171,64 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
         b.insert(k.into(), Value::Array(v));
     }
     Value::Object(b)
+}
+
+/// Copies imported synthetic county `src` as county `dst` in plain SQL (SQLite only):
+/// every row of every county table, with the county code replaced and every text column's
+/// `SRC-` rewritten to `DST-`. All ids of a synthetic county start with its code and a
+/// dash, so ids and the references to them (in columns and in JSON) move together. It
+/// bypasses the audit chain on purpose: it only builds a national-size database in
+/// minutes instead of the half hour 1,500 ordinary imports take. Returns rows written.
+pub async fn clone_county(
+    conn: &impl ConnectionTrait,
+    src: usize,
+    dst: usize,
+) -> Result<u64, DbErr> {
+    let (from, to) = (county_code(src), county_code(dst));
+    // Parents first, for the foreign keys.
+    let mut tables = vec!["counties", "programmes", "enterprises"];
+    tables.extend(
+        jianguan_store::facts::FACT_TABLES
+            .into_iter()
+            .filter(|t| *t != "enterprises"),
+    );
+    let mut written = 0;
+    for table in tables {
+        let columns = conn
+            .query_all_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                format!("SELECT name, type FROM pragma_table_info('{table}')"),
+            ))
+            .await?;
+        let (mut names, mut values) = (Vec::new(), Vec::new());
+        for c in columns {
+            let name: String = c.try_get("", "name")?;
+            let kind: String = c.try_get("", "type")?;
+            let kind = kind.to_ascii_lowercase();
+            values.push(
+                if name == "county_code" || (table == "counties" && name == "code") {
+                    format!("'{to}'")
+                } else if kind.contains("char") || kind.contains("text") {
+                    format!("replace({name}, '{from}-', '{to}-')")
+                } else {
+                    name.clone()
+                },
+            );
+            names.push(name);
+        }
+        let key = if table == "counties" {
+            "code"
+        } else {
+            "county_code"
+        };
+        written += conn
+            .execute_unprepared(&format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE {key} = '{from}'",
+                names.join(", "),
+                values.join(", ")
+            ))
+            .await?
+            .rows_affected();
+    }
+    Ok(written)
 }

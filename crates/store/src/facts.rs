@@ -31,8 +31,14 @@ macro_rules! live {
     };
 }
 
-pub async fn load(conn: &impl ConnectionTrait, county: &str) -> Result<Facts, StoreError> {
-    let mut all = load_many(conn, &[county.to_string()]).await?;
+/// One county's facts. With `tally`, the inspections the rules only count arrive counted
+/// (see [`f::Tally`]); the facts are then good for evaluation on `tally.as_of` only.
+pub async fn load(
+    conn: &impl ConnectionTrait,
+    county: &str,
+    tally: Option<f::Tally>,
+) -> Result<Facts, StoreError> {
+    let mut all = load_many(conn, &[county.to_string()], tally).await?;
     Ok(all.remove(county).unwrap_or_default())
 }
 
@@ -49,6 +55,7 @@ fn at<'a>(by_county: &'a mut HashMap<String, Facts>, county: &str) -> &'a mut Fa
 pub async fn load_many(
     conn: &impl ConnectionTrait,
     counties: &[String],
+    tally: Option<f::Tally>,
 ) -> Result<HashMap<String, Facts>, StoreError> {
     let mut by_county: HashMap<String, Facts> = counties
         .iter()
@@ -104,7 +111,7 @@ pub async fn load_many(
                 cumulative_percent: r.cumulative_percent,
             });
     }
-    load_inspections(conn, counties, &mut by_county).await?;
+    load_inspections(conn, counties, tally, &mut by_county).await?;
     for c in live!(conn, training_class, counties) {
         at(&mut by_county, &c.county_code)
             .training_classes
@@ -337,41 +344,64 @@ type PackedInspection = (
 );
 
 /// Inspections are by far the most numerous rows. Moving them one by one out of the
-/// database costs far more than evaluating them, so the database packs each project's
-/// inspections into one JSON array (only the columns the rules use) and they cross as one
-/// row per project.
+/// database costs far more than evaluating them, so the database counts those the rules
+/// only count (with `tally`), and packs each project's remaining inspections into one JSON
+/// array (only the columns the rules use) that crosses as one row per project.
 async fn load_inspections(
     conn: &impl ConnectionTrait,
     counties: &[String],
+    tally: Option<f::Tally>,
     by_county: &mut HashMap<String, Facts>,
 ) -> Result<(), StoreError> {
     use sea_orm::{DatabaseBackend, Statement, Value as V};
-    let backend = conn.get_database_backend();
-    let (placeholders, packed) = match backend {
-        DatabaseBackend::Postgres => (
-            (1..=counties.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            "json_agg(json_build_array(id, kinds, to_char(date, 'YYYY-MM-DD'), status, training_class_id, disbursement_id, \
-             (minutes IS NOT NULL AND btrim(minutes) <> ''), photo_count) ORDER BY id)::text",
-        ),
-        _ => (
-            vec!["?"; counties.len()].join(", "),
-            "json_group_array(json_array(id, kinds, date, status, training_class_id, disbursement_id, \
-             (minutes IS NOT NULL AND trim(minutes) <> ''), photo_count))",
-        ),
-    };
     if counties.is_empty() {
         return Ok(());
     }
+    let backend = conn.get_database_backend();
+    let pg = backend == DatabaseBackend::Postgres;
+    let param = |i: usize| if pg { format!("${i}") } else { "?".to_string() };
+    let placeholders = (1..=counties.len())
+        .map(param)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut values: Vec<V> = counties.iter().map(|c| V::from(c.as_str())).collect();
+    let has_minutes = if pg {
+        "(minutes IS NOT NULL AND btrim(minutes) <> '')"
+    } else {
+        "(minutes IS NOT NULL AND trim(minutes) <> '')"
+    };
+    // Mirrors `Tally::countable`; every column in it is NOT NULL, so NOT(...) is its complement.
+    let countable = tally.map(|t| {
+        values.push(V::from(t.as_of));
+        values.push(V::from(i64::from(t.min_photos)));
+        let (a, b) = (param(counties.len() + 1), param(counties.len() + 2));
+        format!(
+            "(status <> 'planned' AND date <= {a} AND {has_minutes} AND photo_count >= {b} \
+             AND training_class_id IS NULL AND kinds NOT LIKE '%\"funds\"%')"
+        )
+    });
+    let base =
+        format!("FROM inspections WHERE county_code IN ({placeholders}) AND voided_at IS NULL");
+    let packed = if pg {
+        format!(
+            "json_agg(json_build_array(id, kinds, to_char(date, 'YYYY-MM-DD'), status, training_class_id, disbursement_id, \
+             {has_minutes}, photo_count) ORDER BY id)::text"
+        )
+    } else {
+        format!(
+            "json_group_array(json_array(id, kinds, date, status, training_class_id, disbursement_id, {has_minutes}, photo_count))"
+        )
+    };
+    let listed_only = countable
+        .as_ref()
+        .map(|c| format!(" AND NOT {c}"))
+        .unwrap_or_default();
     let sql = format!(
-        "SELECT county_code, project_id, {packed} AS packed FROM inspections \
-         WHERE county_code IN ({placeholders}) AND voided_at IS NULL GROUP BY county_code, project_id ORDER BY county_code, project_id"
+        "SELECT county_code, project_id, {packed} AS packed {base}{listed_only} \
+         GROUP BY county_code, project_id ORDER BY county_code, project_id"
     );
-    let values: Vec<V> = counties.iter().map(|c| V::from(c.as_str())).collect();
     let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
         .await?;
     for row in rows {
         let county: String = row.try_get("", "county_code")?;
@@ -401,6 +431,42 @@ async fn load_inspections(
     // Per project in id order; make the whole list independent of grouping order too.
     for facts in by_county.values_mut() {
         facts.inspections.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    let Some(countable) = countable else {
+        return Ok(());
+    };
+    let month = if pg {
+        "to_char(date, 'YYYY-MM-01')"
+    } else {
+        "substr(date, 1, 8) || '01'"
+    };
+    let sql = format!(
+        "SELECT county_code, project_id, {month} AS month, kinds, count(*) AS n {base} AND {countable} \
+         GROUP BY county_code, project_id, {month}, kinds"
+    );
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    for row in rows {
+        let county: String = row.try_get("", "county_code")?;
+        let project_id: String = row.try_get("", "project_id")?;
+        let month: String = row.try_get("", "month")?;
+        let kinds: String = row.try_get("", "kinds")?;
+        let n: i64 = row.try_get("", "n")?;
+        let month = chrono::NaiveDate::parse_from_str(&month, "%Y-%m-%d").map_err(|e| {
+            StoreError::Corrupt(format!("inspections.date of project {project_id}: {e}"))
+        })?;
+        at(by_county, &county)
+            .inspection_tallies
+            .push(f::InspectionTally {
+                kinds: json("inspections", &project_id, "kinds", &kinds)?,
+                project_id,
+                month,
+                count: u32::try_from(n).unwrap_or(u32::MAX),
+            });
+    }
+    for facts in by_county.values_mut() {
+        facts.inspection_tallies.sort();
     }
     Ok(())
 }

@@ -314,7 +314,7 @@ async fn inspections_load_the_same_packed_or_row_by_row() {
     for b in backends() {
         let t = jianguan_testkit::seeded(b).await;
         let store = &t.app.store;
-        let facts = jianguan_store::facts::load(store.reader(), "141122")
+        let facts = jianguan_store::facts::load(store.reader(), "141122", None)
             .await
             .unwrap();
         let rows = inspection::Entity::find()
@@ -348,11 +348,45 @@ async fn inspections_load_the_same_packed_or_row_by_row() {
             .collect();
         assert_eq!(facts.inspections, expected, "{b:?}");
         // Several counties at once give each county its own.
-        let many =
-            jianguan_store::facts::load_many(store.reader(), &["141122".into(), "141121".into()])
-                .await
-                .unwrap();
+        let many = jianguan_store::facts::load_many(
+            store.reader(),
+            &["141122".into(), "141121".into()],
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(many["141122"].inspections.len(), expected.len());
         assert!(many["141121"].inspections.is_empty());
+
+        // Counted in the database: the same as the domain's reference counting, on dates
+        // inside the demo's year (a month half done) and before any inspection.
+        let (profile, today) = (&t.app.profile, t.app.today());
+        for as_of in [
+            today,
+            today - chrono::Days::new(45),
+            today - chrono::Days::new(400),
+        ] {
+            let tally = jianguan_domain::rules::facts::Tally::new(profile, as_of);
+            let counted = jianguan_store::facts::load(store.reader(), "141122", Some(tally))
+                .await
+                .unwrap();
+            let mut reference = facts.clone();
+            tally.apply(&mut reference);
+            assert_eq!(
+                counted.inspection_tallies, reference.inspection_tallies,
+                "{b:?} {as_of}"
+            );
+            assert_eq!(counted.inspections, reference.inspections, "{b:?} {as_of}");
+            if as_of == today {
+                assert!(
+                    reference.inspection_tallies.len() > 10,
+                    "{b:?}: something is counted"
+                );
+                assert!(
+                    reference.inspections.len() > 10,
+                    "{b:?}: something stays listed"
+                );
+            }
+        }
     }
 }

@@ -876,6 +876,37 @@ async fn login_redirects_only_within_the_site() {
     );
 }
 
+/// The national run (counties loaded together, inspections counted in the database,
+/// evaluated on another thread) finds exactly what evaluating each county's full records
+/// one by one finds.
+#[tokio::test]
+async fn evaluating_counties_together_finds_what_one_by_one_finds() {
+    for backend in backends() {
+        let world = jianguan_testkit::seeded(backend).await;
+        let app = &world.app;
+        let counties = ["141122".to_string(), "141121".to_string()];
+        let today = app.today();
+        for as_of in [
+            today,
+            today - chrono::Days::new(40),
+            today + chrono::Days::new(75),
+        ] {
+            let together = jianguan_app::docket::evaluate_many(app, &counties, as_of)
+                .await
+                .unwrap();
+            assert_eq!(together.len(), 2);
+            for c in &counties {
+                let full = jianguan_store::facts::load(app.store.reader(), c, None)
+                    .await
+                    .unwrap();
+                let alone = jianguan_domain::rules::evaluate(&full, &app.profile, as_of);
+                assert_eq!(together[c], alone, "{backend:?} {c} {as_of}");
+            }
+            assert!(!together["141122"].is_empty());
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_docket_shows_each_caller_what_they_may_see() {
     for backend in backends() {

@@ -2,7 +2,7 @@
 //! Ids are the records' own ids; dates are civil dates in China (UTC+8).
 
 use crate::system::System;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,6 +13,9 @@ pub struct Facts {
     pub plans: Vec<PlanVersion>,
     pub progress_reports: Vec<ProgressReport>,
     pub inspections: Vec<Inspection>,
+    /// Inspections that only count towards quotas, counted per project, month and kinds
+    /// instead of listed one by one (see [`Tally`]). Empty when loaded in full.
+    pub inspection_tallies: Vec<InspectionTally>,
     pub training_classes: Vec<TrainingClass>,
     pub disbursements: Vec<Disbursement>,
     pub subsidy_claims: Vec<SubsidyClaim>,
@@ -105,6 +108,71 @@ pub struct Inspection {
 impl Inspection {
     pub fn covers(&self, kind: InspectionKind) -> bool {
         self.kinds.contains(&kind)
+    }
+}
+
+/// Done inspections of one project in one month covering the same kinds, counted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InspectionTally {
+    pub project_id: String,
+    /// First day of the month.
+    pub month: NaiveDate,
+    pub kinds: Vec<InspectionKind>,
+    pub count: u32,
+}
+
+/// Which inspections the rules only count. The quota rules need no more of an inspection
+/// than its project, month and kinds; the other inspection rules look at each one. So a
+/// done inspection dated on or before `as_of`, with complete evidence, linked to no
+/// training class and not covering funds, may be counted rather than listed. Tallies hold
+/// for evaluation on `as_of` only: a later inspection of the same month is not in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub as_of: NaiveDate,
+    pub min_photos: u32,
+}
+
+impl Tally {
+    pub fn new(profile: &super::Profile, as_of: NaiveDate) -> Self {
+        Tally {
+            as_of,
+            min_photos: profile.thresholds.evidence_min_photos,
+        }
+    }
+
+    /// Whether the rules on `self.as_of` need no more of `i` than a count.
+    pub fn countable(&self, i: &Inspection) -> bool {
+        i.done
+            && i.date <= self.as_of
+            && i.has_minutes
+            && i.photo_count >= self.min_photos
+            && i.training_class_id.is_none()
+            && !i.covers(InspectionKind::Funds)
+    }
+
+    /// The reference for what a store computes in its query: moves every countable
+    /// inspection of `facts` into tallies (kinds as listed, months ascending).
+    pub fn apply(&self, facts: &mut Facts) {
+        let mut counts: BTreeMap<(String, NaiveDate, Vec<InspectionKind>), u32> = BTreeMap::new();
+        facts.inspections.retain(|i| {
+            if !self.countable(i) {
+                return true;
+            }
+            let month = i.date.with_day(1).unwrap_or(i.date);
+            *counts
+                .entry((i.project_id.clone(), month, i.kinds.clone()))
+                .or_default() += 1;
+            false
+        });
+        facts.inspection_tallies.extend(counts.into_iter().map(
+            |((project_id, month, kinds), count)| InspectionTally {
+                project_id,
+                month,
+                kinds,
+                count,
+            },
+        ));
+        facts.inspection_tallies.sort();
     }
 }
 

@@ -5,11 +5,12 @@ use super::calendar::{
     days, month_end, month_key, month_label, months_between, overlap, prorated, quarter_end,
     quarter_key, quarter_label, quarters_between,
 };
-use super::facts::{Inspection, InspectionKind, ProjectFacts};
+use super::facts::{Inspection, InspectionKind, InspectionTally, ProjectFacts};
 use super::progress::construction_span;
 use super::{Ctx, Draft, days_text};
 use crate::dates::format_cn_date;
 use chrono::{Days, NaiveDate};
+use std::collections::HashMap;
 
 /// The first and (if known) last day a project is operating.
 pub(crate) fn operating_span(p: &ProjectFacts) -> Option<(NaiveDate, Option<NaiveDate>)> {
@@ -21,10 +22,25 @@ pub(crate) fn operating_span(p: &ProjectFacts) -> Option<(NaiveDate, Option<Naiv
     }
 }
 
-fn done_in(ins: &[&Inspection], kind: InspectionKind, from: NaiveDate, to: NaiveDate) -> u32 {
-    ins.iter()
+/// Done inspections covering `kind` in a calendar period (whole months, `from` the first
+/// day of one, `to` the last of one), listed or tallied.
+fn done_in(
+    ins: &[&Inspection],
+    tallies: &[&InspectionTally],
+    kind: InspectionKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
+    let listed = ins
+        .iter()
         .filter(|i| i.covers(kind) && from <= i.date && i.date <= to)
-        .count() as u32
+        .count() as u32;
+    let counted: u32 = tallies
+        .iter()
+        .filter(|t| t.kinds.contains(&kind) && from <= t.month && t.month <= to)
+        .map(|t| t.count)
+        .sum();
+    listed + counted
 }
 
 /// The finding for a quota period: a warning with what remains while it runs, serious after.
@@ -84,12 +100,18 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
         .filter(|i| i.done && i.date <= d)
         .collect();
 
+    // Grouped once: a county has tens of projects and thousands of inspections.
+    let mut listed: HashMap<&str, Vec<&Inspection>> = HashMap::new();
+    for i in &done {
+        listed.entry(i.project_id.as_str()).or_default().push(i);
+    }
+    let mut tallies: HashMap<&str, Vec<&InspectionTally>> = HashMap::new();
+    for t in &ctx.facts.inspection_tallies {
+        tallies.entry(t.project_id.as_str()).or_default().push(t);
+    }
     for p in &ctx.facts.projects {
-        let mine: Vec<&Inspection> = done
-            .iter()
-            .filter(|i| i.project_id == p.id)
-            .copied()
-            .collect();
+        let mine = listed.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let tallied = tallies.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
 
         if let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) {
             for q in quarters_between(start, last.min(d)) {
@@ -100,7 +122,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                     in_state,
                     days(q, q_end),
                 );
-                let n = done_in(&mine, InspectionKind::Construction, q, q_end);
+                let n = done_in(mine, tallied, InspectionKind::Construction, q, q_end);
                 if n < required {
                     out.push(quota_draft(
                         ctx,
@@ -125,7 +147,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                     let m_end = month_end(m);
                     let in_state = overlap(start, open_end, m, m_end);
                     let required = prorated(t.operation_inspections_per_month, in_state, days(m, m_end));
-                    let n = done_in(&mine, InspectionKind::Operations, m, m_end);
+                    let n = done_in(mine, tallied, InspectionKind::Operations, m, m_end);
                     if n < required {
                         out.push(quota_draft(
                             ctx,

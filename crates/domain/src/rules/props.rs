@@ -151,6 +151,20 @@ proptest! {
     }
 
     #[test]
+    fn counting_inspections_instead_of_listing_them_changes_no_finding(
+        f in county(), on in date_in(d(2025, 1, 1), 1000), photos in proptest::collection::vec(0u32..3, 25), planned in proptest::collection::vec(any::<bool>(), 25)
+    ) {
+        let mut f = f;
+        for (k, i) in f.inspections.iter_mut().enumerate() {
+            i.photo_count = photos[k];
+            i.done = !planned[k];
+        }
+        let mut g = f.clone();
+        super::facts::Tally::new(&profile(), on).apply(&mut g);
+        prop_assert_eq!(evaluate(&f, &profile(), on), evaluate(&g, &profile(), on));
+    }
+
+    #[test]
     fn findings_are_ordered_and_keys_unique(f in county(), on in date_in(d(2025, 1, 1), 1000)) {
         let fs = evaluate(&f, &profile(), on);
         for w in fs.windows(2) {
