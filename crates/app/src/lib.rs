@@ -8,9 +8,13 @@ pub mod demo;
 mod demo_facts;
 pub mod docket;
 mod error;
+pub mod evidence;
+pub mod inspections;
 pub mod jobs;
 pub mod profile;
 pub mod records;
+pub mod rectification;
+pub mod sanctions;
 pub mod secrets;
 
 pub use actor::{Actor, Permission};
@@ -29,6 +33,9 @@ pub struct App {
     pub settings: Settings,
     /// The regulation profile the rules are evaluated under.
     pub profile: Arc<jianguan_domain::rules::Profile>,
+    /// Where evidence files are kept.
+    pub files: jianguan_files::FileStore,
+    pub photos: evidence::PhotoSettings,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -61,7 +68,18 @@ impl App {
             clock: Arc::new(Utc::now),
             settings: Settings::default(),
             profile: Arc::new(profile::default_profile()),
+            // Set by whoever runs the app (`with_files`); a fresh directory of this
+            // process otherwise, so that nothing is ever written somewhere shared by chance.
+            files: jianguan_files::FileStore::local(
+                std::env::temp_dir().join(format!("jianguan-files-{}", secrets::new_id())),
+            ),
+            photos: evidence::PhotoSettings::default(),
         }
+    }
+
+    pub fn with_files(mut self, files: jianguan_files::FileStore) -> Self {
+        self.files = files;
+        self
     }
 
     pub fn with_profile(mut self, profile: jianguan_domain::rules::Profile) -> Self {

@@ -13,7 +13,7 @@ use jianguan_store::{AuditEntry, rows};
 use serde::Serialize;
 
 /// The audit row of a change to `record` = (entity, id).
-fn entry<T: Serialize>(
+pub(crate) fn entry<T: Serialize>(
     app: &App,
     actor: &Actor,
     county: &str,
@@ -36,7 +36,11 @@ fn entry<T: Serialize>(
 }
 
 /// Inserts one row with its audit row, in one transaction.
-async fn insert_audited<M, A>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
+pub(crate) async fn insert_audited<M, A>(
+    app: &App,
+    audit: AuditEntry,
+    row: M,
+) -> Result<(), AppError>
 where
     M: IntoActiveModel<A>,
     A: ActiveModelTrait + ActiveModelBehavior + Send,
@@ -49,7 +53,11 @@ where
 }
 
 /// Replaces one row with its audit row, in one transaction.
-async fn update_audited<M, A>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
+pub(crate) async fn update_audited<M, A>(
+    app: &App,
+    audit: AuditEntry,
+    row: M,
+) -> Result<(), AppError>
 where
     M: IntoActiveModel<A>,
     A: ActiveModelTrait + ActiveModelBehavior + Send,
@@ -713,6 +721,15 @@ pub async fn history(
         }
         "project" => {
             project(app, actor, id).await?;
+        }
+        "inspection" => {
+            crate::inspections::get(app, actor, id).await?;
+        }
+        "rectification_order" => {
+            crate::rectification::get(app, actor, id).await?;
+        }
+        "sanction" => {
+            crate::sanctions::get(app, actor, id).await?;
         }
         _ => return Err(AppError::NotFound),
     }

@@ -226,6 +226,11 @@ impl DbArgs {
     async fn open(&self) -> Result<Store> {
         Ok(Store::open(&self.url()?).await?)
     }
+
+    /// Evidence files (photos) live beside the database, under `files/`.
+    fn files(&self) -> jianguan_files::FileStore {
+        jianguan_files::FileStore::local(self.data_dir.join("files"))
+    }
 }
 
 fn read_password() -> Result<String> {
@@ -324,13 +329,21 @@ async fn run(cli: Cli) -> Result<i32> {
                     "提示：尚无任何用户。请先添加管理员，例如：\n  echo '密码' | jianguan user add --username admin --name 管理员 --role admin"
                 );
             }
-            serve(App::new(store).with_profile(profile), &args).await?;
+            serve(
+                App::new(store)
+                    .with_profile(profile)
+                    .with_files(args.db.files()),
+                &args,
+            )
+            .await?;
             Ok(0)
         }
         Command::Demo(args) => {
             let profile = args.profile.load()?;
             let store = args.db.open().await?;
-            let app = App::new(store).with_profile(profile);
+            let app = App::new(store)
+                .with_profile(profile)
+                .with_files(args.db.files());
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())
                 .await

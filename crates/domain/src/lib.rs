@@ -4,10 +4,13 @@
 pub mod dates;
 pub mod enterprise;
 pub mod ids;
+pub mod inspection;
 pub mod money;
 pub mod project;
+pub mod rectification;
 pub mod role;
 pub mod rules;
+pub mod sanction;
 pub mod system;
 pub mod uscc;
 pub mod validation;

@@ -165,6 +165,114 @@ pub struct World {
     /// A docket finding about enterprise B, and one of county Y.
     pub finding_b: String,
     pub finding_y: String,
+    /// Inspections (recorded, with one photo each), rectification orders and proposed
+    /// sanctions of enterprise B (county X) and of county Y.
+    pub inspection_b: String,
+    pub inspection_y: String,
+    pub photo_b: String,
+    pub photo_y: String,
+    pub order_b: String,
+    pub order_y: String,
+    pub sanction_b: String,
+    pub sanction_y: String,
+}
+
+/// A PNG photo of `width` × `height` pixels in one colour.
+pub fn sample_png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([90, 140, 60]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// A JPEG photo, as a phone camera would send (without EXIF).
+pub fn sample_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([160, 120, 60]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    out
+}
+
+/// The actor of a stored user.
+pub async fn actor_of(app: &App, username: &str) -> Actor {
+    let u = jianguan_store::queries::user_by_username(app.store.reader(), username)
+        .await
+        .unwrap()
+        .unwrap();
+    Actor::from_user(&u).unwrap()
+}
+
+/// One recorded inspection with a photo, one rectification order and one proposed
+/// sanction on `project`, by `inspector`.
+async fn workflow_records(
+    app: &App,
+    inspector: &Actor,
+    project: &str,
+    enterprise: &str,
+) -> [String; 4] {
+    use jianguan_app::{evidence, inspections, rectification, sanctions};
+    let today = app.today().to_string();
+    let i = inspections::record(
+        app,
+        inspector,
+        &jianguan_domain::inspection::InspectionInput {
+            project_id: project.into(),
+            kinds: vec!["ad_hoc".into()],
+            date: today.clone(),
+            methods: vec!["on_site".into()],
+            inspectors: vec!["甲".into(), "乙".into()],
+            minutes: Some("现场查看，情况正常。".into()),
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("inspection");
+    let p = evidence::upload(
+        app,
+        inspector,
+        "inspection",
+        &i.id,
+        "现场.png",
+        sample_png(64, 48),
+        Default::default(),
+    )
+    .await
+    .expect("photo");
+    let o = rectification::issue(
+        app,
+        inspector,
+        &rectification::OrderInput {
+            project_id: project.into(),
+            title: "补齐台账".into(),
+            requirements: "补齐资产台账。".into(),
+            deadline: today,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("order");
+    let s = sanctions::propose(
+        app,
+        inspector,
+        &sanctions::SanctionInput {
+            enterprise_id: enterprise.into(),
+            kind: "notice".into(),
+            facts: "进度滞后。".into(),
+            clause: "一（一）".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("sanction");
+    [i.id, p.id, o.id, s.id]
 }
 
 pub struct TestApp {
@@ -331,8 +439,22 @@ pub async fn seeded(backend: Backend) -> TestApp {
         .expect("a finding of county Y")
         .id
         .clone();
+    let inspector_x = actor_of(&app, "inspector").await;
+    let inspector_y = actor_of(&app, "inspector_y").await;
+    let [inspection_b, photo_b, order_b, sanction_b] =
+        workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
+    let [inspection_y, photo_y, order_y, sanction_y] =
+        workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
     TestApp {
         world: World {
+            inspection_b,
+            inspection_y,
+            photo_b,
+            photo_y,
+            order_b,
+            order_y,
+            sanction_b,
+            sanction_y,
             county_x: demo::COUNTY.into(),
             county_y: "141121".into(),
             enterprise_a,

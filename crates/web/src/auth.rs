@@ -212,7 +212,22 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-            let presented = match header_token {
+            // A file upload form cannot carry the token in a body we read before the
+            // handler, so it carries it in the action's query string.
+            let is_multipart = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("multipart/form-data"));
+            let query_token = is_multipart
+                .then(|| {
+                    parts
+                        .uri
+                        .query()
+                        .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD))
+                })
+                .flatten();
+            let presented = match header_token.or(query_token) {
                 Some(t) => Some(t),
                 None if is_form => {
                     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {

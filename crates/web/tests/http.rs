@@ -12,7 +12,7 @@ use jianguan_testkit::backends;
 use serde_json::json;
 
 fn fill(path: &str, id: &str) -> String {
-    path.replace("{id}", id)
+    path.replace("{id}", id).replace("{variant}", "thumb")
 }
 
 /// Every route is in the table with a permission, and that permission is enforced:
@@ -138,6 +138,30 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
             w.finding_y.clone()
         } else {
             w.finding_b.clone()
+        }
+    } else if path.contains("/inspections/") {
+        if county {
+            w.inspection_y.clone()
+        } else {
+            w.inspection_b.clone()
+        }
+    } else if path.contains("/photos/") {
+        if county {
+            w.photo_y.clone()
+        } else {
+            w.photo_b.clone()
+        }
+    } else if path.contains("/orders/") {
+        if county {
+            w.order_y.clone()
+        } else {
+            w.order_b.clone()
+        }
+    } else if path.contains("/sanctions/") {
+        if county {
+            w.sanction_y.clone()
+        } else {
+            w.sanction_b.clone()
         }
     } else {
         panic!("authorisation matrix does not know how to address {path}: add it")

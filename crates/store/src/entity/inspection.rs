@@ -19,6 +19,8 @@ pub struct Model {
     pub minutes: Option<String>,
     pub photo_count: i64,
     pub announced: bool,
+    /// 发现的问题.
+    pub problems: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -45,6 +47,7 @@ pub const FIELDS: &[&str] = &[
     "minutes",
     "photo_count",
     "announced",
+    "problems",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &["kinds", "methods", "standards", "inspectors"];

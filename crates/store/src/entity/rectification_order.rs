@@ -16,6 +16,10 @@ pub struct Model {
     pub state: String,
     pub accepted_on: Option<Date>,
     pub progress_notice: bool,
+    /// The contractor's person answerable for the rectification.
+    pub responsible_person: Option<String>,
+    /// Where it came from: `finding:KEY`, `inspection:ID`, or None when entered by hand.
+    pub source: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -39,6 +43,8 @@ pub const FIELDS: &[&str] = &[
     "state",
     "accepted_on",
     "progress_notice",
+    "responsible_person",
+    "source",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &[];

@@ -4,7 +4,10 @@ mod account;
 mod docket;
 mod enterprises;
 mod home;
+mod inspections;
+mod orders;
 mod projects;
+mod sanctions;
 
 use crate::AppState;
 use crate::routes::Routes;
@@ -46,7 +49,59 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .get("/projects/{id}/edit", EditRecords, projects::edit_form)
         .post("/projects/{id}/edit", EditRecords, projects::update)
         .post("/projects/{id}/void", EditRecords, projects::void)
+        .get("/inspections", ReadRecords, inspections::list)
+        .post("/inspections", EditRecords, inspections::create)
+        .get("/inspections/new", EditRecords, inspections::new_form)
+        .get("/inspections/{id}", ReadRecords, inspections::show)
+        .get(
+            "/inspections/{id}/edit",
+            EditRecords,
+            inspections::edit_form,
+        )
+        .post("/inspections/{id}/edit", EditRecords, inspections::update)
+        .post(
+            "/inspections/{id}/correct",
+            EditRecords,
+            inspections::correct,
+        )
+        .post(
+            "/inspections/{id}/finalise",
+            EditRecords,
+            inspections::finalise,
+        )
+        .post_large(
+            "/inspections/{id}/photos",
+            EditRecords,
+            UPLOAD_LIMIT,
+            inspections::upload,
+        )
+        .get(
+            "/photos/{id}/{variant}",
+            ReadRecords,
+            inspections::photo_file,
+        )
+        .get("/orders", ReadRecords, orders::list)
+        .post("/orders", EditRecords, orders::create)
+        .get("/orders/new", EditRecords, orders::new_form)
+        .get("/orders/{id}", ReadRecords, orders::show)
+        .post("/orders/{id}/submit", ReadRecords, orders::submit)
+        .post_large(
+            "/orders/{id}/photos",
+            ReadRecords,
+            UPLOAD_LIMIT,
+            orders::upload,
+        )
+        .post("/orders/{id}/review", EditRecords, orders::review)
+        .get("/sanctions", ReadRecords, sanctions::list)
+        .post("/sanctions", EditRecords, sanctions::create)
+        .get("/sanctions/new", EditRecords, sanctions::new_form)
+        .get("/sanctions/{id}", ReadRecords, sanctions::show)
+        .post("/sanctions/{id}/act", EditRecords, sanctions::act)
+        .get("/notices", Public, sanctions::board)
 }
+
+/// One upload request: several phone photos of up to 15 MB each.
+const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 pub struct UserBar {
     pub name: String,
@@ -86,9 +141,12 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 4] = [
+const MENU: [(&str, &str, Permission); 7] = [
     ("/docket", "待办", ReadRecords),
     ("/", "概览", Authenticated),
+    ("/inspections", "检查", ReadRecords),
+    ("/orders", "整改", ReadRecords),
+    ("/sanctions", "处理", ReadRecords),
     ("/projects", "项目", ReadRecords),
     ("/enterprises", "企业", ReadRecords),
 ];

@@ -1,0 +1,343 @@
+//! 图片资料: photos handed in as evidence for an inspection or a rectification submission.
+//! The original is kept byte for byte under its SHA-256; a display copy and a thumbnail
+//! are derived; EXIF and the device's own time and position are recorded, and a photo far
+//! from the project or not taken on the inspection's day is flagged for the reviewer.
+//! A refused file leaves nothing behind, in the database or the file store.
+
+use crate::records::entry;
+use crate::secrets::new_id;
+use crate::{Actor, App, AppError, Role};
+use chrono::{DateTime, Utc};
+use jianguan_files::photo::{self, Limits};
+use jianguan_store::entity::{order_submission, photo as photo_row, rectification_order};
+use jianguan_store::rows;
+use jianguan_store::sea::EntityTrait;
+
+/// Where and when the phone says the photo was taken, from the page (Geolocation API).
+#[derive(Debug, Clone, Default)]
+pub struct Device {
+    pub time: Option<DateTime<Utc>>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// Photo policy: file size and decode limits, and how far from the project is too far.
+#[derive(Debug, Clone)]
+pub struct PhotoSettings {
+    pub limits: Limits,
+    pub max_distance_m: f64,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        PhotoSettings {
+            limits: Limits::default(),
+            max_distance_m: 2_000.0,
+        }
+    }
+}
+
+/// What a photo is evidence for, and the facts its flags are judged against.
+struct Owner {
+    kind: &'static str,
+    id: String,
+    county: String,
+    enterprise_id: Option<String>,
+    /// The project's position.
+    place: Option<(f64, f64)>,
+    /// The day the photo should be from (an inspection's date).
+    day: Option<chrono::NaiveDate>,
+}
+
+/// Checks that the actor may add evidence to the record now.
+async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, AppError> {
+    match kind {
+        "inspection" => {
+            let (i, p) = crate::inspections::get(app, actor, id).await?;
+            if !matches!(actor.role, Role::Inspector | Role::Chief) {
+                return Err(AppError::Forbidden);
+            }
+            if i.status == "finalised" {
+                return Err(AppError::Conflict(
+                    "该检查记录已定稿锁定，不能再添加图片；如需更正请使用“更正”。".into(),
+                ));
+            }
+            Ok(Owner {
+                kind: "inspection",
+                id: i.id,
+                county: i.county_code,
+                enterprise_id: Some(p.enterprise_id),
+                place: p.latitude.zip(p.longitude),
+                day: Some(i.date),
+            })
+        }
+        "submission" => {
+            let s = order_submission::Entity::find_by_id(id.to_string())
+                .one(app.store.reader())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            crate::inspections::same_county(actor, &s.county_code)?;
+            if actor.role != Role::Contractor
+                || actor.enterprise_id.as_deref() != Some(&s.enterprise_id)
+            {
+                return Err(AppError::NotFound);
+            }
+            let order = rectification_order::Entity::find_by_id(s.order_id.clone())
+                .one(app.store.reader())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if s.review != "pending" {
+                return Err(AppError::Conflict(
+                    "该整改材料已审核，不能再添加附件".into(),
+                ));
+            }
+            let p = jianguan_store::queries::project(
+                app.store.reader(),
+                &actor.scope(),
+                &order.project_id,
+            )
+            .await?;
+            Ok(Owner {
+                kind: "submission",
+                id: s.id,
+                county: s.county_code,
+                enterprise_id: Some(s.enterprise_id),
+                place: p.and_then(|p| p.latitude.zip(p.longitude)),
+                day: None,
+            })
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Great-circle distance in metres (haversine; plenty for "is it within 2 km").
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let r = 6_371_000.0;
+    let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
+    let dla = (b.0 - a.0).to_radians();
+    let dlo = (b.1 - a.1).to_radians();
+    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
+
+/// A file name safe to show and to offer in a download: no path, no control characters.
+pub fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .take(120)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        "照片".into()
+    } else {
+        clean
+    }
+}
+
+/// Checks, derives, stores and records one photo. Returns its row.
+pub async fn upload(
+    app: &App,
+    actor: &Actor,
+    owner_kind: &str,
+    owner_id: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    device: Device,
+) -> Result<photo_row::Model, AppError> {
+    let o = owner(app, actor, owner_kind, owner_id).await?;
+    let limits = app.photos.limits;
+    let processed =
+        tokio::task::spawn_blocking(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
+            .await
+            .map_err(|e| AppError::Internal(format!("photo: {e}")))?;
+    let (p, original) = processed.map_err(|e| AppError::field("photo", e.to_string()))?;
+
+    let mut flags = Vec::new();
+    let exif_place = p.exif.latitude.zip(p.exif.longitude);
+    let device_place = device.latitude.zip(device.longitude);
+    if let Some(place) = o.place {
+        for (what, at) in [("exif", exif_place), ("device", device_place)] {
+            if let Some(at) = at {
+                let d = distance_m(place, at);
+                if d > app.photos.max_distance_m {
+                    flags.push(format!(
+                        "{}位置距项目地点 {:.1} 公里，超过 {:.0} 公里",
+                        if what == "exif" {
+                            "照片记录的"
+                        } else {
+                            "上传设备的"
+                        },
+                        d / 1000.0,
+                        app.photos.max_distance_m / 1000.0
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(day) = o.day {
+        let fmt = jianguan_domain::format_cn_date;
+        if let Some(t) = p.exif.taken_at
+            && t.date() != day
+        {
+            flags.push(format!(
+                "拍摄时间为{}，不是检查当天（{}）",
+                fmt(t.date()),
+                fmt(day)
+            ));
+        }
+        if let Some(t) = device.time {
+            let local = jianguan_domain::china_today(t);
+            if local != day {
+                flags.push(format!(
+                    "上传设备时间为{}，不是检查当天（{}）",
+                    fmt(local),
+                    fmt(day)
+                ));
+            }
+        }
+    }
+
+    let row = photo_row::Model {
+        id: new_id(),
+        county_code: o.county.clone(),
+        owner_kind: o.kind.into(),
+        owner_id: o.id.clone(),
+        enterprise_id: o.enterprise_id,
+        sha256: p.sha256.clone(),
+        original_name: safe_name(file_name),
+        content_type: p.format.content_type().into(),
+        bytes: original.len() as i64,
+        width: i64::from(p.width),
+        height: i64::from(p.height),
+        exif_taken_at: p
+            .exif
+            .taken_at
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        exif_latitude: p.exif.latitude,
+        exif_longitude: p.exif.longitude,
+        device_time: device.time,
+        device_latitude: device.latitude,
+        device_longitude: device.longitude,
+        flags: serde_json::to_string(&flags)?,
+        uploaded_by: actor.user_id.clone(),
+        created_at: app.now(),
+        voided_at: None,
+        void_reason: None,
+    };
+
+    // Files first (content-addressed, so a retry or a duplicate is harmless); if the
+    // record then cannot be written, the files this call created are removed again.
+    let keys = [
+        (format!("originals/{}", p.sha256), original),
+        (format!("display/{}.jpg", p.sha256), p.display),
+        (format!("thumbs/{}.jpg", p.sha256), p.thumbnail),
+    ];
+    let files = app.files.clone();
+    let created = tokio::task::spawn_blocking(move || -> Result<Vec<String>, String> {
+        let mut created = Vec::new();
+        for (k, b) in &keys {
+            match files.put_new(k, b) {
+                Ok(true) => created.push(k.clone()),
+                Ok(false) => {}
+                Err(e) => {
+                    for c in &created {
+                        let _ = files.remove(c);
+                    }
+                    return Err(e.to_string());
+                }
+            }
+        }
+        Ok(created)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("photo: {e}")))?
+    .map_err(AppError::Internal)?;
+
+    let write = async {
+        let audit = entry(
+            app,
+            actor,
+            &o.county,
+            ("photo", &row.id),
+            "upload",
+            None,
+            Some(&row),
+        )?;
+        let mut tx = app.store.begin().await?;
+        rows::insert(tx.conn(), row.clone()).await?;
+        tx.record(audit).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    };
+    if let Err(e) = write.await {
+        for k in &created {
+            let _ = app.files.remove(k);
+        }
+        return Err(e);
+    }
+    Ok(row)
+}
+
+/// A photo's bytes for someone allowed to see its record: `original`, `display`, `thumb`.
+pub async fn file(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    variant: &str,
+) -> Result<(Vec<u8>, String, photo_row::Model), AppError> {
+    let row = photo_row::Entity::find_by_id(id.to_string())
+        .one(app.store.reader())
+        .await?
+        .filter(|p| p.voided_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    crate::inspections::same_county(actor, &row.county_code)?;
+    if actor.role == Role::Contractor && row.enterprise_id != actor.enterprise_id {
+        return Err(AppError::NotFound);
+    }
+    // A contractor sees the photos of their own records only once they are final: an
+    // inspection's evidence when it is finalised, their own submissions' always.
+    if actor.role == Role::Contractor && row.owner_kind == "inspection" {
+        let (i, _) = crate::inspections::get(app, actor, &row.owner_id).await?;
+        if i.status != "finalised" {
+            return Err(AppError::NotFound);
+        }
+    }
+    let (key, ct) = match variant {
+        "original" => (
+            format!("originals/{}", row.sha256),
+            row.content_type.clone(),
+        ),
+        "display" => (format!("display/{}.jpg", row.sha256), "image/jpeg".into()),
+        "thumb" => (format!("thumbs/{}.jpg", row.sha256), "image/jpeg".into()),
+        _ => return Err(AppError::NotFound),
+    };
+    let files = app.files.clone();
+    let bytes = tokio::task::spawn_blocking(move || files.get(&key))
+        .await
+        .map_err(|e| AppError::Internal(format!("photo: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((bytes, ct, row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_their_paths_and_control_characters() {
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("C:\\照片\\现场 1.jpg"), "现场 1.jpg");
+        assert_eq!(safe_name("..\u{0}"), "照片");
+        assert_eq!(safe_name("a\"<b>.jpg"), "ab.jpg");
+    }
+
+    #[test]
+    fn distances_are_about_right() {
+        // 交城县城 to 夏家营 is about 6 km.
+        let d = distance_m((37.555, 112.156), (37.5, 112.19));
+        assert!((6_000.0..7_500.0).contains(&d), "{d}");
+        assert!(distance_m((37.5, 112.1), (37.5, 112.1)) < 0.001);
+    }
+}

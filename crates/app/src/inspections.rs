@@ -1,0 +1,500 @@
+//! 监督检查: planning visits, recording them, finalising (minutes and photos required), and
+//! correcting a finalised record as a new version with a reason. Every change is audited
+//! and the county's docket is refreshed at once, so a quota warning drops the moment the
+//! inspection that meets it is recorded.
+
+use crate::records::{entry, insert_audited, update_audited};
+use crate::secrets::new_id;
+use crate::{Actor, App, AppError, Permission};
+use chrono::NaiveDate;
+use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, finalise_errors};
+use jianguan_domain::{FieldErrors, Role};
+use jianguan_store::entity::{
+    disbursement, inspection, inspection_version, photo, project, training_class,
+};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{queries, rows};
+
+/// Inspectors per planned visit unless the county decides otherwise (三: 至少两人).
+pub const MIN_INSPECTORS: usize = 2;
+
+/// Only the supervision group plans and records inspections.
+fn require_inspector(actor: &Actor) -> Result<(), AppError> {
+    actor.require(Permission::EditRecords)?;
+    if matches!(actor.role, Role::Inspector | Role::Chief) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// An inspection the actor may see: in their county and, for a contractor, of one of
+/// their enterprise's projects. Anything else is "not found".
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<(inspection::Model, project::Model), AppError> {
+    let db = app.store.reader();
+    let row = inspection::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .filter(|i| {
+            actor
+                .county_code
+                .as_deref()
+                .is_none_or(|c| c == i.county_code)
+        })
+        .ok_or(AppError::NotFound)?;
+    let p = queries::project(db, &actor.scope(), &row.project_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((row, p))
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct InspectionFilter {
+    /// planned, recorded, finalised
+    pub status: Option<String>,
+    pub project_id: Option<String>,
+    /// An inspector's name as written on the record.
+    pub inspector: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The county's inspections (a contractor: their projects'), newest first, at most 500.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    f: &InspectionFilter,
+) -> Result<Vec<inspection::Model>, AppError> {
+    let db = app.store.reader();
+    let scope = actor.scope();
+    let mut q = inspection::Entity::find().filter(inspection::Column::VoidedAt.is_null());
+    if let Some(c) = &scope.county {
+        q = q.filter(inspection::Column::CountyCode.eq(c.as_str()));
+    }
+    if scope.enterprise.is_some() {
+        let mine = queries::projects(
+            db,
+            &scope,
+            &queries::ListFilter {
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| p.id);
+        q = q.filter(inspection::Column::ProjectId.is_in(mine));
+    }
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(inspection::Column::Status.eq(s));
+    }
+    if let Some(p) = f.project_id.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(inspection::Column::ProjectId.eq(p));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(inspection::Column::Date.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(inspection::Column::Date.lte(d));
+    }
+    if let Some(name) = f
+        .inspector
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        // Names are stored as a JSON array of strings.
+        q = q.filter(inspection::Column::Inspectors.contains(format!("\"{name}\"")));
+    }
+    Ok(q.order_by_desc(inspection::Column::Date)
+        .order_by_desc(inspection::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .take(500)
+        .collect())
+}
+
+/// Checks what needs the database: the project, class and disbursement in the county.
+async fn fields(
+    app: &App,
+    actor: &Actor,
+    input: &InspectionInput,
+    stage: Stage,
+    pre: FieldErrors,
+) -> Result<(InspectionFields, project::Model), AppError> {
+    let db = app.store.reader();
+    let mut e = pre;
+    let project = match input.project_id.trim() {
+        "" => None,
+        id => queries::project(db, &actor.scope(), id)
+            .await?
+            .filter(|p| p.voided_at.is_none()),
+    };
+    if project.is_none() && !input.project_id.trim().is_empty() {
+        e.add("project_id", "所选项目不存在或已作废");
+    }
+    if let (Some(p), Some(c)) = (
+        &project,
+        input
+            .training_class_id
+            .as_deref()
+            .filter(|c| !c.trim().is_empty()),
+    ) {
+        let ok = training_class::Entity::find_by_id(c.trim().to_string())
+            .one(db)
+            .await?
+            .is_some_and(|t| t.project_id == p.id && t.voided_at.is_none());
+        if !ok {
+            e.add("training_class_id", "所选培训班不属于该项目");
+        }
+    }
+    if let (Some(p), Some(b)) = (
+        &project,
+        input
+            .disbursement_id
+            .as_deref()
+            .filter(|c| !c.trim().is_empty()),
+    ) {
+        let ok = disbursement::Entity::find_by_id(b.trim().to_string())
+            .one(db)
+            .await?
+            .is_some_and(|t| t.project_id == p.id && t.voided_at.is_none());
+        if !ok {
+            e.add("disbursement_id", "所选资金拨付不属于该项目");
+        }
+    }
+    let f = input.validate(stage, app.today(), e)?;
+    let project = project.ok_or_else(|| AppError::field("project_id", "请选择被检查的项目"))?;
+    Ok((f, project))
+}
+
+fn model(
+    id: String,
+    county: String,
+    status: &str,
+    f: InspectionFields,
+    base: Option<&inspection::Model>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<inspection::Model, AppError> {
+    let kinds: Vec<&str> = f
+        .kinds
+        .iter()
+        .map(|k| jianguan_domain::inspection::kind_code(*k))
+        .collect();
+    Ok(inspection::Model {
+        id,
+        county_code: county,
+        project_id: f.project_id,
+        kinds: serde_json::to_string(&kinds)?,
+        date: f.date,
+        status: status.into(),
+        training_class_id: f.training_class_id,
+        disbursement_id: f.disbursement_id,
+        methods: serde_json::to_string(&f.methods)?,
+        standards: serde_json::to_string(&f.standards)?,
+        inspectors: serde_json::to_string(&f.inspectors)?,
+        minutes: f.minutes,
+        photo_count: base.map_or(0, |b| b.photo_count),
+        announced: base.is_some_and(|b| b.announced),
+        problems: f.problems,
+        created_at: base.map_or(now, |b| b.created_at),
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    })
+}
+
+/// Refreshes the county's docket after a change that the rules read.
+pub(crate) async fn refresh_docket(app: &App, county: &str) -> Result<(), AppError> {
+    crate::docket::refresh(app, county, app.today()).await?;
+    Ok(())
+}
+
+/// Plans a visit (status planned): a date today or later and enough inspectors.
+pub async fn plan(
+    app: &App,
+    actor: &Actor,
+    input: &InspectionInput,
+    pre: FieldErrors,
+) -> Result<inspection::Model, AppError> {
+    require_inspector(actor)?;
+    let (f, p) = fields(
+        app,
+        actor,
+        input,
+        Stage::Plan {
+            min_inspectors: MIN_INSPECTORS,
+        },
+        pre,
+    )
+    .await?;
+    let m = model(
+        new_id(),
+        p.county_code.clone(),
+        "planned",
+        f,
+        None,
+        app.now(),
+    )?;
+    let audit = entry(
+        app,
+        actor,
+        &p.county_code,
+        ("inspection", &m.id),
+        "plan",
+        None,
+        Some(&m),
+    )?;
+    insert_audited(app, audit, m.clone()).await?;
+    Ok(m)
+}
+
+/// Records a visit that took place (status recorded; photos and finalising follow).
+pub async fn record(
+    app: &App,
+    actor: &Actor,
+    input: &InspectionInput,
+    pre: FieldErrors,
+) -> Result<inspection::Model, AppError> {
+    require_inspector(actor)?;
+    let (f, p) = fields(app, actor, input, Stage::Record, pre).await?;
+    let m = model(
+        new_id(),
+        p.county_code.clone(),
+        "recorded",
+        f,
+        None,
+        app.now(),
+    )?;
+    let audit = entry(
+        app,
+        actor,
+        &p.county_code,
+        ("inspection", &m.id),
+        "record",
+        None,
+        Some(&m),
+    )?;
+    insert_audited(app, audit, m.clone()).await?;
+    refresh_docket(app, &p.county_code).await?;
+    Ok(m)
+}
+
+/// Edits a planned or recorded (not finalised) inspection. Editing a planned one with a
+/// date that has come records it.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &InspectionInput,
+    pre: FieldErrors,
+) -> Result<inspection::Model, AppError> {
+    // The record first: someone else's is "not found", whoever asks.
+    let (before, _) = get(app, actor, id).await?;
+    require_inspector(actor)?;
+    if before.status == "finalised" {
+        return Err(AppError::Conflict(
+            "该检查记录已定稿锁定；如需更正，请使用“更正”，并写明更正原因。".into(),
+        ));
+    }
+    let recording =
+        before.status == "recorded" || input.date.trim() <= app.today().to_string().as_str();
+    let stage = if recording {
+        Stage::Record
+    } else {
+        Stage::Plan {
+            min_inspectors: MIN_INSPECTORS,
+        }
+    };
+    let (f, p) = fields(app, actor, input, stage, pre).await?;
+    let status = if recording { "recorded" } else { "planned" };
+    let after = model(
+        id.into(),
+        p.county_code.clone(),
+        status,
+        f,
+        Some(&before),
+        app.now(),
+    )?;
+    let audit = entry(
+        app,
+        actor,
+        &p.county_code,
+        ("inspection", id),
+        "update",
+        Some(&before),
+        Some(&after),
+    )?;
+    update_audited(app, audit, after.clone()).await?;
+    refresh_docket(app, &p.county_code).await?;
+    Ok(after)
+}
+
+/// The live photos of a record.
+pub async fn photos(
+    app: &App,
+    owner_kind: &str,
+    owner_id: &str,
+) -> Result<Vec<photo::Model>, AppError> {
+    Ok(photo::Entity::find()
+        .filter(photo::Column::OwnerKind.eq(owner_kind))
+        .filter(photo::Column::OwnerId.eq(owner_id))
+        .filter(photo::Column::VoidedAt.is_null())
+        .order_by_asc(photo::Column::CreatedAt)
+        .order_by_asc(photo::Column::Id)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// Locks a recorded inspection: it needs minutes and at least one photo (三（二）5).
+pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::Model, AppError> {
+    // The record first: someone else's is "not found", whoever asks.
+    let (before, _) = get(app, actor, id).await?;
+    require_inspector(actor)?;
+    match before.status.as_str() {
+        "finalised" => return Err(AppError::Conflict("该检查记录已经定稿".into())),
+        "planned" if before.date > app.today() => {
+            return Err(AppError::Conflict("计划中的检查尚未进行，不能定稿".into()));
+        }
+        _ => {}
+    }
+    let n = photos(app, "inspection", id).await?.len() as u32;
+    let e = finalise_errors(
+        before.minutes.as_deref(),
+        n,
+        app.profile.thresholds.evidence_min_photos,
+    );
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    let after = inspection::Model {
+        status: "finalised".into(),
+        photo_count: i64::from(n),
+        updated_at: app.now(),
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("inspection", id),
+        "finalise",
+        Some(&before),
+        Some(&after),
+    )?;
+    update_audited(app, audit, after.clone()).await?;
+    refresh_docket(app, &before.county_code).await?;
+    Ok(after)
+}
+
+/// Corrects a finalised record: the version before is kept whole with the reason, and
+/// the corrected record stays finalised (so it must still have minutes and photos).
+pub async fn correct(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &InspectionInput,
+    reason: &str,
+    pre: FieldErrors,
+) -> Result<inspection::Model, AppError> {
+    // The record first: someone else's is "not found", whoever asks.
+    let (before, _) = get(app, actor, id).await?;
+    require_inspector(actor)?;
+    if before.status != "finalised" {
+        return Err(AppError::Conflict(
+            "只有已定稿的检查记录需要更正；未定稿的可直接修改。".into(),
+        ));
+    }
+    let mut e = pre;
+    let reason = e.required_text("reason", "更正原因", reason, 500);
+    let (f, p) = fields(app, actor, input, Stage::Record, e).await?;
+    if f.project_id != before.project_id {
+        return Err(AppError::field(
+            "project_id",
+            "更正不能改变被检查的项目；请作废后重新记录",
+        ));
+    }
+    let mut after = model(
+        id.into(),
+        p.county_code.clone(),
+        "finalised",
+        f,
+        Some(&before),
+        app.now(),
+    )?;
+    let n = photos(app, "inspection", id).await?.len() as u32;
+    let fe = finalise_errors(
+        after.minutes.as_deref(),
+        n,
+        app.profile.thresholds.evidence_min_photos,
+    );
+    if !fe.is_empty() {
+        return Err(AppError::Validation(fe));
+    }
+    after.photo_count = i64::from(n);
+    let version = versions(app, id).await?.len() as i64 + 1;
+    let kept = inspection_version::Model {
+        id: new_id(),
+        county_code: before.county_code.clone(),
+        inspection_id: id.into(),
+        version,
+        snapshot: serde_json::to_string(&before)?,
+        reason,
+        actor_name: actor.audit_name(),
+        created_at: app.now(),
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("inspection", id),
+        "correct",
+        Some(&before),
+        Some(&after),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), kept).await?;
+    rows::update(tx.conn(), after.clone()).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    refresh_docket(app, &before.county_code).await?;
+    Ok(after)
+}
+
+/// Earlier versions of a corrected record, oldest first.
+pub async fn versions(app: &App, id: &str) -> Result<Vec<inspection_version::Model>, AppError> {
+    Ok(inspection_version::Entity::find()
+        .filter(inspection_version::Column::InspectionId.eq(id))
+        .order_by_asc(inspection_version::Column::Version)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// Projects the actor may choose for an inspection.
+pub async fn projects(app: &App, actor: &Actor) -> Result<Vec<project::Model>, AppError> {
+    Ok(queries::projects(
+        app.store.reader(),
+        &actor.scope(),
+        &queries::ListFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items)
+}
+
+/// The scope a record of county `county` is read under (for modules that hold a row).
+pub(crate) fn same_county(actor: &Actor, county: &str) -> Result<(), AppError> {
+    if actor.county_code.as_deref().is_none_or(|c| c == county) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

@@ -1,0 +1,373 @@
+//! 整改 (二（四）): rectification orders issued by the supervision group, answered by the
+//! contractor with rectification material, accepted or sent back with a reason. The order
+//! state machine is the domain's; each transition is audited, notifies the other side
+//! and refreshes the docket (where overdue and escalation come from).
+
+use crate::records::entry;
+use crate::secrets::new_id;
+use crate::{Actor, App, AppError, Permission, Role};
+use chrono::NaiveDate;
+use jianguan_domain::FieldErrors;
+use jianguan_domain::rectification::{self as machine, OrderAction};
+use jianguan_store::entity::{notification, order_submission, rectification_order as order, user};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{queries, rows};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderInput {
+    pub project_id: String,
+    pub title: String,
+    pub requirements: String,
+    pub deadline: String,
+    #[serde(default)]
+    pub responsible_person: Option<String>,
+    /// `finding:KEY` or `inspection:ID` when the order comes from one.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A 限期整改通知书 for severe lag (一（一）).
+    #[serde(default)]
+    pub progress_notice: bool,
+}
+
+pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<order::Model, AppError> {
+    let o = order::Entity::find_by_id(id.to_string())
+        .one(app.store.reader())
+        .await?
+        .filter(|o| o.voided_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    crate::inspections::same_county(actor, &o.county_code)?;
+    if actor.role == Role::Contractor && actor.enterprise_id.as_deref() != Some(&o.enterprise_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(o)
+}
+
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    open_only: bool,
+) -> Result<Vec<order::Model>, AppError> {
+    let scope = actor.scope();
+    let mut q = order::Entity::find().filter(order::Column::VoidedAt.is_null());
+    if let Some(c) = &scope.county {
+        q = q.filter(order::Column::CountyCode.eq(c.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        q = q.filter(order::Column::EnterpriseId.eq(e.as_str()));
+    }
+    if open_only {
+        q = q.filter(order::Column::State.ne("accepted"));
+    }
+    Ok(q.order_by_asc(order::Column::Deadline)
+        .order_by_asc(order::Column::Id)
+        .all(app.store.reader())
+        .await?)
+}
+
+pub async fn submissions(
+    app: &App,
+    order_id: &str,
+) -> Result<Vec<order_submission::Model>, AppError> {
+    Ok(order_submission::Entity::find()
+        .filter(order_submission::Column::OrderId.eq(order_id))
+        .order_by_asc(order_submission::Column::SubmittedAt)
+        .order_by_asc(order_submission::Column::Id)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// In-app notices to a county's users of some roles (and a contractor's own users).
+async fn notify(
+    app: &App,
+    tx: &jianguan_store::WriteTx,
+    county: &str,
+    who: impl Fn(&user::Model) -> bool,
+    title: String,
+    body: String,
+    link: String,
+) -> Result<(), AppError> {
+    let users = queries::users(app.store.reader(), &jianguan_store::Scope::county(county)).await?;
+    for u in users.iter().filter(|u| !u.disabled && who(u)) {
+        rows::insert(
+            tx.conn(),
+            notification::Model {
+                id: new_id(),
+                user_id: u.id.clone(),
+                county_code: county.into(),
+                finding_key: None,
+                title: title.clone(),
+                body: body.clone(),
+                link: Some(link.clone()),
+                created_at: app.now(),
+                read_at: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn is_staff(u: &user::Model) -> bool {
+    matches!(u.role.as_str(), "inspector" | "chief")
+}
+
+pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order::Model, AppError> {
+    actor.require(Permission::EditRecords)?;
+    if !matches!(actor.role, Role::Inspector | Role::Chief) {
+        return Err(AppError::Forbidden);
+    }
+    let mut e = FieldErrors::new();
+    let project = match input.project_id.trim() {
+        "" => {
+            e.add("project_id", "请选择需整改的项目");
+            None
+        }
+        id => {
+            let p = queries::project(app.store.reader(), &actor.scope(), id)
+                .await?
+                .filter(|p| p.voided_at.is_none());
+            if p.is_none() {
+                e.add("project_id", "所选项目不存在或已作废");
+            }
+            p
+        }
+    };
+    let title = e.required_text("title", "整改事项", &input.title, 100);
+    let requirements = e.required_text("requirements", "整改要求", &input.requirements, 5000);
+    let today = app.today();
+    let deadline = match jianguan_domain::dates::parse_date(&input.deadline) {
+        Ok(d) if d < today => {
+            e.add("deadline", "整改期限不能早于今天");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add("deadline", format!("整改期限：{m}"));
+            None
+        }
+    };
+    let person = e.optional_text(
+        "responsible_person",
+        "整改责任人",
+        input.responsible_person.as_deref(),
+        50,
+    );
+    let source = e.optional_text("source", "来源", input.source.as_deref(), 300);
+    let (Some(p), Some(deadline), true) = (project, deadline, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let now = app.now();
+    let m = order::Model {
+        id: new_id(),
+        county_code: p.county_code.clone(),
+        project_id: p.id.clone(),
+        enterprise_id: p.enterprise_id.clone(),
+        title,
+        requirements,
+        issued_on: today,
+        deadline,
+        state: "issued".into(),
+        accepted_on: None,
+        progress_notice: input.progress_notice,
+        responsible_person: person,
+        source,
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let audit = entry(
+        app,
+        actor,
+        &p.county_code,
+        ("rectification_order", &m.id),
+        "issue",
+        None,
+        Some(&m),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), m.clone()).await?;
+    let ent = p.enterprise_id.clone();
+    notify(
+        app,
+        &tx,
+        &p.county_code,
+        |u| u.role == "contractor" && u.enterprise_id.as_deref() == Some(ent.as_str()),
+        format!("收到整改通知：{}", m.title),
+        format!(
+            "“{}”须在{}前完成整改并提交整改材料。",
+            p.name,
+            jianguan_domain::format_cn_date(deadline)
+        ),
+        format!("/orders/{}", m.id),
+    )
+    .await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, &p.county_code).await?;
+    Ok(m)
+}
+
+/// The contractor hands in (or, after a rejection, hands in again) rectification material.
+pub async fn submit(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    text: &str,
+) -> Result<order_submission::Model, AppError> {
+    let before = get(app, actor, id).await?;
+    if !OrderAction::Submit.allowed_for(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let state = machine::parse_state(&before.state)
+        .ok_or_else(|| AppError::Internal(format!("order state {}", before.state)))?;
+    let next = machine::next(state, OrderAction::Submit).map_err(|e| AppError::Conflict(e.0))?;
+    let mut e = FieldErrors::new();
+    let text = e.required_text("text", "整改情况说明", text, 10_000);
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    let now = app.now();
+    let s = order_submission::Model {
+        id: new_id(),
+        county_code: before.county_code.clone(),
+        order_id: before.id.clone(),
+        enterprise_id: before.enterprise_id.clone(),
+        text,
+        submitted_by: actor.user_id.clone(),
+        submitted_at: now,
+        review: "pending".into(),
+        review_note: None,
+        reviewed_by: None,
+        reviewed_at: None,
+    };
+    let after = order::Model {
+        state: machine::state_code(next).into(),
+        updated_at: now,
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("rectification_order", id),
+        "submit",
+        Some(&before),
+        Some(&after),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), s.clone()).await?;
+    rows::update(tx.conn(), after.clone()).await?;
+    notify(
+        app,
+        &tx,
+        &before.county_code,
+        is_staff,
+        format!("整改材料待验收：{}", before.title),
+        format!(
+            "承办企业已{}整改材料，请审核。",
+            if next == jianguan_domain::rules::facts::OrderState::Resubmitted {
+                "重新提交"
+            } else {
+                "提交"
+            }
+        ),
+        format!("/orders/{id}"),
+    )
+    .await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    Ok(s)
+}
+
+/// The inspector accepts the material, or rejects it with a reason.
+pub async fn review(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    accept: bool,
+    note: &str,
+) -> Result<order::Model, AppError> {
+    let action = if accept {
+        OrderAction::Accept
+    } else {
+        OrderAction::Reject
+    };
+    let before = get(app, actor, id).await?;
+    actor.require(Permission::EditRecords)?;
+    if !action.allowed_for(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let state = machine::parse_state(&before.state)
+        .ok_or_else(|| AppError::Internal(format!("order state {}", before.state)))?;
+    let next = machine::next(state, action).map_err(|e| AppError::Conflict(e.0))?;
+    let mut e = FieldErrors::new();
+    let note = if accept {
+        e.optional_text("note", "验收意见", Some(note), 2000)
+    } else {
+        Some(e.required_text("note", "退回原因", note, 2000))
+    };
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    let pending = submissions(app, id)
+        .await?
+        .into_iter()
+        .rfind(|s| s.review == "pending")
+        .ok_or_else(|| AppError::Internal(format!("order {id} has no pending submission")))?;
+    let now = app.now();
+    let today: NaiveDate = app.today();
+    let reviewed = order_submission::Model {
+        review: if accept { "accepted" } else { "rejected" }.into(),
+        review_note: note,
+        reviewed_by: Some(actor.user_id.clone()),
+        reviewed_at: Some(now),
+        ..pending
+    };
+    let after = order::Model {
+        state: machine::state_code(next).into(),
+        accepted_on: accept.then_some(today),
+        updated_at: now,
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("rectification_order", id),
+        if accept { "accept" } else { "reject" },
+        Some(&before),
+        Some(&after),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::update(tx.conn(), reviewed.clone()).await?;
+    rows::update(tx.conn(), after.clone()).await?;
+    let ent = before.enterprise_id.clone();
+    notify(
+        app,
+        &tx,
+        &before.county_code,
+        |u| u.role == "contractor" && u.enterprise_id.as_deref() == Some(ent.as_str()),
+        format!(
+            "整改{}：{}",
+            if accept {
+                "已验收通过"
+            } else {
+                "被退回"
+            },
+            before.title
+        ),
+        reviewed
+            .review_note
+            .clone()
+            .unwrap_or_else(|| "整改已验收。".into()),
+        format!("/orders/{id}"),
+    )
+    .await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    Ok(after)
+}

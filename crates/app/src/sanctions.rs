@@ -1,0 +1,359 @@
+//! 处理 (一（一）–（四）): inspectors propose, the responsible person decides. Deciding a
+//! fund recovery records the recovery the rules follow up; deciding a disqualification
+//! closes the project's supervision. Decided public criticisms and disqualifications are
+//! on the public notice board; a withdrawn one stays there, marked withdrawn.
+
+use crate::records::entry;
+use crate::secrets::new_id;
+use crate::{Actor, App, AppError, Permission};
+use jianguan_domain::sanction::{self as s, SanctionAction, SanctionKind, SanctionState};
+use jianguan_domain::{FieldErrors, Money};
+use jianguan_store::entity::{county, enterprise, fund_recovery, project, sanction};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{queries, rows};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionInput {
+    pub enterprise_id: String,
+    #[serde(default)]
+    pub project_id: Option<String>,
+    pub kind: String,
+    pub facts: String,
+    pub clause: String,
+    /// Fund recovery: the amount, in yuan as typed (e.g. "12000.50").
+    #[serde(default)]
+    pub amount: Option<String>,
+    #[serde(default)]
+    pub deadline: Option<String>,
+}
+
+pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, AppError> {
+    let m = sanction::Entity::find_by_id(id.to_string())
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::inspections::same_county(actor, &m.county_code)?;
+    if actor.role == crate::Role::Contractor
+        && (actor.enterprise_id.as_deref() != Some(&m.enterprise_id) || m.state == "proposed")
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(m)
+}
+
+/// The county's sanctions (a contractor: decisions about their own enterprise).
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<sanction::Model>, AppError> {
+    let scope = actor.scope();
+    let mut q = sanction::Entity::find();
+    if let Some(c) = &scope.county {
+        q = q.filter(sanction::Column::CountyCode.eq(c.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        q = q
+            .filter(sanction::Column::EnterpriseId.eq(e.as_str()))
+            .filter(sanction::Column::State.ne("proposed"));
+    }
+    Ok(q.order_by_desc(sanction::Column::ProposedAt)
+        .all(app.store.reader())
+        .await?)
+}
+
+pub async fn propose(
+    app: &App,
+    actor: &Actor,
+    input: &SanctionInput,
+) -> Result<sanction::Model, AppError> {
+    actor.require(Permission::EditRecords)?;
+    if !s::may_propose(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let db = app.store.reader();
+    let mut e = FieldErrors::new();
+    let ent = match input.enterprise_id.trim() {
+        "" => None,
+        id => queries::enterprise(db, &actor.scope(), id)
+            .await?
+            .filter(|x| x.voided_at.is_none()),
+    };
+    if ent.is_none() {
+        e.add("enterprise_id", "请选择被处理的承办企业");
+    }
+    let kind = SanctionKind::parse(input.kind.trim());
+    if kind.is_none() {
+        e.add("kind", "请选择处理方式");
+    }
+    let proj = match input
+        .project_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+    {
+        None => None,
+        Some(id) => {
+            let p = queries::project(db, &actor.scope(), id)
+                .await?
+                .filter(|p| p.voided_at.is_none());
+            match (&p, &ent) {
+                (Some(p), Some(en)) if p.enterprise_id == en.id => {}
+                _ => e.add("project_id", "所选项目不存在或不属于该企业"),
+            }
+            p
+        }
+    };
+    if matches!(
+        kind,
+        Some(SanctionKind::FundRecovery | SanctionKind::Disqualification)
+    ) && proj.is_none()
+    {
+        e.add("project_id", "追回资金和取消承办资格须指明项目");
+    }
+    let facts = e.required_text("facts", "事实和理由", &input.facts, 5000);
+    let clause = e.required_text("clause", "依据条款", &input.clause, 200);
+    let mut amount = None;
+    let mut deadline = None;
+    if kind == Some(SanctionKind::FundRecovery) {
+        match input.amount.as_deref().map(str::trim).unwrap_or("") {
+            "" => e.add("amount", "请填写追回金额（元）"),
+            a => match Money::parse_yuan(a) {
+                Ok(m) if m.fen() > 0 => amount = Some(m.fen()),
+                Ok(_) => e.add("amount", "追回金额应大于 0"),
+                Err(err) => e.add("amount", err.to_string()),
+            },
+        }
+        match jianguan_domain::dates::parse_date(input.deadline.as_deref().unwrap_or("")) {
+            Ok(d) if d < app.today() => e.add("deadline", "追回期限不能早于今天"),
+            Ok(d) => deadline = Some(d),
+            Err(m) => e.add("deadline", format!("追回期限：{m}")),
+        }
+    }
+    let (Some(ent), Some(kind), true) = (ent, kind, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let now = app.now();
+    let m = sanction::Model {
+        id: new_id(),
+        county_code: ent.county_code.clone(),
+        enterprise_id: ent.id.clone(),
+        project_id: proj.map(|p| p.id),
+        kind: kind.code().into(),
+        facts,
+        clause,
+        amount_fen: amount,
+        deadline,
+        state: SanctionState::Proposed.code().into(),
+        proposed_by: actor.audit_name(),
+        proposed_at: now,
+        decided_by: None,
+        decided_on: None,
+        decision_note: None,
+        withdrawn_on: None,
+        withdraw_reason: None,
+        updated_at: now,
+    };
+    let audit = entry(
+        app,
+        actor,
+        &m.county_code,
+        ("sanction", &m.id),
+        "propose",
+        None,
+        Some(&m),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), m.clone()).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// The responsible person decides, declines, or withdraws a decision.
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    action: SanctionAction,
+    note: &str,
+) -> Result<sanction::Model, AppError> {
+    let before = get(app, actor, id).await?;
+    actor.require(Permission::EditRecords)?;
+    if !s::may_decide(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let state = SanctionState::parse(&before.state)
+        .ok_or_else(|| AppError::Internal(format!("sanction state {}", before.state)))?;
+    let next = s::next(state, action).map_err(AppError::Conflict)?;
+    let mut e = FieldErrors::new();
+    let note = match action {
+        SanctionAction::Decide => e.optional_text("note", "决定意见", Some(note), 2000),
+        SanctionAction::Decline => Some(e.required_text("note", "不同意的理由", note, 2000)),
+        SanctionAction::Withdraw => Some(e.required_text("note", "撤销理由", note, 2000)),
+    };
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    let now = app.now();
+    let today = app.today();
+    let mut after = sanction::Model {
+        state: next.code().into(),
+        updated_at: now,
+        ..before.clone()
+    };
+    match action {
+        SanctionAction::Decide | SanctionAction::Decline => {
+            after.decided_by = Some(actor.audit_name());
+            after.decided_on = Some(today);
+            after.decision_note = note;
+        }
+        SanctionAction::Withdraw => {
+            after.withdrawn_on = Some(today);
+            after.withdraw_reason = note;
+        }
+    }
+    let verb = match action {
+        SanctionAction::Decide => "decide",
+        SanctionAction::Decline => "decline",
+        SanctionAction::Withdraw => "withdraw",
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("sanction", id),
+        verb,
+        Some(&before),
+        Some(&after),
+    )?;
+    let mut tx = app.store.begin().await?;
+    rows::update(tx.conn(), after.clone()).await?;
+    if action == SanctionAction::Decide {
+        consequences(app, actor, &mut tx, &after).await?;
+    }
+    tx.record(audit).await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    Ok(after)
+}
+
+/// What a decision does to the records the rules read, in the same transaction.
+async fn consequences(
+    app: &App,
+    actor: &Actor,
+    tx: &mut jianguan_store::WriteTx,
+    m: &sanction::Model,
+) -> Result<(), AppError> {
+    let kind = SanctionKind::parse(&m.kind);
+    let Some(project_id) = m.project_id.clone() else {
+        return Ok(());
+    };
+    let now = app.now();
+    match kind {
+        Some(SanctionKind::FundRecovery) => {
+            let r = fund_recovery::Model {
+                id: new_id(),
+                county_code: m.county_code.clone(),
+                project_id,
+                enterprise_id: m.enterprise_id.clone(),
+                decided_on: app.today(),
+                amount_fen: m.amount_fen.unwrap_or(0),
+                deadline: m.deadline.unwrap_or_else(|| app.today()),
+                repayments: "[]".into(),
+                created_at: now,
+                updated_at: now,
+                voided_at: None,
+                void_reason: None,
+            };
+            rows::insert(tx.conn(), r.clone()).await?;
+            tx.record(entry(
+                app,
+                actor,
+                &m.county_code,
+                ("fund_recovery", &r.id),
+                "create",
+                None::<&fund_recovery::Model>,
+                Some(&r),
+            )?)
+            .await?;
+        }
+        Some(SanctionKind::Disqualification) => {
+            let p = project::Entity::find_by_id(project_id)
+                .one(tx.conn())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let after = project::Model {
+                status: "disqualified".into(),
+                closed_on: Some(app.today()),
+                updated_at: now,
+                ..p.clone()
+            };
+            rows::update(tx.conn(), after.clone()).await?;
+            tx.record(entry(
+                app,
+                actor,
+                &m.county_code,
+                ("project", &p.id),
+                "disqualify",
+                Some(&p),
+                Some(&after),
+            )?)
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// One entry of the public notice board.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublicNotice {
+    pub id: String,
+    pub county: String,
+    pub enterprise: String,
+    pub kind: String,
+    pub facts: String,
+    pub clause: String,
+    pub decided_on: Option<chrono::NaiveDate>,
+    pub withdrawn_on: Option<chrono::NaiveDate>,
+    pub withdraw_reason: Option<String>,
+}
+
+/// Decided (and withdrawn) public criticisms and disqualifications, newest first. Open to
+/// anyone: nothing proposed, declined or non-public is included.
+pub async fn public_board(app: &App) -> Result<Vec<PublicNotice>, AppError> {
+    let db = app.store.reader();
+    let public: Vec<&str> = SanctionKind::ALL
+        .into_iter()
+        .filter(|k| k.is_public())
+        .map(|k| k.code())
+        .collect();
+    let rows = sanction::Entity::find()
+        .filter(sanction::Column::Kind.is_in(public))
+        .filter(sanction::Column::State.is_in(["decided", "withdrawn"]))
+        .order_by_desc(sanction::Column::DecidedOn)
+        .order_by_desc(sanction::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let ent = enterprise::Entity::find_by_id(r.enterprise_id.clone())
+            .one(db)
+            .await?;
+        let c = county::Entity::find_by_id(r.county_code.clone())
+            .one(db)
+            .await?;
+        out.push(PublicNotice {
+            id: r.id,
+            county: c.map_or(r.county_code, |c| c.name),
+            enterprise: ent.map_or_else(String::new, |e| e.name),
+            kind: SanctionKind::parse(&r.kind)
+                .map_or("", |k| k.label())
+                .into(),
+            facts: r.facts,
+            clause: r.clause,
+            decided_on: r.decided_on,
+            withdrawn_on: r.withdrawn_on,
+            withdraw_reason: r.withdraw_reason,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,893 @@
+//! 监督检查 pages: the list of planned and done inspections, the form to plan or record
+//! one (phone width first), its page with photos, finalising and correcting, and the
+//! printable minutes.
+
+use super::{
+    HistoryRow, Layout, PageResult, SelectOption, cn_time, history_rows, layout, options, render,
+};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_app::evidence::{self, Device};
+use jianguan_app::inspections::{self as ins, InspectionFilter};
+use jianguan_app::{Actor, AppError, Role, records};
+use jianguan_domain::FieldErrors;
+use jianguan_domain::inspection::{
+    InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
+};
+use jianguan_store::entity::{inspection, photo, training_class};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "planned" => "计划中",
+        "recorded" => "已记录（未定稿）",
+        "finalised" => "已定稿",
+        _ => "",
+    }
+}
+
+fn kinds_text(json: &str) -> String {
+    let codes: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    codes
+        .iter()
+        .filter_map(|c| KINDS.iter().find(|k| k.1 == c).map(|k| k.2))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn names(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn is_staff(a: &Actor) -> bool {
+    matches!(a.role, Role::Inspector | Role::Chief)
+}
+
+// ------------------------------------------------------------------ list
+
+pub struct Row {
+    pub id: String,
+    pub date: String,
+    pub project: String,
+    pub kinds: String,
+    pub inspectors: String,
+    pub status: String,
+    pub planned: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inspections.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    statuses: Vec<SelectOption>,
+    inspector: String,
+    can_edit: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+    inspector: String,
+    project_id: String,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    if some(&q.status).is_some_and(|st| status_label(&st).is_empty()) {
+        return Err(AppError::field("status", "没有这种检查状态").into());
+    }
+    let f = InspectionFilter {
+        status: some(&q.status),
+        inspector: some(&q.inspector),
+        project_id: some(&q.project_id),
+        ..Default::default()
+    };
+    let items = ins::list(&s.app, &a, &f).await?;
+    let projects: BTreeMap<String, String> = ins::projects(&s.app, &a)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let rows = items
+        .into_iter()
+        .map(|i| Row {
+            date: i.date.to_string(),
+            project: projects.get(&i.project_id).cloned().unwrap_or_default(),
+            kinds: kinds_text(&i.kinds),
+            inspectors: names(&i.inspectors).join("、"),
+            status: status_label(&i.status).into(),
+            planned: i.status == "planned",
+            id: i.id,
+        })
+        .collect();
+    let page = ListPage {
+        layout: layout(
+            &s,
+            &a,
+            c.csrf.as_deref().unwrap_or_default(),
+            "监督检查",
+            "/inspections",
+        )
+        .await,
+        rows,
+        statuses: options(
+            ["planned", "recorded", "finalised"].map(|x| (x, status_label(x))),
+            &q.status,
+        ),
+        inspector: q.inspector,
+        can_edit: is_staff(&a),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+// ------------------------------------------------------------------ form
+
+/// The inspection form as typed. Check boxes and per-standard fields have names of their
+/// own so that a plain form post carries them without JavaScript.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InspectionForm {
+    pub mode: String,
+    pub project_id: String,
+    pub date: String,
+    pub training_class_id: String,
+    pub disbursement_id: String,
+    pub kind_construction: String,
+    pub kind_operations: String,
+    pub kind_training: String,
+    pub kind_funds: String,
+    pub kind_ad_hoc: String,
+    pub method_on_site: String,
+    pub method_hearing: String,
+    pub method_materials: String,
+    pub method_other: String,
+    pub std_qualification: String,
+    pub std_construction: String,
+    pub std_operation: String,
+    pub std_funds: String,
+    pub note_qualification: String,
+    pub note_construction: String,
+    pub note_operation: String,
+    pub note_funds: String,
+    pub inspectors: String,
+    pub minutes: String,
+    pub problems: String,
+    pub reason: String,
+}
+
+impl InspectionForm {
+    fn flag(&self, name: &str) -> bool {
+        let v = match name {
+            "kind_construction" => &self.kind_construction,
+            "kind_operations" => &self.kind_operations,
+            "kind_training" => &self.kind_training,
+            "kind_funds" => &self.kind_funds,
+            "kind_ad_hoc" => &self.kind_ad_hoc,
+            "method_on_site" => &self.method_on_site,
+            "method_hearing" => &self.method_hearing,
+            "method_materials" => &self.method_materials,
+            "method_other" => &self.method_other,
+            _ => "",
+        };
+        !v.is_empty()
+    }
+
+    fn standard(&self, code: &str) -> (&str, &str) {
+        match code {
+            "qualification" => (&self.std_qualification, &self.note_qualification),
+            "construction" => (&self.std_construction, &self.note_construction),
+            "operation" => (&self.std_operation, &self.note_operation),
+            "funds" => (&self.std_funds, &self.note_funds),
+            _ => ("", ""),
+        }
+    }
+
+    pub fn to_input(&self) -> InspectionInput {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        InspectionInput {
+            project_id: self.project_id.clone(),
+            kinds: KINDS
+                .iter()
+                .filter(|k| self.flag(&format!("kind_{}", k.1)))
+                .map(|k| k.1.to_string())
+                .collect(),
+            date: self.date.clone(),
+            training_class_id: opt(&self.training_class_id),
+            disbursement_id: opt(&self.disbursement_id),
+            methods: METHODS
+                .iter()
+                .filter(|m| self.flag(&format!("method_{}", m.0)))
+                .map(|m| m.0.to_string())
+                .collect(),
+            standards: STANDARDS
+                .iter()
+                .filter_map(|(code, _)| {
+                    let (r, n) = self.standard(code);
+                    (!r.is_empty()).then(|| {
+                        (
+                            code.to_string(),
+                            StandardResult {
+                                result: r.to_string(),
+                                note: n.to_string(),
+                            },
+                        )
+                    })
+                })
+                .collect(),
+            inspectors: self
+                .inspectors
+                .split([',', '，', '、', ';', '；', '\n'])
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+            minutes: opt(&self.minutes),
+            problems: opt(&self.problems),
+        }
+    }
+
+    fn from_model(i: &inspection::Model) -> Self {
+        let kinds: Vec<String> = names(&i.kinds);
+        let methods: Vec<String> = names(&i.methods);
+        let standards: BTreeMap<String, StandardResult> =
+            serde_json::from_str(&i.standards).unwrap_or_default();
+        let on = |list: &[String], c: &str| {
+            if list.iter().any(|x| x == c) {
+                "on".to_string()
+            } else {
+                String::new()
+            }
+        };
+        let st = |c: &str| standards.get(c).cloned().unwrap_or_default();
+        InspectionForm {
+            mode: if i.status == "planned" {
+                "plan".into()
+            } else {
+                "record".into()
+            },
+            project_id: i.project_id.clone(),
+            date: i.date.to_string(),
+            training_class_id: i.training_class_id.clone().unwrap_or_default(),
+            disbursement_id: i.disbursement_id.clone().unwrap_or_default(),
+            kind_construction: on(&kinds, "construction"),
+            kind_operations: on(&kinds, "operations"),
+            kind_training: on(&kinds, "training"),
+            kind_funds: on(&kinds, "funds"),
+            kind_ad_hoc: on(&kinds, "ad_hoc"),
+            method_on_site: on(&methods, "on_site"),
+            method_hearing: on(&methods, "hearing"),
+            method_materials: on(&methods, "materials"),
+            method_other: on(&methods, "other"),
+            std_qualification: st("qualification").result,
+            std_construction: st("construction").result,
+            std_operation: st("operation").result,
+            std_funds: st("funds").result,
+            note_qualification: st("qualification").note,
+            note_construction: st("construction").note,
+            note_operation: st("operation").note,
+            note_funds: st("funds").note,
+            inspectors: names(&i.inspectors).join("，"),
+            minutes: i.minutes.clone().unwrap_or_default(),
+            problems: i.problems.clone().unwrap_or_default(),
+            reason: String::new(),
+        }
+    }
+}
+
+pub struct Check {
+    pub name: String,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+pub struct StandardRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub note: String,
+    pub choices: Vec<SelectOption>,
+}
+
+#[derive(Template)]
+#[template(path = "inspection_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    form: InspectionForm,
+    errors: FieldErrors,
+    projects: Vec<SelectOption>,
+    classes: Vec<SelectOption>,
+    kinds: Vec<Check>,
+    methods: Vec<Check>,
+    standards: Vec<StandardRow>,
+    planning: bool,
+    correcting: bool,
+}
+
+async fn form_page(
+    s: &AppState,
+    auth: &Auth,
+    id: Option<&str>,
+    correcting: bool,
+    form: InspectionForm,
+    errors: FieldErrors,
+) -> Result<FormPage, AppError> {
+    let Auth(a, c) = auth;
+    let planning = form.mode == "plan";
+    let (heading, action, cancel) = match (id, correcting) {
+        (Some(id), true) => (
+            "更正检查记录".to_string(),
+            format!("/inspections/{id}/correct"),
+            format!("/inspections/{id}"),
+        ),
+        (Some(id), false) => (
+            "修改检查记录".to_string(),
+            format!("/inspections/{id}/edit"),
+            format!("/inspections/{id}"),
+        ),
+        (None, _) if planning => (
+            "安排检查".to_string(),
+            "/inspections".to_string(),
+            "/inspections".to_string(),
+        ),
+        (None, _) => (
+            "记录检查".to_string(),
+            "/inspections".to_string(),
+            "/inspections".to_string(),
+        ),
+    };
+    let projects = ins::projects(&s.app, a).await?;
+    let project_ids: Vec<String> = projects
+        .iter()
+        .filter(|p| p.voided_at.is_none())
+        .map(|p| p.id.clone())
+        .collect();
+    let classes = training_class::Entity::find()
+        .filter(training_class::Column::ProjectId.is_in(project_ids))
+        .filter(training_class::Column::VoidedAt.is_null())
+        .all(s.app.store.reader())
+        .await?;
+    let names: BTreeMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let check = |prefix: &str, code: &str, label: &'static str| Check {
+        name: format!("{prefix}_{code}"),
+        label,
+        checked: form.flag(&format!("{prefix}_{code}")),
+    };
+    Ok(FormPage {
+        layout: layout(
+            s,
+            a,
+            c.csrf.as_deref().unwrap_or_default(),
+            &heading,
+            "/inspections",
+        )
+        .await,
+        heading,
+        action,
+        cancel,
+        projects: options(
+            projects
+                .iter()
+                .filter(|p| p.voided_at.is_none())
+                .map(|p| (p.id.clone(), p.name.clone())),
+            &form.project_id,
+        ),
+        classes: options(
+            classes.iter().map(|t| {
+                (
+                    t.id.clone(),
+                    format!(
+                        "{}（{}，{}至{}）",
+                        t.name,
+                        names.get(t.project_id.as_str()).unwrap_or(&""),
+                        t.first_day,
+                        t.last_day
+                    ),
+                )
+            }),
+            &form.training_class_id,
+        ),
+        kinds: KINDS.iter().map(|k| check("kind", k.1, k.2)).collect(),
+        methods: METHODS.iter().map(|m| check("method", m.0, m.1)).collect(),
+        standards: STANDARDS
+            .iter()
+            .map(|(code, label)| {
+                let (r, n) = form.standard(code);
+                StandardRow {
+                    code,
+                    label,
+                    note: n.to_string(),
+                    choices: options(RESULTS.iter().map(|x| (x.0, x.1)), r),
+                }
+            })
+            .collect(),
+        planning,
+        correcting,
+        form,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    mode: String,
+    project_id: String,
+    kind: String,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    if !is_staff(&auth.0) {
+        return Err(AppError::Forbidden.into());
+    }
+    let today = s.app.today().to_string();
+    let mut form = InspectionForm {
+        mode: if q.mode == "plan" {
+            "plan".into()
+        } else {
+            "record".into()
+        },
+        project_id: q.project_id,
+        date: today,
+        method_on_site: "on".into(),
+        inspectors: auth.0.display_name.clone(),
+        ..Default::default()
+    };
+    if KINDS.iter().any(|k| k.1 == q.kind) {
+        match q.kind.as_str() {
+            "construction" => form.kind_construction = "on".into(),
+            "operations" => form.kind_operations = "on".into(),
+            "training" => form.kind_training = "on".into(),
+            "funds" => form.kind_funds = "on".into(),
+            _ => form.kind_ad_hoc = "on".into(),
+        }
+    }
+    Ok(render(
+        StatusCode::OK,
+        &form_page(&s, &auth, None, false, form, FieldErrors::new()).await?,
+    ))
+}
+
+/// Errors of the form shown with the form; anything else as an error page.
+async fn form_error(
+    s: &AppState,
+    auth: &Auth,
+    id: Option<&str>,
+    correcting: bool,
+    form: InspectionForm,
+    e: AppError,
+) -> PageResult {
+    match e {
+        AppError::Validation(errors) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(s, auth, id, correcting, form, errors).await?,
+        )),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(form): Form<InspectionForm>,
+) -> PageResult {
+    let input = form.to_input();
+    let result = if form.mode == "plan" {
+        ins::plan(&s.app, &auth.0, &input, FieldErrors::new()).await
+    } else {
+        ins::record(&s.app, &auth.0, &input, FieldErrors::new()).await
+    };
+    match result {
+        Ok(m) => Ok(Redirect::to(&format!("/inspections/{}?saved=1", m.id)).into_response()),
+        Err(e) => form_error(&s, &auth, None, false, form, e).await,
+    }
+}
+
+pub async fn edit_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (i, _) = ins::get(&s.app, &auth.0, &id).await?;
+    if !is_staff(&auth.0) {
+        return Err(AppError::Forbidden.into());
+    }
+    let correcting = i.status == "finalised";
+    let form = InspectionForm::from_model(&i);
+    Ok(render(
+        StatusCode::OK,
+        &form_page(&s, &auth, Some(&id), correcting, form, FieldErrors::new()).await?,
+    ))
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(form): Form<InspectionForm>,
+) -> PageResult {
+    match ins::update(&s.app, &auth.0, &id, &form.to_input(), FieldErrors::new()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}?saved=1")).into_response()),
+        Err(e) => form_error(&s, &auth, Some(&id), false, form, e).await,
+    }
+}
+
+pub async fn correct(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(form): Form<InspectionForm>,
+) -> PageResult {
+    match ins::correct(
+        &s.app,
+        &auth.0,
+        &id,
+        &form.to_input(),
+        &form.reason,
+        FieldErrors::new(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}?saved=1")).into_response()),
+        Err(e) => form_error(&s, &auth, Some(&id), true, form, e).await,
+    }
+}
+
+// ------------------------------------------------------------------ detail
+
+pub struct PhotoView {
+    pub id: String,
+    pub name: String,
+    pub taken: String,
+    pub flags: Vec<String>,
+}
+
+pub struct StandardView {
+    pub label: &'static str,
+    pub result: &'static str,
+    pub failed: bool,
+    pub note: String,
+}
+
+pub struct VersionView {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    pub minutes: String,
+}
+
+pub struct View {
+    pub id: String,
+    pub project: String,
+    pub project_id: String,
+    pub enterprise: String,
+    pub date: String,
+    pub status: String,
+    pub status_code: String,
+    pub kinds: String,
+    pub methods: String,
+    pub standards: Vec<StandardView>,
+    pub inspectors: String,
+    pub minutes: String,
+    pub problems: String,
+    pub class: String,
+}
+
+#[derive(Template)]
+#[template(path = "inspection.html")]
+struct DetailPage {
+    layout: Layout,
+    i: View,
+    photos: Vec<PhotoView>,
+    versions: Vec<VersionView>,
+    history: Vec<HistoryRow>,
+    saved: bool,
+    errors: FieldErrors,
+    can_edit: bool,
+    print: bool,
+}
+
+pub fn photo_views(rows: Vec<photo::Model>) -> Vec<PhotoView> {
+    rows.into_iter()
+        .map(|p| PhotoView {
+            taken: match (&p.exif_taken_at, p.exif_latitude.zip(p.exif_longitude)) {
+                (Some(t), Some((la, lo))) => format!("拍摄于 {t}，位置 {la:.5}, {lo:.5}"),
+                (Some(t), None) => format!("拍摄于 {t}"),
+                (None, Some((la, lo))) => format!("位置 {la:.5}, {lo:.5}"),
+                (None, None) => "照片无拍摄时间和位置信息".into(),
+            },
+            flags: serde_json::from_str(&p.flags).unwrap_or_default(),
+            name: p.original_name,
+            id: p.id,
+        })
+        .collect()
+}
+
+async fn detail(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    saved: bool,
+    errors: FieldErrors,
+    print: bool,
+) -> Result<DetailPage, AppError> {
+    let Auth(a, c) = auth;
+    let (i, p) = ins::get(&s.app, a, id).await?;
+    let db = s.app.store.reader();
+    let ent = jianguan_store::queries::enterprise_names(db, std::slice::from_ref(&p.enterprise_id))
+        .await?;
+    let class = match &i.training_class_id {
+        Some(cid) => training_class::Entity::find_by_id(cid.clone())
+            .one(db)
+            .await?
+            .map(|t| t.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let standards: BTreeMap<String, StandardResult> =
+        serde_json::from_str(&i.standards).unwrap_or_default();
+    // A contractor sees an inspection's evidence once it is final.
+    let photos = if a.role == Role::Contractor && i.status != "finalised" {
+        vec![]
+    } else {
+        photo_views(ins::photos(&s.app, "inspection", id).await?)
+    };
+    let versions = ins::versions(&s.app, id)
+        .await?
+        .into_iter()
+        .map(|v| VersionView {
+            minutes: serde_json::from_str::<inspection::Model>(&v.snapshot)
+                .ok()
+                .and_then(|m| m.minutes)
+                .unwrap_or_default(),
+            version: v.version,
+            at: cn_time(v.created_at),
+            actor: v.actor_name,
+            reason: v.reason,
+        })
+        .collect();
+    let history = history_rows(records::history(&s.app, a, "inspection", id).await?);
+    Ok(DetailPage {
+        layout: layout(
+            s,
+            a,
+            c.csrf.as_deref().unwrap_or_default(),
+            "检查记录",
+            "/inspections",
+        )
+        .await,
+        i: View {
+            id: i.id.clone(),
+            project: p.name.clone(),
+            project_id: p.id.clone(),
+            enterprise: ent.get(&p.enterprise_id).cloned().unwrap_or_default(),
+            date: jianguan_domain::format_cn_date(i.date),
+            status: status_label(&i.status).into(),
+            status_code: i.status.clone(),
+            kinds: kinds_text(&i.kinds),
+            methods: names(&i.methods)
+                .iter()
+                .map(|m| label_of(&METHODS, m))
+                .collect::<Vec<_>>()
+                .join("、"),
+            standards: STANDARDS
+                .iter()
+                .filter_map(|(code, label)| {
+                    standards.get(*code).map(|r| StandardView {
+                        label,
+                        result: label_of(&RESULTS, &r.result),
+                        failed: r.result == "fail",
+                        note: r.note.clone(),
+                    })
+                })
+                .collect(),
+            inspectors: names(&i.inspectors).join("、"),
+            minutes: i.minutes.clone().unwrap_or_default(),
+            problems: i.problems.clone().unwrap_or_default(),
+            class,
+        },
+        photos,
+        versions,
+        history,
+        saved,
+        errors,
+        can_edit: is_staff(a),
+        print,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+    print: Option<String>,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    Ok(render(
+        StatusCode::OK,
+        &detail(
+            &s,
+            &auth,
+            &id,
+            q.saved.is_some(),
+            FieldErrors::new(),
+            q.print.is_some(),
+        )
+        .await?,
+    ))
+}
+
+pub async fn finalise(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> PageResult {
+    match ins::finalise(&s.app, &auth.0, &id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &detail(&s, &auth, &id, false, e, false).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads a multipart upload: the files under `photo`, the page's device fields beside.
+pub async fn read_upload(
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(Vec<(String, Vec<u8>)>, Device), AppError> {
+    let mut m =
+        m.map_err(|_| AppError::field("photo", "请通过页面上的“上传照片”选择文件后提交。"))?;
+    let mut files = Vec::new();
+    let mut device = Device::default();
+    let bad = |_| AppError::field("photo", "上传没有完成（网络中断或文件过大），请重试。");
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "photo" => {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(bad)?;
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue; // the file input left empty
+                }
+                files.push((file_name, bytes.to_vec()));
+            }
+            "device_latitude" | "device_longitude" | "device_time" => {
+                let v = field.text().await.map_err(bad)?;
+                let v = v.trim();
+                match name.as_str() {
+                    "device_latitude" => {
+                        device.latitude =
+                            v.parse().ok().filter(|x: &f64| (-90.0..=90.0).contains(x))
+                    }
+                    "device_longitude" => {
+                        device.longitude = v
+                            .parse()
+                            .ok()
+                            .filter(|x: &f64| (-180.0..=180.0).contains(x))
+                    }
+                    _ => {
+                        device.time = chrono::DateTime::parse_from_rfc3339(v)
+                            .ok()
+                            .map(|t| t.with_timezone(&chrono::Utc))
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if device.latitude.is_none() || device.longitude.is_none() {
+        device.latitude = None;
+        device.longitude = None;
+    }
+    if files.is_empty() {
+        return Err(AppError::field("photo", "请选择要上传的照片"));
+    }
+    Ok((files, device))
+}
+
+pub async fn upload(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    // The record first: someone else's is "not found", whatever was sent.
+    ins::get(&s.app, &auth.0, &id).await?;
+    let result = async {
+        let (files, device) = read_upload(m).await?;
+        for (name, bytes) in files {
+            evidence::upload(
+                &s.app,
+                &auth.0,
+                "inspection",
+                &id,
+                &name,
+                bytes,
+                device.clone(),
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::Validation(mut f) => {
+                    let msg = f.get("photo").unwrap_or("无法保存").to_string();
+                    f = FieldErrors::new();
+                    f.add("photo", format!("“{}”：{msg}", evidence::safe_name(&name)));
+                    AppError::Validation(f)
+                }
+                other => other,
+            })?;
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/inspections/{id}?saved=1#photos")).into_response()),
+        Err(AppError::Validation(e)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &detail(&s, &auth, &id, false, e, false).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A photo's bytes, only for someone who may see its record. Never addressed by hash.
+pub async fn photo_file(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path((id, variant)): Path<(String, String)>,
+) -> Result<Response, super::PageError> {
+    let (bytes, ct, row) = evidence::file(&s.app, &a, &id, &variant).await?;
+    let disposition = if variant == "original" {
+        format!(
+            "attachment; filename*=UTF-8''{}",
+            percent(&row.original_name)
+        )
+    } else {
+        "inline".into()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 encoding of a file name for Content-Disposition.
+fn percent(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

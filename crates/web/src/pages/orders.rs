@@ -1,0 +1,448 @@
+//! 整改 pages: the county's (or the contractor's own) rectification orders, issuing one
+//! from a finding or an inspection, the contractor's answer and the inspector's review.
+
+use super::{
+    HistoryRow, Layout, PageResult, SelectOption, cn_time, history_rows, layout, options, render,
+};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jianguan_app::rectification::{self as rect, OrderInput};
+use jianguan_app::{AppError, Role, records};
+use jianguan_domain::rectification::{parse_state, state_label};
+use jianguan_domain::{FieldErrors, format_cn_date};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+fn state_text(code: &str) -> &'static str {
+    parse_state(code).map_or("", state_label)
+}
+
+pub struct Row {
+    pub id: String,
+    pub title: String,
+    pub project: String,
+    pub deadline: String,
+    pub state: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    open_only: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    all: Option<String>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let open_only = q.all.is_none();
+    let orders = rect::list(&s.app, &a, open_only).await?;
+    let names: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let today = s.app.today();
+    let rows = orders
+        .into_iter()
+        .map(|o| Row {
+            overdue: o.state != "accepted" && o.deadline < today,
+            project: names.get(&o.project_id).cloned().unwrap_or_default(),
+            deadline: format_cn_date(o.deadline),
+            state: state_text(&o.state).into(),
+            title: o.title,
+            id: o.id,
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &ListPage {
+            layout: layout(
+                &s,
+                &a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "整改",
+                "/orders",
+            )
+            .await,
+            rows,
+            open_only,
+        },
+    ))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrderForm {
+    pub project_id: String,
+    pub title: String,
+    pub requirements: String,
+    pub deadline: String,
+    pub responsible_person: String,
+    pub source: String,
+    pub progress_notice: String,
+}
+
+impl OrderForm {
+    fn to_input(&self) -> OrderInput {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        OrderInput {
+            project_id: self.project_id.clone(),
+            title: self.title.clone(),
+            requirements: self.requirements.clone(),
+            deadline: self.deadline.clone(),
+            responsible_person: opt(&self.responsible_person),
+            source: opt(&self.source),
+            progress_notice: !self.progress_notice.is_empty(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: OrderForm,
+    errors: FieldErrors,
+    projects: Vec<SelectOption>,
+}
+
+async fn form_page(
+    s: &AppState,
+    auth: &Auth,
+    form: OrderForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let projects = jianguan_app::inspections::projects(&s.app, a).await?;
+    Ok(render(
+        status,
+        &FormPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "开具整改通知",
+                "/orders",
+            )
+            .await,
+            projects: options(
+                projects
+                    .iter()
+                    .filter(|p| p.voided_at.is_none())
+                    .map(|p| (p.id.clone(), p.name.clone())),
+                &form.project_id,
+            ),
+            form,
+            errors,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    project_id: String,
+    source: String,
+    title: String,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    if !matches!(auth.0.role, Role::Inspector | Role::Chief) {
+        return Err(AppError::Forbidden.into());
+    }
+    let deadline = s.app.today() + chrono::Days::new(30);
+    let form = OrderForm {
+        project_id: q.project_id,
+        progress_notice: if q.source.contains("progress.severe_lag") {
+            "on".into()
+        } else {
+            String::new()
+        },
+        source: q.source,
+        title: q.title,
+        deadline: deadline.to_string(),
+        ..Default::default()
+    };
+    form_page(&s, &auth, form, FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(form): Form<OrderForm>,
+) -> PageResult {
+    match rect::issue(&s.app, &auth.0, &form.to_input()).await {
+        Ok(o) => Ok(Redirect::to(&format!("/orders/{}?saved=1", o.id)).into_response()),
+        Err(AppError::Validation(e)) => {
+            form_page(&s, &auth, form, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct SubmissionView {
+    pub at: String,
+    pub text: String,
+    pub review: &'static str,
+    pub note: String,
+    pub photos: Vec<super::inspections::PhotoView>,
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct DetailPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    project: String,
+    project_id: String,
+    requirements: String,
+    issued_on: String,
+    deadline: String,
+    responsible_person: String,
+    state: String,
+    overdue: bool,
+    submissions: Vec<SubmissionView>,
+    history: Vec<HistoryRow>,
+    can_submit: bool,
+    can_review: bool,
+    /// The contractor may add photos to their submission while it awaits review.
+    can_attach: bool,
+    saved: bool,
+    errors: FieldErrors,
+    text: String,
+}
+
+async fn detail(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    saved: bool,
+    errors: FieldErrors,
+    text: String,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let o = rect::get(&s.app, a, id).await?;
+    let p = jianguan_store::queries::project(s.app.store.reader(), &a.scope(), &o.project_id)
+        .await
+        .map_err(AppError::from)?;
+    let all = rect::submissions(&s.app, id).await?;
+    let can_attach =
+        a.role == Role::Contractor && all.last().is_some_and(|x| x.review == "pending");
+    let mut submissions = Vec::new();
+    for sub in all {
+        submissions.push(SubmissionView {
+            at: cn_time(sub.submitted_at),
+            review: match sub.review.as_str() {
+                "accepted" => "已验收通过",
+                "rejected" => "被退回",
+                _ => "待验收",
+            },
+            note: sub.review_note.clone().unwrap_or_default(),
+            photos: super::inspections::photo_views(
+                jianguan_app::inspections::photos(&s.app, "submission", &sub.id).await?,
+            ),
+            text: sub.text,
+        });
+    }
+    let state = parse_state(&o.state);
+    use jianguan_domain::rectification::OrderAction;
+    let can = |act: OrderAction| {
+        act.allowed_for(a.role)
+            && state.is_some_and(|st| jianguan_domain::rectification::next(st, act).is_ok())
+    };
+    Ok(render(
+        status,
+        &DetailPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "整改通知",
+                "/orders",
+            )
+            .await,
+            id: o.id.clone(),
+            title: o.title.clone(),
+            project: p.map(|p| p.name).unwrap_or_default(),
+            project_id: o.project_id.clone(),
+            requirements: o.requirements.clone(),
+            issued_on: format_cn_date(o.issued_on),
+            deadline: format_cn_date(o.deadline),
+            responsible_person: o.responsible_person.clone().unwrap_or_default(),
+            state: state_text(&o.state).into(),
+            overdue: o.state != "accepted" && o.deadline < s.app.today(),
+            submissions,
+            history: history_rows(records::history(&s.app, a, "rectification_order", id).await?),
+            can_submit: can(OrderAction::Submit),
+            can_review: can(OrderAction::Accept),
+            can_attach,
+            saved,
+            errors,
+            text,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    detail(
+        &s,
+        &auth,
+        &id,
+        q.saved.is_some(),
+        FieldErrors::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubmitForm {
+    text: String,
+}
+
+pub async fn submit(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<SubmitForm>,
+) -> PageResult {
+    match rect::submit(&s.app, &auth.0, &id, &f.text).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(
+                &s,
+                &auth,
+                &id,
+                false,
+                e,
+                f.text,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    decision: String,
+    note: String,
+}
+
+pub async fn review(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    rect::get(&s.app, &auth.0, &id).await?;
+    let accept = match f.decision.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => return Err(AppError::field("decision", "请选择验收通过或退回").into()),
+    };
+    match rect::review(&s.app, &auth.0, &id, accept, &f.note).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orders/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(
+                &s,
+                &auth,
+                &id,
+                false,
+                e,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Photos for the contractor's submission that awaits review.
+pub async fn upload(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    rect::get(&s.app, &auth.0, &id).await?;
+    let result = async {
+        let pending = rect::submissions(&s.app, &id)
+            .await?
+            .into_iter()
+            .rfind(|x| x.review == "pending")
+            .ok_or_else(|| {
+                AppError::Conflict("没有待验收的整改材料，请先提交整改情况说明".into())
+            })?;
+        let (files, device) = super::inspections::read_upload(m).await?;
+        for (name, bytes) in files {
+            jianguan_app::evidence::upload(
+                &s.app,
+                &auth.0,
+                "submission",
+                &pending.id,
+                &name,
+                bytes,
+                device.clone(),
+            )
+            .await?;
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orders/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(
+                &s,
+                &auth,
+                &id,
+                false,
+                e,
+                String::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

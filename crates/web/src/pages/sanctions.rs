@@ -1,0 +1,378 @@
+//! 处理 pages: proposals, the responsible person's decision, the printable decision, and
+//! the public notice board (no login).
+
+use super::{HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, options, render};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jianguan_app::sanctions::{self as sn, PublicNotice, SanctionInput};
+use jianguan_app::{AppError, Role, records};
+use jianguan_domain::sanction::{
+    SanctionAction, SanctionKind, SanctionState, may_decide, may_propose,
+};
+use jianguan_domain::{FieldErrors, Money, format_cn_date};
+use jianguan_store::queries::ListFilter;
+use serde::Deserialize;
+
+fn kind_label(code: &str) -> &'static str {
+    SanctionKind::parse(code).map_or("", SanctionKind::label)
+}
+
+fn state_label(code: &str) -> &'static str {
+    SanctionState::parse(code).map_or("", SanctionState::label)
+}
+
+pub struct Row {
+    pub id: String,
+    pub kind: &'static str,
+    pub enterprise: String,
+    pub state: &'static str,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "sanctions.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    can_propose: bool,
+}
+
+pub async fn list(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
+    let items = sn::list(&s.app, &a).await?;
+    let ids: Vec<String> = items.iter().map(|x| x.enterprise_id.clone()).collect();
+    let names = jianguan_store::queries::enterprise_names(s.app.store.reader(), &ids)
+        .await
+        .map_err(AppError::from)?;
+    let rows = items
+        .into_iter()
+        .map(|x| Row {
+            kind: kind_label(&x.kind),
+            enterprise: names.get(&x.enterprise_id).cloned().unwrap_or_default(),
+            state: state_label(&x.state),
+            date: x
+                .decided_on
+                .map_or_else(|| super::cn_time(x.proposed_at), format_cn_date),
+            id: x.id,
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &ListPage {
+            layout: layout(
+                &s,
+                &a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "处理",
+                "/sanctions",
+            )
+            .await,
+            rows,
+            can_propose: may_propose(a.role),
+        },
+    ))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SanctionForm {
+    pub enterprise_id: String,
+    pub project_id: String,
+    pub kind: String,
+    pub facts: String,
+    pub clause: String,
+    pub amount: String,
+    pub deadline: String,
+}
+
+impl SanctionForm {
+    fn to_input(&self) -> SanctionInput {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        SanctionInput {
+            enterprise_id: self.enterprise_id.clone(),
+            project_id: opt(&self.project_id),
+            kind: self.kind.clone(),
+            facts: self.facts.clone(),
+            clause: self.clause.clone(),
+            amount: opt(&self.amount),
+            deadline: opt(&self.deadline),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sanction_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: SanctionForm,
+    errors: FieldErrors,
+    enterprises: Vec<SelectOption>,
+    projects: Vec<SelectOption>,
+    kinds: Vec<SelectOption>,
+}
+
+async fn form_page(
+    s: &AppState,
+    auth: &Auth,
+    form: SanctionForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let ents = records::enterprises(
+        &s.app,
+        a,
+        &ListFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
+    let projects = jianguan_app::inspections::projects(&s.app, a).await?;
+    Ok(render(
+        status,
+        &FormPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "提议处理",
+                "/sanctions",
+            )
+            .await,
+            enterprises: options(
+                ents.iter()
+                    .filter(|e| e.voided_at.is_none())
+                    .map(|e| (e.id.clone(), e.name.clone())),
+                &form.enterprise_id,
+            ),
+            projects: options(
+                projects
+                    .iter()
+                    .filter(|p| p.voided_at.is_none())
+                    .map(|p| (p.id.clone(), p.name.clone())),
+                &form.project_id,
+            ),
+            kinds: options(
+                SanctionKind::ALL.iter().map(|k| (k.code(), k.label())),
+                &form.kind,
+            ),
+            form,
+            errors,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    enterprise_id: String,
+    project_id: String,
+    kind: String,
+    clause: String,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    if !may_propose(auth.0.role) {
+        return Err(AppError::Forbidden.into());
+    }
+    let form = SanctionForm {
+        enterprise_id: q.enterprise_id,
+        project_id: q.project_id,
+        kind: q.kind,
+        clause: q.clause,
+        ..Default::default()
+    };
+    form_page(&s, &auth, form, FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(form): Form<SanctionForm>,
+) -> PageResult {
+    match sn::propose(&s.app, &auth.0, &form.to_input()).await {
+        Ok(m) => Ok(Redirect::to(&format!("/sanctions/{}?saved=1", m.id)).into_response()),
+        Err(AppError::Validation(e)) => {
+            form_page(&s, &auth, form, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sanction.html")]
+struct DetailPage {
+    layout: Layout,
+    id: String,
+    kind: &'static str,
+    enterprise: String,
+    project: String,
+    facts: String,
+    clause: String,
+    amount: String,
+    deadline: String,
+    state: &'static str,
+    proposed_by: String,
+    decided: String,
+    note: String,
+    withdrawn: String,
+    public: bool,
+    can_decide: bool,
+    can_withdraw: bool,
+    history: Vec<HistoryRow>,
+    saved: bool,
+    errors: FieldErrors,
+}
+
+async fn detail(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    saved: bool,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let m = sn::get(&s.app, a, id).await?;
+    let db = s.app.store.reader();
+    let names =
+        jianguan_store::queries::enterprise_names(db, std::slice::from_ref(&m.enterprise_id))
+            .await
+            .map_err(AppError::from)?;
+    let project = match &m.project_id {
+        Some(p) => jianguan_store::queries::project(db, &a.scope(), p)
+            .await
+            .map_err(AppError::from)?
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let state = SanctionState::parse(&m.state);
+    let chief = may_decide(a.role);
+    Ok(render(
+        status,
+        &DetailPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "处理决定",
+                "/sanctions",
+            )
+            .await,
+            id: m.id.clone(),
+            kind: kind_label(&m.kind),
+            enterprise: names.get(&m.enterprise_id).cloned().unwrap_or_default(),
+            project,
+            facts: m.facts.clone(),
+            clause: m.clause.clone(),
+            amount: m
+                .amount_fen
+                .and_then(|f| Money::from_fen(f).ok())
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            deadline: m.deadline.map(format_cn_date).unwrap_or_default(),
+            state: state_label(&m.state),
+            proposed_by: format!("{}，{}", m.proposed_by, super::cn_time(m.proposed_at)),
+            decided: match (&m.decided_by, m.decided_on) {
+                (Some(b), Some(d)) => format!("{b}，{}", format_cn_date(d)),
+                _ => String::new(),
+            },
+            note: m.decision_note.clone().unwrap_or_default(),
+            withdrawn: match (m.withdrawn_on, &m.withdraw_reason) {
+                (Some(d), Some(r)) => format!("{}撤销：{r}", format_cn_date(d)),
+                _ => String::new(),
+            },
+            public: SanctionKind::parse(&m.kind).is_some_and(SanctionKind::is_public),
+            can_decide: chief && state == Some(SanctionState::Proposed),
+            can_withdraw: chief && state == Some(SanctionState::Decided),
+            history: history_rows(records::history(&s.app, a, "sanction", id).await?),
+            saved,
+            errors,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    detail(
+        &s,
+        &auth,
+        &id,
+        q.saved.is_some(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActForm {
+    action: String,
+    note: String,
+}
+
+pub async fn act(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<ActForm>,
+) -> PageResult {
+    sn::get(&s.app, &auth.0, &id).await?;
+    let action = match f.action.as_str() {
+        "decide" => SanctionAction::Decide,
+        "decline" => SanctionAction::Decline,
+        "withdraw" => SanctionAction::Withdraw,
+        _ => return Err(AppError::field("action", "请选择决定、不同意或撤销").into()),
+    };
+    if auth.0.role == Role::Contractor {
+        return Err(AppError::Forbidden.into());
+    }
+    match sn::act(&s.app, &auth.0, &id, action, &f.note).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sanctions/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notices.html")]
+struct BoardPage {
+    layout: Layout,
+    notices: Vec<PublicNotice>,
+}
+
+/// 公示: open to anyone, no login.
+pub async fn board(State(s): State<AppState>) -> PageResult {
+    let notices = sn::public_board(&s.app).await?;
+    Ok(render(
+        StatusCode::OK,
+        &BoardPage {
+            layout: Layout::anonymous("处理公示"),
+            notices,
+        },
+    ))
+}
