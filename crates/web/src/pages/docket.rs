@@ -287,8 +287,64 @@ pub struct Detail {
 struct FindingPage {
     layout: Layout,
     f: Detail,
+    /// What the supervision group can do about it from here: (link, label).
+    next_steps: Vec<(String, &'static str)>,
     source: String,
     profile_name: String,
+}
+
+/// Links that start the work a finding asks for: an inspection for a missing one, a
+/// rectification order, a sanction proposal when it has come to that.
+fn next_steps(f: &finding::Model, a: &jianguan_app::Actor) -> Vec<(String, &'static str)> {
+    use super::percent;
+    let mut out = Vec::new();
+    if !matches!(
+        a.role,
+        jianguan_app::Role::Inspector | jianguan_app::Role::Chief
+    ) || f.resolved_on.is_some()
+    {
+        return out;
+    }
+    let Some(project) = &f.project_id else {
+        return out;
+    };
+    let kind = match f.rule.as_str() {
+        "inspection.construction_quota" => Some("construction"),
+        "inspection.operation_quota" => Some("operations"),
+        "inspection.training_class" => Some("training"),
+        "inspection.funds_followup" => Some("funds"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        out.push((
+            format!("/inspections/new?mode=record&project_id={project}&kind={kind}"),
+            "记录检查",
+        ));
+        out.push((
+            format!("/inspections/new?mode=plan&project_id={project}&kind={kind}"),
+            "安排检查",
+        ));
+    } else {
+        out.push((
+            format!(
+                "/orders/new?project_id={project}&source={}&title={}",
+                percent(&format!("finding:{}", f.key)),
+                percent(rule_label(&f.rule))
+            ),
+            "开具整改通知",
+        ));
+    }
+    if f.rule.starts_with("rectification.") || f.severity == "critical" {
+        out.push((
+            format!(
+                "/sanctions/new?enterprise_id={}&project_id={project}&clause={}",
+                f.enterprise_id.as_deref().unwrap_or(""),
+                percent(&f.clause)
+            ),
+            "提议处理",
+        ));
+    }
+    out
 }
 
 fn subject_link(f: &finding::Model) -> Option<String> {
@@ -321,6 +377,7 @@ pub async fn show(
         .await,
         source: profile.source.clone(),
         profile_name: profile.name.clone(),
+        next_steps: next_steps(&f, &a),
         f: Detail {
             rule_label: rule_label(&f.rule),
             severity_label: severity_label(&f.severity),

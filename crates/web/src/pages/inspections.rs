@@ -863,7 +863,7 @@ pub async fn photo_file(
     let disposition = if variant == "original" {
         format!(
             "attachment; filename*=UTF-8''{}",
-            percent(&row.original_name)
+            super::percent(&row.original_name)
         )
     } else {
         "inline".into()
@@ -877,17 +877,4 @@ pub async fn photo_file(
         bytes,
     )
         .into_response())
-}
-
-/// RFC 5987 encoding of a file name for Content-Disposition.
-fn percent(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -300,11 +300,25 @@ pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<
             at: cn_time(r.at),
             actor: r.actor_name,
             action: match r.action.as_str() {
-                "create" => "新建".into(),
-                "update" => "修改".into(),
-                "void" => "作废".into(),
-                other => other.to_string(),
-            },
+                "create" => "新建",
+                "update" => "修改",
+                "void" => "作废",
+                "plan" => "安排检查",
+                "record" => "记录检查",
+                "finalise" => "定稿",
+                "correct" => "更正",
+                "issue" => "开具整改通知",
+                "submit" => "提交整改材料",
+                "accept" => "验收通过",
+                "reject" => "退回重新整改",
+                "propose" => "提议处理",
+                "decide" => "决定",
+                "decline" => "不同意",
+                "withdraw" => "撤销决定",
+                "disqualify" => "取消承办资格",
+                other => other,
+            }
+            .to_string(),
         })
         .collect()
 }
@@ -340,4 +354,18 @@ pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit:
     }
     html.push_str("</nav>");
     html
+}
+
+/// Percent-encoding of everything but unreserved characters: for query values and for
+/// RFC 5987 file names in Content-Disposition.
+pub fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -282,6 +282,51 @@ impl Client {
         (s, String::from_utf8_lossy(&b).into_owned())
     }
 
+    /// A file upload as a browser sends it: multipart, the CSRF token in the query.
+    pub async fn upload(
+        &self,
+        path: &str,
+        files: &[(&str, &[u8])],
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let boundary = "----jianguan-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = self
+            .builder(
+                Method::POST,
+                &format!("{path}{sep}_csrf={}", urlencode(&csrf)),
+            )
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let (s, _, b) = self.send(req).await;
+        (s, String::from_utf8_lossy(&b).into_owned())
+    }
+
     /// A form posted from another site with this browser's cookie (and even a valid token).
     pub async fn cross_origin_form(
         &self,

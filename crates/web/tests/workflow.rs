@@ -1,0 +1,635 @@
+//! Inspections with photo evidence, rectification orders and sanctions, through the pages
+//! as county users and contractors use them, on every backend.
+
+#![allow(clippy::unwrap_used)]
+
+#[allow(dead_code)]
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, counts, seeded_router};
+use jianguan_app::{inspections, rectification, sanctions};
+use jianguan_domain::FieldErrors;
+use jianguan_domain::inspection::InspectionInput;
+use jianguan_testkit::{actor_of, backends, sample_jpeg, sample_png};
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xFFFF_FFFFu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// A small, valid PNG that declares 20,000 × 20,000 pixels.
+fn bomb() -> Vec<u8> {
+    let mut b = sample_png(1, 1);
+    b[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+    b[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+    let crc = crc32(&b[12..29]);
+    b[29..33].copy_from_slice(&crc.to_be_bytes());
+    b
+}
+
+async fn recorded(t: &common::TestRouter, project: &str, minutes: Option<&str>) -> String {
+    let inspector = actor_of(&t.app, "inspector").await;
+    inspections::record(
+        &t.app,
+        &inspector,
+        &InspectionInput {
+            project_id: project.into(),
+            kinds: vec!["construction".into()],
+            date: t.app.today().to_string(),
+            methods: vec!["on_site".into()],
+            inspectors: vec!["王检查".into(), "李检查".into()],
+            minutes: minutes.map(str::to_string),
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn bad_photos_are_refused_clearly_and_leave_nothing_behind() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let id = recorded(&t, &t.world.project_a, Some("记录")).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let path = format!("/inspections/{id}/photos");
+        let mut truncated = sample_jpeg(800, 600);
+        truncated.truncate(truncated.len() / 3);
+        let mut too_big = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        too_big.resize(16 * 1024 * 1024, 0);
+        let svg =
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>"#.to_vec();
+        let cases: [(&str, Vec<u8>, &str); 6] = [
+            (
+                "现场照片.jpg",
+                b"%PDF-1.7\n1 0 obj <<>> endobj\n".to_vec(),
+                "PDF",
+            ),
+            ("大图.png", bomb(), "20000 × 20000"),
+            ("半张.jpg", truncated, "损坏或不完整"),
+            ("图.svg", svg, "SVG"),
+            ("空.jpg", Vec::new(), "0 字节"),
+            ("太大.jpg", too_big, "不能超过 15 MB"),
+        ];
+        let before = counts(&t).await;
+        let files_before = t.app.files.keys().unwrap();
+        for (name, bytes, says) in cases {
+            let (status, html) = inspector.upload(&path, &[(name, &bytes)], &[]).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {name}"
+            );
+            assert!(
+                html.contains(says),
+                "{backend:?} {name}: message should say {says}"
+            );
+            assert!(
+                html.contains(name),
+                "{backend:?}: the message names the file {name}"
+            );
+            assert_eq!(
+                counts(&t).await,
+                before,
+                "{backend:?} {name}: a row was written"
+            );
+            assert_eq!(
+                t.app.files.keys().unwrap(),
+                files_before,
+                "{backend:?} {name}: a file was written"
+            );
+        }
+
+        // A path in the name and Chinese characters: kept safely, under its own name only.
+        let good = sample_jpeg(1200, 900);
+        let (status, _) = inspector
+            .upload(
+                &path,
+                &[("../../etc/现场 1.jpg", &good)],
+                &[
+                    ("device_latitude", "30.0"),
+                    ("device_longitude", "120.0"),
+                    ("device_time", "2020-01-01T02:00:00Z"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let photos = inspections::photos(&t.app, "inspection", &id)
+            .await
+            .unwrap();
+        assert_eq!(photos.len(), 1);
+        let p = &photos[0];
+        assert_eq!(p.original_name, "现场 1.jpg");
+        assert_eq!(p.sha256, jianguan_files::photo::sha256_hex(&good));
+        // Kept byte for byte, and a display copy and thumbnail beside it.
+        assert_eq!(
+            t.app.files.get(&format!("originals/{}", p.sha256)).unwrap(),
+            good
+        );
+        assert_eq!(t.app.files.keys().unwrap().len(), files_before.len() + 3);
+        // Far from the project (whose position the demo knows) and not taken that day.
+        let flags: Vec<String> = serde_json::from_str(&p.flags).unwrap();
+        assert!(flags.iter().any(|f| f.contains("距项目地点")), "{flags:?}");
+        assert!(
+            flags.iter().any(|f| f.contains("不是检查当天")),
+            "{flags:?}"
+        );
+        let (status, html) = inspector.get(&format!("/inspections/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("距项目地点") && !html.contains("etc/"));
+        let (status, _) = inspector.get(&format!("/photos/{}/thumb", p.id)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn an_inspection_is_final_only_with_minutes_and_a_photo_and_then_locked() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let id = recorded(&t, &t.world.project_a, None).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (status, html) = inspector
+            .form(&format!("/inspections/{id}/finalise"), &[])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("定稿前请填写会议记录") && html.contains("至少上传 1 张"));
+
+        let fields = |minutes: &'static str| {
+            vec![
+                ("mode", "record"),
+                ("project_id", t.world.project_a.as_str()),
+                ("kind_construction", "on"),
+                ("method_on_site", "on"),
+                ("inspectors", "王检查，李检查"),
+                ("minutes", minutes),
+            ]
+        };
+        let today = t.app.today().to_string();
+        let mut f = fields("听取汇报，查看现场，进度与计划一致。");
+        f.push(("date", &today));
+        let (status, _) = inspector.form(&format!("/inspections/{id}/edit"), &f).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = inspector
+            .upload(
+                &format!("/inspections/{id}/photos"),
+                &[("a.jpg", &sample_jpeg(320, 240))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = inspector
+            .form(&format!("/inspections/{id}/finalise"), &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+
+        // Locked: no edit, no more photos; a correction needs a reason and keeps the old one.
+        let (status, _) = inspector.form(&format!("/inspections/{id}/edit"), &f).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}");
+        let (status, _) = inspector
+            .upload(
+                &format!("/inspections/{id}/photos"),
+                &[("b.jpg", &sample_jpeg(320, 240))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let mut c = fields("听取汇报，查看现场，进度与计划一致。补记：仓库消防设施待完善。");
+        c.push(("date", &today));
+        let (status, html) = inspector
+            .form(&format!("/inspections/{id}/correct"), &c)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("请填写更正原因"));
+        c.push(("reason", "漏记一项问题"));
+        let (status, _) = inspector
+            .form(&format!("/inspections/{id}/correct"), &c)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let versions = inspections::versions(&t.app, &id).await.unwrap();
+        assert_eq!(versions.len(), 1);
+        assert!(
+            versions[0].snapshot.contains("进度与计划一致。\"")
+                && versions[0].reason == "漏记一项问题"
+        );
+        let (i, _) = inspections::get(&t.app, &actor_of(&t.app, "inspector").await, &id)
+            .await
+            .unwrap();
+        assert!(
+            i.minutes.unwrap().contains("补记") && i.status == "finalised" && i.photo_count == 1
+        );
+        // A viewer reads but cannot finalise; the trail verifies.
+        let viewer = Client::login(&t, "viewer").await;
+        assert_eq!(
+            viewer.get(&format!("/inspections/{id}")).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            viewer
+                .form(&format!("/inspections/{id}/finalise"), &[])
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let (_, history) = inspector.get(&format!("/inspections/{id}")).await;
+        for step in ["记录检查", "修改", "定稿", "更正"] {
+            assert!(history.contains(step), "{backend:?}: history lacks {step}");
+        }
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn recording_the_inspections_due_drops_the_quota_warning() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, docket) = inspector.get_json("/api/v1/docket?area=inspection").await;
+        let warning = docket
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "inspection.construction_quota" && f["severity"] == "warning")
+            .expect("the demo has a current construction quota warning")
+            .clone();
+        let project = warning["subject"]["project_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let key = warning["key"].as_str().unwrap().to_string();
+        let today = t.app.today().to_string();
+        let mut gone = false;
+        for _ in 0..3 {
+            let (status, _) = inspector
+                .form(
+                    "/inspections",
+                    &[
+                        ("mode", "record"),
+                        ("project_id", &project),
+                        ("date", &today),
+                        ("kind_construction", "on"),
+                        ("inspectors", "王检查，李检查"),
+                        ("minutes", "检查建设进度。"),
+                    ],
+                )
+                .await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+            let (_, now) = inspector.get_json("/api/v1/docket?area=inspection").await;
+            if !now
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["key"] == key.as_str())
+            {
+                gone = true;
+                break;
+            }
+        }
+        assert!(
+            gone,
+            "{backend:?}: the warning {key} stayed after three inspections"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rectification_order_is_sent_back_once_then_accepted() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let contractor = Client::login(&t, "contractor").await;
+        let other = Client::login(&t, "contractor2").await;
+        let deadline = (t.app.today() + chrono::Days::new(10)).to_string();
+        let (status, html) = inspector
+            .form(
+                "/orders",
+                &[
+                    ("project_id", &t.world.project_a),
+                    ("title", ""),
+                    ("requirements", "补齐台账"),
+                    ("deadline", "2020-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("请填写整改事项") && html.contains("不能早于今天"));
+        let (status, _) = inspector
+            .form(
+                "/orders",
+                &[
+                    ("project_id", &t.world.project_a),
+                    ("title", "服务站未挂牌"),
+                    ("requirements", "十日内挂牌并报送照片"),
+                    ("deadline", &deadline),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let contractor_actor = actor_of(&t.app, "contractor").await;
+        let order = rectification::list(&t.app, &contractor_actor, true)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.title == "服务站未挂牌")
+            .expect("the contractor sees the order");
+        let path = format!("/orders/{}", order.id);
+        let (_, notes) = contractor.get("/notifications").await;
+        assert!(notes.contains("收到整改通知：服务站未挂牌"), "{backend:?}");
+        assert_eq!(
+            other.get(&path).await.0,
+            StatusCode::NOT_FOUND,
+            "another enterprise"
+        );
+        assert_eq!(
+            other
+                .form(&format!("{path}/submit"), &[("text", "x")])
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+
+        // Review before anything is handed in: refused by the state machine.
+        let (status, _) = inspector
+            .form(&format!("{path}/review"), &[("decision", "accept")])
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, _) = contractor
+            .form(&format!("{path}/submit"), &[("text", " ")])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = contractor
+            .form(&format!("{path}/submit"), &[("text", "已挂牌。")])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = contractor
+            .upload(
+                &format!("{path}/photos"),
+                &[("挂牌.jpg", &sample_jpeg(640, 480))],
+                &[],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: the contractor attaches a photo"
+        );
+        assert_eq!(
+            contractor
+                .form(&format!("{path}/submit"), &[("text", "再交一次")])
+                .await
+                .0,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            contractor
+                .form(&format!("{path}/review"), &[("decision", "accept")])
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, html) = inspector
+            .form(
+                &format!("{path}/review"),
+                &[("decision", "reject"), ("note", "")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("请填写退回原因"));
+        let (status, _) = inspector
+            .form(
+                &format!("{path}/review"),
+                &[("decision", "reject"), ("note", "照片看不清门牌")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, page) = contractor.get(&path).await;
+        assert!(page.contains("被退回，待重新整改") && page.contains("照片看不清门牌"));
+        let (status, _) = contractor
+            .form(&format!("{path}/submit"), &[("text", "已重新拍摄门牌。")])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = inspector
+            .form(&format!("{path}/review"), &[("decision", "accept")])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let done = rectification::get(&t.app, &contractor_actor, &order.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (done.state.as_str(), done.accepted_on),
+            ("accepted", Some(t.app.today()))
+        );
+        let subs = rectification::submissions(&t.app, &order.id).await.unwrap();
+        assert_eq!(
+            subs.iter().map(|s| s.review.as_str()).collect::<Vec<_>>(),
+            ["rejected", "accepted"]
+        );
+        let (_, page) = inspector.get(&path).await;
+        for step in ["开具整改通知", "提交整改材料", "退回重新整改", "验收通过"]
+        {
+            assert!(page.contains(step), "{backend:?}: history lacks {step}");
+        }
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn only_the_responsible_person_decides_and_the_board_shows_only_public_decisions() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = actor_of(&t.app, "inspector").await;
+        let propose = |kind: &str, project: Option<&str>| sanctions::SanctionInput {
+            enterprise_id: t.world.enterprise_a.clone(),
+            project_id: project.map(str::to_string),
+            kind: kind.into(),
+            facts: format!("测试事实：{kind}"),
+            clause: "一（二）".into(),
+            amount: (kind == "fund_recovery").then(|| "12000.50".into()),
+            deadline: (kind == "fund_recovery")
+                .then(|| (t.app.today() + chrono::Days::new(30)).to_string()),
+        };
+        let criticism = sanctions::propose(&t.app, &inspector, &propose("public_criticism", None))
+            .await
+            .unwrap();
+        let notice = sanctions::propose(&t.app, &inspector, &propose("notice", None))
+            .await
+            .unwrap();
+        let e = sanctions::propose(&t.app, &inspector, &propose("fund_recovery", None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, jianguan_app::AppError::Validation(ref f) if f.get("project_id").is_some())
+        );
+        let recovery = sanctions::propose(
+            &t.app,
+            &inspector,
+            &propose("fund_recovery", Some(&t.world.project_a)),
+        )
+        .await
+        .unwrap();
+        let anonymous = Client::anonymous(&t);
+        let board = || async { anonymous.get("/notices").await.1 };
+        assert!(
+            !board().await.contains("测试事实"),
+            "{backend:?}: a proposal is not public"
+        );
+
+        let ins = Client::login(&t, "inspector").await;
+        let chief = Client::login(&t, "chief").await;
+        let path = format!("/sanctions/{}/act", criticism.id);
+        assert_eq!(
+            ins.form(&path, &[("action", "decide")]).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            chief.form(&path, &[("action", "decide")]).await.0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            chief
+                .form(
+                    &format!("/sanctions/{}/act", notice.id),
+                    &[("action", "decide")]
+                )
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let b = board().await;
+        assert!(b.contains("测试事实：public_criticism"), "{backend:?}");
+        assert!(!b.contains("测试事实：notice"), "a notice is not published");
+        // Withdrawn: still there, marked.
+        assert_eq!(
+            chief
+                .form(&path, &[("action", "withdraw"), ("note", "")])
+                .await
+                .0,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            chief
+                .form(&path, &[("action", "withdraw"), ("note", "复核后撤销")])
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let b = board().await;
+        assert!(
+            b.contains("测试事实：public_criticism")
+                && b.contains("已撤销")
+                && b.contains("复核后撤销")
+        );
+        assert_eq!(
+            chief.form(&path, &[("action", "decide")]).await.0,
+            StatusCode::CONFLICT
+        );
+        // A decided recovery becomes the recovery the rules follow.
+        chief
+            .form(
+                &format!("/sanctions/{}/act", recovery.id),
+                &[("action", "decide")],
+            )
+            .await;
+        let r = jianguan_store::entity::fund_recovery::Entity::find()
+            .all(t.app.store.reader())
+            .await
+            .unwrap();
+        assert!(
+            r.iter()
+                .any(|r| r.amount_fen == 1_200_050 && r.project_id == t.world.project_a),
+            "{backend:?}"
+        );
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn contractors_see_only_their_own_final_evidence() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let contractor = Client::login(&t, "contractor").await;
+        for v in ["thumb", "display", "original"] {
+            assert_eq!(
+                contractor
+                    .get(&format!("/photos/{}/{v}", t.world.photo_b))
+                    .await
+                    .0,
+                StatusCode::NOT_FOUND
+            );
+        }
+        // Their own project's inspection: the photo shows once the record is final.
+        let id = recorded(&t, &t.world.project_a, Some("记录")).await;
+        let inspector = actor_of(&t.app, "inspector").await;
+        let p = jianguan_app::evidence::upload(
+            &t.app,
+            &inspector,
+            "inspection",
+            &id,
+            "a.png",
+            sample_png(80, 60),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            contractor.get(&format!("/photos/{}/thumb", p.id)).await.0,
+            StatusCode::NOT_FOUND
+        );
+        inspections::finalise(&t.app, &inspector, &id)
+            .await
+            .unwrap();
+        let (status, _, headers) = contractor
+            .get_with_headers(&format!("/photos/{}/original", p.id))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert_eq!(headers["content-type"], "image/png");
+        assert!(
+            headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let (status, _) = Client::anonymous(&t)
+            .get(&format!("/photos/{}/thumb", p.id))
+            .await;
+        assert_ne!(status, StatusCode::OK);
+    }
+}
+
+use jianguan_store::sea::EntityTrait;
