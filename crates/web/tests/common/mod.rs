@@ -1,5 +1,7 @@
 //! A client that talks to the router in-process, as a browser (cookie + CSRF token from
 //! the page) or a machine client (bearer token) would.
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
 
 #![allow(clippy::unwrap_used)]
 
