@@ -11,6 +11,7 @@ mod error;
 pub mod evidence;
 pub mod inspections;
 pub mod jobs;
+pub mod oversight;
 pub mod profile;
 pub mod records;
 pub mod rectification;

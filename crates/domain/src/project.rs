@@ -67,6 +67,8 @@ impl ProjectStatus {
             (_, Disqualified) => true,
             (Planned, UnderConstruction) => true,
             (UnderConstruction, Operating) => true,
+            // Construction done and evaluated: accepted, or acceptance deferred.
+            (UnderConstruction, Accepted | DeferredAcceptance) => true,
             (Operating, Accepted | DeferredAcceptance) => true,
             (DeferredAcceptance, Accepted) => true,
             _ => false,
@@ -341,6 +343,8 @@ mod tests {
         assert!(Planned.may_become(UnderConstruction));
         assert!(UnderConstruction.may_become(Disqualified));
         assert!(Operating.may_become(DeferredAcceptance));
+        assert!(UnderConstruction.may_become(Accepted));
+        assert!(!Planned.may_become(Accepted));
         assert!(DeferredAcceptance.may_become(Accepted));
         assert!(!Planned.may_become(Accepted));
         assert!(!Accepted.may_become(Operating));

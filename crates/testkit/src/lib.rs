@@ -175,6 +175,8 @@ pub struct World {
     pub order_y: String,
     pub sanction_b: String,
     pub sanction_y: String,
+    pub incident_b: String,
+    pub incident_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -216,7 +218,7 @@ async fn workflow_records(
     inspector: &Actor,
     project: &str,
     enterprise: &str,
-) -> [String; 4] {
+) -> [String; 5] {
     use jianguan_app::{evidence, inspections, rectification, sanctions};
     let today = app.today().to_string();
     let i = inspections::record(
@@ -272,7 +274,17 @@ async fn workflow_records(
     )
     .await
     .expect("sanction");
-    [i.id, p.id, o.id, s.id]
+    let today = app.today().to_string();
+    let incident = jianguan_app::oversight::record_incident(
+        app,
+        inspector,
+        project,
+        &today,
+        "仓库漏雨，部分货物受潮。",
+    )
+    .await
+    .expect("incident");
+    [i.id, p.id, o.id, s.id, incident.id]
 }
 
 pub struct TestApp {
@@ -441,9 +453,9 @@ pub async fn seeded(backend: Backend) -> TestApp {
         .clone();
     let inspector_x = actor_of(&app, "inspector").await;
     let inspector_y = actor_of(&app, "inspector_y").await;
-    let [inspection_b, photo_b, order_b, sanction_b] =
+    let [inspection_b, photo_b, order_b, sanction_b, incident_b] =
         workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
-    let [inspection_y, photo_y, order_y, sanction_y] =
+    let [inspection_y, photo_y, order_y, sanction_y, incident_y] =
         workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
     TestApp {
         world: World {
@@ -455,6 +467,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
             order_y,
             sanction_b,
             sanction_y,
+            incident_b,
+            incident_y,
             county_x: demo::COUNTY.into(),
             county_y: "141121".into(),
             enterprise_a,

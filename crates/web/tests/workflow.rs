@@ -12,6 +12,11 @@ use jianguan_domain::FieldErrors;
 use jianguan_domain::inspection::InspectionInput;
 use jianguan_testkit::{actor_of, backends, sample_jpeg, sample_png};
 
+async fn post(c: &Client, path: &str, f: &[(String, String)]) -> (StatusCode, String) {
+    let refs: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    c.form(path, &refs).await
+}
+
 fn crc32(data: &[u8]) -> u32 {
     let mut c = 0xFFFF_FFFFu32;
     for &b in data {
@@ -632,3 +637,171 @@ async fn contractors_see_only_their_own_final_evidence() {
 }
 
 use jianguan_store::sea::EntityTrait;
+
+#[tokio::test]
+async fn an_accident_stays_open_until_accountability_and_evaluations_move_the_project() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let chief = Client::login(&t, "chief").await;
+        let project = &t.world.project_a;
+        let base = format!("/projects/{project}");
+        let today = t.app.today().to_string();
+        let tomorrow = (t.app.today() + chrono::Days::new(1)).to_string();
+        let (status, html) = inspector
+            .form(
+                &format!("{base}/incidents"),
+                &[("date", &tomorrow), ("summary", "")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("事故日期不能晚于今天") && html.contains("请填写事故经过"));
+        let (status, _) = inspector
+            .form(
+                &format!("{base}/incidents"),
+                &[
+                    ("date", &today),
+                    ("summary", "冷库制冷故障，一批鲜果变质。"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let open = |list: &serde_json::Value| {
+            list.as_array().unwrap().iter().any(|f| {
+                f["rule"] == "operations.incident_open"
+                    && f["subject"]["name"] == "冷库制冷故障，一批鲜果变质。"
+            })
+        };
+        // Open from the day after (a grace of one day is the rule's own).
+        let inspector_actor = actor_of(&t.app, "inspector").await;
+        let later =
+            jianguan_app::docket::evaluate(&t.app, "141122", t.app.today() + chrono::Days::new(2))
+                .await
+                .unwrap();
+        assert!(
+            later
+                .iter()
+                .any(|f| f.rule == "operations.incident_open" && f.subject.name == "冷库制冷故障，一批鲜果变质。"),
+            "{backend:?}"
+        );
+        let incident = jianguan_app::oversight::incidents(&t.app, &inspector_actor, project)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.summary == "冷库制冷故障，一批鲜果变质。")
+            .unwrap();
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/incidents/{}/decide", incident.id),
+                    &[("decision", "x")]
+                )
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, _) = chief
+            .form(
+                &format!("/incidents/{}/decide", incident.id),
+                &[("decision", "对企业负责人约谈并通报。")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let after =
+            jianguan_app::docket::evaluate(&t.app, "141122", t.app.today() + chrono::Days::new(2))
+                .await
+                .unwrap();
+        assert!(
+            !after
+                .iter()
+                .any(|f| f.rule == "operations.incident_open" && f.subject.name == "冷库制冷故障，一批鲜果变质。")
+        );
+        let (_, list) = inspector.get_json("/api/v1/docket").await;
+        assert!(!open(&list));
+
+        // Evaluation: only the responsible person; "accept" needs every requirement met.
+        let p = jianguan_app::records::project(&t.app, &inspector_actor, project)
+            .await
+            .unwrap();
+        let n = serde_json::from_str::<Vec<serde_json::Value>>(&p.targets)
+            .unwrap()
+            .len();
+        assert!(n >= 1, "the demo project has construction requirements");
+        let mut fields: Vec<(String, String)> = vec![
+            ("date".into(), today.clone()),
+            ("outcome".into(), "accept".into()),
+        ];
+        for k in 0..n {
+            fields.push((
+                format!("target_{k}"),
+                if k == 0 {
+                    "partly".into()
+                } else {
+                    "met".into()
+                },
+            ));
+        }
+        let as_refs = |f: &Vec<(String, String)>| {
+            f.iter()
+                .map(|(a, b)| (a.clone(), b.clone()))
+                .collect::<Vec<_>>()
+        };
+        let path = format!("{base}/evaluations");
+        assert_eq!(
+            post(&inspector, &path, &as_refs(&fields)).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, html) = post(&chief, &path, &as_refs(&fields)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("尚有建设要求未完成"), "{backend:?}");
+        // Rectify with a deadline: an order goes to the contractor; the project stays.
+        fields[1].1 = "rectify".into();
+        let (status, html) = post(&chief, &path, &as_refs(&fields)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("限期整改请填写整改期限"));
+        let mut with_deadline = as_refs(&fields);
+        with_deadline.push(("deadline".into(), tomorrow.clone()));
+        assert_eq!(
+            post(&chief, &path, &with_deadline).await.0,
+            StatusCode::SEE_OTHER
+        );
+        let orders =
+            jianguan_app::rectification::list(&t.app, &actor_of(&t.app, "contractor").await, true)
+                .await
+                .unwrap();
+        assert!(
+            orders
+                .iter()
+                .any(|o| o.title == "绩效评价限期整改" && o.requirements.contains("部分完成")),
+            "{backend:?}"
+        );
+        // All met and accepted: the project is accepted and its supervision closes.
+        for f in fields.iter_mut().filter(|f| f.0.starts_with("target_")) {
+            f.1 = "met".into();
+        }
+        fields[1].1 = "accept".into();
+        assert_eq!(
+            post(&chief, &path, &as_refs(&fields)).await.0,
+            StatusCode::SEE_OTHER
+        );
+        let p = jianguan_app::records::project(&t.app, &inspector_actor, project)
+            .await
+            .unwrap();
+        assert_eq!(
+            (p.status.as_str(), p.closed_on),
+            ("accepted", Some(t.app.today())),
+            "{backend:?}"
+        );
+        let (_, page) = inspector.get(&format!("{base}/oversight")).await;
+        assert!(page.contains("通过验收，拨付资金") && page.contains("限期整改"));
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
+}

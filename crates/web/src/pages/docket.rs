@@ -117,6 +117,8 @@ pub struct AreaCount {
 
 pub struct Row {
     pub id: String,
+    /// The finding's stable key: the same finding on every day's docket.
+    pub key: String,
     pub rule: String,
     pub severity: String,
     pub severity_label: &'static str,
@@ -233,6 +235,7 @@ pub async fn list(
         rows: rows
             .into_iter()
             .map(|f| Row {
+                key: f.key.clone(),
                 severity_label: severity_label(&f.severity),
                 resolved: f.resolved_on.is_some(),
                 new_today: f.first_seen == today && f.resolved_on.is_none(),

@@ -310,6 +310,7 @@ struct FormPage {
     errors: FieldErrors,
     projects: Vec<SelectOption>,
     classes: Vec<SelectOption>,
+    disbursements: Vec<SelectOption>,
     kinds: Vec<Check>,
     methods: Vec<Check>,
     standards: Vec<StandardRow>,
@@ -360,6 +361,14 @@ async fn form_page(
         .filter(training_class::Column::VoidedAt.is_null())
         .all(s.app.store.reader())
         .await?;
+    let payments = jianguan_store::entity::disbursement::Entity::find()
+        .filter(
+            jianguan_store::entity::disbursement::Column::ProjectId
+                .is_in(projects.iter().map(|p| p.id.clone())),
+        )
+        .filter(jianguan_store::entity::disbursement::Column::VoidedAt.is_null())
+        .all(s.app.store.reader())
+        .await?;
     let names: BTreeMap<&str, &str> = projects
         .iter()
         .map(|p| (p.id.as_str(), p.name.as_str()))
@@ -402,6 +411,24 @@ async fn form_page(
                 )
             }),
             &form.training_class_id,
+        ),
+        disbursements: options(
+            payments.iter().map(|b| {
+                let money = jianguan_domain::Money::from_fen(b.amount_fen)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                (
+                    b.id.clone(),
+                    format!(
+                        "{}：{} {}（{}）",
+                        names.get(b.project_id.as_str()).unwrap_or(&""),
+                        b.date,
+                        b.batch,
+                        money
+                    ),
+                )
+            }),
+            &form.disbursement_id,
         ),
         kinds: KINDS.iter().map(|k| check("kind", k.1, k.2)).collect(),
         methods: METHODS.iter().map(|m| check("method", m.0, m.1)).collect(),

@@ -6,6 +6,7 @@ mod enterprises;
 mod home;
 mod inspections;
 mod orders;
+mod oversight;
 mod projects;
 mod sanctions;
 
@@ -98,6 +99,18 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .get("/sanctions/{id}", ReadRecords, sanctions::show)
         .post("/sanctions/{id}/act", EditRecords, sanctions::act)
         .get("/notices", Public, sanctions::board)
+        .get("/projects/{id}/oversight", ReadRecords, oversight::show)
+        .post(
+            "/projects/{id}/incidents",
+            EditRecords,
+            oversight::record_incident,
+        )
+        .post(
+            "/projects/{id}/evaluations",
+            EditRecords,
+            oversight::evaluate,
+        )
+        .post("/incidents/{id}/decide", EditRecords, oversight::decide)
 }
 
 /// One upload request: several phone photos of up to 15 MB each.

@@ -2,7 +2,6 @@
 //! the page) or a machine client (bearer token) would.
 // Shared by several test binaries; each uses only part of it.
 #![allow(dead_code)]
-
 #![allow(clippy::unwrap_used)]
 
 use axum::Router;
