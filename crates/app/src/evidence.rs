@@ -234,26 +234,19 @@ pub async fn upload(
         (format!("display/{}.jpg", p.sha256), p.display),
         (format!("thumbs/{}.jpg", p.sha256), p.thumbnail),
     ];
-    let files = app.files.clone();
-    let created = tokio::task::spawn_blocking(move || -> Result<Vec<String>, String> {
-        let mut created = Vec::new();
-        for (k, b) in &keys {
-            match files.put_new(k, b) {
-                Ok(true) => created.push(k.clone()),
-                Ok(false) => {}
-                Err(e) => {
-                    for c in &created {
-                        let _ = files.remove(c);
-                    }
-                    return Err(e.to_string());
+    let mut created = Vec::new();
+    for (k, b) in &keys {
+        match app.files.put_new(k, b).await {
+            Ok(true) => created.push(k.clone()),
+            Ok(false) => {}
+            Err(e) => {
+                for c in &created {
+                    let _ = app.files.remove(c).await;
                 }
+                return Err(AppError::Internal(e.to_string()));
             }
         }
-        Ok(created)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("photo: {e}")))?
-    .map_err(AppError::Internal)?;
+    }
 
     let write = async {
         let audit = entry(
@@ -273,7 +266,7 @@ pub async fn upload(
     };
     if let Err(e) = write.await {
         for k in &created {
-            let _ = app.files.remove(k);
+            let _ = app.files.remove(k).await;
         }
         return Err(e);
     }
@@ -313,10 +306,10 @@ pub async fn file(
         "thumb" => (format!("thumbs/{}.jpg", row.sha256), "image/jpeg".into()),
         _ => return Err(AppError::NotFound),
     };
-    let files = app.files.clone();
-    let bytes = tokio::task::spawn_blocking(move || files.get(&key))
+    let bytes = app
+        .files
+        .get(&key)
         .await
-        .map_err(|e| AppError::Internal(format!("photo: {e}")))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((bytes, ct, row))
 }

@@ -26,6 +26,10 @@ struct DbArgs {
     /// sqlite://PATH or postgres://USER@HOST/DB. Overrides --data-dir for the database.
     #[arg(long, env = "JIANGUAN_DATABASE_URL")]
     database_url: Option<String>,
+    /// Where photos are kept: s3://BUCKET[/PREFIX] (credentials and endpoint from the
+    /// AWS_* variables). Default: the files/ folder of the data directory.
+    #[arg(long, env = "JIANGUAN_FILES_URL")]
+    files_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -227,9 +231,12 @@ impl DbArgs {
         Ok(Store::open(&self.url()?).await?)
     }
 
-    /// Evidence files (photos) live beside the database, under `files/`.
-    fn files(&self) -> jianguan_files::FileStore {
-        jianguan_files::FileStore::local(self.data_dir.join("files"))
+    /// Evidence files (photos): the bucket given, or beside the database under `files/`.
+    fn files(&self) -> Result<jianguan_files::FileStore> {
+        Ok(match &self.files_url {
+            Some(url) => jianguan_files::FileStore::from_url(url)?,
+            None => jianguan_files::FileStore::local(self.data_dir.join("files")),
+        })
     }
 }
 
@@ -332,7 +339,7 @@ async fn run(cli: Cli) -> Result<i32> {
             serve(
                 App::new(store)
                     .with_profile(profile)
-                    .with_files(args.db.files()),
+                    .with_files(args.db.files()?),
                 &args,
             )
             .await?;
@@ -343,7 +350,7 @@ async fn run(cli: Cli) -> Result<i32> {
             let store = args.db.open().await?;
             let app = App::new(store)
                 .with_profile(profile)
-                .with_files(args.db.files());
+                .with_files(args.db.files()?);
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())
                 .await

@@ -39,6 +39,25 @@ pub fn backends() -> Vec<Backend> {
     v
 }
 
+pub const FILES_ENV: &str = "JIANGUAN_TEST_FILES_URL";
+
+/// The file store for one test: a corner of the S3-compatible bucket named by
+/// `JIANGUAN_TEST_FILES_URL` (CI starts one and sets it), else a fresh local directory.
+pub fn test_files() -> jianguan_files::FileStore {
+    let corner = format!("t{}", unique());
+    match std::env::var(FILES_ENV) {
+        Ok(url) if !url.is_empty() => jianguan_files::FileStore::from_url(&url)
+            .expect("JIANGUAN_TEST_FILES_URL")
+            .with_prefix(&corner),
+        _ if std::env::var("CI").is_ok() => {
+            panic!("CI is set but {FILES_ENV} is not: the S3 file store would go untested")
+        }
+        _ => jianguan_files::FileStore::local(
+            std::env::temp_dir().join(format!("jianguan-files-{corner}")),
+        ),
+    }
+}
+
 /// A database that exists for one test and is removed afterwards.
 pub struct TestDb {
     pub url: String,
@@ -307,7 +326,7 @@ pub fn admin_actor(app_user_id: &str, county: Option<&str>) -> Actor {
 /// A fresh app with the 交城县 demo and a second county (文水县, 141121) beside it.
 pub async fn seeded(backend: Backend) -> TestApp {
     let db = TestDb::new(backend).await;
-    let app = App::new(db.store().await);
+    let app = App::new(db.store().await).with_files(test_files());
     demo::seed(&app).await.expect("demo seed");
     let x_admin = jianguan_store::queries::user_by_username(app.store.reader(), "admin")
         .await

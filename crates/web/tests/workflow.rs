@@ -89,7 +89,7 @@ async fn bad_photos_are_refused_clearly_and_leave_nothing_behind() {
             ("太大.jpg", too_big, "不能超过 15 MB"),
         ];
         let before = counts(&t).await;
-        let files_before = t.app.files.keys().unwrap();
+        let files_before = t.app.files.keys().await.unwrap();
         for (name, bytes, says) in cases {
             let (status, html) = inspector.upload(&path, &[(name, &bytes)], &[]).await;
             assert_eq!(
@@ -111,7 +111,7 @@ async fn bad_photos_are_refused_clearly_and_leave_nothing_behind() {
                 "{backend:?} {name}: a row was written"
             );
             assert_eq!(
-                t.app.files.keys().unwrap(),
+                t.app.files.keys().await.unwrap(),
                 files_before,
                 "{backend:?} {name}: a file was written"
             );
@@ -140,10 +140,17 @@ async fn bad_photos_are_refused_clearly_and_leave_nothing_behind() {
         assert_eq!(p.sha256, jianguan_files::photo::sha256_hex(&good));
         // Kept byte for byte, and a display copy and thumbnail beside it.
         assert_eq!(
-            t.app.files.get(&format!("originals/{}", p.sha256)).unwrap(),
+            t.app
+                .files
+                .get(&format!("originals/{}", p.sha256))
+                .await
+                .unwrap(),
             good
         );
-        assert_eq!(t.app.files.keys().unwrap().len(), files_before.len() + 3);
+        assert_eq!(
+            t.app.files.keys().await.unwrap().len(),
+            files_before.len() + 3
+        );
         // Far from the project (whose position the demo knows) and not taken that day.
         let flags: Vec<String> = serde_json::from_str(&p.flags).unwrap();
         assert!(flags.iter().any(|f| f.contains("距项目地点")), "{flags:?}");
@@ -679,9 +686,8 @@ async fn an_accident_stays_open_until_accountability_and_evaluations_move_the_pr
                 .await
                 .unwrap();
         assert!(
-            later
-                .iter()
-                .any(|f| f.rule == "operations.incident_open" && f.subject.name == "冷库制冷故障，一批鲜果变质。"),
+            later.iter().any(|f| f.rule == "operations.incident_open"
+                && f.subject.name == "冷库制冷故障，一批鲜果变质。"),
             "{backend:?}"
         );
         let incident = jianguan_app::oversight::incidents(&t.app, &inspector_actor, project)
@@ -711,11 +717,8 @@ async fn an_accident_stays_open_until_accountability_and_evaluations_move_the_pr
             jianguan_app::docket::evaluate(&t.app, "141122", t.app.today() + chrono::Days::new(2))
                 .await
                 .unwrap();
-        assert!(
-            !after
-                .iter()
-                .any(|f| f.rule == "operations.incident_open" && f.subject.name == "冷库制冷故障，一批鲜果变质。")
-        );
+        assert!(!after.iter().any(|f| f.rule == "operations.incident_open"
+            && f.subject.name == "冷库制冷故障，一批鲜果变质。"));
         let (_, list) = inspector.get_json("/api/v1/docket").await;
         assert!(!open(&list));
 
