@@ -271,9 +271,64 @@ pub struct DocketFilter {
     pub area: Option<String>,
     pub system: Option<String>,
     pub project_id: Option<String>,
+    /// An inspector's name: the findings of the projects they inspect (named on a planned
+    /// or recorded inspection of the project in the last year or the coming three months).
+    pub inspector: Option<String>,
     /// Include resolved findings too.
     #[serde(default)]
     pub include_resolved: bool,
+}
+
+/// The window in which an inspection ties an inspector to a project.
+fn inspection_window(app: &App) -> (NaiveDate, NaiveDate) {
+    let today = app.today();
+    (
+        today - chrono::Days::new(365),
+        today + chrono::Days::new(92),
+    )
+}
+
+/// Projects the named inspector is on: planned or recorded inspections in the window.
+async fn inspected_by(app: &App, actor: &Actor, name: &str) -> Result<Vec<String>, AppError> {
+    let (from, to) = inspection_window(app);
+    let f = crate::inspections::InspectionFilter {
+        inspector: Some(name.to_string()),
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let mut ids: Vec<String> = crate::inspections::list(app, actor, &f)
+        .await?
+        .into_iter()
+        .map(|i| i.project_id)
+        .collect();
+    if ids.is_empty() {
+        return Err(AppError::field(
+            "inspector",
+            format!("近一年没有写有检查人员“{name}”的检查记录"),
+        ));
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Names on the county's inspections in the window, for the docket's inspector filter.
+pub async fn inspector_names(app: &App, actor: &Actor) -> Result<Vec<String>, AppError> {
+    let (from, to) = inspection_window(app);
+    let f = crate::inspections::InspectionFilter {
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let mut names: Vec<String> = crate::inspections::list(app, actor, &f)
+        .await?
+        .into_iter()
+        .flat_map(|i| serde_json::from_str::<Vec<String>>(&i.inspectors).unwrap_or_default())
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 pub const SEVERITIES: [&str; 4] = ["critical", "serious", "warning", "info"];
@@ -353,6 +408,15 @@ pub async fn list(
     }
     if let Some(p) = f.project_id.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(finding::Column::ProjectId.eq(p));
+    }
+    if let Some(name) = f
+        .inspector
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let projects = inspected_by(app, actor, name).await?;
+        q = q.filter(finding::Column::ProjectId.is_in(projects));
     }
     let mut rows = q
         .order_by_asc(finding::Column::Key)

@@ -15,8 +15,10 @@ use jianguan_store::entity::{
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{queries, rows};
 
-/// Inspectors per planned visit unless the county decides otherwise (三: 至少两人).
-pub const MIN_INSPECTORS: usize = 2;
+/// Inspectors to plan for each visit: the profile's number (two in Jiaocheng).
+fn min_inspectors(app: &App) -> usize {
+    app.profile.thresholds.inspectors_per_inspection as usize
+}
 
 /// Only the supervision group plans and records inspections.
 fn require_inspector(actor: &Actor) -> Result<(), AppError> {
@@ -229,7 +231,7 @@ pub async fn plan(
         actor,
         input,
         Stage::Plan {
-            min_inspectors: MIN_INSPECTORS,
+            min_inspectors: min_inspectors(app),
         },
         pre,
     )
@@ -309,7 +311,7 @@ pub async fn update(
         Stage::Record
     } else {
         Stage::Plan {
-            min_inspectors: MIN_INSPECTORS,
+            min_inspectors: min_inspectors(app),
         }
     };
     let (f, p) = fields(app, actor, input, stage, pre).await?;

@@ -53,12 +53,34 @@ pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> &'static 
     table.iter().find(|x| x.0 == code).map_or("", |x| x.1)
 }
 
-/// One standard's result with the inspector's note.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One standard's result with the inspector's note. Read from either `{"result": "fail",
+/// "note": "…"}` or, as older imports have it, a bare `"pass"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StandardResult {
     pub result: String,
-    #[serde(default)]
     pub note: String,
+}
+
+impl<'de> Deserialize<'de> for StandardResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Bare(String),
+            Full {
+                result: String,
+                #[serde(default)]
+                note: String,
+            },
+        }
+        Ok(match Repr::deserialize(d)? {
+            Repr::Bare(result) => StandardResult {
+                result,
+                note: String::new(),
+            },
+            Repr::Full { result, note } => StandardResult { result, note },
+        })
+    }
 }
 
 /// An inspection as planned or recorded.
@@ -334,6 +356,19 @@ mod tests {
             .validate(Stage::Record, d(2026, 3, 15), FieldErrors::new())
             .unwrap_err();
         assert!(e.get("training_class_id").is_some());
+    }
+
+    #[test]
+    fn standards_read_bare_or_with_a_note() {
+        let m: BTreeMap<String, StandardResult> = serde_json::from_str(
+            r#"{"funds": "pass", "operation": {"result": "fail", "note": "未挂牌"}}"#,
+        )
+        .unwrap();
+        assert_eq!(m["funds"].result, "pass");
+        assert_eq!(
+            (m["operation"].result.as_str(), m["operation"].note.as_str()),
+            ("fail", "未挂牌")
+        );
     }
 
     #[test]

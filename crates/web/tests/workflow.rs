@@ -808,3 +808,102 @@ async fn an_accident_stays_open_until_accountability_and_evaluations_move_the_pr
         );
     }
 }
+
+/// How many inspectors a visit needs is the profile's (two in Jiaocheng), not the code's.
+#[tokio::test]
+async fn planning_asks_for_the_profiles_number_of_inspectors() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = actor_of(&t.app, "inspector").await;
+    let tomorrow = (t.app.today() + chrono::Days::new(1)).to_string();
+    let plan = |names: &[&str]| InspectionInput {
+        project_id: t.world.project_a.clone(),
+        kinds: vec!["construction".into()],
+        date: tomorrow.clone(),
+        inspectors: names.iter().map(|n| n.to_string()).collect(),
+        ..Default::default()
+    };
+    let e = inspections::plan(&t.app, &inspector, &plan(&["王检查"]), FieldErrors::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, jianguan_app::AppError::Validation(ref f) if f.get("inspectors").unwrap().contains("2 名"))
+    );
+    inspections::plan(
+        &t.app,
+        &inspector,
+        &plan(&["王检查", "李检查"]),
+        FieldErrors::new(),
+    )
+    .await
+    .unwrap();
+    let mut profile = (*t.app.profile).clone();
+    profile.thresholds.inspectors_per_inspection = 3;
+    let strict = t.app.clone().with_profile(profile);
+    let e = inspections::plan(
+        &strict,
+        &inspector,
+        &plan(&["王检查", "李检查"]),
+        FieldErrors::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, jianguan_app::AppError::Validation(ref f) if f.get("inspectors").unwrap().contains("3 名"))
+    );
+}
+
+/// The docket filtered by an inspector shows the findings of the projects they inspect.
+#[tokio::test]
+async fn the_docket_filters_by_inspector() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = actor_of(&t.app, "inspector").await;
+        let tomorrow = (t.app.today() + chrono::Days::new(1)).to_string();
+        inspections::plan(
+            &t.app,
+            &inspector,
+            &InspectionInput {
+                project_id: t.world.project_a.clone(),
+                kinds: vec!["operations".into()],
+                date: tomorrow,
+                inspectors: vec!["赵新人".into(), "钱新人".into()],
+                ..Default::default()
+            },
+            FieldErrors::new(),
+        )
+        .await
+        .unwrap();
+        let c = Client::login(&t, "inspector").await;
+        let (status, mine) = c
+            .get_json(&format!(
+                "/api/v1/docket?inspector={}",
+                common::urlencode("赵新人")
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        let mine = mine.as_array().unwrap();
+        assert!(!mine.is_empty(), "{backend:?}: project A has findings");
+        assert!(
+            mine.iter()
+                .all(|f| f["subject"]["project_id"] == t.world.project_a.as_str())
+        );
+        let (status, err) = c
+            .get_json(&format!(
+                "/api/v1/docket?inspector={}",
+                common::urlencode("无此人")
+            ))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            err["fields"]["inspector"]
+                .as_str()
+                .unwrap()
+                .contains("无此人")
+        );
+        let (_, html) = c.get("/docket").await;
+        assert!(
+            html.contains("<option value=\"赵新人\">赵新人</option>"),
+            "{backend:?}: the page offers the name"
+        );
+    }
+}

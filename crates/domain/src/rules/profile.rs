@@ -81,6 +81,8 @@ pub struct Thresholds {
     pub inspections_per_training_class: u32,
     pub funds_followup_days: u32,
     pub evidence_min_photos: u32,
+    /// Inspectors to plan for each visit (三: the supervision group inspects in twos).
+    pub inspectors_per_inspection: u32,
     pub licence_expiring_days: u32,
     pub rectification_escalate_days: u32,
     /// Operating data for month M are due by this day of M+1.
@@ -193,6 +195,7 @@ impl Profile {
             ("uncooperative_window_months", t.uncooperative_window_months),
             ("inventory_interval_months", t.inventory_interval_months),
             ("uncooperative_count", t.uncooperative_count),
+            ("inspectors_per_inspection", t.inspectors_per_inspection),
         ] {
             if v == 0 {
                 return Err(err(&format!("thresholds.{key}"), "应大于 0"));

@@ -28,6 +28,7 @@ pub async fn list(
         area: q.area,
         system: q.system,
         project_id: q.project_id,
+        inspector: q.inspector,
         include_resolved: q.include_resolved,
     };
     Ok(Json(

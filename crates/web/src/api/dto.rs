@@ -481,6 +481,8 @@ pub struct DocketQuery {
     pub area: Option<String>,
     pub system: Option<String>,
     pub project_id: Option<String>,
+    /// An inspector's name as written on inspections: the findings of the projects they inspect.
+    pub inspector: Option<String>,
     #[serde(default)]
     pub include_resolved: bool,
 }

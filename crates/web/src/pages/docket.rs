@@ -140,6 +140,8 @@ struct DocketPage {
     area_options: Vec<SelectOption>,
     systems: Vec<SelectOption>,
     projects: Vec<SelectOption>,
+    /// Empty for contractors: they do not filter by the county's inspectors.
+    inspectors: Vec<SelectOption>,
     include_resolved: bool,
     rows: Vec<Row>,
     can_refresh: bool,
@@ -153,6 +155,7 @@ pub struct DocketQuery {
     area: String,
     system: String,
     project_id: String,
+    inspector: String,
     include_resolved: Option<String>,
     refreshed: Option<String>,
 }
@@ -169,6 +172,7 @@ pub async fn list(
         area: some(&q.area),
         system: some(&q.system),
         project_id: some(&q.project_id),
+        inspector: some(&q.inspector),
         include_resolved: q.include_resolved.is_some(),
     };
     let all_open = docket::list(app, &a, &DocketFilter::default()).await?;
@@ -231,6 +235,17 @@ pub async fn list(
             projects.iter().map(|p| (p.id.clone(), p.name.clone())),
             &q.project_id,
         ),
+        inspectors: if a.role == jianguan_app::Role::Contractor {
+            vec![]
+        } else {
+            options(
+                docket::inspector_names(app, &a)
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.clone(), n)),
+                &q.inspector,
+            )
+        },
         include_resolved: filter.include_resolved,
         rows: rows
             .into_iter()

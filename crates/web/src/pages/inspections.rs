@@ -619,6 +619,8 @@ pub struct View {
     pub minutes: String,
     pub problems: String,
     pub class: String,
+    /// Photos the record says it has (imported records) beyond those uploaded here.
+    pub photo_count: i64,
 }
 
 #[derive(Template)]
@@ -733,6 +735,7 @@ async fn detail(
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
             class,
+            photo_count: i.photo_count,
         },
         photos,
         versions,
