@@ -189,6 +189,20 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
             "name": "改名项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a, "system": "logistics",
             "township": "天宁镇", "central_funds_fen": 100, "construction_start": "2026-01-01", "construction_end": "2026-06-30"
         })
+    } else if path.starts_with("/api/v1/inspections/")
+        && !path.ends_with("/finalise")
+        && !path.ends_with("/photos")
+    {
+        json!({
+            "project_id": w.project_a, "kinds": ["construction"], "date": "2026-01-05",
+            "inspectors": ["甲", "乙"], "minutes": "记录", "reason": "更正"
+        })
+    } else if path.ends_with("/submit") {
+        json!({ "text": "已整改" })
+    } else if path.ends_with("/review") {
+        json!({ "accept": true })
+    } else if path.ends_with("/act") {
+        json!({ "action": "decide", "note": "同意" })
     } else {
         json!({})
     }

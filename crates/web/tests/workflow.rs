@@ -907,3 +907,171 @@ async fn the_docket_filters_by_inspector() {
         );
     }
 }
+
+/// The same workflow over the JSON API: structured errors, nothing changed on bad input.
+#[tokio::test]
+async fn the_workflow_over_the_api() {
+    use axum::http::Method;
+    use serde_json::json;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let today = t.app.today().to_string();
+        let (status, i) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": today,
+                       "methods": ["on_site"], "inspectors": ["甲", "乙"], "minutes": "查看运营台账。",
+                       "standards": {"operation": {"result": "fail", "note": "台账不全"}}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?} {i}");
+        let id = i["id"].as_str().unwrap().to_string();
+        assert_eq!(i["standards"]["operation"]["note"], "台账不全");
+        let (status, e) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/finalise"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            e["fields"]["photos"].as_str().unwrap().contains("至少上传"),
+            "{e}"
+        );
+        let before = counts(&t).await;
+        let (status, e) = inspector
+            .raw(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/photos?name=a.svg"),
+                "image/svg+xml",
+                b"<svg/>".to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"], "validation_failed", "{e}");
+        assert!(
+            e["fields"]["photo"].as_str().unwrap().contains("JPEG"),
+            "{e}"
+        );
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing written");
+        let (status, p) = inspector
+            .raw(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/photos?name={}&device_latitude=37.5&device_longitude=112.1", common::urlencode("台账.jpg")),
+                "image/jpeg",
+                sample_jpeg(400, 300),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+        assert_eq!(
+            (p["name"].as_str(), p["width"].as_i64()),
+            (Some("台账.jpg"), Some(400))
+        );
+        let (status, done) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/finalise"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (
+                done["status"].as_str(),
+                done["photos"].as_array().unwrap().len()
+            ),
+            (Some("finalised"), 1)
+        );
+        let (status, _) = inspector
+            .json(
+                Method::PUT,
+                &format!("/api/v1/inspections/{id}"),
+                json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": today}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        // An order over the API, answered and reviewed.
+        let contractor = Client::login(&t, "contractor").await;
+        let (status, o) = inspector
+            .json(Method::POST, "/api/v1/orders", json!({"project_id": t.world.project_a, "title": "补齐运营台账", "requirements": "补齐台账。", "deadline": today, "source": format!("inspection:{id}")}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{o}");
+        let oid = o["id"].as_str().unwrap().to_string();
+        let (status, o) = contractor
+            .json(
+                Method::POST,
+                &format!("/api/v1/orders/{oid}/submit"),
+                json!({"text": "已补齐。"}),
+            )
+            .await;
+        assert_eq!(
+            (status, o["state"].as_str()),
+            (StatusCode::OK, Some("submitted"))
+        );
+        let (status, e) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/orders/{oid}/review"),
+                json!({"accept": false}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e["fields"]["note"].is_string());
+        let (status, o) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/orders/{oid}/review"),
+                json!({"accept": true}),
+            )
+            .await;
+        assert_eq!(
+            (status, o["state"].as_str()),
+            (StatusCode::OK, Some("accepted"))
+        );
+        assert_eq!(o["submissions"].as_array().unwrap().len(), 1);
+
+        // A sanction: proposed by the inspector, decided by the chief, on the public API.
+        let chief = Client::login(&t, "chief").await;
+        let (status, sn) = inspector
+            .json(Method::POST, "/api/v1/sanctions", json!({"enterprise_id": t.world.enterprise_a, "kind": "public_criticism", "facts": "API 测试：未按期整改。", "clause": "一（二）"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{sn}");
+        let sid = sn["id"].as_str().unwrap().to_string();
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/sanctions/{sid}/act"),
+                json!({"action": "decide"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, board) = Client::anonymous(&t).get_json("/api/v1/notices").await;
+        assert!(!board.to_string().contains("API 测试"));
+        let (status, sn) = chief
+            .json(
+                Method::POST,
+                &format!("/api/v1/sanctions/{sid}/act"),
+                json!({"action": "decide"}),
+            )
+            .await;
+        assert_eq!(
+            (status, sn["state"].as_str()),
+            (StatusCode::OK, Some("decided"))
+        );
+        let (status, board) = Client::anonymous(&t).get_json("/api/v1/notices").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            board.to_string().contains("API 测试：未按期整改。"),
+            "{backend:?}"
+        );
+        // Contractors see their own decided sanctions, never another's.
+        let (_, mine) = contractor.get_json("/api/v1/sanctions").await;
+        assert!(mine.as_array().unwrap().iter().all(|x| x["enterprise_id"]
+            == t.world.enterprise_a.as_str()
+            && x["state"] != "proposed"));
+    }
+}

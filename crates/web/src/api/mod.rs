@@ -5,6 +5,7 @@ mod docket;
 mod dto;
 mod extract;
 mod handlers;
+mod workflow;
 
 pub use dto::*;
 
@@ -14,6 +15,8 @@ use utoipa::OpenApi;
 
 /// A county-year of records fits easily; far larger files go through `jianguan import`.
 const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+/// One photo; the pipeline itself refuses anything over its own limit (15 MB) by name.
+const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -52,12 +55,91 @@ const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
         docket::mark_read,
         docket::import,
         docket::export,
+        workflow::list_inspections,
+        workflow::create_inspection,
+        workflow::get_inspection,
+        workflow::update_inspection,
+        workflow::finalise_inspection,
+        workflow::correct_inspection,
+        workflow::upload_photo,
+        workflow::list_orders,
+        workflow::create_order,
+        workflow::get_order,
+        workflow::submit_order,
+        workflow::review_order,
+        workflow::list_sanctions,
+        workflow::create_sanction,
+        workflow::get_sanction,
+        workflow::act_sanction,
+        workflow::notices,
     )
 )]
 pub struct ApiDoc;
 
 pub(crate) fn add_routes(r: Routes) -> Routes {
     r.get("/api/v1/openapi.json", Public, handlers::openapi)
+        .get(
+            "/api/v1/inspections",
+            ReadRecords,
+            workflow::list_inspections,
+        )
+        .post(
+            "/api/v1/inspections",
+            EditRecords,
+            workflow::create_inspection,
+        )
+        .get(
+            "/api/v1/inspections/{id}",
+            ReadRecords,
+            workflow::get_inspection,
+        )
+        .put(
+            "/api/v1/inspections/{id}",
+            EditRecords,
+            workflow::update_inspection,
+        )
+        .post(
+            "/api/v1/inspections/{id}/finalise",
+            EditRecords,
+            workflow::finalise_inspection,
+        )
+        .post(
+            "/api/v1/inspections/{id}/correct",
+            EditRecords,
+            workflow::correct_inspection,
+        )
+        .post_large(
+            "/api/v1/inspections/{id}/photos",
+            EditRecords,
+            PHOTO_LIMIT,
+            workflow::upload_photo,
+        )
+        .get("/api/v1/orders", ReadRecords, workflow::list_orders)
+        .post("/api/v1/orders", EditRecords, workflow::create_order)
+        .get("/api/v1/orders/{id}", ReadRecords, workflow::get_order)
+        .post(
+            "/api/v1/orders/{id}/submit",
+            ReadRecords,
+            workflow::submit_order,
+        )
+        .post(
+            "/api/v1/orders/{id}/review",
+            EditRecords,
+            workflow::review_order,
+        )
+        .get("/api/v1/sanctions", ReadRecords, workflow::list_sanctions)
+        .post("/api/v1/sanctions", EditRecords, workflow::create_sanction)
+        .get(
+            "/api/v1/sanctions/{id}",
+            ReadRecords,
+            workflow::get_sanction,
+        )
+        .post(
+            "/api/v1/sanctions/{id}/act",
+            EditRecords,
+            workflow::act_sanction,
+        )
+        .get("/api/v1/notices", Public, workflow::notices)
         .get("/api/v1/docket", ReadRecords, docket::list)
         .post("/api/v1/docket/refresh", EditRecords, docket::refresh)
         .get("/api/v1/docket/{id}", ReadRecords, docket::get)
