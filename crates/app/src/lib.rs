@@ -15,6 +15,7 @@ pub mod oversight;
 pub mod profile;
 pub mod records;
 pub mod rectification;
+pub mod reporting;
 pub mod sanctions;
 pub mod secrets;
 

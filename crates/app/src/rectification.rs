@@ -78,7 +78,7 @@ pub async fn submissions(
 }
 
 /// In-app notices to a county's users of some roles (and a contractor's own users).
-async fn notify(
+pub(crate) async fn notify(
     app: &App,
     tx: &jianguan_store::WriteTx,
     county: &str,
@@ -108,7 +108,7 @@ async fn notify(
     Ok(())
 }
 
-fn is_staff(u: &user::Model) -> bool {
+pub(crate) fn is_staff(u: &user::Model) -> bool {
     matches!(u.role.as_str(), "inspector" | "chief")
 }
 

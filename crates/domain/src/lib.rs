@@ -8,6 +8,7 @@ pub mod inspection;
 pub mod money;
 pub mod project;
 pub mod rectification;
+pub mod reporting;
 pub mod role;
 pub mod rules;
 pub mod sanction;

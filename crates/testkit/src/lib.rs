@@ -196,6 +196,9 @@ pub struct World {
     pub sanction_y: String,
     pub incident_b: String,
     pub incident_y: String,
+    /// A progress report of enterprise B and one of county Y, awaiting review.
+    pub review_b: String,
+    pub review_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -219,6 +222,39 @@ pub fn sample_jpeg(width: u32, height: u32) -> Vec<u8> {
         )
         .unwrap();
     out
+}
+
+/// A progress report handed in by the enterprise's contractor, awaiting review: the id of
+/// its review row.
+async fn report_for_review(app: &App, enterprise: &str, county: &str, project: &str) -> String {
+    let contractor = Actor {
+        user_id: format!("contractor-of-{enterprise}"),
+        username: "contractor-test".into(),
+        display_name: "企业填报人".into(),
+        role: Role::Contractor,
+        county_code: Some(county.into()),
+        enterprise_id: Some(enterprise.into()),
+    };
+    let r = jianguan_app::reporting::submit_report(
+        app,
+        &contractor,
+        &jianguan_domain::reporting::ReportInput {
+            project_id: project.into(),
+            month: app.today().format("%Y-%m").to_string(),
+            cumulative_percent: "100".into(),
+            narrative: "本月按计划推进。".into(),
+            explanation: None,
+        },
+    )
+    .await
+    .expect("report");
+    jianguan_app::reporting::queue(app, &contractor)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.record_id == r.id)
+        .unwrap()
+        .id
 }
 
 /// The actor of a stored user.
@@ -476,8 +512,12 @@ pub async fn seeded(backend: Backend) -> TestApp {
         workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
     let [inspection_y, photo_y, order_y, sanction_y, incident_y] =
         workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
+    let review_b = report_for_review(&app, &enterprise_b, demo::COUNTY, &project_b).await;
+    let review_y = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
     TestApp {
         world: World {
+            review_b,
+            review_y,
             inspection_b,
             inspection_y,
             photo_b,

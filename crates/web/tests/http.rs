@@ -157,6 +157,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.order_b.clone()
         }
+    } else if path.starts_with("/reviews/") {
+        if county {
+            w.review_y.clone()
+        } else {
+            w.review_b.clone()
+        }
     } else if path.contains("/incidents/") {
         if county {
             w.incident_y.clone()

@@ -1075,3 +1075,275 @@ async fn the_workflow_over_the_api() {
             && x["state"] != "proposed"));
     }
 }
+
+/// A fresh project of enterprise A, under construction this year, with no reports yet.
+async fn fresh_project(t: &common::TestRouter) -> String {
+    let admin = actor_of(&t.app, "admin").await;
+    let today = t.app.today();
+    jianguan_app::records::create_project(
+        &t.app,
+        &admin,
+        None,
+        &jianguan_domain::project::ProjectInput {
+            name: "新建冷链仓储项目".into(),
+            programme_id: t.world.programme_x.clone(),
+            enterprise_id: t.world.enterprise_a.clone(),
+            system: "logistics".into(),
+            township: "天宁镇".into(),
+            central_funds_fen: Some(50_000_000),
+            construction_start: (today - chrono::Days::new(120)).to_string(),
+            construction_end: (today + chrono::Days::new(120)).to_string(),
+            targets: vec![jianguan_domain::project::Target {
+                name: "冷库".into(),
+                quantity: 1,
+                unit: "座".into(),
+            }],
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let project = fresh_project(&t).await;
+        let base = format!("/projects/{project}");
+        let contractor = Client::login(&t, "contractor").await;
+        let other = Client::login(&t, "contractor2").await;
+        let inspector = Client::login(&t, "inspector").await;
+        let today = t.app.today();
+        let start = (today - chrono::Days::new(120)).to_string();
+        let mid = (today - chrono::Days::new(30)).to_string();
+        let end = (today + chrono::Days::new(120)).to_string();
+
+        // The plan: bad lines named, then a good one awaiting review.
+        let (status, html) = contractor
+            .form(
+                &format!("{base}/plans"),
+                &[("effective_from", &start), ("milestones", "三月底 30\n")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("第 1 行"));
+        let lines = format!("{mid} 40 主体完工\n{end} 100 竣工");
+        assert_eq!(
+            other
+                .form(
+                    &format!("{base}/plans"),
+                    &[("effective_from", &start), ("milestones", &lines)]
+                )
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("{base}/plans"),
+                    &[("effective_from", &start), ("milestones", &lines)]
+                )
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, _) = contractor
+            .form(
+                &format!("{base}/plans"),
+                &[("effective_from", &start), ("milestones", &lines)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = contractor
+            .form(
+                &format!("{base}/plans"),
+                &[("effective_from", &start), ("milestones", &lines)],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "one version at a time under review"
+        );
+        let queue = jianguan_app::reporting::queue(&t.app, &actor_of(&t.app, "inspector").await)
+            .await
+            .unwrap();
+        let plan_review = queue
+            .iter()
+            .find(|r| r.project_id == project && r.kind == "progress_plan")
+            .unwrap()
+            .id
+            .clone();
+        // The contractor cannot approve its own plan.
+        assert_eq!(
+            contractor
+                .form(
+                    &format!("/reviews/{plan_review}"),
+                    &[("verdict", "approved")]
+                )
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{plan_review}"),
+                    &[("verdict", "approved")]
+                )
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let plans =
+            jianguan_app::reporting::plans(&t.app, &actor_of(&t.app, "contractor").await, &project)
+                .await
+                .unwrap();
+        assert_eq!(plans.last().unwrap().status, "approved", "{backend:?}");
+
+        // Reports: a future month, a percent over 100 or going down without a reason, refused.
+        let this_month = today.format("%Y-%m").to_string();
+        let last_month = (today - chrono::Months::new(1)).format("%Y-%m").to_string();
+        let next_month = (today + chrono::Months::new(1)).format("%Y-%m").to_string();
+        let report = |month: &str, pc: &str, why: &str| {
+            vec![
+                ("month".to_string(), month.to_string()),
+                ("cumulative_percent".into(), pc.into()),
+                ("narrative".into(), "完成冷库主体。".into()),
+                ("explanation".into(), why.into()),
+            ]
+        };
+        let path = format!("{base}/reports");
+        let (status, html) = post(&contractor, &path, &report(&next_month, "30", "")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("将来的月份"));
+        let (status, html) = post(&contractor, &path, &report(&last_month, "120", "")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("0 到 100"));
+        assert_eq!(
+            post(&contractor, &path, &report(&last_month, "35", ""))
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let (status, html) = post(&contractor, &path, &report(&this_month, "30", "")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("比上次报告（35%）低"), "{backend:?}");
+        assert_eq!(
+            post(
+                &contractor,
+                &path,
+                &report(&this_month, "30", "上月多报，已核减")
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            post(&contractor, &path, &report(&this_month, "40", ""))
+                .await
+                .0,
+            StatusCode::CONFLICT,
+            "already reported"
+        );
+
+        // The inspector marks this month's "has issues"; the contractor corrects; approved.
+        let queue = jianguan_app::reporting::queue(&t.app, &actor_of(&t.app, "inspector").await)
+            .await
+            .unwrap();
+        let this_review = queue
+            .iter()
+            .filter(|r| r.project_id == project && r.kind == "progress_report")
+            .max_by_key(|r| r.submitted_at)
+            .unwrap()
+            .id
+            .clone();
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{this_review}"),
+                    &[("verdict", "has_issues"), ("note", "")]
+                )
+                .await
+                .0,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{this_review}"),
+                    &[("verdict", "has_issues"), ("note", "请附上冷库照片")]
+                )
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{this_review}"),
+                    &[("verdict", "approved")]
+                )
+                .await
+                .0,
+            StatusCode::CONFLICT
+        );
+        let (_, notes) = contractor.get("/notifications").await;
+        assert!(notes.contains("请附上冷库照片"));
+        assert_eq!(
+            post(
+                &contractor,
+                &path,
+                &report(&this_month, "38", "上月多报，已核减")
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let reports = jianguan_app::reporting::reports(
+            &t.app,
+            &actor_of(&t.app, "contractor").await,
+            &project,
+        )
+        .await
+        .unwrap();
+        let this: Vec<_> = reports
+            .iter()
+            .filter(|r| r.month.format("%Y-%m").to_string() == this_month)
+            .collect();
+        assert_eq!(this.len(), 2, "both versions kept");
+        assert!(
+            this.iter()
+                .any(|r| r.voided_at.is_some()
+                    && r.void_reason.as_deref() == Some("已由第 2 版替代"))
+        );
+        let (_, page) = inspector.get(&format!("{base}/progress")).await;
+        assert!(
+            page.contains("data-series=\"planned\"") && page.contains("data-series=\"actual\""),
+            "{backend:?}: the S-curve"
+        );
+        assert!(page.contains("第 2 版") && page.contains("请附上冷库照片"));
+        assert_eq!(
+            other.get(&format!("{base}/progress")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, q) = inspector.get("/reviews").await;
+        assert!(
+            q.contains("新建冷链仓储项目"),
+            "the queue lists what awaits review"
+        );
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
+}

@@ -29,6 +29,7 @@ pub mod project;
 pub mod rectification_order;
 pub mod sanction;
 pub mod session;
+pub mod submission_review;
 pub mod subsidy_claim;
 pub mod tipoff;
 pub mod training_class;

@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_facts;
 mod m0003_docket;
 mod m0004_workflow;
+mod m0005_reviews;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_facts::Migration),
             Box::new(m0003_docket::Migration),
             Box::new(m0004_workflow::Migration),
+            Box::new(m0005_reviews::Migration),
         ]
     }
 }

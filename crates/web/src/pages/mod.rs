@@ -7,6 +7,7 @@ mod home;
 mod inspections;
 mod orders;
 mod oversight;
+mod progress;
 mod projects;
 mod sanctions;
 
@@ -111,6 +112,15 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             oversight::evaluate,
         )
         .post("/incidents/{id}/decide", EditRecords, oversight::decide)
+        .get("/projects/{id}/progress", ReadRecords, progress::show)
+        .post("/projects/{id}/plans", ReadRecords, progress::propose_plan)
+        .post(
+            "/projects/{id}/reports",
+            ReadRecords,
+            progress::submit_report,
+        )
+        .get("/reviews", ReadRecords, progress::queue)
+        .post("/reviews/{id}", EditRecords, progress::review)
 }
 
 /// One upload request: several phone photos of up to 15 MB each.
@@ -154,8 +164,9 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 7] = [
+const MENU: [(&str, &str, Permission); 8] = [
     ("/docket", "待办", ReadRecords),
+    ("/reviews", "审核", ReadRecords),
     ("/", "概览", Authenticated),
     ("/inspections", "检查", ReadRecords),
     ("/orders", "整改", ReadRecords),
