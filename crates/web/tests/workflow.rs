@@ -1347,3 +1347,43 @@ async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
         );
     }
 }
+
+/// The contractor's home: its projects, overdue and due items, open orders, reviews.
+#[tokio::test]
+async fn the_contractor_home_shows_what_is_due_and_open() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = actor_of(&t.app, "inspector").await;
+    rectification::issue(
+        &t.app,
+        &inspector,
+        &rectification::OrderInput {
+            project_id: t.world.project_a.clone(),
+            title: "首页可见的整改".into(),
+            requirements: "补充材料。".into(),
+            deadline: (t.app.today() + chrono::Days::new(5)).to_string(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let contractor = Client::login(&t, "contractor").await;
+    let (status, html) = contractor.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"contractor-home\""));
+    assert!(
+        html.contains("首页可见的整改") && html.contains("已逾期（") && html.contains("本月应办（")
+    );
+    let a = actor_of(&t.app, "contractor").await;
+    for p in jianguan_app::inspections::projects(&t.app, &a)
+        .await
+        .unwrap()
+    {
+        assert!(html.contains(&p.name), "own project {} listed", p.name);
+    }
+    assert!(
+        !html.contains("交城县顺通物流有限公司"),
+        "not another enterprise's"
+    );
+    let (_, staff) = Client::login(&t, "inspector").await.get("/").await;
+    assert!(!staff.contains("data-testid=\"contractor-home\""));
+}

@@ -39,9 +39,20 @@ pub struct DocketSummary {
     pub due_soon: Vec<(String, String, String)>,
 }
 
+/// What a contractor sees first: its projects, what is due this month and overdue, open
+/// rectification orders, and how its recent submissions were reviewed.
+pub struct ContractorView {
+    pub projects: Vec<(String, String, String)>,
+    pub due: Vec<(String, String, String)>,
+    pub overdue: Vec<(String, String, String)>,
+    pub orders: Vec<(String, String, String, bool)>,
+    pub reviews: Vec<(String, String, &'static str, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    contractor: Option<ContractorView>,
     layout: Layout,
     heading: String,
     docket: DocketSummary,
@@ -152,7 +163,87 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             .map(|f| (f.id.clone(), f.severity.clone(), f.message.clone()))
             .collect(),
     };
+    let contractor = if a.role == jianguan_app::Role::Contractor {
+        let month_end = jianguan_domain::rules::calendar::month_end(today);
+        let line = |f: &&jianguan_store::entity::finding::Model| {
+            (
+                f.id.clone(),
+                f.due.map(format_cn_date).unwrap_or_default(),
+                f.message.clone(),
+            )
+        };
+        let names: std::collections::HashMap<String, String> = projects
+            .items
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect();
+        Some(ContractorView {
+            projects: projects
+                .items
+                .iter()
+                .filter(|p| p.voided_at.is_none())
+                .map(|p| {
+                    (
+                        p.id.clone(),
+                        p.name.clone(),
+                        ProjectStatus::parse(&p.status)
+                            .map(|s| s.label())
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+                .collect(),
+            due: open
+                .iter()
+                .filter(|f| f.due.is_some_and(|d| today <= d && d <= month_end))
+                .map(|f| line(&f))
+                .collect(),
+            overdue: open
+                .iter()
+                .filter(|f| f.due.is_some_and(|d| d < today))
+                .map(|f| line(&f))
+                .collect(),
+            orders: jianguan_app::rectification::list(app, &a, true)
+                .await?
+                .into_iter()
+                .map(|o| {
+                    (
+                        o.id,
+                        o.title,
+                        format_cn_date(o.deadline),
+                        o.deadline < today,
+                    )
+                })
+                .collect(),
+            reviews: jianguan_app::reporting::queue(app, &a)
+                .await?
+                .into_iter()
+                .take(5)
+                .map(|r| {
+                    let what = format!(
+                        "{}·{}",
+                        names.get(&r.project_id).cloned().unwrap_or_default(),
+                        if r.kind == jianguan_app::reporting::PLAN {
+                            "进度计划"
+                        } else {
+                            "进度报告"
+                        }
+                    );
+                    (
+                        r.project_id,
+                        what,
+                        jianguan_domain::reporting::Review::parse(&r.state)
+                            .map_or("", |x| x.label()),
+                        r.note.unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        })
+    } else {
+        None
+    };
     let page = HomePage {
+        contractor,
         docket,
         layout: layout(&s, &a, c.csrf.as_deref().unwrap_or_default(), "概览", "/").await,
         heading: if a.enterprise_id.is_some() {
