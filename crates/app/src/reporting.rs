@@ -8,15 +8,17 @@ use crate::records::entry;
 use crate::rectification::{is_staff, notify};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
-use jianguan_domain::reporting::{PlanInput, ReportInput, Review};
+use jianguan_documents::xlsx::MetricRow;
+use jianguan_domain::reporting::{DataInput, MetricSpec, PlanInput, ReportInput, Review};
 use jianguan_store::entity::{
-    progress_plan, progress_report, project, submission_review as review,
+    data_report, progress_plan, progress_report, project, submission_review as review,
 };
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{queries, rows};
 
 pub const PLAN: &str = "progress_plan";
 pub const REPORT: &str = "progress_report";
+pub const DATA: &str = "data_report";
 
 async fn project_in_scope(app: &App, actor: &Actor, id: &str) -> Result<project::Model, AppError> {
     queries::project(app.store.reader(), &actor.scope(), id.trim())
@@ -338,7 +340,11 @@ pub async fn review(
         .await?
         .ok_or(AppError::NotFound)?;
     crate::inspections::same_county(actor, &before.county_code)?;
-    let p = project_in_scope(app, actor, &before.project_id).await?;
+    let p = if before.kind == DATA {
+        enterprise_place(app, actor, &before.enterprise_id).await?
+    } else {
+        project_in_scope(app, actor, &before.project_id).await?
+    };
     if !matches!(actor.role, Role::Inspector | Role::Chief) {
         return Err(AppError::Forbidden);
     }
@@ -389,10 +395,10 @@ pub async fn review(
         )?)
         .await?;
     }
-    let what = if before.kind == PLAN {
-        "进度计划"
-    } else {
-        "进度报告"
+    let what = match before.kind.as_str() {
+        PLAN => "进度计划",
+        DATA => "生产经营数据",
+        _ => "进度报告",
     };
     let ent = before.enterprise_id.clone();
     notify(
@@ -405,7 +411,11 @@ pub async fn review(
             .note
             .clone()
             .unwrap_or_else(|| format!("{what}已审核通过。")),
-        format!("/projects/{}/progress", p.id),
+        if before.kind == DATA {
+            "/data-reports".to_string()
+        } else {
+            format!("/projects/{}/progress", p.id)
+        },
     )
     .await?;
     tx.record(entry(
@@ -421,4 +431,261 @@ pub async fn review(
     tx.commit().await?;
     crate::inspections::refresh_docket(app, &p.county_code).await?;
     Ok(after)
+}
+
+// ------------------------------------------------------------------ operating data
+
+/// An enterprise in the actor's scope, as a stand-in project row carrying its county, id
+/// and name (data reports are per enterprise, not per project).
+async fn enterprise_place(
+    app: &App,
+    actor: &Actor,
+    enterprise_id: &str,
+) -> Result<project::Model, AppError> {
+    let e = queries::enterprise(app.store.reader(), &actor.scope(), enterprise_id)
+        .await?
+        .filter(|e| e.voided_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let now = app.now();
+    Ok(project::Model {
+        id: String::new(),
+        county_code: e.county_code,
+        programme_id: String::new(),
+        enterprise_id: e.id,
+        name: e.name,
+        system: String::new(),
+        township: String::new(),
+        village: None,
+        latitude: None,
+        longitude: None,
+        central_funds_fen: 0,
+        construction_start: app.today(),
+        construction_end: app.today(),
+        operation_start: None,
+        service_period_end: None,
+        status: String::new(),
+        targets: "[]".into(),
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+        closed_on: None,
+    })
+}
+
+/// The metrics the contractor's enterprise reports: those of its projects' systems, as the
+/// regulation profile configures them.
+pub async fn metrics_for(app: &App, actor: &Actor) -> Result<Vec<MetricSpec>, AppError> {
+    let projects = crate::inspections::projects(app, actor).await?;
+    let systems: Vec<&str> = projects
+        .iter()
+        .filter(|p| p.voided_at.is_none())
+        .map(|p| p.system.as_str())
+        .collect();
+    Ok(app
+        .profile
+        .metrics
+        .iter()
+        .filter(|(_, m)| m.systems.iter().any(|s| systems.contains(&s.as_str())))
+        .map(|(code, m)| MetricSpec {
+            code: code.clone(),
+            name: m.name.clone(),
+            unit: m.unit.clone(),
+        })
+        .collect())
+}
+
+/// Operating-data reports (superseded versions included), newest first: a contractor's
+/// own, or the county's for the supervision group.
+pub async fn data_reports(app: &App, actor: &Actor) -> Result<Vec<data_report::Model>, AppError> {
+    let scope = actor.scope();
+    let mut q = data_report::Entity::find();
+    if let Some(c) = &scope.county {
+        q = q.filter(data_report::Column::CountyCode.eq(c.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        q = q.filter(data_report::Column::EnterpriseId.eq(e.as_str()));
+    }
+    Ok(q.order_by_desc(data_report::Column::Month)
+        .order_by_desc(data_report::Column::CreatedAt)
+        .all(app.store.reader())
+        .await?
+        .into_iter()
+        .take(500)
+        .collect())
+}
+
+/// The contractor reports a month's operating data (form or template), or a corrected
+/// version of a report that came back with issues. Unusual changes must be confirmed.
+pub async fn submit_data(
+    app: &App,
+    actor: &Actor,
+    input: &DataInput,
+) -> Result<data_report::Model, AppError> {
+    require_contractor(actor)?;
+    let enterprise = actor.enterprise_id.clone().ok_or(AppError::Forbidden)?;
+    let place = enterprise_place(app, actor, &enterprise).await?;
+    let metrics = metrics_for(app, actor).await?;
+    let all = data_reports(app, actor).await?;
+    let live: Vec<&data_report::Model> = all.iter().filter(|r| r.voided_at.is_none()).collect();
+    let month = jianguan_domain::reporting::parse_month(&input.month);
+    let same = month.and_then(|m| live.iter().find(|r| r.month == m).copied());
+    let mut version = 1;
+    if let Some(old) = same {
+        let state = state_of(app, &old.id).await?;
+        if !state.may_resubmit() {
+            return Err(AppError::Conflict(format!(
+                "{}的生产经营数据已报送（{}）；如需更正，请等审核意见。",
+                old.month.format("%Y年%-m月"),
+                state.label()
+            )));
+        }
+        version = reviews_of(app, &old.id)
+            .await?
+            .last()
+            .map_or(1, |r| r.version)
+            + 1;
+    }
+    let previous: Option<std::collections::BTreeMap<String, i64>> = month
+        .and_then(|m| m.checked_sub_months(chrono::Months::new(1)))
+        .and_then(|pm| live.iter().find(|r| r.month == pm))
+        .and_then(|r| serde_json::from_str(&r.figures).ok());
+    let f = input.validate(
+        &metrics,
+        app.today(),
+        previous.as_ref(),
+        app.profile.thresholds.suspicious_factor,
+    )?;
+    let now = app.now();
+    let m = data_report::Model {
+        id: new_id(),
+        county_code: place.county_code.clone(),
+        enterprise_id: enterprise.clone(),
+        month: f.month,
+        submitted_on: same.map_or(app.today(), |o| o.submitted_on),
+        figures: serde_json::to_string(&f.figures)?,
+        explanation: f.explanation.clone(),
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let r = review::Model {
+        supersedes: same.map(|o| o.id.clone()),
+        explanation: f.explanation,
+        ..review_row(app, actor, &place, DATA, &m.id, version)
+    };
+    let mut tx = app.store.begin().await?;
+    if let Some(old) = same {
+        let voided = data_report::Model {
+            voided_at: Some(now),
+            void_reason: Some(format!("已由第 {version} 版替代")),
+            updated_at: now,
+            ..old.clone()
+        };
+        rows::update(tx.conn(), voided.clone()).await?;
+        tx.record(entry(
+            app,
+            actor,
+            &place.county_code,
+            (DATA, &old.id),
+            "supersede",
+            Some(old),
+            Some(&voided),
+        )?)
+        .await?;
+    }
+    rows::insert(tx.conn(), m.clone()).await?;
+    rows::insert(tx.conn(), r).await?;
+    notify(
+        app,
+        &tx,
+        &place.county_code,
+        is_staff,
+        format!("生产经营数据待审核：{}", place.name),
+        format!(
+            "{}的生产经营数据（第 {version} 版）已报送。",
+            f.month.format("%Y年%-m月")
+        ),
+        "/data-reports".into(),
+    )
+    .await?;
+    tx.record(entry(
+        app,
+        actor,
+        &place.county_code,
+        (DATA, &m.id),
+        "submit",
+        None,
+        Some(&m),
+    )?)
+    .await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, &place.county_code).await?;
+    Ok(m)
+}
+
+/// The month's template for the contractor's enterprise.
+pub async fn data_template(app: &App, actor: &Actor, month: &str) -> Result<Vec<u8>, AppError> {
+    require_contractor(actor)?;
+    let enterprise = actor.enterprise_id.clone().ok_or(AppError::Forbidden)?;
+    let place = enterprise_place(app, actor, &enterprise).await?;
+    let month = jianguan_domain::reporting::parse_month(month)
+        .ok_or_else(|| AppError::field("month", "请选择月份（格式如 2026-05）"))?;
+    let rows: Vec<MetricRow> = metrics_for(app, actor)
+        .await?
+        .into_iter()
+        .map(|m| MetricRow {
+            code: m.code,
+            name: m.name,
+            unit: m.unit,
+        })
+        .collect();
+    jianguan_documents::xlsx::template(&place.name, &month.format("%Y-%m").to_string(), &rows)
+        .map_err(AppError::Internal)
+}
+
+/// An uploaded template read whole: every cell error at once (nothing saved), or the
+/// figures as if typed, for the same checks as the form.
+pub fn read_data_template(bytes: &[u8]) -> Result<DataInput, AppError> {
+    match jianguan_documents::xlsx::read(bytes) {
+        Ok(filled) => Ok(DataInput {
+            month: filled.month,
+            figures: filled
+                .values
+                .into_iter()
+                .map(|(code, v)| {
+                    let typed = v
+                        .map(|x| {
+                            if x.fract() == 0.0 {
+                                format!("{x:.0}")
+                            } else {
+                                x.to_string()
+                            }
+                        })
+                        .unwrap_or_default();
+                    (code, typed)
+                })
+                .collect(),
+            explanation: None,
+            confirmed: false,
+        }),
+        Err(errors) => {
+            let mut e = jianguan_domain::FieldErrors::new();
+            e.add(
+                "file",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            );
+            Err(AppError::Validation(e))
+        }
+    }
+}
+
+/// The latest review of a record (None for imported records, which count as approved).
+pub async fn latest_review(app: &App, record_id: &str) -> Result<Option<review::Model>, AppError> {
+    Ok(reviews_of(app, record_id).await?.pop())
 }

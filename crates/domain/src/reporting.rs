@@ -364,3 +364,219 @@ mod tests {
         }
     }
 }
+
+/// One operating-data metric as the form and template show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricSpec {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+}
+
+impl MetricSpec {
+    /// Money metrics are typed in 元 and kept in 分.
+    pub fn is_money(&self) -> bool {
+        self.unit == "元"
+    }
+}
+
+/// A month's operating data as typed (or read from the template).
+#[derive(Debug, Clone, Default)]
+pub struct DataInput {
+    /// YYYY-MM
+    pub month: String,
+    /// Metric code → value as typed.
+    pub figures: std::collections::BTreeMap<String, String>,
+    pub explanation: Option<String>,
+    /// The contractor has checked figures flagged as unusual and stands by them.
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataFields {
+    pub month: NaiveDate,
+    pub figures: std::collections::BTreeMap<String, i64>,
+    pub explanation: Option<String>,
+}
+
+impl DataInput {
+    /// `previous`: last month's figures, to flag unusual changes before submitting.
+    pub fn validate(
+        &self,
+        metrics: &[MetricSpec],
+        today: NaiveDate,
+        previous: Option<&std::collections::BTreeMap<String, i64>>,
+        factor: f64,
+    ) -> Result<DataFields, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let month = parse_month(&self.month);
+        match month {
+            None => e.add("month", "请填写数据月份（格式如 2026-05）"),
+            Some(m) if m > today.with_day(1).unwrap_or(today) => {
+                e.add("month", "不能报送将来月份的数据")
+            }
+            _ => {}
+        }
+        for code in self.figures.keys() {
+            if !metrics.iter().any(|m| &m.code == code) {
+                e.add(
+                    &format!("figures.{code}"),
+                    format!("没有“{code}”这个指标，请使用本月模板"),
+                );
+            }
+        }
+        let mut figures = std::collections::BTreeMap::new();
+        for m in metrics {
+            let field = format!("figures.{}", m.code);
+            let raw = self
+                .figures
+                .get(&m.code)
+                .map(|v| v.trim().replace(',', ""))
+                .unwrap_or_default();
+            if raw.is_empty() {
+                e.add(&field, format!("请填写{}（没有请填 0）", m.name));
+                continue;
+            }
+            let value = if m.is_money() {
+                crate::Money::parse_yuan(&raw)
+                    .map(|x| x.fen())
+                    .map_err(|err| err.to_string())
+            } else {
+                raw.parse::<i64>()
+                    .ok()
+                    .filter(|v| *v >= 0)
+                    .ok_or_else(|| format!("{}应为不小于 0 的整数（{}）", m.name, m.unit))
+            };
+            match value {
+                Ok(v) => {
+                    figures.insert(m.code.clone(), v);
+                }
+                Err(msg) => e.add(&field, msg),
+            }
+        }
+        let explanation = e.optional_text("explanation", "说明", self.explanation.as_deref(), 2000);
+        if e.is_empty() {
+            let unusual: Vec<String> = metrics
+                .iter()
+                .filter_map(|m| {
+                    let v = *figures.get(&m.code)?;
+                    let why = crate::rules::data::suspicious_change(
+                        v,
+                        previous.and_then(|p| p.get(&m.code)).copied(),
+                        factor,
+                    )?;
+                    Some(format!("“{}”{why}", m.name))
+                })
+                .collect();
+            if !unusual.is_empty() && !self.confirmed {
+                e.add(
+                    "confirm",
+                    format!("以下数据与上月相比变化异常，请核实：{}。如确认无误，请勾选“确认数据无误”并说明原因后再提交。", unusual.join("；")),
+                );
+            } else if !unusual.is_empty() && explanation.is_none() {
+                e.add("explanation", "请说明数据变化的原因");
+            }
+        }
+        let (Some(month), true) = (month, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(DataFields {
+            month,
+            figures,
+            explanation,
+        })
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn specs() -> Vec<MetricSpec> {
+        vec![
+            MetricSpec {
+                code: "orders".into(),
+                name: "网络订单数".into(),
+                unit: "单".into(),
+            },
+            MetricSpec {
+                code: "online_sales_fen".into(),
+                name: "农产品网络零售额".into(),
+                unit: "元".into(),
+            },
+        ]
+    }
+
+    fn input(orders: &str, sales: &str) -> DataInput {
+        DataInput {
+            month: "2026-10".into(),
+            figures: [
+                ("orders".to_string(), orders.to_string()),
+                ("online_sales_fen".to_string(), sales.to_string()),
+            ]
+            .into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn figures_are_numbers_money_in_yuan() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        let f = input("120", "12,500.50")
+            .validate(&specs(), today, None, 5.0)
+            .unwrap();
+        assert_eq!(f.figures["online_sales_fen"], 1_250_050);
+        let e = input("一百", "")
+            .validate(&specs(), today, None, 5.0)
+            .unwrap_err();
+        assert!(e.get("figures.orders").unwrap().contains("整数"));
+        assert!(
+            e.get("figures.online_sales_fen")
+                .unwrap()
+                .contains("没有请填 0")
+        );
+        let mut future = input("1", "1");
+        future.month = "2026-12".into();
+        assert!(
+            future
+                .validate(&specs(), today, None, 5.0)
+                .unwrap_err()
+                .get("month")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn unusual_changes_are_shown_before_submitting_and_confirmed_with_a_reason() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        let prev: BTreeMap<String, i64> = [
+            ("orders".to_string(), 100),
+            ("online_sales_fen".to_string(), 100_000),
+        ]
+        .into();
+        let e = input("1000", "1000")
+            .validate(&specs(), today, Some(&prev), 5.0)
+            .unwrap_err();
+        let why = e.get("confirm").unwrap();
+        assert!(
+            why.contains("网络订单数") && why.contains("变化超过 5 倍"),
+            "{why}"
+        );
+        let mut ok = input("1000", "1000");
+        ok.confirmed = true;
+        assert!(
+            ok.validate(&specs(), today, Some(&prev), 5.0)
+                .unwrap_err()
+                .get("explanation")
+                .is_some()
+        );
+        ok.explanation = Some("双十一促销".into());
+        assert!(ok.validate(&specs(), today, Some(&prev), 5.0).is_ok());
+        assert!(
+            input("110", "1100")
+                .validate(&specs(), today, Some(&prev), 5.0)
+                .is_ok()
+        );
+    }
+}

@@ -6,6 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
+use chrono::Datelike;
 use common::{Client, counts, seeded_router};
 use jianguan_app::{inspections, rectification, sanctions};
 use jianguan_domain::FieldErrors;
@@ -1386,4 +1387,206 @@ async fn the_contractor_home_shows_what_is_due_and_open() {
     );
     let (_, staff) = Client::login(&t, "inspector").await.get("/").await;
     assert!(!staff.contains("data-testid=\"contractor-home\""));
+}
+
+/// The month's operating data: the XLSX template down and up again, every cell problem
+/// named and nothing saved, unusual figures confirmed, then reviewed and corrected.
+#[tokio::test]
+async fn operating_data_through_the_template_reviewed_and_corrected() {
+    use rust_xlsxwriter::Workbook;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let contractor = Client::login(&t, "contractor").await;
+        let inspector = Client::login(&t, "inspector").await;
+        let a = actor_of(&t.app, "contractor").await;
+        let month = t.app.today().format("%Y-%m").to_string();
+        let (status, bytes, headers) = contractor
+            .get_bytes(&format!("/data-reports/template?month={month}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+        let template = jianguan_documents::xlsx::read(&bytes).unwrap();
+        assert_eq!(template.month, month);
+        let metrics = jianguan_app::reporting::metrics_for(&t.app, &a)
+            .await
+            .unwrap();
+        assert_eq!(template.values.len(), metrics.len());
+        assert!(!metrics.is_empty());
+        // Last month's figures, to fill in figures that are not unusual.
+        let last: std::collections::BTreeMap<String, i64> =
+            jianguan_app::reporting::data_reports(&t.app, &a)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| {
+                    r.voided_at.is_none()
+                        && r.month == t.app.today().with_day(1).unwrap() - chrono::Months::new(1)
+                })
+                .map(|r| serde_json::from_str(&r.figures).unwrap())
+                .unwrap_or_default();
+        let fill = |times: i64, text_in: Option<usize>| {
+            let mut wb = Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name(jianguan_documents::xlsx::SHEET).unwrap();
+            ws.write_string(0, 0, "报送月份").unwrap();
+            ws.write_string(0, 1, &month).unwrap();
+            for (i, m) in metrics.iter().enumerate() {
+                let r = i as u32 + 2;
+                ws.write_string(r, 0, &m.code).unwrap();
+                let base = last.get(&m.code).copied().unwrap_or(100).max(1) * times;
+                let v = if m.is_money() {
+                    base as f64 / 100.0
+                } else {
+                    base as f64
+                };
+                if text_in == Some(i) {
+                    ws.write_string(r, 3, "约一千").unwrap();
+                } else {
+                    ws.write_number(r, 3, v).unwrap();
+                }
+            }
+            wb.save_to_buffer().unwrap()
+        };
+        let before = counts(&t).await;
+        let (status, html) = contractor
+            .upload_as(
+                "/data-reports/upload",
+                "file",
+                &[("数据.xlsx", &fill(1, Some(0)))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(
+            html.contains("D3 单元格") && html.contains("“约一千”不是数字"),
+            "{backend:?}"
+        );
+        let (status, html) = contractor
+            .upload_as(
+                "/data-reports/upload",
+                "file",
+                &[("数据.pdf", b"%PDF-1.4")],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("不是 Excel 工作簿"));
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
+
+        // Ten times last month: shown back for confirmation, then confirmed with a reason.
+        let (status, html) = contractor
+            .upload_as(
+                "/data-reports/upload",
+                "file",
+                &[("数据.xlsx", &fill(10, None))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("变化异常") && html.contains("确认数据无误"),
+            "{backend:?}"
+        );
+        assert_eq!(counts(&t).await, before);
+        let mut form: Vec<(String, String)> = vec![
+            ("month".into(), month.clone()),
+            ("confirm".into(), "on".into()),
+            ("explanation".into(), "双十一促销".into()),
+        ];
+        for m in &metrics {
+            let base = last.get(&m.code).copied().unwrap_or(100).max(1) * 10;
+            let v = if m.is_money() {
+                format!("{:.2}", base as f64 / 100.0)
+            } else {
+                base.to_string()
+            };
+            form.push((format!("fig_{}", m.code), v));
+        }
+        assert_eq!(
+            post(&contractor, "/data-reports", &form).await.0,
+            StatusCode::SEE_OTHER,
+            "{backend:?}"
+        );
+        assert_eq!(
+            post(&contractor, "/data-reports", &form).await.0,
+            StatusCode::CONFLICT,
+            "one report a month"
+        );
+
+        // Has issues → corrected → approved; both versions kept.
+        let queue = jianguan_app::reporting::queue(&t.app, &actor_of(&t.app, "inspector").await)
+            .await
+            .unwrap();
+        let r1 = queue
+            .iter()
+            .find(|r| r.kind == "data_report")
+            .unwrap()
+            .id
+            .clone();
+        let (status, _) = inspector
+            .form(
+                &format!("/reviews/{r1}"),
+                &[
+                    ("verdict", "has_issues"),
+                    ("note", "零售额与平台后台不符"),
+                    ("back", "/data-reports"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, page) = contractor.get("/data-reports").await;
+        assert!(page.contains("零售额与平台后台不符"));
+        assert_eq!(
+            post(&contractor, "/data-reports", &form).await.0,
+            StatusCode::SEE_OTHER,
+            "a corrected version"
+        );
+        let queue = jianguan_app::reporting::queue(&t.app, &actor_of(&t.app, "inspector").await)
+            .await
+            .unwrap();
+        let r2 = queue
+            .iter()
+            .find(|r| r.kind == "data_report")
+            .unwrap()
+            .clone();
+        assert_eq!(r2.version, 2);
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{}", r2.id),
+                    &[("verdict", "approved"), ("back", "/data-reports")]
+                )
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let mine = jianguan_app::reporting::data_reports(&t.app, &a)
+            .await
+            .unwrap();
+        let this: Vec<_> = mine
+            .iter()
+            .filter(|r| r.month.format("%Y-%m").to_string() == month)
+            .collect();
+        assert_eq!(this.len(), 2, "{backend:?}: both versions kept");
+        // Another enterprise's contractor sees none of it.
+        let (_, other) = Client::login(&t, "contractor2")
+            .await
+            .get("/data-reports")
+            .await;
+        assert!(!other.contains("零售额与平台后台不符"));
+        assert!(
+            t.app
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_broken
+                .is_none()
+        );
+    }
 }

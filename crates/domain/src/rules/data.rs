@@ -146,25 +146,11 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 .and_then(|p| reports.get(&p));
             for (metric, &v) in &r.figures {
                 let name = ctx.profile.metric_name(metric);
-                let why = if v < 0 {
-                    Some(format!("为负数（{v}）"))
-                } else {
-                    match prev.and_then(|p| p.figures.get(metric)).copied() {
-                        Some(p) if p > 0 && v == 0 => Some(format!("为 0，上月为 {p}")),
-                        Some(p)
-                            if p > 0
-                                && v > 0
-                                && (v as f64 / p as f64 > t.suspicious_factor
-                                    || p as f64 / v as f64 > t.suspicious_factor) =>
-                        {
-                            Some(format!(
-                                "为 {v}，上月为 {p}，变化超过 {} 倍",
-                                t.suspicious_factor
-                            ))
-                        }
-                        _ => None,
-                    }
-                };
+                let why = suspicious_change(
+                    v,
+                    prev.and_then(|p| p.figures.get(metric)).copied(),
+                    t.suspicious_factor,
+                );
                 if let Some(why) = why {
                     out.push(Draft {
                         rule: "data.report_suspicious",
@@ -181,6 +167,24 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 }
             }
         }
+    }
+}
+
+/// Why a month's figure deserves a second look against the month before (negative, fallen
+/// to zero, or changed by more than `factor` times), or None. Shared by the rule
+/// `data.report_suspicious` and the form that warns the contractor before submitting.
+pub fn suspicious_change(v: i64, prev: Option<i64>, factor: f64) -> Option<String> {
+    if v < 0 {
+        return Some(format!("为负数（{v}）"));
+    }
+    match prev {
+        Some(p) if p > 0 && v == 0 => Some(format!("为 0，上月为 {p}")),
+        Some(p)
+            if p > 0 && v > 0 && (v as f64 / p as f64 > factor || p as f64 / v as f64 > factor) =>
+        {
+            Some(format!("为 {v}，上月为 {p}，变化超过 {factor} 倍"))
+        }
+        _ => None,
     }
 }
 

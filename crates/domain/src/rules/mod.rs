@@ -6,7 +6,7 @@ pub mod facts;
 pub mod profile;
 
 mod assets;
-mod data;
+pub mod data;
 mod funds;
 mod inspection;
 mod oversight;

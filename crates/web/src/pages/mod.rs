@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered Chinese HTML that works without JavaScript.
 
 mod account;
+mod data;
 mod docket;
 mod enterprises;
 mod home;
@@ -121,6 +122,15 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .get("/reviews", ReadRecords, progress::queue)
         .post("/reviews/{id}", EditRecords, progress::review)
+        .get("/data-reports", ReadRecords, data::show)
+        .post("/data-reports", ReadRecords, data::create)
+        .get("/data-reports/template", ReadRecords, data::template)
+        .post_large(
+            "/data-reports/upload",
+            ReadRecords,
+            UPLOAD_LIMIT,
+            data::upload,
+        )
 }
 
 /// One upload request: several phone photos of up to 15 MB each.
@@ -164,9 +174,10 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 8] = [
+const MENU: [(&str, &str, Permission); 9] = [
     ("/docket", "待办", ReadRecords),
     ("/reviews", "审核", ReadRecords),
+    ("/data-reports", "经营数据", ReadRecords),
     ("/", "概览", Authenticated),
     ("/inspections", "检查", ReadRecords),
     ("/orders", "整改", ReadRecords),

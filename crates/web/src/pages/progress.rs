@@ -325,7 +325,7 @@ pub async fn review(
     match rep::review(&s.app, &auth.0, &id, &get(&f, "verdict"), &get(&f, "note")).await {
         Ok(r) => {
             let back = get(&f, "back");
-            let to = if back == "/reviews" {
+            let to = if back == "/reviews" || back == "/data-reports" {
                 back
             } else {
                 format!("/projects/{}/progress?saved=1", r.project_id)

@@ -192,6 +192,13 @@ impl Client {
         (s, String::from_utf8_lossy(&b).into_owned())
     }
 
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, Vec<u8>, HeaderMap) {
+        let (s, h, b) = self
+            .send(self.builder(Method::GET, path).body(Body::empty()).unwrap())
+            .await;
+        (s, b, h)
+    }
+
     pub async fn get_with_headers(&self, path: &str) -> (StatusCode, String, HeaderMap) {
         let (s, h, b) = self
             .send(self.builder(Method::GET, path).body(Body::empty()).unwrap())
@@ -290,12 +297,23 @@ impl Client {
         files: &[(&str, &[u8])],
         fields: &[(&str, &str)],
     ) -> (StatusCode, String) {
+        self.upload_as(path, "photo", files, fields).await
+    }
+
+    /// As [`Client::upload`], the files under the form field `field`.
+    pub async fn upload_as(
+        &self,
+        path: &str,
+        field: &str,
+        files: &[(&str, &[u8])],
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let boundary = "----jianguan-test-boundary-7MA4YWxkTrZu0gW";
         let mut body: Vec<u8> = Vec::new();
         for (name, bytes) in files {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
                 )
                 .as_bytes(),
             );

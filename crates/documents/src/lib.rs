@@ -1,0 +1,3 @@
+//! Office documents. Knows nothing of records or users: it writes and reads grids.
+
+pub mod xlsx;
