@@ -79,6 +79,11 @@ impl App {
         }
     }
 
+    pub fn with_photos(mut self, photos: evidence::PhotoSettings) -> Self {
+        self.photos = photos;
+        self
+    }
+
     pub fn with_files(mut self, files: jianguan_files::FileStore) -> Self {
         self.files = files;
         self

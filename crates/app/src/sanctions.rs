@@ -250,7 +250,8 @@ async fn consequences(
     match kind {
         Some(SanctionKind::FundRecovery) => {
             let r = fund_recovery::Model {
-                id: new_id(),
+                // The recovery carries its decision's id, so repayments find it.
+                id: m.id.clone(),
                 county_code: m.county_code.clone(),
                 project_id,
                 enterprise_id: m.enterprise_id.clone(),
@@ -356,4 +357,99 @@ pub async fn public_board(app: &App) -> Result<Vec<PublicNotice>, AppError> {
         });
     }
     Ok(out)
+}
+
+/// The fund recovery a decided recovery sanction created (same id), if any.
+pub async fn recovery(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<fund_recovery::Model>, AppError> {
+    get(app, actor, id).await?;
+    Ok(fund_recovery::Entity::find_by_id(id.to_string())
+        .one(app.store.reader())
+        .await?
+        .filter(|r| r.voided_at.is_none()))
+}
+
+/// Records money paid back against a decided fund recovery (一（二）): a date between the
+/// decision and today, an amount no more than what is still owed.
+pub async fn record_repayment(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    date: &str,
+    amount: &str,
+) -> Result<fund_recovery::Model, AppError> {
+    let before = recovery(app, actor, id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("只有已决定的追回资金才能登记退回款项".into()))?;
+    actor.require(Permission::EditRecords)?;
+    if !s::may_propose(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let mut repayments: Vec<jianguan_domain::rules::facts::Repayment> =
+        serde_json::from_str(&before.repayments).unwrap_or_default();
+    let paid: i64 = repayments.iter().map(|r| r.amount_fen).sum();
+    let owed = before.amount_fen - paid;
+    let mut e = FieldErrors::new();
+    let date = match jianguan_domain::dates::parse_date(date) {
+        Ok(d) if d > app.today() => {
+            e.add("date", "退回日期不能晚于今天");
+            None
+        }
+        Ok(d) if d < before.decided_on => {
+            e.add("date", "退回日期不能早于追回决定日期");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add("date", format!("退回日期：{m}"));
+            None
+        }
+    };
+    let amount = match Money::parse_yuan(amount) {
+        Ok(m) if m.fen() <= 0 => {
+            e.add("amount", "退回金额应大于 0");
+            None
+        }
+        Ok(m) if m.fen() > owed => {
+            e.add(
+                "amount",
+                format!(
+                    "退回金额超过尚未追回的 {}",
+                    Money::from_fen(owed)
+                        .map(|x| x.to_string())
+                        .unwrap_or_default()
+                ),
+            );
+            None
+        }
+        Ok(m) => Some(m.fen()),
+        Err(err) => {
+            e.add("amount", err.to_string());
+            None
+        }
+    };
+    let (Some(date), Some(amount_fen), true) = (date, amount, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    repayments.push(jianguan_domain::rules::facts::Repayment { date, amount_fen });
+    let after = fund_recovery::Model {
+        repayments: serde_json::to_string(&repayments)?,
+        updated_at: app.now(),
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("fund_recovery", id),
+        "repayment",
+        Some(&before),
+        Some(&after),
+    )?;
+    crate::records::update_audited(app, audit, after.clone()).await?;
+    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    Ok(after)
 }

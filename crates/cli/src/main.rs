@@ -61,6 +61,27 @@ struct ServeArgs {
     /// are then marked Secure.
     #[arg(long, env = "JIANGUAN_SECURE_COOKIES", default_value_t = false)]
     secure_cookies: bool,
+    /// Largest photo accepted, in MB.
+    #[arg(long, env = "JIANGUAN_PHOTO_MAX_MB", default_value_t = 15)]
+    photo_max_mb: usize,
+    /// A photo taken (or uploaded) farther than this from the project is flagged, in km.
+    #[arg(long, env = "JIANGUAN_PHOTO_MAX_DISTANCE_KM", default_value_t = 2.0)]
+    photo_max_distance_km: f64,
+}
+
+impl ServeArgs {
+    fn photos(&self) -> Result<jianguan_app::evidence::PhotoSettings> {
+        if !(1..=50).contains(&self.photo_max_mb) {
+            bail!("--photo-max-mb 应在 1 到 50 之间");
+        }
+        if !(self.photo_max_distance_km > 0.0 && self.photo_max_distance_km.is_finite()) {
+            bail!("--photo-max-distance-km 应大于 0");
+        }
+        let mut p = jianguan_app::evidence::PhotoSettings::default();
+        p.limits.max_bytes = self.photo_max_mb * 1024 * 1024;
+        p.max_distance_m = self.photo_max_distance_km * 1000.0;
+        Ok(p)
+    }
 }
 
 #[derive(Subcommand)]
@@ -339,7 +360,8 @@ async fn run(cli: Cli) -> Result<i32> {
             serve(
                 App::new(store)
                     .with_profile(profile)
-                    .with_files(args.db.files()?),
+                    .with_files(args.db.files()?)
+                    .with_photos(args.photos()?),
                 &args,
             )
             .await?;
@@ -350,7 +372,8 @@ async fn run(cli: Cli) -> Result<i32> {
             let store = args.db.open().await?;
             let app = App::new(store)
                 .with_profile(profile)
-                .with_files(args.db.files()?);
+                .with_files(args.db.files()?)
+                .with_photos(args.photos()?);
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())
                 .await

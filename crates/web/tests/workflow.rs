@@ -1590,3 +1590,134 @@ async fn operating_data_through_the_template_reviewed_and_corrected() {
         );
     }
 }
+
+/// A decided fund recovery takes repayments until nothing is owed, never more.
+#[tokio::test]
+async fn a_fund_recovery_records_repayments_up_to_what_is_owed() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = actor_of(&t.app, "inspector").await;
+        let today = t.app.today();
+        let r = sanctions::propose(
+            &t.app,
+            &inspector,
+            &sanctions::SanctionInput {
+                enterprise_id: t.world.enterprise_a.clone(),
+                project_id: Some(t.world.project_a.clone()),
+                kind: "fund_recovery".into(),
+                facts: "虚报冒领补助资金。".into(),
+                clause: "一（二）".into(),
+                amount: Some("12000.50".into()),
+                deadline: Some((today + chrono::Days::new(30)).to_string()),
+            },
+        )
+        .await
+        .unwrap();
+        let ins = Client::login(&t, "inspector").await;
+        let chief = Client::login(&t, "chief").await;
+        let path = format!("/sanctions/{}/repayments", r.id);
+        // Not decided yet: nothing to repay.
+        assert_eq!(
+            ins.form(&path, &[("date", &today.to_string()), ("amount", "1")])
+                .await
+                .0,
+            StatusCode::CONFLICT
+        );
+        chief
+            .form(&format!("/sanctions/{}/act", r.id), &[("action", "decide")])
+            .await;
+        let tomorrow = (today + chrono::Days::new(1)).to_string();
+        let (status, html) = ins
+            .form(&path, &[("date", &tomorrow), ("amount", "100")])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("不能晚于今天"));
+        let (status, html) = ins
+            .form(&path, &[("date", &today.to_string()), ("amount", "20000")])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("超过尚未追回的"));
+        assert_eq!(
+            ins.form(&path, &[("date", &today.to_string()), ("amount", "5000")])
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let (_, page) = ins.get(&format!("/sanctions/{}", r.id)).await;
+        assert!(
+            page.contains("7,000.50") || page.contains("7000.50"),
+            "{backend:?}: owed shown"
+        );
+        assert_eq!(
+            ins.form(
+                &path,
+                &[("date", &today.to_string()), ("amount", "7000.50")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let rec = sanctions::recovery(&t.app, &inspector, &r.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let paid: Vec<jianguan_domain::rules::facts::Repayment> =
+            serde_json::from_str(&rec.repayments).unwrap();
+        assert_eq!(paid.iter().map(|p| p.amount_fen).sum::<i64>(), 1_200_050);
+        assert_eq!(
+            ins.form(&path, &[("date", &today.to_string()), ("amount", "0.01")])
+                .await
+                .0,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let contractor = Client::login(&t, "contractor").await;
+        assert_eq!(
+            contractor
+                .form(&path, &[("date", &today.to_string()), ("amount", "1")])
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+/// The photo size limit and the distance that flags a photo are settings, not constants.
+#[tokio::test]
+async fn photo_limits_follow_the_settings() {
+    let mut t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let mut photos = jianguan_app::evidence::PhotoSettings::default();
+    photos.limits.max_bytes = 1024 * 1024;
+    photos.max_distance_m = 50_000_000.0;
+    let app = t.app.clone().with_photos(photos);
+    t.set_app(app);
+    let id = recorded(&t, &t.world.project_a, Some("记录")).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let mut big = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    big.resize(2 * 1024 * 1024, 0);
+    let (status, html) = inspector
+        .upload(
+            &format!("/inspections/{id}/photos"),
+            &[("大.jpg", &big)],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("不能超过 1 MB"),
+        "the configured limit is named"
+    );
+    // 50,000 km: nothing on Earth is that far, so no distance flag.
+    let (status, _) = inspector
+        .upload(
+            &format!("/inspections/{id}/photos"),
+            &[("a.jpg", &sample_jpeg(64, 64))],
+            &[("device_latitude", "30.0"), ("device_longitude", "120.0")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let p = inspections::photos(&t.app, "inspection", &id)
+        .await
+        .unwrap();
+    let flags: Vec<String> = serde_json::from_str(&p[0].flags).unwrap();
+    assert!(!flags.iter().any(|f| f.contains("距项目地点")), "{flags:?}");
+}

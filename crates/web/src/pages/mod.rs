@@ -100,6 +100,11 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .get("/sanctions/new", EditRecords, sanctions::new_form)
         .get("/sanctions/{id}", ReadRecords, sanctions::show)
         .post("/sanctions/{id}/act", EditRecords, sanctions::act)
+        .post(
+            "/sanctions/{id}/repayments",
+            EditRecords,
+            sanctions::repayment,
+        )
         .get("/notices", Public, sanctions::board)
         .get("/projects/{id}/oversight", ReadRecords, oversight::show)
         .post(

@@ -232,6 +232,15 @@ struct DetailPage {
     history: Vec<HistoryRow>,
     saved: bool,
     errors: FieldErrors,
+    /// A decided fund recovery: what was paid back, when, and what is still owed.
+    recovery: Option<RecoveryView>,
+    can_repay: bool,
+}
+
+pub struct RecoveryView {
+    pub paid: String,
+    pub owed: String,
+    pub repayments: Vec<String>,
 }
 
 async fn detail(
@@ -259,6 +268,24 @@ async fn detail(
     };
     let state = SanctionState::parse(&m.state);
     let chief = may_decide(a.role);
+    let money = |fen: i64| {
+        Money::from_fen(fen)
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    };
+    let recovery = sn::recovery(&s.app, a, id).await?.map(|r| {
+        let items: Vec<jianguan_domain::rules::facts::Repayment> =
+            serde_json::from_str(&r.repayments).unwrap_or_default();
+        let paid: i64 = items.iter().map(|x| x.amount_fen).sum();
+        RecoveryView {
+            paid: money(paid),
+            owed: money(r.amount_fen - paid),
+            repayments: items
+                .iter()
+                .map(|x| format!("{} 退回 {}", format_cn_date(x.date), money(x.amount_fen)))
+                .collect(),
+        }
+    });
     Ok(render(
         status,
         &DetailPage {
@@ -299,8 +326,32 @@ async fn detail(
             history: history_rows(records::history(&s.app, a, "sanction", id).await?),
             saved,
             errors,
+            can_repay: recovery.is_some() && may_propose(a.role),
+            recovery,
         },
     ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RepaymentForm {
+    date: String,
+    amount: String,
+}
+
+pub async fn repayment(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<RepaymentForm>,
+) -> PageResult {
+    match sn::record_repayment(&s.app, &auth.0, &id, &f.date, &f.amount).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sanctions/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
