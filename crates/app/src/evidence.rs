@@ -106,6 +106,31 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "licence" => {
+            let l = jianguan_store::entity::licence::Entity::find_by_id(id.to_string())
+                .one(app.store.reader())
+                .await?
+                .filter(|l| l.voided_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            crate::inspections::same_county(actor, &l.county_code)?;
+            if actor.role == Role::Contractor
+                && actor.enterprise_id.as_deref() != Some(&l.enterprise_id)
+            {
+                return Err(AppError::NotFound);
+            }
+            // The enterprise keeps its own licences current (scans included).
+            if actor.role != Role::Contractor {
+                return Err(AppError::Forbidden);
+            }
+            Ok(Owner {
+                kind: "licence",
+                id: l.id,
+                county: l.county_code,
+                enterprise_id: Some(l.enterprise_id),
+                place: None,
+                day: None,
+            })
+        }
         _ => Err(AppError::NotFound),
     }
 }

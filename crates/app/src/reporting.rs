@@ -11,7 +11,7 @@ use crate::{Actor, App, AppError, Role};
 use jianguan_documents::xlsx::MetricRow;
 use jianguan_domain::reporting::{DataInput, MetricSpec, PlanInput, ReportInput, Review};
 use jianguan_store::entity::{
-    data_report, progress_plan, progress_report, project, submission_review as review,
+    data_report, licence, progress_plan, progress_report, project, submission_review as review,
 };
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{queries, rows};
@@ -688,4 +688,100 @@ pub fn read_data_template(bytes: &[u8]) -> Result<DataInput, AppError> {
 /// The latest review of a record (None for imported records, which count as approved).
 pub async fn latest_review(app: &App, record_id: &str) -> Result<Option<review::Model>, AppError> {
     Ok(reviews_of(app, record_id).await?.pop())
+}
+
+// ------------------------------------------------------------------ licences
+
+/// Licences: a contractor's own, or the county's for the supervision group; newest first.
+pub async fn licences(app: &App, actor: &Actor) -> Result<Vec<licence::Model>, AppError> {
+    let scope = actor.scope();
+    let mut q = licence::Entity::find().filter(licence::Column::VoidedAt.is_null());
+    if let Some(c) = &scope.county {
+        q = q.filter(licence::Column::CountyCode.eq(c.as_str()));
+    }
+    if let Some(e) = &scope.enterprise {
+        q = q.filter(licence::Column::EnterpriseId.eq(e.as_str()));
+    }
+    Ok(q.order_by_asc(licence::Column::Kind)
+        .order_by_desc(licence::Column::ValidFrom)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// A licence as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LicenceInput {
+    pub kind: String,
+    pub number: String,
+    pub valid_from: String,
+    /// Empty: valid without limit (长期).
+    #[serde(default)]
+    pub valid_to: String,
+}
+
+/// The contractor records a licence (a renewal is a new licence; the old one stays as it
+/// was, expired on its date). Kinds come from the regulation profile.
+pub async fn add_licence(
+    app: &App,
+    actor: &Actor,
+    input: &LicenceInput,
+) -> Result<licence::Model, AppError> {
+    require_contractor(actor)?;
+    let enterprise = actor.enterprise_id.clone().ok_or(AppError::Forbidden)?;
+    let place = enterprise_place(app, actor, &enterprise).await?;
+    let mut e = jianguan_domain::FieldErrors::new();
+    if !app.profile.licences.names.contains_key(input.kind.trim()) {
+        e.add("kind", "请选择证照类型");
+    }
+    let number = e.required_text("number", "证照编号", &input.number, 100);
+    let from = match jianguan_domain::dates::parse_date(&input.valid_from) {
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add("valid_from", format!("有效期起：{m}"));
+            None
+        }
+    };
+    let to = match input.valid_to.trim() {
+        "" | "长期" => None,
+        v => match jianguan_domain::dates::parse_date(v) {
+            Ok(d) if from.is_some_and(|f| d < f) => {
+                e.add("valid_to", "有效期止不能早于有效期起");
+                None
+            }
+            Ok(d) => Some(d),
+            Err(m) => {
+                e.add("valid_to", format!("有效期止：{m}（长期有效请留空）"));
+                None
+            }
+        },
+    };
+    let (Some(valid_from), true) = (from, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let now = app.now();
+    let m = licence::Model {
+        id: new_id(),
+        county_code: place.county_code.clone(),
+        enterprise_id: enterprise,
+        kind: input.kind.trim().to_string(),
+        number,
+        valid_from,
+        valid_to: to,
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let audit = entry(
+        app,
+        actor,
+        &place.county_code,
+        ("licence", &m.id),
+        "create",
+        None,
+        Some(&m),
+    )?;
+    crate::records::insert_audited(app, audit, m.clone()).await?;
+    crate::inspections::refresh_docket(app, &place.county_code).await?;
+    Ok(m)
 }

@@ -199,6 +199,9 @@ pub struct World {
     /// A progress report of enterprise B and one of county Y, awaiting review.
     pub review_b: String,
     pub review_y: String,
+    /// A licence of enterprise B and one of county Y.
+    pub licence_b: String,
+    pub licence_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -224,17 +227,39 @@ pub fn sample_jpeg(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-/// A progress report handed in by the enterprise's contractor, awaiting review: the id of
-/// its review row.
-async fn report_for_review(app: &App, enterprise: &str, county: &str, project: &str) -> String {
-    let contractor = Actor {
+/// A licence recorded by the enterprise's contractor.
+async fn licence_of(app: &App, enterprise: &str, county: &str) -> String {
+    jianguan_app::reporting::add_licence(
+        app,
+        &contractor_of(enterprise, county),
+        &jianguan_app::reporting::LicenceInput {
+            kind: "business_licence".into(),
+            number: format!("L-{enterprise}"),
+            valid_from: "2020-01-01".into(),
+            valid_to: String::new(),
+        },
+    )
+    .await
+    .expect("licence")
+    .id
+}
+
+/// A contractor of `enterprise` (not a stored user: the use cases need only the actor).
+fn contractor_of(enterprise: &str, county: &str) -> Actor {
+    Actor {
         user_id: format!("contractor-of-{enterprise}"),
         username: "contractor-test".into(),
         display_name: "企业填报人".into(),
         role: Role::Contractor,
         county_code: Some(county.into()),
         enterprise_id: Some(enterprise.into()),
-    };
+    }
+}
+
+/// A progress report handed in by the enterprise's contractor, awaiting review: the id of
+/// its review row.
+async fn report_for_review(app: &App, enterprise: &str, county: &str, project: &str) -> String {
+    let contractor = contractor_of(enterprise, county);
     let r = jianguan_app::reporting::submit_report(
         app,
         &contractor,
@@ -514,10 +539,14 @@ pub async fn seeded(backend: Backend) -> TestApp {
         workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
     let review_b = report_for_review(&app, &enterprise_b, demo::COUNTY, &project_b).await;
     let review_y = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
+    let licence_b = licence_of(&app, &enterprise_b, demo::COUNTY).await;
+    let licence_y = licence_of(&app, &ent_y.id, "141121").await;
     TestApp {
         world: World {
             review_b,
             review_y,
+            licence_b,
+            licence_y,
             inspection_b,
             inspection_y,
             photo_b,

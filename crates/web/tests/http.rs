@@ -157,6 +157,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.order_b.clone()
         }
+    } else if path.starts_with("/licences/") {
+        if county {
+            w.licence_y.clone()
+        } else {
+            w.licence_b.clone()
+        }
     } else if path.starts_with("/reviews/") {
         if county {
             w.review_y.clone()

@@ -1721,3 +1721,94 @@ async fn photo_limits_follow_the_settings() {
     let flags: Vec<String> = serde_json::from_str(&p[0].flags).unwrap();
     assert!(!flags.iter().any(|f| f.contains("距项目地点")), "{flags:?}");
 }
+
+/// The enterprise keeps its licences: validated, a blank end date meaning long-term, with
+/// a scan through the photo pipeline; only the enterprise itself records them.
+#[tokio::test]
+async fn contractors_keep_their_licences_current() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let contractor = Client::login(&t, "contractor").await;
+        let (status, html) = contractor
+            .form(
+                "/licences",
+                &[
+                    ("kind", "fishing"),
+                    ("number", ""),
+                    ("valid_from", "2026-05-01"),
+                    ("valid_to", "2026-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(
+            html.contains("请选择证照类型")
+                && html.contains("请填写证照编号")
+                && html.contains("不能早于有效期起")
+        );
+        let (status, _) = contractor
+            .form(
+                "/licences",
+                &[
+                    ("kind", "food_business"),
+                    ("number", "JY11411220001"),
+                    ("valid_from", "2025-01-01"),
+                    ("valid_to", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let a = actor_of(&t.app, "contractor").await;
+        let l = jianguan_app::reporting::licences(&t.app, &a)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.number == "JY11411220001")
+            .unwrap();
+        assert_eq!(l.valid_to, None, "blank means valid without limit");
+        let (status, _) = contractor
+            .upload(
+                &format!("/licences/{}/scans", l.id),
+                &[("执照.jpg", &sample_jpeg(300, 200))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, page) = contractor.get("/licences").await;
+        assert!(
+            page.contains("食品经营许可证")
+                && page.contains("起长期有效")
+                && page.contains("/photos/")
+        );
+        // Another contractor cannot attach to it; an inspector only reads.
+        let other = Client::login(&t, "contractor2").await;
+        assert_eq!(
+            other
+                .upload(
+                    &format!("/licences/{}/scans", l.id),
+                    &[("x.jpg", &sample_jpeg(10, 10))],
+                    &[]
+                )
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, staff) = inspector.get("/licences").await;
+        assert!(staff.contains("JY11411220001"));
+        assert_eq!(
+            inspector
+                .form(
+                    "/licences",
+                    &[
+                        ("kind", "hygiene"),
+                        ("number", "x"),
+                        ("valid_from", "2025-01-01")
+                    ]
+                )
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+    }
+}

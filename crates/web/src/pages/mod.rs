@@ -6,6 +6,7 @@ mod docket;
 mod enterprises;
 mod home;
 mod inspections;
+mod licences;
 mod orders;
 mod oversight;
 mod progress;
@@ -136,6 +137,14 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             UPLOAD_LIMIT,
             data::upload,
         )
+        .get("/licences", ReadRecords, licences::show)
+        .post("/licences", ReadRecords, licences::create)
+        .post_large(
+            "/licences/{id}/scans",
+            ReadRecords,
+            UPLOAD_LIMIT,
+            licences::upload,
+        )
 }
 
 /// One upload request: several phone photos of up to 15 MB each.
@@ -179,10 +188,11 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 9] = [
+const MENU: [(&str, &str, Permission); 10] = [
     ("/docket", "待办", ReadRecords),
     ("/reviews", "审核", ReadRecords),
     ("/data-reports", "经营数据", ReadRecords),
+    ("/licences", "证照", ReadRecords),
     ("/", "概览", Authenticated),
     ("/inspections", "检查", ReadRecords),
     ("/orders", "整改", ReadRecords),
