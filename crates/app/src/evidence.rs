@@ -106,6 +106,35 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "progress_report" => {
+            let r = jianguan_store::entity::progress_report::Entity::find_by_id(id.to_string())
+                .one(app.store.reader())
+                .await?
+                .filter(|r| r.voided_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            let p =
+                jianguan_store::queries::project(app.store.reader(), &actor.scope(), &r.project_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+            if actor.role != Role::Contractor {
+                return Err(AppError::Forbidden);
+            }
+            if crate::reporting::state_of(app, &r.id).await?
+                == jianguan_domain::reporting::Review::Approved
+            {
+                return Err(AppError::Conflict(
+                    "该进度报告已审核通过，不能再添加附件".into(),
+                ));
+            }
+            Ok(Owner {
+                kind: "progress_report",
+                id: r.id,
+                county: r.county_code,
+                enterprise_id: Some(p.enterprise_id.clone()),
+                place: p.latitude.zip(p.longitude),
+                day: None,
+            })
+        }
         "licence" => {
             let l = jianguan_store::entity::licence::Entity::find_by_id(id.to_string())
                 .one(app.store.reader())

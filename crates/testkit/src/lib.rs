@@ -199,6 +199,9 @@ pub struct World {
     /// A progress report of enterprise B and one of county Y, awaiting review.
     pub review_b: String,
     pub review_y: String,
+    /// The progress reports those reviews are of.
+    pub report_b: String,
+    pub report_y: String,
     /// A licence of enterprise B and one of county Y.
     pub licence_b: String,
     pub licence_y: String,
@@ -258,7 +261,12 @@ fn contractor_of(enterprise: &str, county: &str) -> Actor {
 
 /// A progress report handed in by the enterprise's contractor, awaiting review: the id of
 /// its review row.
-async fn report_for_review(app: &App, enterprise: &str, county: &str, project: &str) -> String {
+async fn report_for_review(
+    app: &App,
+    enterprise: &str,
+    county: &str,
+    project: &str,
+) -> (String, String) {
     let contractor = contractor_of(enterprise, county);
     let r = jianguan_app::reporting::submit_report(
         app,
@@ -273,13 +281,14 @@ async fn report_for_review(app: &App, enterprise: &str, county: &str, project: &
     )
     .await
     .expect("report");
-    jianguan_app::reporting::queue(app, &contractor)
+    let review = jianguan_app::reporting::queue(app, &contractor)
         .await
         .unwrap()
         .into_iter()
         .find(|x| x.record_id == r.id)
         .unwrap()
-        .id
+        .id;
+    (review, r.id)
 }
 
 /// The actor of a stored user.
@@ -537,14 +546,17 @@ pub async fn seeded(backend: Backend) -> TestApp {
         workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
     let [inspection_y, photo_y, order_y, sanction_y, incident_y] =
         workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
-    let review_b = report_for_review(&app, &enterprise_b, demo::COUNTY, &project_b).await;
-    let review_y = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
+    let (review_b, report_b) =
+        report_for_review(&app, &enterprise_b, demo::COUNTY, &project_b).await;
+    let (review_y, report_y) = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
     let licence_b = licence_of(&app, &enterprise_b, demo::COUNTY).await;
     let licence_y = licence_of(&app, &ent_y.id, "141121").await;
     TestApp {
         world: World {
             review_b,
             review_y,
+            report_b,
+            report_y,
             licence_b,
             licence_y,
             inspection_b,

@@ -157,6 +157,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.order_b.clone()
         }
+    } else if path.starts_with("/progress-reports/") {
+        if county {
+            w.report_y.clone()
+        } else {
+            w.report_b.clone()
+        }
     } else if path.starts_with("/licences/") {
         if county {
             w.licence_y.clone()

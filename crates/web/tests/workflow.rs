@@ -1322,7 +1322,35 @@ async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
                 .any(|r| r.voided_at.is_some()
                     && r.void_reason.as_deref() == Some("已由第 2 版替代"))
         );
+        // A photo attached to the corrected report, through the same pipeline.
+        let v2 = reports
+            .iter()
+            .find(|r| r.voided_at.is_none() && r.month.format("%Y-%m").to_string() == this_month)
+            .unwrap();
+        let (status, _) = contractor
+            .upload(
+                &format!("/progress-reports/{}/photos", v2.id),
+                &[("冷库.jpg", &sample_jpeg(320, 240))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(
+            other
+                .upload(
+                    &format!("/progress-reports/{}/photos", v2.id),
+                    &[("x.jpg", &sample_jpeg(8, 8))],
+                    &[]
+                )
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
         let (_, page) = inspector.get(&format!("{base}/progress")).await;
+        assert!(
+            page.contains("/photos/"),
+            "{backend:?}: the attachment shows"
+        );
         assert!(
             page.contains("data-series=\"planned\"") && page.contains("data-series=\"actual\""),
             "{backend:?}: the S-curve"

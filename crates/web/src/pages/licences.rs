@@ -147,7 +147,11 @@ pub async fn upload(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     // The licence first: someone else's is "not found", whatever was sent.
-    if !rep::licences(&s.app, &auth.0).await?.iter().any(|l| l.id == id) {
+    if !rep::licences(&s.app, &auth.0)
+        .await?
+        .iter()
+        .any(|l| l.id == id)
+    {
         return Err(AppError::NotFound.into());
     }
     let result = async {

@@ -126,6 +126,12 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             ReadRecords,
             progress::submit_report,
         )
+        .post_large(
+            "/progress-reports/{id}/photos",
+            ReadRecords,
+            UPLOAD_LIMIT,
+            progress::upload,
+        )
         .get("/reviews", ReadRecords, progress::queue)
         .post("/reviews/{id}", EditRecords, progress::review)
         .get("/data-reports", ReadRecords, data::show)

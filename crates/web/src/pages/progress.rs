@@ -35,6 +35,8 @@ pub struct ReviewView {
 }
 
 pub struct ReportView {
+    pub id: String,
+    pub photos: Vec<super::inspections::PhotoView>,
     pub month: String,
     pub percent: String,
     pub narrative: String,
@@ -201,20 +203,31 @@ async fn page(
                         .collect(),
                 })
                 .collect(),
-            reports: reports
-                .iter()
-                .map(|r| ReportView {
-                    month: r.month.format("%Y年%-m月").to_string(),
-                    percent: format!("{}%", r.cumulative_percent),
-                    narrative: r.narrative.clone().unwrap_or_default(),
-                    superseded: r
-                        .void_reason
-                        .clone()
-                        .filter(|_| r.voided_at.is_some())
-                        .unwrap_or_default(),
-                    submitted_on: r.submitted_on.to_string(),
-                })
-                .collect(),
+            reports: {
+                let mut views = Vec::new();
+                for r in &reports {
+                    views.push(super::inspections::photo_views(
+                        jianguan_app::inspections::photos(&s.app, "progress_report", &r.id).await?,
+                    ));
+                }
+                reports
+                    .iter()
+                    .zip(views)
+                    .map(|(r, photos)| ReportView {
+                        id: r.id.clone(),
+                        photos,
+                        month: r.month.format("%Y年%-m月").to_string(),
+                        percent: format!("{}%", r.cumulative_percent),
+                        narrative: r.narrative.clone().unwrap_or_default(),
+                        superseded: r
+                            .void_reason
+                            .clone()
+                            .filter(|_| r.voided_at.is_some())
+                            .unwrap_or_default(),
+                        submitted_on: r.submitted_on.to_string(),
+                    })
+                    .collect()
+            },
             reviews: reviews
                 .iter()
                 .map(|r| {
@@ -396,4 +409,48 @@ pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             is_staff: matches!(a.role, Role::Inspector | Role::Chief),
         },
     ))
+}
+
+/// Photos attached to a progress report, by the contractor, before it is approved.
+pub async fn upload(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    use jianguan_store::sea::EntityTrait;
+    let report = jianguan_store::entity::progress_report::Entity::find_by_id(id.clone())
+        .one(s.app.store.reader())
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    // The project in the caller's scope first: someone else's report is "not found".
+    records::project(&s.app, &auth.0, &report.project_id).await?;
+    let result = async {
+        let (files, device) = super::inspections::read_upload(m).await?;
+        for (name, bytes) in files {
+            jianguan_app::evidence::upload(
+                &s.app,
+                &auth.0,
+                "progress_report",
+                &id,
+                &name,
+                bytes,
+                device.clone(),
+            )
+            .await?;
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/projects/{}/progress?saved=1", report.project_id))
+                .into_response(),
+        ),
+        Err(AppError::Validation(e)) => {
+            page(&s, &auth, &report.project_id, HashMap::new(), e, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
