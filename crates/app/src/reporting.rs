@@ -13,7 +13,10 @@ use jianguan_domain::reporting::{DataInput, MetricSpec, PlanInput, ReportInput, 
 use jianguan_store::entity::{
     data_report, licence, progress_plan, progress_report, project, submission_review as review,
 };
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::sea::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
 use jianguan_store::{queries, rows};
 
 pub const PLAN: &str = "progress_plan";
@@ -149,6 +152,59 @@ fn review_row(
     }
 }
 
+/// What a contractor hands in: the new record, the version it replaces (before and after
+/// voiding), its review row, and the notice to the supervision group.
+struct HandIn<M> {
+    kind: &'static str,
+    id: String,
+    record: M,
+    replaced: Option<(String, M, M)>,
+    review: review::Model,
+    title: String,
+    body: String,
+    link: String,
+}
+
+/// Writes a hand-in in one transaction: the replaced version voided (kept), the new record
+/// and its review row, the notice, the audit rows; then refreshes the docket.
+async fn hand_in<M, A>(app: &App, actor: &Actor, county: &str, h: HandIn<M>) -> Result<(), AppError>
+where
+    M: IntoActiveModel<A> + serde::Serialize + Clone,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let mut tx = app.store.begin().await?;
+    if let Some((old_id, old, voided)) = h.replaced {
+        rows::update(tx.conn(), voided.clone()).await?;
+        tx.record(entry(
+            app,
+            actor,
+            county,
+            (h.kind, &old_id),
+            "supersede",
+            Some(&old),
+            Some(&voided),
+        )?)
+        .await?;
+    }
+    rows::insert(tx.conn(), h.record.clone()).await?;
+    rows::insert(tx.conn(), h.review).await?;
+    notify(app, &tx, county, is_staff, h.title, h.body, h.link).await?;
+    tx.record(entry(
+        app,
+        actor,
+        county,
+        (h.kind, &h.id),
+        "submit",
+        None,
+        Some(&h.record),
+    )?)
+    .await?;
+    tx.commit().await?;
+    crate::inspections::refresh_docket(app, county).await?;
+    Ok(())
+}
+
 /// The contractor proposes a plan (or a new version of an approved one).
 pub async fn propose_plan(
     app: &App,
@@ -192,30 +248,22 @@ pub async fn propose_plan(
         supersedes,
         ..review_row(app, actor, &p, PLAN, &m.id, version)
     };
-    let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), m.clone()).await?;
-    rows::insert(tx.conn(), r).await?;
-    notify(
-        app,
-        &tx,
-        &p.county_code,
-        is_staff,
-        format!("进度计划待审核：{}", p.name),
-        format!("第 {version} 版进度计划已提交，请审核。"),
-        format!("/projects/{}/progress", p.id),
-    )
-    .await?;
-    tx.record(entry(
+    hand_in(
         app,
         actor,
         &p.county_code,
-        (PLAN, &m.id),
-        "submit",
-        None,
-        Some(&m),
-    )?)
+        HandIn {
+            kind: PLAN,
+            id: m.id.clone(),
+            record: m.clone(),
+            replaced: None,
+            review: r,
+            title: format!("进度计划待审核：{}", p.name),
+            body: format!("第 {version} 版进度计划已提交，请审核。"),
+            link: format!("/projects/{}/progress", p.id),
+        },
+    )
     .await?;
-    tx.commit().await?;
     Ok(m)
 }
 
@@ -276,53 +324,33 @@ pub async fn submit_report(
         explanation: f.explanation,
         ..review_row(app, actor, &p, REPORT, &m.id, version)
     };
-    let mut tx = app.store.begin().await?;
-    if let Some(old) = same {
-        let voided = progress_report::Model {
-            voided_at: Some(now),
-            void_reason: Some(format!("已由第 {version} 版替代")),
-            updated_at: now,
-            ..old.clone()
-        };
-        rows::update(tx.conn(), voided.clone()).await?;
-        tx.record(entry(
-            app,
-            actor,
-            &p.county_code,
-            (REPORT, &old.id),
-            "supersede",
-            Some(old),
-            Some(&voided),
-        )?)
-        .await?;
-    }
-    rows::insert(tx.conn(), m.clone()).await?;
-    rows::insert(tx.conn(), r).await?;
-    notify(
-        app,
-        &tx,
-        &p.county_code,
-        is_staff,
-        format!("进度报告待审核：{}", p.name),
-        format!(
-            "{}的进度报告（第 {version} 版）已提交。",
-            f.month.format("%Y年%-m月")
-        ),
-        format!("/projects/{}/progress", p.id),
-    )
-    .await?;
-    tx.record(entry(
+    hand_in(
         app,
         actor,
         &p.county_code,
-        (REPORT, &m.id),
-        "submit",
-        None,
-        Some(&m),
-    )?)
+        HandIn {
+            kind: REPORT,
+            id: m.id.clone(),
+            record: m.clone(),
+            replaced: same.map(|old| {
+                let voided = progress_report::Model {
+                    voided_at: Some(now),
+                    void_reason: Some(format!("已由第 {version} 版替代")),
+                    updated_at: now,
+                    ..old.clone()
+                };
+                (old.id.clone(), old.clone(), voided)
+            }),
+            review: r,
+            title: format!("进度报告待审核：{}", p.name),
+            body: format!(
+                "{}的进度报告（第 {version} 版）已提交。",
+                f.month.format("%Y年%-m月")
+            ),
+            link: format!("/projects/{}/progress", p.id),
+        },
+    )
     .await?;
-    tx.commit().await?;
-    crate::inspections::refresh_docket(app, &p.county_code).await?;
     Ok(m)
 }
 
@@ -575,53 +603,33 @@ pub async fn submit_data(
         explanation: f.explanation,
         ..review_row(app, actor, &place, DATA, &m.id, version)
     };
-    let mut tx = app.store.begin().await?;
-    if let Some(old) = same {
-        let voided = data_report::Model {
-            voided_at: Some(now),
-            void_reason: Some(format!("已由第 {version} 版替代")),
-            updated_at: now,
-            ..old.clone()
-        };
-        rows::update(tx.conn(), voided.clone()).await?;
-        tx.record(entry(
-            app,
-            actor,
-            &place.county_code,
-            (DATA, &old.id),
-            "supersede",
-            Some(old),
-            Some(&voided),
-        )?)
-        .await?;
-    }
-    rows::insert(tx.conn(), m.clone()).await?;
-    rows::insert(tx.conn(), r).await?;
-    notify(
-        app,
-        &tx,
-        &place.county_code,
-        is_staff,
-        format!("生产经营数据待审核：{}", place.name),
-        format!(
-            "{}的生产经营数据（第 {version} 版）已报送。",
-            f.month.format("%Y年%-m月")
-        ),
-        "/data-reports".into(),
-    )
-    .await?;
-    tx.record(entry(
+    hand_in(
         app,
         actor,
         &place.county_code,
-        (DATA, &m.id),
-        "submit",
-        None,
-        Some(&m),
-    )?)
+        HandIn {
+            kind: DATA,
+            id: m.id.clone(),
+            record: m.clone(),
+            replaced: same.map(|old| {
+                let voided = data_report::Model {
+                    voided_at: Some(now),
+                    void_reason: Some(format!("已由第 {version} 版替代")),
+                    updated_at: now,
+                    ..old.clone()
+                };
+                (old.id.clone(), old.clone(), voided)
+            }),
+            review: r,
+            title: format!("生产经营数据待审核：{}", place.name),
+            body: format!(
+                "{}的生产经营数据（第 {version} 版）已报送。",
+                f.month.format("%Y年%-m月")
+            ),
+            link: "/data-reports".into(),
+        },
+    )
     .await?;
-    tx.commit().await?;
-    crate::inspections::refresh_docket(app, &place.county_code).await?;
     Ok(m)
 }
 
