@@ -12,6 +12,7 @@ use jianguan_documents::xlsx::MetricRow;
 use jianguan_domain::reporting::{DataInput, MetricSpec, PlanInput, ReportInput, Review};
 use jianguan_store::entity::{
     data_report, licence, progress_plan, progress_report, project, submission_review as review,
+    training_class, training_roster,
 };
 use jianguan_store::sea::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -792,4 +793,183 @@ pub async fn add_licence(
     crate::records::insert_audited(app, audit, m.clone()).await?;
     crate::inspections::refresh_docket(app, &place.county_code).await?;
     Ok(m)
+}
+
+// ------------------------------------------------------------------ training classes
+
+/// Training classes (培训班) of the actor's projects (the county's for the supervision
+/// group), newest first.
+pub async fn classes(app: &App, actor: &Actor) -> Result<Vec<training_class::Model>, AppError> {
+    let ids: Vec<String> = crate::inspections::projects(app, actor)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    Ok(training_class::Entity::find()
+        .filter(training_class::Column::ProjectId.is_in(ids))
+        .filter(training_class::Column::VoidedAt.is_null())
+        .order_by_desc(training_class::Column::FirstDay)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// A training class as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ClassInput {
+    pub project_id: String,
+    pub name: String,
+    pub first_day: String,
+    pub last_day: String,
+    #[serde(default)]
+    pub place: String,
+    pub planned_trainees: String,
+}
+
+/// The contractor of a leader-training (system 4) project records a class.
+pub async fn add_class(
+    app: &App,
+    actor: &Actor,
+    input: &ClassInput,
+) -> Result<training_class::Model, AppError> {
+    let p = project_in_scope(app, actor, &input.project_id).await?;
+    require_contractor(actor)?;
+    let mut e = jianguan_domain::FieldErrors::new();
+    if p.system != jianguan_domain::System::LeaderTraining.code() {
+        e.add("project_id", "只有“带头人培训”体系的项目才登记培训班");
+    }
+    let name = e.required_text("name", "培训班名称", &input.name, 100);
+    let place = e.optional_text("place", "培训地点", Some(&input.place), 100);
+    let day = |e: &mut jianguan_domain::FieldErrors, field: &str, label: &str, v: &str| {
+        match jianguan_domain::dates::parse_date(v) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                e.add(field, format!("{label}：{m}"));
+                None
+            }
+        }
+    };
+    let first = day(&mut e, "first_day", "开班日期", &input.first_day);
+    let last = day(&mut e, "last_day", "结业日期", &input.last_day);
+    if let (Some(f), Some(l)) = (first, last)
+        && l < f
+    {
+        e.add("last_day", "结业日期不能早于开班日期");
+    }
+    let planned = match input.planned_trainees.trim().parse::<i64>() {
+        Ok(n) if (1..=10_000).contains(&n) => Some(n),
+        _ => {
+            e.add("planned_trainees", "计划培训人数应为 1 到 10000 之间的整数");
+            None
+        }
+    };
+    let (Some(first_day), Some(last_day), Some(planned_trainees), true) =
+        (first, last, planned, e.is_empty())
+    else {
+        return Err(AppError::Validation(e));
+    };
+    let now = app.now();
+    let m = training_class::Model {
+        id: new_id(),
+        county_code: p.county_code.clone(),
+        project_id: p.id.clone(),
+        name,
+        first_day,
+        last_day,
+        place,
+        planned_trainees,
+        actual_trainees: 0,
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let audit = entry(
+        app,
+        actor,
+        &p.county_code,
+        ("training_class", &m.id),
+        "create",
+        None,
+        Some(&m),
+    )?;
+    crate::records::insert_audited(app, audit, m.clone()).await?;
+    crate::inspections::refresh_docket(app, &p.county_code).await?;
+    Ok(m)
+}
+
+/// The latest roster of a class, if any.
+pub async fn roster(
+    app: &App,
+    class_id: &str,
+) -> Result<Vec<jianguan_documents::xlsx::Trainee>, AppError> {
+    let latest = training_roster::Entity::find()
+        .filter(training_roster::Column::ClassId.eq(class_id))
+        .order_by_desc(training_roster::Column::UploadedAt)
+        .one(app.store.reader())
+        .await?;
+    Ok(latest
+        .map(|r| serde_json::from_str(&r.trainees).unwrap_or_default())
+        .unwrap_or_default())
+}
+
+/// The contractor uploads the class's roster (XLSX): every problem at once, nothing saved
+/// until the whole file is right; the class's actual trainees become the roster's count.
+pub async fn upload_roster(
+    app: &App,
+    actor: &Actor,
+    class_id: &str,
+    bytes: &[u8],
+) -> Result<training_class::Model, AppError> {
+    let class = classes(app, actor)
+        .await?
+        .into_iter()
+        .find(|c| c.id == class_id)
+        .ok_or(AppError::NotFound)?;
+    require_contractor(actor)?;
+    let trainees = jianguan_documents::xlsx::read_roster(bytes).map_err(|errors| {
+        let mut e = jianguan_domain::FieldErrors::new();
+        e.add(
+            "roster",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；"),
+        );
+        AppError::Validation(e)
+    })?;
+    let now = app.now();
+    let r = training_roster::Model {
+        id: new_id(),
+        county_code: class.county_code.clone(),
+        class_id: class.id.clone(),
+        trainees: serde_json::to_string(&trainees)?,
+        uploaded_by: actor.user_id.clone(),
+        uploaded_at: now,
+    };
+    let after = training_class::Model {
+        actual_trainees: trainees.len() as i64,
+        updated_at: now,
+        ..class.clone()
+    };
+    let mut tx = app.store.begin().await?;
+    rows::insert(tx.conn(), r.clone()).await?;
+    rows::update(tx.conn(), after.clone()).await?;
+    tx.record(entry(
+        app,
+        actor,
+        &class.county_code,
+        ("training_class", &class.id),
+        "roster",
+        Some(&class),
+        Some(&after),
+    )?)
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// A blank roster to fill in (姓名 | 所在村 | 联系电话).
+pub fn roster_template() -> Result<Vec<u8>, AppError> {
+    jianguan_documents::xlsx::roster_template().map_err(AppError::Internal)
 }

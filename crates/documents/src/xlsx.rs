@@ -326,3 +326,171 @@ mod tests {
         }
     }
 }
+
+/// The roster sheet of a training class.
+pub const ROSTER_SHEET: &str = "学员名单";
+/// Trainees a roster may list.
+pub const MAX_TRAINEES: u32 = 1000;
+
+/// One trainee on a roster.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Trainee {
+    pub name: String,
+    pub village: String,
+    pub phone: String,
+}
+
+/// A blank roster: 姓名 | 所在村 | 联系电话.
+pub fn roster_template() -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(ROSTER_SHEET).map_err(|e| e.to_string())?;
+    let bold = Format::new().set_bold();
+    for (c, h) in ["姓名", "所在村", "联系电话"].iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(|e| e.to_string())?;
+    }
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// Reads a roster: one sheet, no merged cells or formulas, a name on every row used.
+pub fn read_roster(bytes: &[u8]) -> Result<Vec<Trainee>, Vec<CellError>> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(vec![whole(
+            "这不是 Excel 工作簿（.xlsx）文件。请按 .xlsx 格式保存学员名单后再上传。",
+        )]);
+    }
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| {
+        vec![whole(
+            "无法打开该 Excel 文件，文件可能已损坏或不是 .xlsx 格式。",
+        )]
+    })?;
+    let names = wb.sheet_names().to_vec();
+    if names.len() != 1 {
+        return Err(vec![whole(format!(
+            "学员名单应只有一个工作表，现有 {} 个：{}。",
+            names.len(),
+            names.join("、")
+        ))]);
+    }
+    let sheet = names[0].clone();
+    let at = |row: u32, col: u32, message: String| CellError {
+        sheet: sheet.clone(),
+        row: row + 1,
+        column: column_name(col),
+        message,
+    };
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|_| vec![whole("无法读取工作表内容，文件可能已损坏。")])?;
+    if range.height() as u32 > MAX_TRAINEES + 1 {
+        return Err(vec![whole(format!(
+            "名单有 {} 行，超过 {MAX_TRAINEES} 人上限。",
+            range.height()
+        ))]);
+    }
+    let mut errors = Vec::new();
+    if let Ok(()) = wb.load_merged_regions() {
+        for region in wb.merged_regions_by_sheet(&sheet) {
+            let (r, c) = region.2.start;
+            errors.push(at(r, c, "有合并单元格，请取消合并后再上传".into()));
+        }
+    }
+    if let Ok(formulas) = wb.worksheet_formula(&sheet) {
+        let (r0, c0) = formulas.start().unwrap_or((0, 0));
+        for (r, c, f) in formulas.used_cells() {
+            if !f.trim().is_empty() {
+                errors.push(at(
+                    r0 + r as u32,
+                    c0 + c as u32,
+                    format!("是公式（={f}），请改为直接填写"),
+                ));
+            }
+        }
+    }
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let text = |r: u32, c: u32| -> String {
+        if r < r0 || c < c0 {
+            return String::new();
+        }
+        match range.get(((r - r0) as usize, (c - c0) as usize)) {
+            Some(Data::String(s)) => s.trim().to_string(),
+            Some(Data::Float(f)) => format!("{f:.0}"),
+            Some(Data::Int(i)) => i.to_string(),
+            _ => String::new(),
+        }
+    };
+    if text(0, 0) != "姓名" {
+        errors.push(at(0, 0, "第一行应为表头“姓名 | 所在村 | 联系电话”".into()));
+    }
+    let mut trainees = Vec::new();
+    for r in 1..r0 + range.height() as u32 {
+        let (name, village, phone) = (text(r, 0), text(r, 1), text(r, 2));
+        if name.is_empty() && village.is_empty() && phone.is_empty() {
+            continue;
+        }
+        if name.is_empty() {
+            errors.push(at(r, 0, "缺少姓名".into()));
+            continue;
+        }
+        trainees.push(Trainee {
+            name,
+            village,
+            phone,
+        });
+    }
+    if trainees.is_empty() && errors.is_empty() {
+        errors.push(whole("名单中没有学员"));
+    }
+    if errors.is_empty() {
+        Ok(trainees)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod roster_tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    fn roster(rows: &[(&str, &str, &str)]) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(ROSTER_SHEET).unwrap();
+        for (c, h) in ["姓名", "所在村", "联系电话"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (i, (a, b, c)) in rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, *a).unwrap();
+            ws.write_string(r, 1, *b).unwrap();
+            ws.write_string(r, 2, *c).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_roster_lists_named_trainees() {
+        let t = read_roster(&roster(&[
+            ("张三", "西社村", "13800000000"),
+            ("李四", "", ""),
+        ]))
+        .unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].village, "西社村");
+        assert!(
+            read_roster(&roster_template().unwrap()).unwrap_err()[0]
+                .message
+                .contains("没有学员")
+        );
+        let e = read_roster(&roster(&[("", "西社村", "138")])).unwrap_err();
+        assert_eq!((e[0].row, e[0].column.as_str()), (2, "A"));
+        assert!(
+            read_roster(b"%PDF").unwrap_err()[0]
+                .message
+                .contains(".xlsx")
+        );
+    }
+}

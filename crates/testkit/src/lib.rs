@@ -205,6 +205,9 @@ pub struct World {
     /// A licence of enterprise B and one of county Y.
     pub licence_b: String,
     pub licence_y: String,
+    /// A training class of enterprise B's project and one of county Y.
+    pub class_b: String,
+    pub class_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -228,6 +231,47 @@ pub fn sample_jpeg(width: u32, height: u32) -> Vec<u8> {
         )
         .unwrap();
     out
+}
+
+/// A training class on `project`, written as an import would (with its audit row).
+async fn class_of(app: &App, county: &str, project: &str) -> String {
+    use jianguan_store::entity::training_class;
+    let now = app.now();
+    let today = app.today();
+    let m = training_class::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        county_code: county.into(),
+        project_id: project.into(),
+        name: "测试培训班".into(),
+        first_day: today,
+        last_day: today,
+        place: None,
+        planned_trainees: 10,
+        actual_trainees: 0,
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    jianguan_store::rows::insert(tx.conn(), m.clone())
+        .await
+        .unwrap();
+    tx.record(jianguan_store::AuditEntry {
+        at: now,
+        actor_id: None,
+        actor_name: "测试".into(),
+        county_code: Some(county.into()),
+        entity: "training_class".into(),
+        entity_id: m.id.clone(),
+        action: "create".into(),
+        before: None,
+        after: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    m.id
 }
 
 /// A licence recorded by the enterprise's contractor.
@@ -551,6 +595,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
     let (review_y, report_y) = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
     let licence_b = licence_of(&app, &enterprise_b, demo::COUNTY).await;
     let licence_y = licence_of(&app, &ent_y.id, "141121").await;
+    let class_b = class_of(&app, demo::COUNTY, &project_b).await;
+    let class_y = class_of(&app, "141121", &project_y.id).await;
     TestApp {
         world: World {
             review_b,
@@ -559,6 +605,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
             report_y,
             licence_b,
             licence_y,
+            class_b,
+            class_y,
             inspection_b,
             inspection_y,
             photo_b,

@@ -163,6 +163,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.report_b.clone()
         }
+    } else if path.starts_with("/training/") {
+        if county {
+            w.class_y.clone()
+        } else {
+            w.class_b.clone()
+        }
     } else if path.starts_with("/licences/") {
         if county {
             w.licence_y.clone()

@@ -1840,3 +1840,141 @@ async fn contractors_keep_their_licences_current() {
         );
     }
 }
+
+/// Training classes of leader-training projects, entered by the contractor, with the
+/// roster as XLSX: problems named and nothing saved; the roster sets who came.
+#[tokio::test]
+async fn training_classes_with_their_roster() {
+    use rust_xlsxwriter::Workbook;
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let admin = actor_of(&t.app, "admin").await;
+    let today = t.app.today();
+    let project = jianguan_app::records::create_project(
+        &t.app,
+        &admin,
+        None,
+        &jianguan_domain::project::ProjectInput {
+            name: "电商带头人培训".into(),
+            programme_id: t.world.programme_x.clone(),
+            enterprise_id: t.world.enterprise_a.clone(),
+            system: "leader_training".into(),
+            township: "天宁镇".into(),
+            central_funds_fen: Some(1_000_000),
+            construction_start: (today - chrono::Days::new(30)).to_string(),
+            construction_end: (today + chrono::Days::new(200)).to_string(),
+            targets: vec![jianguan_domain::project::Target {
+                name: "培训".into(),
+                quantity: 500,
+                unit: "人次".into(),
+            }],
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .unwrap();
+    let contractor = Client::login(&t, "contractor").await;
+    let (status, html) = contractor
+        .form(
+            "/training",
+            &[
+                ("project_id", &t.world.project_a),
+                ("name", ""),
+                ("first_day", "2026-05-10"),
+                ("last_day", "2026-05-01"),
+                ("planned_trainees", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("带头人培训")
+            && html.contains("请填写培训班名称")
+            && html.contains("不能早于开班日期")
+            && html.contains("1 到 10000")
+    );
+    let day = today.to_string();
+    let (status, _) = contractor
+        .form(
+            "/training",
+            &[
+                ("project_id", &project.id),
+                ("name", "第一期电商带头人培训班"),
+                ("first_day", &day),
+                ("last_day", &day),
+                ("place", "县电商中心"),
+                ("planned_trainees", "50"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let a = actor_of(&t.app, "contractor").await;
+    let class = jianguan_app::reporting::classes(&t.app, &a)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "第一期电商带头人培训班")
+        .unwrap();
+    let roster = |rows: &[(&str, &str)]| {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("学员名单").unwrap();
+        ws.write_string(0, 0, "姓名").unwrap();
+        ws.write_string(0, 1, "所在村").unwrap();
+        for (i, (n, v)) in rows.iter().enumerate() {
+            ws.write_string(i as u32 + 1, 0, *n).unwrap();
+            ws.write_string(i as u32 + 1, 1, *v).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let before = counts(&t).await;
+    let path = format!("/training/{}/roster", class.id);
+    let (status, html) = contractor
+        .upload_as(
+            &path,
+            "roster",
+            &[("名单.xlsx", &roster(&[("张三", "西社村"), ("", "岭底村")]))],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("A3 单元格") && html.contains("缺少姓名"));
+    assert_eq!(counts(&t).await, before, "nothing saved");
+    let (status, _) = contractor
+        .upload_as(
+            &path,
+            "roster",
+            &[(
+                "名单.xlsx",
+                &roster(&[("张三", "西社村"), ("李四", "岭底村")]),
+            )],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let class = jianguan_app::reporting::classes(&t.app, &a)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.id == class.id)
+        .unwrap();
+    assert_eq!(class.actual_trainees, 2);
+    let (_, staff) = Client::login(&t, "inspector").await.get("/training").await;
+    assert!(
+        staff.contains("第一期电商带头人培训班")
+            && staff.contains(&format!("training_class_id={}", class.id))
+    );
+    assert_eq!(
+        Client::login(&t, "contractor2")
+            .await
+            .upload_as(
+                &path,
+                "roster",
+                &[("x.xlsx", &roster(&[("王五", "")]))],
+                &[]
+            )
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}

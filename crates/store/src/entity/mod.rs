@@ -33,4 +33,5 @@ pub mod submission_review;
 pub mod subsidy_claim;
 pub mod tipoff;
 pub mod training_class;
+pub mod training_roster;
 pub mod user;

@@ -8,6 +8,7 @@ mod m0002_facts;
 mod m0003_docket;
 mod m0004_workflow;
 mod m0005_reviews;
+mod m0006_rosters;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_docket::Migration),
             Box::new(m0004_workflow::Migration),
             Box::new(m0005_reviews::Migration),
+            Box::new(m0006_rosters::Migration),
         ]
     }
 }

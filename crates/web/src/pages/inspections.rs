@@ -457,6 +457,7 @@ pub struct NewQuery {
     mode: String,
     project_id: String,
     kind: String,
+    training_class_id: String,
 }
 
 pub async fn new_form(
@@ -475,6 +476,7 @@ pub async fn new_form(
             "record".into()
         },
         project_id: q.project_id,
+        training_class_id: q.training_class_id,
         date: today,
         method_on_site: "on".into(),
         inspectors: auth.0.display_name.clone(),

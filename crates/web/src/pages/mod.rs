@@ -12,6 +12,7 @@ mod oversight;
 mod progress;
 mod projects;
 mod sanctions;
+mod training;
 
 use crate::AppState;
 use crate::routes::Routes;
@@ -143,6 +144,19 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             UPLOAD_LIMIT,
             data::upload,
         )
+        .get("/training", ReadRecords, training::show)
+        .post("/training", ReadRecords, training::create)
+        .get(
+            "/training/roster-template",
+            ReadRecords,
+            training::roster_template,
+        )
+        .post_large(
+            "/training/{id}/roster",
+            ReadRecords,
+            UPLOAD_LIMIT,
+            training::upload_roster,
+        )
         .get("/licences", ReadRecords, licences::show)
         .post("/licences", ReadRecords, licences::create)
         .post_large(
@@ -194,11 +208,12 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-const MENU: [(&str, &str, Permission); 10] = [
+const MENU: [(&str, &str, Permission); 11] = [
     ("/docket", "待办", ReadRecords),
     ("/reviews", "审核", ReadRecords),
     ("/data-reports", "经营数据", ReadRecords),
     ("/licences", "证照", ReadRecords),
+    ("/training", "培训班", ReadRecords),
     ("/", "概览", Authenticated),
     ("/inspections", "检查", ReadRecords),
     ("/orders", "整改", ReadRecords),

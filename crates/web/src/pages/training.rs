@@ -1,0 +1,207 @@
+//! 培训班: classes of leader-training projects, entered by the contractor with the roster
+//! as XLSX; the supervision group's training inspection starts from here.
+
+use super::{Layout, PageResult, SelectOption, layout, options, render};
+use crate::AppState;
+use crate::auth::Auth;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_app::reporting::{self as rep, ClassInput};
+use jianguan_app::{AppError, Role};
+use jianguan_domain::{FieldErrors, System, format_cn_date};
+use std::collections::HashMap;
+
+pub struct ClassRow {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub project: String,
+    pub days: String,
+    pub place: String,
+    pub trainees: String,
+    pub roster: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "training.html")]
+struct Page {
+    layout: Layout,
+    rows: Vec<ClassRow>,
+    projects: Vec<SelectOption>,
+    form: HashMap<String, String>,
+    errors: FieldErrors,
+    is_contractor: bool,
+    is_staff: bool,
+    saved: bool,
+}
+
+async fn page(
+    s: &AppState,
+    auth: &Auth,
+    form: HashMap<String, String>,
+    errors: FieldErrors,
+    saved: bool,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let projects = jianguan_app::inspections::projects(&s.app, a).await?;
+    let names: HashMap<String, String> = projects
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    let mut rows = Vec::new();
+    for k in rep::classes(&s.app, a).await? {
+        let roster = rep::roster(&s.app, &k.id).await?;
+        rows.push(ClassRow {
+            project: names.get(&k.project_id).cloned().unwrap_or_default(),
+            days: format!(
+                "{} 至 {}",
+                format_cn_date(k.first_day),
+                format_cn_date(k.last_day)
+            ),
+            place: k.place.clone().unwrap_or_default(),
+            trainees: format!(
+                "计划 {} 人，实到 {} 人",
+                k.planned_trainees, k.actual_trainees
+            ),
+            roster: roster
+                .iter()
+                .map(|t| format!("{} {}", t.name, t.village))
+                .collect(),
+            name: k.name,
+            project_id: k.project_id,
+            id: k.id,
+        });
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render(
+        status,
+        &Page {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "培训班",
+                "/training",
+            )
+            .await,
+            rows,
+            projects: options(
+                projects
+                    .iter()
+                    .filter(|p| p.voided_at.is_none() && p.system == System::LeaderTraining.code())
+                    .map(|p| (p.id.clone(), p.name.clone())),
+                form.get("project_id").map_or("", String::as_str),
+            ),
+            form,
+            errors,
+            is_contractor: a.role == Role::Contractor,
+            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            saved,
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(State(s): State<AppState>, auth: Auth, Query(q): Query<ShowQuery>) -> PageResult {
+    page(
+        &s,
+        &auth,
+        HashMap::new(),
+        FieldErrors::new(),
+        q.saved.is_some(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let input = ClassInput {
+        project_id: get("project_id"),
+        name: get("name"),
+        first_day: get("first_day"),
+        last_day: get("last_day"),
+        place: get("place"),
+        planned_trainees: get("planned_trainees"),
+    };
+    match rep::add_class(&s.app, &auth.0, &input).await {
+        Ok(_) => Ok(Redirect::to("/training?saved=1").into_response()),
+        Err(AppError::Validation(e)) => page(&s, &auth, f, e, false).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A blank roster to fill in.
+pub async fn roster_template(Auth(_, _): Auth) -> Result<Response, super::PageError> {
+    let bytes = rep::roster_template()?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename*=UTF-8''{}",
+                    super::percent("学员名单.xlsx")
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn upload_roster(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    // The class first: someone else's is "not found", whatever was sent.
+    if !rep::classes(&s.app, &auth.0)
+        .await?
+        .iter()
+        .any(|k| k.id == id)
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let bytes = async {
+        let mut m = m.map_err(|_| AppError::field("roster", "请选择学员名单文件后上传"))?;
+        let bad = |_| AppError::field("roster", "上传没有完成，请重试。");
+        while let Some(field) = m.next_field().await.map_err(bad)? {
+            if field.name() == Some("roster") {
+                return Ok(field.bytes().await.map_err(bad)?.to_vec());
+            }
+        }
+        Err(AppError::field("roster", "请选择学员名单文件后上传"))
+    }
+    .await;
+    let result = match bytes {
+        Ok(b) => rep::upload_roster(&s.app, &auth.0, &id, &b)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/training?saved=1").into_response()),
+        Err(AppError::Validation(e)) => page(&s, &auth, HashMap::new(), e, false).await,
+        Err(e) => Err(e.into()),
+    }
+}
