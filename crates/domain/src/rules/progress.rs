@@ -26,7 +26,21 @@ pub(crate) fn plan_in_force<'a>(
     plans
         .iter()
         .filter(|v| v.effective_from <= d)
-        .max_by_key(|v| v.effective_from)
+        .max_by(|a, b| {
+            // Two versions from the same day: the later-finishing plan, deterministically.
+            let last = |v: &PlanVersion| {
+                v.milestones
+                    .iter()
+                    .map(|m| (m.date, m.percent))
+                    .fold((NaiveDate::MIN, 0.0), |x, y| if y > x { y } else { x })
+            };
+            let (la, lb) = (last(a), last(b));
+            a.effective_from
+                .cmp(&b.effective_from)
+                .then(la.0.cmp(&lb.0))
+                .then(la.1.total_cmp(&lb.1))
+                .then(a.milestones.len().cmp(&b.milestones.len()))
+        })
         .copied()
 }
 
@@ -60,7 +74,11 @@ fn actual<'a>(reports: &[&'a ProgressReport], d: NaiveDate) -> Option<&'a Progre
         .iter()
         .filter(|r| r.report_date <= d && r.submitted_on <= d)
         .max_by(|a, b| {
-            (a.report_date, a.submitted_on, &a.id).cmp(&(b.report_date, b.submitted_on, &b.id))
+            // Ties (even two rows with one id, as a careless import may hold) are broken
+            // by the figure, so that the result never depends on the order of the rows.
+            (a.report_date, a.submitted_on, &a.id)
+                .cmp(&(b.report_date, b.submitted_on, &b.id))
+                .then(a.cumulative_percent.total_cmp(&b.cumulative_percent))
         })
         .copied()
 }
