@@ -23,6 +23,30 @@ use jianguan_store::{queries, rows};
 pub const PLAN: &str = "progress_plan";
 pub const REPORT: &str = "progress_report";
 pub const DATA: &str = "data_report";
+pub const LICENCE: &str = "licence";
+pub const CLASS: &str = "training_class";
+
+/// What a review is of, in words.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        PLAN => "进度计划",
+        REPORT => "进度报告",
+        DATA => "生产经营数据",
+        LICENCE => "证照",
+        CLASS => "培训班",
+        _ => "材料",
+    }
+}
+
+/// The page where a review's subject is shown.
+pub fn review_link(r: &review::Model) -> String {
+    match r.kind.as_str() {
+        DATA => "/data-reports".into(),
+        LICENCE => "/licences".into(),
+        CLASS => "/training".into(),
+        _ => format!("/projects/{}/progress", r.project_id),
+    }
+}
 
 async fn project_in_scope(app: &App, actor: &Actor, id: &str) -> Result<project::Model, AppError> {
     queries::project(app.store.reader(), &actor.scope(), id.trim())
@@ -369,7 +393,7 @@ pub async fn review(
         .await?
         .ok_or(AppError::NotFound)?;
     crate::inspections::same_county(actor, &before.county_code)?;
-    let p = if before.kind == DATA {
+    let p = if before.project_id.is_empty() {
         enterprise_place(app, actor, &before.enterprise_id).await?
     } else {
         project_in_scope(app, actor, &before.project_id).await?
@@ -424,11 +448,7 @@ pub async fn review(
         )?)
         .await?;
     }
-    let what = match before.kind.as_str() {
-        PLAN => "进度计划",
-        DATA => "生产经营数据",
-        _ => "进度报告",
-    };
+    let what = kind_label(&before.kind);
     let ent = before.enterprise_id.clone();
     notify(
         app,
@@ -440,11 +460,7 @@ pub async fn review(
             .note
             .clone()
             .unwrap_or_else(|| format!("{what}已审核通过。")),
-        if before.kind == DATA {
-            "/data-reports".to_string()
-        } else {
-            format!("/projects/{}/progress", p.id)
-        },
+        review_link(&before),
     )
     .await?;
     tx.record(entry(
@@ -781,17 +797,22 @@ pub async fn add_licence(
         voided_at: None,
         void_reason: None,
     };
-    let audit = entry(
+    hand_in(
         app,
         actor,
         &place.county_code,
-        ("licence", &m.id),
-        "create",
-        None,
-        Some(&m),
-    )?;
-    crate::records::insert_audited(app, audit, m.clone()).await?;
-    crate::inspections::refresh_docket(app, &place.county_code).await?;
+        HandIn {
+            kind: LICENCE,
+            id: m.id.clone(),
+            record: m.clone(),
+            replaced: None,
+            review: review_row(app, actor, &place, LICENCE, &m.id, 1),
+            title: format!("证照待审核：{}", place.name),
+            body: format!("{}登记了证照（编号 {}），请审核。", place.name, m.number),
+            link: "/licences".into(),
+        },
+    )
+    .await?;
     Ok(m)
 }
 
@@ -883,17 +904,22 @@ pub async fn add_class(
         voided_at: None,
         void_reason: None,
     };
-    let audit = entry(
+    hand_in(
         app,
         actor,
         &p.county_code,
-        ("training_class", &m.id),
-        "create",
-        None,
-        Some(&m),
-    )?;
-    crate::records::insert_audited(app, audit, m.clone()).await?;
-    crate::inspections::refresh_docket(app, &p.county_code).await?;
+        HandIn {
+            kind: CLASS,
+            id: m.id.clone(),
+            record: m.clone(),
+            replaced: None,
+            review: review_row(app, actor, &p, CLASS, &m.id, 1),
+            title: format!("培训班待审核：{}", m.name),
+            body: format!("{}登记了培训班“{}”，请审核。", p.name, m.name),
+            link: "/training".into(),
+        },
+    )
+    .await?;
     Ok(m)
 }
 

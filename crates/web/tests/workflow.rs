@@ -1824,6 +1824,39 @@ async fn contractors_keep_their_licences_current() {
         let inspector = Client::login(&t, "inspector").await;
         let (_, staff) = inspector.get("/licences").await;
         assert!(staff.contains("JY11411220001"));
+        // Reviewed like every submission: sent back with a note, which the contractor sees.
+        let review = jianguan_app::reporting::latest_review(&t.app, &l.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(review.state, "submitted");
+        let (_, queue) = inspector.get("/reviews").await;
+        assert!(queue.contains("证照（第 1 版）"), "{backend:?}");
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{}", review.id),
+                    &[("verdict", "has_issues"), ("note", "")]
+                )
+                .await
+                .0,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            inspector
+                .form(
+                    &format!("/reviews/{}", review.id),
+                    &[("verdict", "has_issues"), ("note", "扫描件不清晰")]
+                )
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let (_, mine) = contractor.get("/licences").await;
+        assert!(
+            mine.contains("有问题，待修改") && mine.contains("扫描件不清晰"),
+            "{backend:?}"
+        );
         assert_eq!(
             inspector
                 .form(
@@ -1959,7 +1992,24 @@ async fn training_classes_with_their_roster() {
         .find(|k| k.id == class.id)
         .unwrap();
     assert_eq!(class.actual_trainees, 2);
-    let (_, staff) = Client::login(&t, "inspector").await.get("/training").await;
+    let inspector = Client::login(&t, "inspector").await;
+    let review = jianguan_app::reporting::latest_review(&t.app, &class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        inspector
+            .form(
+                &format!("/reviews/{}", review.id),
+                &[("verdict", "approved")]
+            )
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, mine) = contractor.get("/training").await;
+    assert!(mine.contains("审核通过"), "the class's review shows");
+    let (_, staff) = inspector.get("/training").await;
     assert!(
         staff.contains("第一期电商带头人培训班")
             && staff.contains(&format!("training_class_id={}", class.id))

@@ -16,6 +16,11 @@ use std::collections::HashMap;
 
 pub struct LicenceRow {
     pub id: String,
+    /// The review: its state, note and row (for the review buttons).
+    pub state: &'static str,
+    pub note: String,
+    pub review_id: String,
+    pub pending: bool,
     pub enterprise: String,
     pub kind: String,
     pub number: String,
@@ -33,6 +38,7 @@ struct Page {
     form: HashMap<String, String>,
     errors: FieldErrors,
     is_contractor: bool,
+    is_staff: bool,
     saved: bool,
 }
 
@@ -53,7 +59,19 @@ async fn page(
         .map_err(AppError::from)?;
     let mut rows = Vec::new();
     for l in list {
+        let review = rep::latest_review(&s.app, &l.id).await?;
+        let state = review
+            .as_ref()
+            .and_then(|r| jianguan_domain::reporting::Review::parse(&r.state))
+            .unwrap_or(jianguan_domain::reporting::Review::Approved);
         rows.push(LicenceRow {
+            state: state.label(),
+            note: review
+                .as_ref()
+                .and_then(|r| r.note.clone())
+                .unwrap_or_default(),
+            review_id: review.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+            pending: state == jianguan_domain::reporting::Review::Submitted,
             enterprise: enterprises
                 .get(&l.enterprise_id)
                 .cloned()
@@ -98,6 +116,7 @@ async fn page(
             form,
             errors,
             is_contractor: a.role == Role::Contractor,
+            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
             saved,
         },
     ))

@@ -337,11 +337,11 @@ pub async fn review(
 ) -> PageResult {
     match rep::review(&s.app, &auth.0, &id, &get(&f, "verdict"), &get(&f, "note")).await {
         Ok(r) => {
-            let back = get(&f, "back");
-            let to = if back == "/reviews" || back == "/data-reports" {
-                back
+            // Back to the queue when reviewed from there; else to the subject's page.
+            let to = if get(&f, "back") == "/reviews" {
+                "/reviews".to_string()
             } else {
-                format!("/projects/{}/progress?saved=1", r.project_id)
+                format!("{}?saved=1", rep::review_link(&r))
             };
             Ok(Redirect::to(&to).into_response())
         }
@@ -352,7 +352,7 @@ pub async fn review(
 pub struct QueueRow {
     pub what: String,
     pub project: String,
-    pub project_id: String,
+    pub link: String,
     pub submitted: String,
     pub state: &'static str,
 }
@@ -378,17 +378,9 @@ pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
         .map(|r| {
             let state = Review::parse(&r.state).unwrap_or(Review::Submitted);
             QueueRow {
-                what: format!(
-                    "{}（第 {} 版）",
-                    if r.kind == PLAN {
-                        "进度计划"
-                    } else {
-                        "进度报告"
-                    },
-                    r.version
-                ),
+                what: format!("{}（第 {} 版）", rep::kind_label(&r.kind), r.version),
                 project: names.get(&r.project_id).cloned().unwrap_or_default(),
-                project_id: r.project_id,
+                link: rep::review_link(&r),
                 submitted: cn_time(r.submitted_at),
                 state: state.label(),
             }

@@ -16,6 +16,11 @@ use std::collections::HashMap;
 
 pub struct ClassRow {
     pub id: String,
+    /// The review: its state, note and row (for the review buttons).
+    pub state: &'static str,
+    pub note: String,
+    pub review_id: String,
+    pub pending: bool,
     pub project_id: String,
     pub name: String,
     pub project: String,
@@ -54,7 +59,19 @@ async fn page(
     let mut rows = Vec::new();
     for k in rep::classes(&s.app, a).await? {
         let roster = rep::roster(&s.app, &k.id).await?;
+        let review = rep::latest_review(&s.app, &k.id).await?;
+        let state = review
+            .as_ref()
+            .and_then(|r| jianguan_domain::reporting::Review::parse(&r.state))
+            .unwrap_or(jianguan_domain::reporting::Review::Approved);
         rows.push(ClassRow {
+            state: state.label(),
+            note: review
+                .as_ref()
+                .and_then(|r| r.note.clone())
+                .unwrap_or_default(),
+            review_id: review.as_ref().map(|r| r.id.clone()).unwrap_or_default(),
+            pending: state == jianguan_domain::reporting::Review::Submitted,
             project: names.get(&k.project_id).cloned().unwrap_or_default(),
             days: format!(
                 "{} 至 {}",
