@@ -292,6 +292,27 @@ pub async fn propose_plan(
     Ok(m)
 }
 
+/// The version number of a month's new submission: 1, or the next after a version that came
+/// back with issues; refused while the month's submission awaits review or was approved.
+async fn next_version(
+    app: &App,
+    same_month: Option<(&str, chrono::NaiveDate)>,
+    what: &str,
+) -> Result<i64, AppError> {
+    let Some((id, month)) = same_month else {
+        return Ok(1);
+    };
+    let state = state_of(app, id).await?;
+    if !state.may_resubmit() {
+        return Err(AppError::Conflict(format!(
+            "{}{what}（{}）；如需更正，请等审核意见。",
+            month.format("%Y年%-m月"),
+            state.label()
+        )));
+    }
+    Ok(reviews_of(app, id).await?.last().map_or(1, |r| r.version) + 1)
+}
+
 /// The contractor reports a month's progress, or hands in a corrected version of a report
 /// that came back with issues (the old version is kept, voided with the reason; the
 /// corrected one keeps the first version's submission date).
@@ -306,22 +327,12 @@ pub async fn submit_report(
     let live: Vec<&progress_report::Model> = all.iter().filter(|r| r.voided_at.is_none()).collect();
     let month = jianguan_domain::reporting::parse_month(&input.month);
     let same = month.and_then(|m| live.iter().find(|r| r.month == m).copied());
-    let mut version = 1;
-    if let Some(old) = same {
-        let state = state_of(app, &old.id).await?;
-        if !state.may_resubmit() {
-            return Err(AppError::Conflict(format!(
-                "{}的进度报告已提交（{}）；如需更正，请等审核意见。",
-                old.month.format("%Y年%-m月"),
-                state.label()
-            )));
-        }
-        version = reviews_of(app, &old.id)
-            .await?
-            .last()
-            .map_or(1, |r| r.version)
-            + 1;
-    }
+    let version = next_version(
+        app,
+        same.map(|o| (o.id.as_str(), o.month)),
+        "的进度报告已提交",
+    )
+    .await?;
     let previous = month.and_then(|m| {
         live.iter()
             .filter(|r| r.month < m)
@@ -575,22 +586,12 @@ pub async fn submit_data(
     let live: Vec<&data_report::Model> = all.iter().filter(|r| r.voided_at.is_none()).collect();
     let month = jianguan_domain::reporting::parse_month(&input.month);
     let same = month.and_then(|m| live.iter().find(|r| r.month == m).copied());
-    let mut version = 1;
-    if let Some(old) = same {
-        let state = state_of(app, &old.id).await?;
-        if !state.may_resubmit() {
-            return Err(AppError::Conflict(format!(
-                "{}的生产经营数据已报送（{}）；如需更正，请等审核意见。",
-                old.month.format("%Y年%-m月"),
-                state.label()
-            )));
-        }
-        version = reviews_of(app, &old.id)
-            .await?
-            .last()
-            .map_or(1, |r| r.version)
-            + 1;
-    }
+    let version = next_version(
+        app,
+        same.map(|o| (o.id.as_str(), o.month)),
+        "的生产经营数据已报送",
+    )
+    .await?;
     let previous: Option<std::collections::BTreeMap<String, i64>> = month
         .and_then(|m| m.checked_sub_months(chrono::Months::new(1)))
         .and_then(|pm| live.iter().find(|r| r.month == pm))
