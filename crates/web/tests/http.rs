@@ -175,7 +175,7 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.licence_b.clone()
         }
-    } else if path.starts_with("/reviews/") {
+    } else if path.starts_with("/reviews/") || path.starts_with("/api/v1/reviews/") {
         if county {
             w.review_y.clone()
         } else {
@@ -201,6 +201,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
 fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
     if path.ends_with("/void") {
         json!({ "reason": "测试作废" })
+    } else if path.starts_with("/api/v1/projects/") && path.ends_with("/plans") {
+        json!({ "effective_from": "2026-01-01", "milestones": [{"date": "2026-12-31", "percent": 100.0}] })
+    } else if path.starts_with("/api/v1/projects/") && path.ends_with("/reports") {
+        json!({ "month": "2026-01", "cumulative_percent": 10.0, "narrative": "进度" })
+    } else if path.starts_with("/api/v1/reviews/") {
+        json!({ "verdict": "approved" })
     } else if path.contains("/enterprises/") {
         json!({ "name": "改名企业", "uscc": "91350100M000100Y43" })
     } else if path.contains("/programmes/") {

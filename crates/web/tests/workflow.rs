@@ -2028,3 +2028,98 @@ async fn training_classes_with_their_roster() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Reporting over the API: structured errors, the same checks as the pages.
+#[tokio::test]
+async fn reporting_over_the_api() {
+    use axum::http::Method;
+    use serde_json::json;
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let project = fresh_project(&t).await;
+    let contractor = Client::login(&t, "contractor").await;
+    let inspector = Client::login(&t, "inspector").await;
+    let today = t.app.today();
+    let (status, e) = contractor
+        .json(Method::POST, &format!("/api/v1/projects/{project}/plans"), json!({"effective_from": today.to_string(), "milestones": [{"date": today.to_string(), "percent": 50.0}]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        e["fields"]["milestones"].as_str().unwrap().contains("100%"),
+        "{e}"
+    );
+    let end = (today + chrono::Days::new(120)).to_string();
+    let (status, plan) = contractor
+        .json(Method::POST, &format!("/api/v1/projects/{project}/plans"), json!({"effective_from": today.to_string(), "milestones": [{"date": end, "percent": 100.0, "description": "竣工"}]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    assert_eq!(plan["status"], "proposed");
+    let (_, queue) = inspector.get_json("/api/v1/reviews").await;
+    let r = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["record_id"] == plan["id"])
+        .unwrap()
+        .clone();
+    let (status, done) = inspector
+        .json(
+            Method::POST,
+            &format!("/api/v1/reviews/{}", r["id"].as_str().unwrap()),
+            json!({"verdict": "approved"}),
+        )
+        .await;
+    assert_eq!(
+        (status, done["state"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+    let (_, plans) = contractor
+        .get_json(&format!("/api/v1/projects/{project}/plans"))
+        .await;
+    assert_eq!(plans[0]["status"], "approved");
+    let month = today.format("%Y-%m").to_string();
+    let last = (today - chrono::Months::new(1)).format("%Y-%m").to_string();
+    let (status, _) = contractor
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/reports"),
+            json!({"month": last, "cumulative_percent": 40.0, "narrative": "主体施工"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, e) = contractor
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/reports"),
+            json!({"month": month, "cumulative_percent": 30.0, "narrative": "核减"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        e["fields"]["explanation"].as_str().unwrap().contains("40%"),
+        "{e}"
+    );
+    let (status, _) = inspector
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/reports"),
+            json!({"month": month, "cumulative_percent": 50.0, "narrative": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the enterprise reports");
+    let (status, e) = contractor
+        .json(
+            Method::POST,
+            "/api/v1/data-reports",
+            json!({"month": month, "figures": {"no_such_metric": "1"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["fields"]["figures.no_such_metric"].is_string(), "{e}");
+    let (_, mine) = contractor.get_json("/api/v1/data-reports").await;
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["enterprise_id"] == t.world.enterprise_a.as_str())
+    );
+}

@@ -5,6 +5,7 @@ mod docket;
 mod dto;
 mod extract;
 mod handlers;
+mod reporting;
 mod workflow;
 
 pub use dto::*;
@@ -72,6 +73,14 @@ const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
         workflow::get_sanction,
         workflow::act_sanction,
         workflow::notices,
+        reporting::list_plans,
+        reporting::propose_plan,
+        reporting::list_reports,
+        reporting::submit_report,
+        reporting::list_data,
+        reporting::submit_data,
+        reporting::queue,
+        reporting::review,
     )
 )]
 pub struct ApiDoc;
@@ -140,6 +149,30 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             workflow::act_sanction,
         )
         .get("/api/v1/notices", Public, workflow::notices)
+        .get(
+            "/api/v1/projects/{id}/plans",
+            ReadRecords,
+            reporting::list_plans,
+        )
+        .post(
+            "/api/v1/projects/{id}/plans",
+            ReadRecords,
+            reporting::propose_plan,
+        )
+        .get(
+            "/api/v1/projects/{id}/reports",
+            ReadRecords,
+            reporting::list_reports,
+        )
+        .post(
+            "/api/v1/projects/{id}/reports",
+            ReadRecords,
+            reporting::submit_report,
+        )
+        .get("/api/v1/data-reports", ReadRecords, reporting::list_data)
+        .post("/api/v1/data-reports", ReadRecords, reporting::submit_data)
+        .get("/api/v1/reviews", ReadRecords, reporting::queue)
+        .post("/api/v1/reviews/{id}", EditRecords, reporting::review)
         .get("/api/v1/docket", ReadRecords, docket::list)
         .post("/api/v1/docket/refresh", EditRecords, docket::refresh)
         .get("/api/v1/docket/{id}", ReadRecords, docket::get)
