@@ -202,6 +202,11 @@ pub async fn upload(
 ) -> Result<photo_row::Model, AppError> {
     let o = owner(app, actor, owner_kind, owner_id).await?;
     let limits = app.photos.limits;
+    // Written material may be a PDF where the record takes documents (a progress report);
+    // it is kept as it is, with nothing derived.
+    if o.kind == "progress_report" && bytes.starts_with(b"%PDF") {
+        return upload_document(app, actor, o, file_name, bytes).await;
+    }
     let processed =
         tokio::task::spawn_blocking(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
             .await
@@ -351,6 +356,9 @@ pub async fn file(
             return Err(AppError::NotFound);
         }
     }
+    if row.content_type == "application/pdf" && variant != "original" {
+        return Err(AppError::NotFound);
+    }
     let (key, ct) = match variant {
         "original" => (
             format!("originals/{}", row.sha256),
@@ -387,4 +395,73 @@ mod tests {
         assert!((6_000.0..7_500.0).contains(&d), "{d}");
         assert!(distance_m((37.5, 112.1), (37.5, 112.1)) < 0.001);
     }
+}
+
+/// A PDF attachment: checked, stored under its SHA-256, recorded; nothing derived from it.
+async fn upload_document(
+    app: &App,
+    actor: &Actor,
+    o: Owner,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<photo_row::Model, AppError> {
+    let sha = photo::check_pdf(&bytes, &app.photos.limits).map_err(|e| match e {
+        photo::PhotoError::Corrupt => {
+            AppError::field("photo", "PDF 文件不完整（可能上传中断），请重新上传。")
+        }
+        other => AppError::field("photo", other.to_string()),
+    })?;
+    let row = photo_row::Model {
+        id: new_id(),
+        county_code: o.county.clone(),
+        owner_kind: o.kind.into(),
+        owner_id: o.id.clone(),
+        enterprise_id: o.enterprise_id,
+        sha256: sha.clone(),
+        original_name: safe_name(file_name),
+        content_type: "application/pdf".into(),
+        bytes: bytes.len() as i64,
+        width: 0,
+        height: 0,
+        exif_taken_at: None,
+        exif_latitude: None,
+        exif_longitude: None,
+        device_time: None,
+        device_latitude: None,
+        device_longitude: None,
+        flags: "[]".into(),
+        uploaded_by: actor.user_id.clone(),
+        created_at: app.now(),
+        voided_at: None,
+        void_reason: None,
+    };
+    let key = format!("originals/{sha}");
+    let created = app
+        .files
+        .put_new(&key, &bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let write = async {
+        let audit = entry(
+            app,
+            actor,
+            &o.county,
+            ("photo", &row.id),
+            "upload",
+            None,
+            Some(&row),
+        )?;
+        let mut tx = app.store.begin().await?;
+        rows::insert(tx.conn(), row.clone()).await?;
+        tx.record(audit).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    };
+    if let Err(e) = write.await {
+        if created {
+            let _ = app.files.remove(&key).await;
+        }
+        return Err(e);
+    }
+    Ok(row)
 }

@@ -335,3 +335,44 @@ mod tests {
         ));
     }
 }
+
+/// A PDF document handed in as material (e.g. a progress report's attachment): recognised
+/// by content, bounded in size, and whole (a cut-off file lacks its `%%EOF`). It is kept
+/// as it is; nothing is derived from it. Returns its SHA-256.
+pub fn check_pdf(bytes: &[u8], limits: &Limits) -> Result<String, PhotoError> {
+    if bytes.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(PhotoError::TooLarge {
+            size_mb: bytes.len() as f64 / 1024.0 / 1024.0,
+            max_mb: limits.max_bytes / 1024 / 1024,
+        });
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(PhotoError::NotAPhoto { what: "" });
+    }
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(PhotoError::Corrupt);
+    }
+    Ok(sha256_hex(bytes))
+}
+
+#[cfg(test)]
+mod pdf_tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_pdf_is_accepted_and_a_cut_one_refused() {
+        let l = Limits::default();
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+        assert_eq!(check_pdf(pdf, &l).unwrap(), sha256_hex(pdf));
+        assert_eq!(check_pdf(&pdf[..20], &l).unwrap_err(), PhotoError::Corrupt);
+        assert_eq!(check_pdf(b"", &l).unwrap_err(), PhotoError::Empty);
+        assert!(matches!(
+            check_pdf(b"<svg/>", &l).unwrap_err(),
+            PhotoError::NotAPhoto { .. }
+        ));
+    }
+}

@@ -1346,10 +1346,49 @@ async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
                 .0,
             StatusCode::NOT_FOUND
         );
+        // Written material as PDF: kept as it is, offered as a download; a cut-off one refused.
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+        let before = counts(&t).await;
+        let (status, html) = contractor
+            .upload(
+                &format!("/progress-reports/{}/photos", v2.id),
+                &[("说明.pdf", &pdf[..20])],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("PDF 文件不完整"));
+        assert_eq!(counts(&t).await, before);
+        let (status, _) = contractor
+            .upload(
+                &format!("/progress-reports/{}/photos", v2.id),
+                &[("说明.pdf", &pdf)],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, page) = inspector.get(&format!("{base}/progress")).await;
         assert!(
             page.contains("/photos/"),
             "{backend:?}: the attachment shows"
+        );
+        assert!(page.contains("说明.pdf（PDF）"));
+        let pdf_row = jianguan_app::inspections::photos(&t.app, "progress_report", &v2.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.content_type == "application/pdf")
+            .unwrap();
+        let (status, body, _) = inspector
+            .get_bytes(&format!("/photos/{}/original", pdf_row.id))
+            .await;
+        assert_eq!((status, body), (StatusCode::OK, pdf.clone()));
+        assert_eq!(
+            inspector
+                .get(&format!("/photos/{}/thumb", pdf_row.id))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
         );
         assert!(
             page.contains("data-series=\"planned\"") && page.contains("data-series=\"actual\""),

@@ -586,6 +586,8 @@ pub async fn correct(
 
 pub struct PhotoView {
     pub id: String,
+    /// A PDF attachment: linked, not shown as an image.
+    pub is_pdf: bool,
     pub name: String,
     pub taken: String,
     pub flags: Vec<String>,
@@ -649,6 +651,7 @@ pub fn photo_views(rows: Vec<photo::Model>) -> Vec<PhotoView> {
                 (None, None) => "照片无拍摄时间和位置信息".into(),
             },
             flags: serde_json::from_str(&p.flags).unwrap_or_default(),
+            is_pdf: p.content_type == "application/pdf",
             name: p.original_name,
             id: p.id,
         })
