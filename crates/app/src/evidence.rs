@@ -376,27 +376,6 @@ pub async fn file(
     Ok((bytes, ct, row))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_lose_their_paths_and_control_characters() {
-        assert_eq!(safe_name("../../etc/passwd"), "passwd");
-        assert_eq!(safe_name("C:\\照片\\现场 1.jpg"), "现场 1.jpg");
-        assert_eq!(safe_name("..\u{0}"), "照片");
-        assert_eq!(safe_name("a\"<b>.jpg"), "ab.jpg");
-    }
-
-    #[test]
-    fn distances_are_about_right() {
-        // 交城县城 to 夏家营 is about 6 km.
-        let d = distance_m((37.555, 112.156), (37.5, 112.19));
-        assert!((6_000.0..7_500.0).contains(&d), "{d}");
-        assert!(distance_m((37.5, 112.1), (37.5, 112.1)) < 0.001);
-    }
-}
-
 /// A PDF attachment: checked, stored under its SHA-256, recorded; nothing derived from it.
 async fn upload_document(
     app: &App,
@@ -464,4 +443,25 @@ async fn upload_document(
         return Err(e);
     }
     Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_their_paths_and_control_characters() {
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("C:\\照片\\现场 1.jpg"), "现场 1.jpg");
+        assert_eq!(safe_name("..\u{0}"), "照片");
+        assert_eq!(safe_name("a\"<b>.jpg"), "ab.jpg");
+    }
+
+    #[test]
+    fn distances_are_about_right() {
+        // 交城县城 to 夏家营 is about 6 km.
+        let d = distance_m((37.555, 112.156), (37.5, 112.19));
+        assert!((6_000.0..7_500.0).contains(&d), "{d}");
+        assert!(distance_m((37.5, 112.1), (37.5, 112.1)) < 0.001);
+    }
 }
