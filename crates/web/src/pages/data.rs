@@ -244,17 +244,7 @@ pub async fn upload(
     if auth.0.role != Role::Contractor {
         return Err(AppError::Forbidden.into());
     }
-    let bytes = async {
-        let mut m = m.map_err(|_| AppError::field("file", "请选择填写好的 Excel 文件后上传"))?;
-        let bad = |_| AppError::field("file", "上传没有完成，请重试。");
-        while let Some(field) = m.next_field().await.map_err(bad)? {
-            if field.name() == Some("file") {
-                return Ok(field.bytes().await.map_err(bad)?.to_vec());
-            }
-        }
-        Err(AppError::field("file", "请选择填写好的 Excel 文件后上传"))
-    }
-    .await;
+    let bytes = super::read_file_field(m, "file", "请选择填写好的 Excel 文件后上传").await;
     let result = bytes.and_then(|b| rep::read_data_template(&b));
     match result {
         Ok(input) => submit(&s, &auth, input).await,

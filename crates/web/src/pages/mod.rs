@@ -440,3 +440,20 @@ pub fn percent(text: &str) -> String {
         })
         .collect()
 }
+
+/// The one file of a multipart form field `field` (an XLSX to read), or a message for that
+/// field: nothing chosen, or the upload broke off.
+pub async fn read_file_field(
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    field: &str,
+    missing: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut m = m.map_err(|_| AppError::field(field, missing))?;
+    let bad = |_| AppError::field(field, "上传没有完成，请重试。");
+    while let Some(f) = m.next_field().await.map_err(bad)? {
+        if f.name() == Some(field) {
+            return Ok(f.bytes().await.map_err(bad)?.to_vec());
+        }
+    }
+    Err(AppError::field(field, missing))
+}

@@ -199,17 +199,7 @@ pub async fn upload_roster(
     {
         return Err(AppError::NotFound.into());
     }
-    let bytes = async {
-        let mut m = m.map_err(|_| AppError::field("roster", "请选择学员名单文件后上传"))?;
-        let bad = |_| AppError::field("roster", "上传没有完成，请重试。");
-        while let Some(field) = m.next_field().await.map_err(bad)? {
-            if field.name() == Some("roster") {
-                return Ok(field.bytes().await.map_err(bad)?.to_vec());
-            }
-        }
-        Err(AppError::field("roster", "请选择学员名单文件后上传"))
-    }
-    .await;
+    let bytes = super::read_file_field(m, "roster", "请选择学员名单文件后上传").await;
     let result = match bytes {
         Ok(b) => rep::upload_roster(&s.app, &auth.0, &id, &b)
             .await
