@@ -19,44 +19,61 @@ pub async fn evaluate(app: &App, county: &str, as_of: NaiveDate) -> Result<Vec<F
     Ok(rules::evaluate(&facts, &app.profile, as_of))
 }
 
+/// Makes the inspection counts the database keeps match the profile in force (its
+/// minimum of photos). Loading is right either way; aligned, it is fast. Cheap when
+/// nothing changed; a recount of every inspection when the profile changed.
+pub async fn align_tallies(app: &App) -> Result<(), AppError> {
+    let min_photos = app.profile.thresholds.evidence_min_photos;
+    if jianguan_store::facts::align_tallies(app.store.housekeeping(), min_photos).await? {
+        tracing::info!(
+            min_photos,
+            "inspection tallies recounted for the profile in force"
+        );
+    }
+    Ok(())
+}
+
 /// Counties loaded together: one query per table for all of them.
 const COUNTIES_PER_LOAD: usize = 50;
 
-/// Findings for many counties as of a date (nothing stored). Loading the next counties
-/// overlaps with evaluating the last ones, so both cores work: the database's reading on
-/// one, the rules on the other.
+/// Loads at once, each on its own reader connection: a load is mostly the database's
+/// work, so two keep both cores busy while finished batches are evaluated.
+const LOADS_AT_ONCE: usize = 2;
+
+/// Findings for many counties as of a date (nothing stored). Batches of counties are
+/// loaded two at a time and evaluated as they arrive.
 pub async fn evaluate_many(
     app: &App,
     counties: &[String],
     as_of: NaiveDate,
 ) -> Result<BTreeMap<String, Vec<Finding>>, AppError> {
-    type Batch = tokio::task::JoinHandle<Vec<(String, Vec<Finding>)>>;
-    async fn finish(h: Batch, out: &mut BTreeMap<String, Vec<Finding>>) -> Result<(), AppError> {
-        out.extend(
-            h.await
-                .map_err(|e| AppError::Internal(format!("rule engine: {e}")))?,
-        );
-        Ok(())
-    }
     let tally = rules::facts::Tally::new(&app.profile, as_of);
-    let mut out = BTreeMap::new();
-    let mut pending: Option<Batch> = None;
+    let loads = std::sync::Arc::new(tokio::sync::Semaphore::new(LOADS_AT_ONCE));
+    let mut batches = tokio::task::JoinSet::new();
     for chunk in counties.chunks(COUNTIES_PER_LOAD) {
-        let facts =
-            jianguan_store::facts::load_many(app.store.reader(), chunk, Some(tally)).await?;
-        if let Some(h) = pending.take() {
-            finish(h, &mut out).await?;
-        }
-        let profile = app.profile.clone();
-        pending = Some(tokio::task::spawn_blocking(move || {
-            facts
-                .into_iter()
-                .map(|(county, f)| (county, rules::evaluate(&f, &profile, as_of)))
-                .collect()
-        }));
+        let (app, chunk, loads) = (app.clone(), chunk.to_vec(), loads.clone());
+        batches.spawn(async move {
+            let facts = {
+                let _turn = loads
+                    .acquire()
+                    .await
+                    .map_err(|e| AppError::Internal(format!("docket loading: {e}")))?;
+                jianguan_store::facts::load_many(app.store.reader(), &chunk, Some(tally)).await?
+            };
+            let profile = app.profile.clone();
+            tokio::task::spawn_blocking(move || {
+                facts
+                    .into_iter()
+                    .map(|(county, f)| (county, rules::evaluate(&f, &profile, as_of)))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("rule engine: {e}")))
+        });
     }
-    if let Some(h) = pending {
-        finish(h, &mut out).await?;
+    let mut out = BTreeMap::new();
+    while let Some(done) = batches.join_next().await {
+        out.extend(done.map_err(|e| AppError::Internal(format!("docket batch: {e}")))??);
     }
     Ok(out)
 }
@@ -250,6 +267,7 @@ async fn store(
 }
 
 pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshReport>, AppError> {
+    align_tallies(app).await?;
     let codes: Vec<String> = queries::counties(app.store.reader(), &Scope::everything())
         .await?
         .into_iter()

@@ -481,15 +481,15 @@ async fn run(cli: Cli) -> Result<i32> {
                 .map(|c| c.code)
                 .collect(),
             };
-            let mut all = Vec::new();
-            for c in &counties {
-                for f in jianguan_app::docket::evaluate(&app, c, date)
-                    .await
-                    .map_err(describe)?
-                {
-                    all.push((c.clone(), f));
-                }
-            }
+            jianguan_app::docket::align_tallies(&app)
+                .await
+                .map_err(describe)?;
+            let all: Vec<(String, _)> = jianguan_app::docket::evaluate_many(&app, &counties, date)
+                .await
+                .map_err(describe)?
+                .into_iter()
+                .flat_map(|(c, found)| found.into_iter().map(move |f| (c.clone(), f)))
+                .collect();
             match format {
                 Format::Json => {
                     let rows: Vec<serde_json::Value> = all

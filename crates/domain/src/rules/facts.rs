@@ -111,13 +111,44 @@ impl Inspection {
     }
 }
 
+impl InspectionKind {
+    /// This kind's bit in a [`KindSet`]. Stable: the database keeps tallies keyed by it.
+    pub const fn bit(self) -> u8 {
+        match self {
+            InspectionKind::Construction => 1,
+            InspectionKind::Operations => 2,
+            InspectionKind::Training => 4,
+            InspectionKind::Funds => 8,
+            InspectionKind::AdHoc => 16,
+        }
+    }
+}
+
+/// The kinds one inspection covers, as bits (see [`InspectionKind::bit`]): what a tally
+/// needs of them, in a byte.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct KindSet(pub u8);
+
+impl KindSet {
+    pub fn of(kinds: &[InspectionKind]) -> Self {
+        KindSet(kinds.iter().fold(0, |bits, k| bits | k.bit()))
+    }
+
+    pub fn contains(self, kind: InspectionKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+}
+
 /// Done inspections of one project in one month covering the same kinds, counted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct InspectionTally {
     pub project_id: String,
     /// First day of the month.
     pub month: NaiveDate,
-    pub kinds: Vec<InspectionKind>,
+    pub kinds: KindSet,
     pub count: u32,
 }
 
@@ -151,16 +182,20 @@ impl Tally {
     }
 
     /// The reference for what a store computes in its query: moves every countable
-    /// inspection of `facts` into tallies (kinds as listed, months ascending).
+    /// inspection of `facts` into tallies (months ascending), and drops
+    /// those the rules do not see on `as_of` (planned, or dated after it).
     pub fn apply(&self, facts: &mut Facts) {
-        let mut counts: BTreeMap<(String, NaiveDate, Vec<InspectionKind>), u32> = BTreeMap::new();
+        let mut counts: BTreeMap<(String, NaiveDate, KindSet), u32> = BTreeMap::new();
         facts.inspections.retain(|i| {
+            if !i.done || i.date > self.as_of {
+                return false;
+            }
             if !self.countable(i) {
                 return true;
             }
             let month = i.date.with_day(1).unwrap_or(i.date);
             *counts
-                .entry((i.project_id.clone(), month, i.kinds.clone()))
+                .entry((i.project_id.clone(), month, KindSet::of(&i.kinds)))
                 .or_default() += 1;
             false
         });
@@ -365,4 +400,35 @@ pub struct TipOff {
     pub received_on: NaiveDate,
     pub summary: String,
     pub replied_on: Option<NaiveDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [InspectionKind; 5] = [
+        InspectionKind::Construction,
+        InspectionKind::Operations,
+        InspectionKind::Training,
+        InspectionKind::Funds,
+        InspectionKind::AdHoc,
+    ];
+
+    #[test]
+    fn a_kind_set_holds_exactly_the_kinds_it_was_made_of() {
+        // The database keys kept counts by these bits: one bit each, none shared.
+        let bits: Vec<u8> = ALL.iter().map(|k| k.bit()).collect();
+        assert_eq!(bits, [1, 2, 4, 8, 16]);
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i..] {
+                let set = KindSet::of(&[*a, *b]);
+                for k in ALL {
+                    assert_eq!(set.contains(k), k == *a || k == *b, "{a:?}+{b:?} ∋ {k:?}");
+                }
+                // Order and repetition make no difference.
+                assert_eq!(set, KindSet::of(&[*b, *a, *b]));
+            }
+        }
+        assert!(!ALL.iter().any(|k| KindSet::default().contains(*k)));
+    }
 }

@@ -37,7 +37,7 @@ fn done_in(
         .count() as u32;
     let counted: u32 = tallies
         .iter()
-        .filter(|t| t.kinds.contains(&kind) && from <= t.month && t.month <= to)
+        .filter(|t| t.kinds.contains(kind) && from <= t.month && t.month <= to)
         .map(|t| t.count)
         .sum();
     listed + counted

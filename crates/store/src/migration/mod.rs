@@ -9,6 +9,7 @@ mod m0003_docket;
 mod m0004_workflow;
 mod m0005_reviews;
 mod m0006_rosters;
+pub(crate) mod m0007_tallies;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_workflow::Migration),
             Box::new(m0005_reviews::Migration),
             Box::new(m0006_rosters::Migration),
+            Box::new(m0007_tallies::Migration),
         ]
     }
 }
