@@ -6,7 +6,7 @@
 use super::at;
 use super::packed::{self, Dialect, Flag};
 use crate::StoreError;
-use crate::migration::m0007_tallies::{countable, kind_bits, never_countable, recount};
+use crate::migration::m0007_tallies::{countable, kind_bits, recount};
 use chrono::{Datelike, NaiveDate};
 use jianguan_domain::rules::facts::{self as f, Facts, InspectionKind, KindSet};
 use sea_orm::{ConnectionTrait, Statement, Value as V};
@@ -79,11 +79,13 @@ pub async fn align_tallies(
         txn.commit().await?;
         return Ok(false);
     }
-    for sql in [
+    let mut statements = vec![
         format!("UPDATE inspection_tally_basis SET min_photos = {min_photos} WHERE id = 1"),
         "DELETE FROM inspection_tallies".to_string(),
-        recount(txn.get_database_backend(), min_photos),
-    ] {
+        "DELETE FROM inspection_singles".to_string(),
+    ];
+    statements.extend(recount(txn.get_database_backend(), min_photos));
+    for sql in statements {
         txn.execute_unprepared(&sql).await?;
     }
     txn.commit().await?;
@@ -100,7 +102,7 @@ pub(super) async fn load(
         return Ok(());
     }
     match tally {
-        None => list(conn, counties, (None, ""), vec![], by_county).await?,
+        None => list(conn, counties, "", vec![], by_county).await?,
         Some(t) if tally_basis(conn).await? == Some(t.min_photos) => {
             maintained(conn, counties, t, by_county).await?
         }
@@ -115,11 +117,11 @@ pub(super) async fn load(
 }
 
 /// Inspections of `counties` that also meet `condition` (SQL starting with AND, its
-/// parameters numbered after the counties'), one by one, through `index` if given.
+/// parameters numbered after the counties'), one by one.
 async fn list(
     conn: &impl ConnectionTrait,
     counties: &[String],
-    (index, condition): (Option<&str>, &str),
+    condition: &str,
     extra: Vec<V>,
     by_county: &mut HashMap<String, Facts>,
 ) -> Result<(), StoreError> {
@@ -128,10 +130,13 @@ async fn list(
     values.extend(extra);
     let columns = columns(d);
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let index = index.map(|i| d.indexed_by(i)).unwrap_or_default();
-    let from = format!("inspections {index} WHERE {within} AND voided_at IS NULL {condition}");
-    let packed: Vec<(String, Vec<Packed>)> =
-        packed::query(conn, "inspections", &columns, &from, values).await?;
+    let from = format!("inspections WHERE {within} AND voided_at IS NULL {condition}");
+    let packed = packed::query(conn, "inspections", &columns, &from, values).await?;
+    push_listed(by_county, packed);
+    Ok(())
+}
+
+fn push_listed(by_county: &mut HashMap<String, Facts>, packed: Vec<(String, Vec<Packed>)>) {
     for (county, items) in packed {
         let facts = at(by_county, &county);
         for (id, project_id, kinds, date, status, training, disbursement, minutes, photos) in items
@@ -149,7 +154,6 @@ async fn list(
             });
         }
     }
-    Ok(())
 }
 
 fn push_counts(
@@ -212,40 +216,26 @@ async fn count_now(
     .await
 }
 
-/// Inspections the rules look at one by one: never countable (through the partial index
-/// whose predicate this repeats word for word), or short of photos.
-async fn list_uncountable(
+/// Inspections the rules look at one by one, as the database keeps them apart.
+async fn singles(
     conn: &impl ConnectionTrait,
     counties: &[String],
     t: f::Tally,
     by_county: &mut HashMap<String, Facts>,
 ) -> Result<(), StoreError> {
     let d = Dialect::of(conn);
-    let n = counties.len();
-    let (p1, p2) = (d.param(n + 1), d.param(n + 2));
-    let never = never_countable(d.trim());
-    list(
-        conn,
-        counties,
-        (
-            Some("ix_inspections_listed"),
-            &format!("AND {never} AND status <> 'planned' AND date <= {p1}"),
-        ),
-        vec![V::from(t.as_of)],
-        by_county,
-    )
-    .await?;
-    list(
-        conn,
-        counties,
-        (
-            Some("ix_inspections_county_photos"),
-            &format!("AND photo_count < {p1} AND NOT {never} AND date <= {p2}"),
-        ),
-        vec![V::from(i64::from(t.min_photos)), V::from(t.as_of)],
-        by_county,
-    )
-    .await
+    let (within, mut values) = in_counties(d, counties);
+    values.push(V::from(t.as_of));
+    let columns = columns(d);
+    let mut columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    columns[7] = "has_minutes";
+    let from = format!(
+        "inspection_singles WHERE {within} AND date <= {}",
+        d.param(counties.len() + 1)
+    );
+    let packed = packed::query(conn, "inspection_singles", &columns, &from, values).await?;
+    push_listed(by_county, packed);
+    Ok(())
 }
 
 /// The counts the database keeps, up to `as_of`'s month. A month whose count may hold
@@ -257,7 +247,7 @@ async fn maintained(
     t: f::Tally,
     by_county: &mut HashMap<String, Facts>,
 ) -> Result<(), StoreError> {
-    list_uncountable(conn, counties, t, by_county).await?;
+    singles(conn, counties, t, by_county).await?;
     let d = Dialect::of(conn);
     let (within, mut values) = in_counties(d, counties);
     values.push(V::from(t.as_of));
@@ -301,7 +291,19 @@ async fn counted_here(
     t: f::Tally,
     by_county: &mut HashMap<String, Facts>,
 ) -> Result<(), StoreError> {
-    list_uncountable(conn, counties, t, by_county).await?;
+    let d = Dialect::of(conn);
+    list(
+        conn,
+        counties,
+        &format!(
+            "AND status <> 'planned' AND date <= {} AND NOT ({})",
+            d.param(counties.len() + 1),
+            countable("inspections", d.trim(), &t.min_photos.to_string())
+        ),
+        vec![V::from(t.as_of)],
+        by_county,
+    )
+    .await?;
     let counts = count_now(conn, counties, t, None).await?;
     push_counts(by_county, counts)
 }
