@@ -16,6 +16,10 @@ use jianguan_store::Store;
 use std::hint::black_box;
 use std::time::Instant;
 
+/// As the `jianguan` binary: the allocator is part of what is measured.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct World {
     rt: tokio::runtime::Runtime,
     app: App,

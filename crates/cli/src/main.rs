@@ -7,6 +7,11 @@ use jianguan_store::Store;
 use std::io::Read;
 use std::path::PathBuf;
 
+/// The docket parses millions of small records across threads; glibc's allocator spent a
+/// third of that time in malloc and free (docs/testing.md, benchmarks).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "jianguan",
