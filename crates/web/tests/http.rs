@@ -1330,3 +1330,90 @@ async fn a_finding_has_a_life_new_notified_resolved() {
         assert!(t.app.store.verify_audit().await.unwrap().ok());
     }
 }
+
+/// Every kind of record the import writes can be read back per kind, within the caller's
+/// county, by county staff only.
+#[tokio::test]
+async fn each_kind_of_record_is_read_within_the_county() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        for kind in jianguan_app::bundle::TABLES {
+            let (status, v) = inspector.get_json(&format!("/api/v1/records/{kind}")).await;
+            assert_eq!(status, StatusCode::OK, "{backend:?} {kind}: {v}");
+            assert_eq!(v["kind"], *kind);
+            assert_eq!(v["county"], "141122");
+        }
+        // The same records the bundle export holds, kind by kind.
+        let (_, bundle) = inspector.get_json("/api/v1/export").await;
+        let (_, classes) = inspector.get_json("/api/v1/records/training_classes").await;
+        assert!(
+            !classes["records"].as_array().unwrap().is_empty(),
+            "{backend:?}"
+        );
+        assert_eq!(
+            classes["records"], bundle["training_classes"],
+            "{backend:?}"
+        );
+
+        // By project, and by id.
+        let project = classes["records"][0]["project_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (_, mine) = inspector
+            .get_json(&format!(
+                "/api/v1/records/training_classes?project_id={project}"
+            ))
+            .await;
+        let mine = mine["records"].as_array().unwrap();
+        assert!(!mine.is_empty() && mine.iter().all(|r| r["project_id"] == project.as_str()));
+        let (_, one) = inspector
+            .get_json(&format!(
+                "/api/v1/records/licences?id={}",
+                t.world.licence_b
+            ))
+            .await;
+        assert_eq!(
+            one["records"].as_array().unwrap().len(),
+            1,
+            "{backend:?} {one}"
+        );
+        assert_eq!(one["records"][0]["id"], t.world.licence_b.as_str());
+
+        // Another county's record is not there, whatever id is asked for.
+        let (_, other) = inspector
+            .get_json(&format!(
+                "/api/v1/records/licences?id={}",
+                t.world.licence_y
+            ))
+            .await;
+        assert_eq!(other["records"], json!([]), "{backend:?}");
+
+        // Clear errors: an unknown kind, a project filter on a kind without projects,
+        // an unknown parameter.
+        let (status, v) = inspector.get_json("/api/v1/records/pigeons").await;
+        assert!(status.is_client_error(), "{backend:?} {status}");
+        assert!(
+            v["fields"]["kind"]
+                .as_str()
+                .unwrap()
+                .contains("没有“pigeons”这类记录"),
+            "{v}"
+        );
+        let (status, v) = inspector
+            .get_json(&format!("/api/v1/records/licences?project_id={project}"))
+            .await;
+        assert!(status.is_client_error(), "{backend:?} {status}");
+        assert!(v["fields"]["project_id"].is_string(), "{v}");
+        let (status, _) = inspector
+            .get_json("/api/v1/records/licences?colour=red")
+            .await;
+        assert!(status.is_client_error(), "{backend:?} {status}");
+
+        // Contractors read their own records through the workflow endpoints, not here.
+        let contractor = Client::login(&t, "contractor").await;
+        let (status, _) = contractor.get_json("/api/v1/records/licences").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+    }
+}

@@ -442,6 +442,53 @@ pub async fn export(app: &App, county: &str) -> Result<Value, AppError> {
     Ok(Value::Object(out))
 }
 
+/// One kind of the county's live records (a bundle table key, e.g. `training_classes`) in
+/// the bundle format, optionally of one project or one id: the per-kind read API for the
+/// records the import writes.
+pub async fn export_kind(
+    app: &App,
+    county: &str,
+    kind: &str,
+    project_id: Option<&str>,
+    id: Option<&str>,
+) -> Result<Vec<Value>, AppError> {
+    let db = app.store.reader();
+    macro_rules! find_kind {
+        ($($key:ident: $module:ident),*) => {
+            match kind {
+                $(stringify!($key) => {
+                    if project_id.is_some() && !$module::FIELDS.contains(&"project_id") {
+                        return Err(AppError::field(
+                            "project_id",
+                            format!("“{kind}”类记录不按项目区分，请去掉项目条件"),
+                        ));
+                    }
+                    let mut q = $module::Entity::find()
+                        .filter($module::Column::CountyCode.eq(county))
+                        .filter($module::Column::VoidedAt.is_null());
+                    if let Some(id) = id {
+                        q = q.filter($module::Column::Id.eq(id));
+                    }
+                    let rows = q.order_by_asc($module::Column::Id).all(db).await?;
+                    let s = shape($module::FIELDS, $module::JSON_FIELDS, $module::MONTH_FIELDS);
+                    rows.iter().map(|r| to_record(r, &s)).collect::<Vec<Value>>()
+                })*
+                _ => {
+                    return Err(AppError::field(
+                        "kind",
+                        format!("没有“{kind}”这类记录；可查：{}", TABLES.join("、")),
+                    ))
+                }
+            }
+        };
+    }
+    let mut records = each_table!(find_kind);
+    if let Some(p) = project_id {
+        records.retain(|r| r.get("project_id").and_then(Value::as_str) == Some(p));
+    }
+    Ok(records)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

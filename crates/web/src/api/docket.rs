@@ -186,3 +186,32 @@ pub async fn export(
         .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份导出")))?;
     Ok(Json(bundle::export(&s.app, &county).await?))
 }
+
+/// One kind of the caller's county's records (a bundle table key: `training_classes`,
+/// `licences`, `disbursements`, …), as the import bundle writes them. County staff only:
+/// contractors read their own records through the workflow endpoints.
+#[utoipa::path(get, path = "/api/v1/records/{kind}", params(("kind" = String, Path, description = "A bundle table key"), RecordsQuery), responses((status = 200, body = RecordsDto)))]
+pub async fn records(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(kind): Path<String>,
+    ApiQuery(q): ApiQuery<RecordsQuery>,
+) -> ApiResult<Json<RecordsDto>> {
+    let county = a
+        .county_code
+        .clone()
+        .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份查询")))?;
+    let records = bundle::export_kind(
+        &s.app,
+        &county,
+        &kind,
+        q.project_id.as_deref(),
+        q.id.as_deref(),
+    )
+    .await?;
+    Ok(Json(RecordsDto {
+        county,
+        kind,
+        records,
+    }))
+}

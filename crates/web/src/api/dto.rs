@@ -474,6 +474,24 @@ impl From<jianguan_domain::rules::Finding> for FindingDto {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+pub struct RecordsQuery {
+    /// Only this project's records (kinds that belong to a project).
+    pub project_id: Option<String>,
+    /// Only the record with this id.
+    pub id: Option<String>,
+}
+
+/// One kind of the county's live records, each as in the import bundle.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordsDto {
+    pub county: String,
+    pub kind: String,
+    #[schema(value_type = Vec<Object>)]
+    pub records: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct DocketQuery {
     /// critical, serious, warning, info
     pub severity: Option<String>,

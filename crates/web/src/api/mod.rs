@@ -56,6 +56,7 @@ const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
         docket::mark_read,
         docket::import,
         docket::export,
+        docket::records,
         workflow::list_inspections,
         workflow::create_inspection,
         workflow::get_inspection,
@@ -189,6 +190,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .post_large("/api/v1/import", Administer, IMPORT_LIMIT, docket::import)
         .get("/api/v1/export", ReadCounty, docket::export)
+        .get("/api/v1/records/{kind}", ReadCounty, docket::records)
         .get("/api/v1/me", Authenticated, handlers::me)
         .post("/api/v1/tokens", Authenticated, handlers::create_token)
         .get("/api/v1/counties", ReadRecords, handlers::list_counties)
