@@ -1,7 +1,9 @@
 //! Inspections, by far the most numerous facts (4 million a year in the nation). The
-//! quota rules only count most of them; the database keeps those counts as inspections
-//! are written (`inspection_tallies`, migration m0007), so loading reads the counts, the
-//! month under way, and the few inspections the rules look at one by one.
+//! quota rules only count most of them; the database keeps those counts, and a narrow copy
+//! of the few inspections the rules look at one by one, as inspections are written
+//! (`inspection_tallies`, `inspection_singles`, migration m0007). Loading reads those two;
+//! the base table only for a month whose count holds days after the as-of date, or when
+//! the counts were kept for another minimum of photos.
 
 use super::at;
 use super::packed::{self, Dialect, Flag};
@@ -29,7 +31,9 @@ type Packed = (
 /// One count as packed: project, month, kinds, how many, latest date counted.
 type Count = (String, NaiveDate, KindSet, i64, NaiveDate);
 
-fn columns(d: Dialect) -> [String; 9] {
+/// The columns of [`Packed`]; `has_minutes` is a column of the narrow copy, an expression
+/// over `minutes` in the base table.
+fn columns(d: Dialect, has_minutes: String) -> [String; 9] {
     [
         "id".into(),
         "project_id".into(),
@@ -38,7 +42,7 @@ fn columns(d: Dialect) -> [String; 9] {
         "status".into(),
         "training_class_id".into(),
         "disbursement_id".into(),
-        format!("(minutes IS NOT NULL AND {}(minutes) <> '')", d.trim()),
+        has_minutes,
         "photo_count".into(),
     ]
 }
@@ -128,7 +132,8 @@ async fn list(
     let d = Dialect::of(conn);
     let (within, mut values) = in_counties(d, counties);
     values.extend(extra);
-    let columns = columns(d);
+    let has_minutes = format!("(minutes IS NOT NULL AND {}(minutes) <> '')", d.trim());
+    let columns = columns(d, has_minutes);
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     let from = format!("inspections WHERE {within} AND voided_at IS NULL {condition}");
     let packed = packed::query(conn, "inspections", &columns, &from, values).await?;
@@ -226,9 +231,8 @@ async fn singles(
     let d = Dialect::of(conn);
     let (within, mut values) = in_counties(d, counties);
     values.push(V::from(t.as_of));
-    let columns = columns(d);
-    let mut columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-    columns[7] = "has_minutes";
+    let columns = columns(d, "has_minutes".into());
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     let from = format!(
         "inspection_singles WHERE {within} AND date <= {}",
         d.param(counties.len() + 1)
