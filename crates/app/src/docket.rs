@@ -36,31 +36,32 @@ pub async fn align_tallies(app: &App) -> Result<(), AppError> {
 /// Counties loaded together: one query per table for all of them.
 const COUNTIES_PER_LOAD: usize = 50;
 
-/// Loads at once, each on its own reader connection: a load is mostly the database's
-/// work on the connection's own thread, so three keep both cores busy (measured: two left
-/// a tenth of the time idle) while finished batches are evaluated.
-const LOADS_AT_ONCE: usize = 3;
+/// Batches in hand at once, each loaded on its own reader connection and then evaluated
+/// on the blocking pool. A load is mostly the database's work on the connection's own
+/// thread, so three keep both cores busy (measured: two left a tenth of the time idle),
+/// and no more than three batches' facts are ever in memory.
+const BATCHES_AT_ONCE: usize = 3;
 
 /// Findings for many counties as of a date (nothing stored). Batches of counties are
-/// loaded a few at a time and evaluated as they arrive.
+/// loaded and evaluated a few at a time.
 pub async fn evaluate_many(
     app: &App,
     counties: &[String],
     as_of: NaiveDate,
 ) -> Result<BTreeMap<String, Vec<Finding>>, AppError> {
     let tally = rules::facts::Tally::new(&app.profile, as_of);
-    let loads = std::sync::Arc::new(tokio::sync::Semaphore::new(LOADS_AT_ONCE));
+    let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(BATCHES_AT_ONCE));
     let mut batches = tokio::task::JoinSet::new();
     for chunk in counties.chunks(COUNTIES_PER_LOAD) {
-        let (app, chunk, loads) = (app.clone(), chunk.to_vec(), loads.clone());
+        let (app, chunk, turns) = (app.clone(), chunk.to_vec(), turns.clone());
         batches.spawn(async move {
-            let facts = {
-                let _turn = loads
-                    .acquire()
-                    .await
-                    .map_err(|e| AppError::Internal(format!("docket loading: {e}")))?;
-                jianguan_store::facts::load_many(app.store.reader(), &chunk, Some(tally)).await?
-            };
+            // Held until evaluated, so no more than this many batches are ever in memory.
+            let _turn = turns
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(format!("docket loading: {e}")))?;
+            let facts =
+                jianguan_store::facts::load_many(app.store.reader(), &chunk, Some(tally)).await?;
             let profile = app.profile.clone();
             tokio::task::spawn_blocking(move || {
                 facts
