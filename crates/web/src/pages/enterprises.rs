@@ -133,12 +133,6 @@ struct DetailPage {
     void_error: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
 async fn detail_page(
     s: &AppState,
     auth: &Auth,
@@ -203,7 +197,7 @@ pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> PageResult {
     let e = records::enterprise(&s.app, &auth.0, &id).await?;
     Ok(render(

@@ -122,13 +122,11 @@ async fn page(
     ))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
-pub async fn show(State(s): State<AppState>, auth: Auth, Query(q): Query<ShowQuery>) -> PageResult {
+pub async fn show(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<super::SavedQuery>,
+) -> PageResult {
     page(
         &s,
         &auth,

@@ -457,3 +457,10 @@ pub async fn read_file_field(
     }
     Err(AppError::field(field, missing))
 }
+
+/// `?saved=1`: a page shown after a successful save says so.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}

@@ -153,17 +153,11 @@ async fn page(
     ))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
 pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
+    axum::extract::Query(q): axum::extract::Query<super::SavedQuery>,
 ) -> PageResult {
     page(
         &s,

@@ -263,17 +263,11 @@ async fn page(
     ))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
 pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> PageResult {
     page(
         &s,

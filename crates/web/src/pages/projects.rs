@@ -253,17 +253,11 @@ async fn detail_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
 pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> PageResult {
     let p = records::project(&s.app, &auth.0, &id).await?;
     Ok(render(

@@ -354,17 +354,11 @@ pub async fn repayment(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ShowQuery {
-    saved: Option<String>,
-}
-
 pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> PageResult {
     detail(
         &s,
