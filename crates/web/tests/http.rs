@@ -1415,5 +1415,45 @@ async fn each_kind_of_record_is_read_within_the_county() {
         let contractor = Client::login(&t, "contractor").await;
         let (status, _) = contractor.get_json("/api/v1/records/licences").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+
+        // Every staff role, every kind, asked for county Y's ids: nothing of Y shows, and
+        // reading changes nothing.
+        let w = &t.world;
+        let mut callers = Vec::new();
+        for username in ["inspector", "chief", "viewer", "admin"] {
+            callers.push((username, Client::login(&t, username).await));
+        }
+        let before = counts(&t).await;
+        let foreign = [
+            &w.project_y,
+            &w.enterprise_y,
+            &w.inspection_y,
+            &w.licence_y,
+            &w.incident_y,
+            &w.report_y,
+            &w.order_y,
+        ];
+        for (username, c) in &callers {
+            for kind in jianguan_app::bundle::TABLES {
+                let (status, text) = c.get(&format!("/api/v1/records/{kind}")).await;
+                assert_eq!(status, StatusCode::OK, "{backend:?} {username} {kind}");
+                for id in foreign {
+                    assert!(!text.contains(id.as_str()), "{username} saw {id} in {kind}");
+                }
+                for secret in ["文水县农特产品电商有限公司", "文水县物流配送中心"]
+                {
+                    assert!(!text.contains(secret), "{username} saw {secret} in {kind}");
+                }
+                for id in foreign {
+                    let (_, v) = c.get_json(&format!("/api/v1/records/{kind}?id={id}")).await;
+                    assert_eq!(v["records"], json!([]), "{username} {kind} {id}");
+                }
+            }
+        }
+        assert_eq!(
+            counts(&t).await,
+            before,
+            "{backend:?}: reading changed something"
+        );
     }
 }
