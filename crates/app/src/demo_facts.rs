@@ -436,7 +436,15 @@ pub fn bundle(
                 continue;
             }
             let base = 1000 + (ek as i64) * 150 + i64::from(m.month()) * 20;
-            let jump = ek == 2 && m == month_start(shift(month_start(t), -1));
+            // The latest month reported by today (early in a month, last month's report
+            // is not due yet) jumps, so that the check has something to show on any day.
+            let last_month = month_start(shift(month_start(t), -1));
+            let last_reported = if shift(day_of_next_month(last_month, 10), -2) <= t {
+                last_month
+            } else {
+                back(2)
+            };
+            let jump = ek == 2 && m == last_reported;
             let figures: serde_json::Map<String, Value> = metrics(&pm.system)
                 .into_iter()
                 .map(|name| {

@@ -20,6 +20,9 @@ pub enum AppError {
     Throttled { minutes: i64 },
     #[error("bad credentials")]
     BadCredentials,
+    /// Too much heavy work is waiting (uploads being parsed): try again shortly.
+    #[error("busy")]
+    Busy,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -34,6 +37,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::BadCredentials => "bad_credentials",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -49,6 +53,7 @@ impl AppError {
                 format!("登录失败次数过多，请 {minutes} 分钟后再试，或联系管理员")
             }
             AppError::BadCredentials => "用户名或密码不正确".into(),
+            AppError::Busy => "系统正忙（同时处理的文件较多），请稍等片刻再试".into(),
             AppError::Internal(_) => "系统出错了，请稍后再试；如仍不行，请联系管理员".into(),
         }
     }
@@ -58,6 +63,12 @@ impl AppError {
             AppError::Validation(f) => Some(f),
             _ => None,
         }
+    }
+
+    /// An internal failure, with what was being done and why it failed (logged, never
+    /// shown).
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(format!("{context}: {cause}"))
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {

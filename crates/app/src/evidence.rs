@@ -207,10 +207,10 @@ pub async fn upload(
     if o.kind == "progress_report" && bytes.starts_with(b"%PDF") {
         return upload_document(app, actor, o, file_name, bytes).await;
     }
-    let processed =
-        tokio::task::spawn_blocking(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
-            .await
-            .map_err(|e| AppError::Internal(format!("photo: {e}")))?;
+    let processed = app
+        .heavy
+        .run(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
+        .await?;
     let (p, original) = processed.map_err(|e| AppError::field("photo", e.to_string()))?;
 
     let mut flags = Vec::new();
@@ -384,7 +384,12 @@ async fn upload_document(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<photo_row::Model, AppError> {
-    let sha = photo::check_pdf(&bytes, &app.photos.limits).map_err(|e| match e {
+    let limits = app.photos.limits;
+    let (checked, bytes) = app
+        .heavy
+        .run(move || (photo::check_pdf(&bytes, &limits), bytes))
+        .await?;
+    let sha = checked.map_err(|e| match e {
         photo::PhotoError::Corrupt => {
             AppError::field("photo", "PDF 文件不完整（可能上传中断），请重新上传。")
         }

@@ -9,6 +9,7 @@ mod demo_facts;
 pub mod docket;
 mod error;
 pub mod evidence;
+pub mod heavy;
 pub mod inspections;
 pub mod jobs;
 pub mod oversight;
@@ -38,6 +39,8 @@ pub struct App {
     /// Where evidence files are kept.
     pub files: jianguan_files::FileStore,
     pub photos: evidence::PhotoSettings,
+    /// Where CPU-heavy work runs (uploads parsed, photos decoded, bundles read).
+    pub heavy: heavy::Heavy,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -76,6 +79,7 @@ impl App {
                 std::env::temp_dir().join(format!("jianguan-files-{}", secrets::new_id())),
             ),
             photos: evidence::PhotoSettings::default(),
+            heavy: heavy::Heavy::from_cores(),
         }
     }
 

@@ -667,14 +667,21 @@ pub async fn data_template(app: &App, actor: &Actor, month: &str) -> Result<Vec<
             unit: m.unit,
         })
         .collect();
-    jianguan_documents::xlsx::template(&place.name, &month.format("%Y-%m").to_string(), &rows)
-        .map_err(AppError::Internal)
+    let (name, month) = (place.name.clone(), month.format("%Y-%m").to_string());
+    app.heavy
+        .run(move || jianguan_documents::xlsx::template(&name, &month, &rows))
+        .await?
+        .map_err(|e| AppError::internal("data template", e))
 }
 
 /// An uploaded template read whole: every cell error at once (nothing saved), or the
 /// figures as if typed, for the same checks as the form.
-pub fn read_data_template(bytes: &[u8]) -> Result<DataInput, AppError> {
-    match jianguan_documents::xlsx::read(bytes) {
+pub async fn read_data_template(app: &App, bytes: Vec<u8>) -> Result<DataInput, AppError> {
+    let read = app
+        .heavy
+        .run(move || jianguan_documents::xlsx::read(&bytes))
+        .await?;
+    match read {
         Ok(filled) => Ok(DataInput {
             month: filled.month,
             figures: filled
@@ -945,7 +952,7 @@ pub async fn upload_roster(
     app: &App,
     actor: &Actor,
     class_id: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> Result<training_class::Model, AppError> {
     let class = classes(app, actor)
         .await?
@@ -953,7 +960,11 @@ pub async fn upload_roster(
         .find(|c| c.id == class_id)
         .ok_or(AppError::NotFound)?;
     require_contractor(actor)?;
-    let trainees = jianguan_documents::xlsx::read_roster(bytes).map_err(|errors| {
+    let read = app
+        .heavy
+        .run(move || jianguan_documents::xlsx::read_roster(&bytes))
+        .await?;
+    let trainees = read.map_err(|errors| {
         let mut e = jianguan_domain::FieldErrors::new();
         e.add(
             "roster",
@@ -997,6 +1008,9 @@ pub async fn upload_roster(
 }
 
 /// A blank roster to fill in (姓名 | 所在村 | 联系电话).
-pub fn roster_template() -> Result<Vec<u8>, AppError> {
-    jianguan_documents::xlsx::roster_template().map_err(AppError::Internal)
+pub async fn roster_template(app: &App) -> Result<Vec<u8>, AppError> {
+    app.heavy
+        .run(jianguan_documents::xlsx::roster_template)
+        .await?
+        .map_err(|e| AppError::internal("roster template", e))
 }

@@ -36,15 +36,8 @@ pub fn validate_phone(
     phone: Option<&str>,
 ) -> Option<String> {
     let p = phone.map(str::trim).filter(|p| !p.is_empty())?;
-    let digits = p.chars().filter(char::is_ascii_digit).count();
-    let allowed = p
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '—' | '－'));
-    if !allowed || !(7..=15).contains(&digits) {
-        errors.add(
-            field,
-            "联系电话格式不正确，请填写手机号或带区号的固定电话，例如 0358-3520080",
-        );
+    if let Err(m) = crate::text::phone(p) {
+        errors.add(field, m);
     }
     Some(p.to_string())
 }

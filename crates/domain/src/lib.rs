@@ -13,6 +13,7 @@ pub mod role;
 pub mod rules;
 pub mod sanction;
 pub mod system;
+pub mod text;
 pub mod uscc;
 pub mod validation;
 

@@ -6,7 +6,6 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::Datelike;
 use common::{Client, counts, seeded_router};
 use jianguan_app::{inspections, rectification, sanctions};
 use jianguan_domain::FieldErrors;
@@ -1466,7 +1465,20 @@ async fn operating_data_through_the_template_reviewed_and_corrected() {
         let contractor = Client::login(&t, "contractor").await;
         let inspector = Client::login(&t, "inspector").await;
         let a = actor_of(&t.app, "contractor").await;
-        let month = t.app.today().format("%Y-%m").to_string();
+        // The month after the latest one reported (this month, or last month early in a
+        // month before its report is due), compared with that latest report's figures.
+        let latest = jianguan_app::reporting::data_reports(&t.app, &a)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.voided_at.is_none())
+            .max_by_key(|r| r.month)
+            .expect("the demo has data reports");
+        let month = (latest.month + chrono::Months::new(1))
+            .format("%Y-%m")
+            .to_string();
+        let last: std::collections::BTreeMap<String, i64> =
+            serde_json::from_str(&latest.figures).unwrap();
         let (status, bytes, headers) = contractor
             .get_bytes(&format!("/data-reports/template?month={month}"))
             .await;
@@ -1484,18 +1496,6 @@ async fn operating_data_through_the_template_reviewed_and_corrected() {
             .unwrap();
         assert_eq!(template.values.len(), metrics.len());
         assert!(!metrics.is_empty());
-        // Last month's figures, to fill in figures that are not unusual.
-        let last: std::collections::BTreeMap<String, i64> =
-            jianguan_app::reporting::data_reports(&t.app, &a)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|r| {
-                    r.voided_at.is_none()
-                        && r.month == t.app.today().with_day(1).unwrap() - chrono::Months::new(1)
-                })
-                .map(|r| serde_json::from_str(&r.figures).unwrap())
-                .unwrap_or_default();
         let fill = |times: i64, text_in: Option<usize>| {
             let mut wb = Workbook::new();
             let ws = wb.add_worksheet();

@@ -143,7 +143,12 @@ pub async fn import(
     text: &str,
 ) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let owned = text.to_string();
+    let parsed = app
+        .heavy
+        .run(move || serde_json::from_str::<Value>(&owned))
+        .await?;
+    let root: Value = parsed.map_err(|e| {
         ImportError::Invalid(vec![PathError::new(
             "$",
             format!(

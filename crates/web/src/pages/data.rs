@@ -242,8 +242,11 @@ pub async fn upload(
     if auth.0.role != Role::Contractor {
         return Err(AppError::Forbidden.into());
     }
-    let bytes = super::read_file_field(m, "file", "请选择填写好的 Excel 文件后上传").await;
-    let result = bytes.and_then(|b| rep::read_data_template(&b));
+    let result = match super::read_file_field(m, "file", "请选择填写好的 Excel 文件后上传").await
+    {
+        Ok(b) => rep::read_data_template(&s.app, b).await,
+        Err(e) => Err(e),
+    };
     match result {
         Ok(input) => submit(&s, &auth, input).await,
         Err(AppError::Validation(e)) => page(&s, &auth, None, e, false).await,

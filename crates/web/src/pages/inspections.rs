@@ -792,8 +792,11 @@ pub async fn finalise(State(s): State<AppState>, auth: Auth, Path(id): Path<Stri
 
 /// Reads a multipart upload: the files under `photo`, the page's device fields beside.
 pub async fn read_upload(
+    s: &AppState,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(Vec<(String, Vec<u8>)>, Device), AppError> {
+    // A photo larger than the photo limit is refused as it arrives, not once buffered.
+    let max_file = s.app.photos.limits.max_bytes + 1;
     let mut m =
         m.map_err(|_| AppError::field("photo", "请通过页面上的“上传照片”选择文件后提交。"))?;
     let mut files = Vec::new();
@@ -804,11 +807,34 @@ pub async fn read_upload(
         match name.as_str() {
             "photo" => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(bad)?;
+                let mut field = field;
+                let bytes = match super::read_capped(&mut field, max_file, "photo").await {
+                    Ok(b) => b,
+                    Err(_) if !file_name.is_empty() => {
+                        return Err(AppError::field(
+                            "photo",
+                            format!(
+                                "“{}”：文件太大，单张照片不能超过 {} MB。",
+                                evidence::safe_name(&file_name),
+                                s.app.photos.limits.max_bytes / 1024 / 1024
+                            ),
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
                 if file_name.is_empty() && bytes.is_empty() {
                     continue; // the file input left empty
                 }
-                files.push((file_name, bytes.to_vec()));
+                if files.len() == super::MAX_FILES_PER_UPLOAD {
+                    return Err(AppError::field(
+                        "photo",
+                        format!(
+                            "一次最多上传 {} 个文件，请分几次上传。",
+                            super::MAX_FILES_PER_UPLOAD
+                        ),
+                    ));
+                }
+                files.push((file_name, bytes));
             }
             "device_latitude" | "device_longitude" | "device_time" => {
                 let v = field.text().await.map_err(bad)?;
@@ -853,7 +879,7 @@ pub async fn upload(
     // The record first: someone else's is "not found", whatever was sent.
     ins::get(&s.app, &auth.0, &id).await?;
     let result = async {
-        let (files, device) = read_upload(m).await?;
+        let (files, device) = read_upload(&s, m).await?;
         for (name, bytes) in files {
             evidence::upload(
                 &s.app,

@@ -172,7 +172,7 @@ pub async fn upload(
         return Err(AppError::NotFound.into());
     }
     let result = async {
-        let (files, device) = super::inspections::read_upload(m).await?;
+        let (files, device) = super::inspections::read_upload(&s, m).await?;
         for (name, bytes) in files {
             evidence::upload(
                 &s.app,

@@ -141,7 +141,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .post_large(
             "/data-reports/upload",
             ReadRecords,
-            UPLOAD_LIMIT,
+            SHEET_UPLOAD_LIMIT + 64 * 1024,
             data::upload,
         )
         .get("/training", ReadRecords, training::show)
@@ -154,7 +154,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .post_large(
             "/training/{id}/roster",
             ReadRecords,
-            UPLOAD_LIMIT,
+            SHEET_UPLOAD_LIMIT + 64 * 1024,
             training::upload_roster,
         )
         .get("/licences", ReadRecords, licences::show)
@@ -169,6 +169,8 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
 
 /// One upload request: several phone photos of up to 15 MB each.
 const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+/// Photos in one upload request.
+pub const MAX_FILES_PER_UPLOAD: usize = 10;
 
 pub struct UserBar {
     pub name: String,
@@ -442,7 +444,8 @@ pub fn percent(text: &str) -> String {
 }
 
 /// The one file of a multipart form field `field` (an XLSX to read), or a message for that
-/// field: nothing chosen, or the upload broke off.
+/// field: nothing chosen, the upload broke off, or the file is larger than a spreadsheet
+/// upload may be (refused as soon as that many bytes have arrived, not after).
 pub async fn read_file_field(
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
     field: &str,
@@ -450,12 +453,38 @@ pub async fn read_file_field(
 ) -> Result<Vec<u8>, AppError> {
     let mut m = m.map_err(|_| AppError::field(field, missing))?;
     let bad = |_| AppError::field(field, "上传没有完成，请重试。");
-    while let Some(f) = m.next_field().await.map_err(bad)? {
+    while let Some(mut f) = m.next_field().await.map_err(bad)? {
         if f.name() == Some(field) {
-            return Ok(f.bytes().await.map_err(bad)?.to_vec());
+            return read_capped(&mut f, SHEET_UPLOAD_LIMIT, field).await;
         }
     }
     Err(AppError::field(field, missing))
+}
+
+/// Largest spreadsheet a page accepts (the bounded XLSX reader's own file limit).
+pub const SHEET_UPLOAD_LIMIT: usize = 5 * 1024 * 1024;
+
+/// One multipart field's bytes, refused once more than `max` have arrived.
+pub async fn read_capped(
+    f: &mut axum::extract::multipart::Field<'_>,
+    max: usize,
+    field: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = f
+        .chunk()
+        .await
+        .map_err(|_| AppError::field(field, "上传没有完成（网络中断或文件过大），请重试。"))?
+    {
+        if out.len() + chunk.len() > max {
+            return Err(AppError::field(
+                field,
+                format!("文件太大，不能超过 {} MB。", max / 1024 / 1024),
+            ));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// `?saved=1`: a page shown after a successful save says so.

@@ -407,7 +407,7 @@ pub async fn upload(
             .ok_or_else(|| {
                 AppError::Conflict("没有待验收的整改材料，请先提交整改情况说明".into())
             })?;
-        let (files, device) = super::inspections::read_upload(m).await?;
+        let (files, device) = super::inspections::read_upload(&s, m).await?;
         for (name, bytes) in files {
             jianguan_app::evidence::upload(
                 &s.app,

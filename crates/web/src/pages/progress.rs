@@ -413,7 +413,7 @@ pub async fn upload(
     // The project in the caller's scope first: someone else's report is "not found".
     records::project(&s.app, &auth.0, &report.project_id).await?;
     let result = async {
-        let (files, device) = super::inspections::read_upload(m).await?;
+        let (files, device) = super::inspections::read_upload(&s, m).await?;
         for (name, bytes) in files {
             jianguan_app::evidence::upload(
                 &s.app,

@@ -162,8 +162,11 @@ pub async fn create(
 }
 
 /// A blank roster to fill in.
-pub async fn roster_template(Auth(_, _): Auth) -> Result<Response, super::PageError> {
-    let bytes = rep::roster_template()?;
+pub async fn roster_template(
+    State(s): State<AppState>,
+    Auth(_, _): Auth,
+) -> Result<Response, super::PageError> {
+    let bytes = rep::roster_template(&s.app).await?;
     Ok((
         [
             (
@@ -199,7 +202,7 @@ pub async fn upload_roster(
     }
     let bytes = super::read_file_field(m, "roster", "请选择学员名单文件后上传").await;
     let result = match bytes {
-        Ok(b) => rep::upload_roster(&s.app, &auth.0, &id, &b)
+        Ok(b) => rep::upload_roster(&s.app, &auth.0, &id, b)
             .await
             .map(|_| ()),
         Err(e) => Err(e),
