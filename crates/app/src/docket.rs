@@ -12,8 +12,56 @@ use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{AuditEntry, Scope, queries, rows};
 use std::collections::{BTreeMap, HashMap};
 
+/// The dates the rules may be evaluated at for `county` (all counties: None): a year
+/// either side of its programmes' periods, and of today. Beyond them the rules would
+/// count months and quarters no one supervises, at a cost whoever asks would choose.
+pub async fn as_of_range(
+    app: &App,
+    county: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let scope = Scope {
+        county: county.map(str::to_string),
+        enterprise: None,
+    };
+    let programmes = queries::programmes(app.store.reader(), &scope).await?;
+    let today = app.today();
+    let start = programmes
+        .iter()
+        .map(|p| p.period_start)
+        .fold(today, NaiveDate::min);
+    let end = programmes
+        .iter()
+        .map(|p| p.period_end)
+        .fold(today, NaiveDate::max);
+    let year = chrono::Days::new(366);
+    Ok((
+        start.checked_sub_days(year).unwrap_or(start),
+        end.checked_add_days(year).unwrap_or(end),
+    ))
+}
+
+/// Refuses an as-of date outside [`as_of_range`], with the range in the message.
+pub async fn check_as_of(
+    app: &App,
+    county: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<(), AppError> {
+    let (from, to) = as_of_range(app, county).await?;
+    if (from..=to).contains(&as_of) {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "as_of",
+            format!(
+                "查询日期应在 {from} 至 {to} 之间（综合示范项目实施期及前后各一年），{as_of} 超出范围"
+            ),
+        ))
+    }
+}
+
 /// Findings for one county as of a date, straight from the engine (nothing stored).
 pub async fn evaluate(app: &App, county: &str, as_of: NaiveDate) -> Result<Vec<Finding>, AppError> {
+    check_as_of(app, Some(county), as_of).await?;
     let tally = rules::facts::Tally::new(&app.profile, as_of);
     let facts = jianguan_store::facts::load(app.store.reader(), county, Some(tally)).await?;
     Ok(rules::evaluate(&facts, &app.profile, as_of))
@@ -49,6 +97,7 @@ pub async fn evaluate_many(
     counties: &[String],
     as_of: NaiveDate,
 ) -> Result<BTreeMap<String, Vec<Finding>>, AppError> {
+    check_as_of(app, None, as_of).await?;
     let tally = rules::facts::Tally::new(&app.profile, as_of);
     let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(BATCHES_AT_ONCE));
     let mut batches = tokio::task::JoinSet::new();

@@ -367,11 +367,29 @@ pub async fn void_programme(
 
 // ---------------------------------------------------------------- enterprises
 
+/// Rows a list answers at once, at most.
+pub const MAX_PAGE: u64 = 500;
+/// How far a list may page; far beyond any county's records.
+pub const MAX_OFFSET: u64 = 10_000_000;
+
+/// Refuses a page the caller sized beyond what a list answers.
+pub fn check_page(offset: u64, limit: u64) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    if limit > MAX_PAGE {
+        e.add("limit", format!("每页最多 {MAX_PAGE} 条，请分页查询"));
+    }
+    if offset > MAX_OFFSET {
+        e.add("offset", format!("起始位置不能超过 {MAX_OFFSET}"));
+    }
+    e.into_result(()).map_err(AppError::from)
+}
+
 pub async fn enterprises(
     app: &App,
     actor: &Actor,
     f: &ListFilter,
 ) -> Result<Paged<enterprise::Model>, AppError> {
+    check_page(f.offset, f.limit)?;
     Ok(queries::enterprises(app.store.reader(), &actor.scope(), f).await?)
 }
 
@@ -528,6 +546,7 @@ pub async fn projects(
     actor: &Actor,
     f: &ListFilter,
 ) -> Result<Paged<project::Model>, AppError> {
+    check_page(f.offset, f.limit)?;
     Ok(queries::projects(app.store.reader(), &actor.scope(), f).await?)
 }
 

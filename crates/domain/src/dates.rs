@@ -20,10 +20,29 @@ pub fn format_cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// The years a date handed in may fall in. Records of this programme are from this
+/// century; a year outside it is a typo (and would make rules count periods for ages).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1980..=2099;
+
 /// Parses "2026-05-21" from a form or JSON, with a message for a person.
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
-        .map_err(|_| "日期格式不正确，请按“2026-05-21”的格式填写".to_string())
+    let d = NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .map_err(|_| "日期格式不正确，请按“2026-05-21”的格式填写".to_string())?;
+    check_year(d)?;
+    Ok(d)
+}
+
+/// A date within [`YEARS`], or why not.
+pub fn check_year(d: NaiveDate) -> Result<NaiveDate, String> {
+    if YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "日期 {d} 不在 {}–{} 年之间，请核对年份",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
 }
 
 /// A closed range of civil dates; the end is never before the start.
@@ -58,6 +77,16 @@ impl DateRange {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn dates_outside_the_years_of_records_are_refused() {
+        assert!(parse_date("2026-05-21").is_ok());
+        assert!(parse_date("1980-01-01").is_ok() && parse_date("2099-12-31").is_ok());
+        for bad in ["9999-12-31", "0001-01-01", "1979-12-31", "2100-01-01"] {
+            assert!(parse_date(bad).unwrap_err().contains("年份"), "{bad}");
+        }
+        assert!(parse_date("2026-02-30").unwrap_err().contains("格式"));
+    }
 
     #[test]
     fn china_date_turns_at_16_utc() {

@@ -21,9 +21,11 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: 15 * 1024 * 1024,
-            // A 108-megapixel phone camera is 12000 × 9000.
-            max_pixels: 120_000_000,
-            max_alloc: 1024 * 1024 * 1024,
+            // A 50-megapixel phone camera is 8160 × 6120; beyond that a photo is either a
+            // rare 108 MP mode (which phones save binned to 12 MP by default) or a bomb.
+            max_pixels: 52_000_000,
+            // The decoded image: 50 MP of RGBA at one byte a channel, with room to spare.
+            max_alloc: 256 * 1024 * 1024,
         }
     }
 }
@@ -64,6 +66,8 @@ pub enum PhotoError {
     NotAPhoto { what: &'static str },
     #[error("图片尺寸过大（{width} × {height} 像素），请用手机正常拍摄的照片。")]
     TooManyPixels { width: u32, height: u32 },
+    #[error("图片解码需要约 {needed_mb} MB 内存，超过 {max_mb} MB 上限，请用手机正常拍摄的照片。")]
+    TooMuchMemory { needed_mb: u64, max_mb: u64 },
     #[error("图片文件已损坏或不完整，无法打开，请重新拍摄或选择。")]
     Corrupt,
 }
@@ -143,47 +147,66 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, PhotoError> {
             return Err(PhotoError::Corrupt);
         }
     }
+    // Everything about the cost comes from the header, before a pixel is decoded: the
+    // dimensions, and the colour type that says how many bytes each pixel takes.
     let reader = || ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    let (width, height) = reader()
-        .into_dimensions()
-        .map_err(|_| PhotoError::Corrupt)?;
+    let decoder = reader().into_decoder().map_err(|_| PhotoError::Corrupt)?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(PhotoError::TooManyPixels { width, height });
     }
+    let needed = image::ImageDecoder::total_bytes(&decoder);
+    if needed > limits.max_alloc {
+        return Err(PhotoError::TooMuchMemory {
+            needed_mb: needed.div_ceil(1024 * 1024),
+            max_mb: limits.max_alloc / 1024 / 1024,
+        });
+    }
+    drop(decoder);
     let mut r = reader();
     let mut l = image::Limits::default();
     l.max_image_width = Some(width);
     l.max_image_height = Some(height);
     l.max_alloc = Some(limits.max_alloc);
     r.limits(l);
-    let mut img = r.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels { width, height },
+    let img = r.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => PhotoError::TooMuchMemory {
+            needed_mb: needed.div_ceil(1024 * 1024),
+            max_mb: limits.max_alloc / 1024 / 1024,
+        },
         _ => PhotoError::Corrupt,
     })?;
     let (exif, orientation) = read_exif(bytes);
+    // Shrink first, then turn: turning the full image would hold it twice.
+    let mut display = shrink(img, 1600);
     if let Some(o) = orientation {
-        img.apply_orientation(o);
+        display.apply_orientation(o);
     }
+    let thumbnail = jpeg(&shrink(display.clone(), 320))?;
     Ok(Processed {
         sha256: sha256_hex(bytes),
         format,
         width,
         height,
         exif,
-        display: jpeg(&img, 1600)?,
-        thumbnail: jpeg(&img, 320)?,
+        display: jpeg(&display)?,
+        thumbnail,
     })
 }
 
-fn jpeg(img: &DynamicImage, max_side: u32) -> Result<Vec<u8>, PhotoError> {
-    let small = if img.width().max(img.height()) > max_side {
+/// The image at most `max_side` on its long side (the same image when smaller).
+fn shrink(img: DynamicImage, max_side: u32) -> DynamicImage {
+    if img.width().max(img.height()) > max_side {
         img.thumbnail(max_side, max_side)
     } else {
-        img.clone()
-    };
+        img
+    }
+}
+
+fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, PhotoError> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
-        .encode_image(&small.to_rgb8())
+        .encode_image(&img.to_rgb8())
         .map_err(|_| PhotoError::Corrupt)?;
     Ok(out)
 }
@@ -249,7 +272,7 @@ mod tests {
             height,
             image::Rgb([10, 120, 40]),
         ));
-        jpeg(&img, 4000).unwrap()
+        jpeg(&img).unwrap()
     }
 
     fn crc32(data: &[u8]) -> u32 {
@@ -331,8 +354,48 @@ mod tests {
         };
         assert!(matches!(
             process(&png(200, 200), &tight).unwrap_err(),
-            PhotoError::TooManyPixels { .. }
+            PhotoError::TooMuchMemory { .. }
         ));
+    }
+
+    /// A lossless WebP of 10,000 × 10,000 pixels in a few dozen bytes: refused from its
+    /// header (it would take 400 MB decoded).
+    #[test]
+    fn a_tiny_webp_claiming_a_huge_canvas_is_refused_from_its_header() {
+        let bytes = tiny_webp(10_000, 10_000);
+        assert!(bytes.len() < 64, "{}", bytes.len());
+        assert_eq!(
+            process(&bytes, &Limits::default()).unwrap_err(),
+            PhotoError::TooManyPixels {
+                width: 10_000,
+                height: 10_000
+            }
+        );
+        // Within the pixel count, the decoded size is what counts: 7,000 × 7,000 RGBA is
+        // 196 MB, allowed; with 100 MB allowed it is refused before decoding.
+        let tight = Limits {
+            max_alloc: 100 * 1024 * 1024,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            process(&tiny_webp(7_000, 7_000), &tight).unwrap_err(),
+            PhotoError::TooMuchMemory { needed_mb: 187, .. }
+        ));
+    }
+
+    /// A VP8L (lossless) WebP header of the given size, with an alpha channel and almost
+    /// no image data: what a bomb looks like.
+    pub(crate) fn tiny_webp(width: u32, height: u32) -> Vec<u8> {
+        let bits = (width - 1) | ((height - 1) << 14) | (1 << 28);
+        let mut vp8l = vec![0x2f];
+        vp8l.extend_from_slice(&bits.to_le_bytes());
+        vp8l.extend_from_slice(&[0, 0, 0, 0, 0]);
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&((4 + 8 + vp8l.len()) as u32).to_le_bytes());
+        out.extend_from_slice(b"WEBPVP8L");
+        out.extend_from_slice(&(vp8l.len() as u32).to_le_bytes());
+        out.extend_from_slice(&vp8l);
+        out
     }
 }
 

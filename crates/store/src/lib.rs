@@ -138,9 +138,9 @@ pub async fn execute_raw(conn: &impl ConnectionTrait, sql: &str) -> Result<u64, 
 /// The SeaORM items the application layer needs for rows it builds itself.
 pub mod sea {
     pub use sea_orm::Condition;
-    pub use sea_orm::sea_query::Expr;
+    pub use sea_orm::sea_query::{Alias, Expr, ExprTrait};
     pub use sea_orm::{
         ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-        IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+        IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     };
 }

@@ -5,13 +5,17 @@
 
 mod checks;
 mod convert;
+mod hygiene;
 
 use crate::{Actor, App, AppError};
 use checks::{Checker, Refs};
 use convert::{Shape, to_record, to_row};
 use jianguan_domain::CountyCode;
 use jianguan_store::entity::*;
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::sea::{
+    Alias, ColumnTrait, EntityTrait, Expr, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use jianguan_store::{AuditEntry, queries, rows};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashSet};
@@ -158,6 +162,10 @@ pub async fn import(
             ),
         )])
     })?;
+    hygiene::check(&root, &mut "$".to_string(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(errors));
+    }
     let Some(obj) = root.as_object() else {
         return Err(ImportError::Invalid(vec![PathError::new(
             "$",
@@ -450,13 +458,23 @@ pub async fn export(app: &App, county: &str) -> Result<Value, AppError> {
 /// One kind of the county's live records (a bundle table key, e.g. `training_classes`) in
 /// the bundle format, optionally of one project or one id: the per-kind read API for the
 /// records the import writes.
+/// Which records of a kind, and which page of them.
+#[derive(Debug, Clone, Default)]
+pub struct KindFilter<'a> {
+    pub project_id: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
 pub async fn export_kind(
     app: &App,
     county: &str,
     kind: &str,
-    project_id: Option<&str>,
-    id: Option<&str>,
-) -> Result<Vec<Value>, AppError> {
+    filter: &KindFilter<'_>,
+) -> Result<queries::Paged<Value>, AppError> {
+    crate::records::check_page(filter.offset, filter.limit)?;
+    let (project_id, id) = (filter.project_id, filter.id);
     let db = app.store.reader();
     macro_rules! find_kind {
         ($($key:ident: $module:ident),*) => {
@@ -474,9 +492,18 @@ pub async fn export_kind(
                     if let Some(id) = id {
                         q = q.filter($module::Column::Id.eq(id));
                     }
-                    let rows = q.order_by_asc($module::Column::Id).all(db).await?;
+                    if let Some(p) = project_id {
+                        q = q.filter(Expr::col(Alias::new("project_id")).eq(p));
+                    }
+                    let total = q.clone().count(db).await?;
+                    let rows = q
+                        .order_by_asc($module::Column::Id)
+                        .offset(filter.offset)
+                        .limit(std::cmp::max(filter.limit, 1))
+                        .all(db)
+                        .await?;
                     let s = shape($module::FIELDS, $module::JSON_FIELDS, $module::MONTH_FIELDS);
-                    rows.iter().map(|r| to_record(r, &s)).collect::<Vec<Value>>()
+                    queries::Paged { items: rows.iter().map(|r| to_record(r, &s)).collect::<Vec<Value>>(), total }
                 })*
                 _ => {
                     return Err(AppError::field(
@@ -487,11 +514,7 @@ pub async fn export_kind(
             }
         };
     }
-    let mut records = each_table!(find_kind);
-    if let Some(p) = project_id {
-        records.retain(|r| r.get("project_id").and_then(Value::as_str) == Some(p));
-    }
-    Ok(records)
+    Ok(each_table!(find_kind))
 }
 
 #[cfg(test)]

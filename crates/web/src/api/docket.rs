@@ -201,17 +201,23 @@ pub async fn records(
         .county_code
         .clone()
         .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份查询")))?;
-    let records = bundle::export_kind(
+    let page = bundle::export_kind(
         &s.app,
         &county,
         &kind,
-        q.project_id.as_deref(),
-        q.id.as_deref(),
+        &bundle::KindFilter {
+            project_id: q.project_id.as_deref(),
+            id: q.id.as_deref(),
+            offset: q.offset,
+            limit: q.limit.unwrap_or(jianguan_app::records::MAX_PAGE),
+        },
     )
     .await?;
     Ok(Json(RecordsDto {
         county,
         kind,
-        records,
+        records: page.items,
+        total: page.total,
+        offset: q.offset,
     }))
 }

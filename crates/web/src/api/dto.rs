@@ -479,6 +479,11 @@ pub struct RecordsQuery {
     pub project_id: Option<String>,
     /// Only the record with this id.
     pub id: Option<String>,
+    /// Records to skip (ordered by id).
+    #[serde(default)]
+    pub offset: u64,
+    /// Records to answer, at most 500 (the default).
+    pub limit: Option<u64>,
 }
 
 /// One kind of the county's live records, each as in the import bundle.
@@ -488,6 +493,9 @@ pub struct RecordsDto {
     pub kind: String,
     #[schema(value_type = Vec<Object>)]
     pub records: Vec<serde_json::Value>,
+    /// All records matching, of which these are `offset`… .
+    pub total: u64,
+    pub offset: u64,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
