@@ -276,18 +276,15 @@ pub async fn create_api_token(
     let token = random_token("jg_")?;
     let id = new_id();
     let mut tx = app.store.begin().await?;
-    rows::insert(
-        tx.conn(),
-        api_token::Model {
-            id: id.clone(),
-            user_id: actor.user_id.clone(),
-            name: name.clone(),
-            token_hash: sha256_hex(&token),
-            created_at: app.now(),
-            last_used_at: None,
-            revoked_at: None,
-        },
-    )
+    tx.insert(api_token::Model {
+        id: id.clone(),
+        user_id: actor.user_id.clone(),
+        name: name.clone(),
+        token_hash: sha256_hex(&token),
+        created_at: app.now(),
+        last_used_at: None,
+        revoked_at: None,
+    })
     .await?;
     let mut entry = audit(
         app,
@@ -431,7 +428,7 @@ pub async fn create_user(
     };
     let view = UserView::from(&model);
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), model).await?;
+    tx.insert(model).await?;
     let mut entry = audit(
         app,
         actor,
@@ -483,12 +480,14 @@ async fn set_password(
     new: &str,
 ) -> Result<(), AppError> {
     let now = app.now();
-    let mut am = user.clone().into_active_model();
-    am.password_hash = Set(hash_password(new)?);
-    am.password_changed_at = Set(now);
-    am.updated_at = Set(now);
+    let after = user::Model {
+        password_hash: hash_password(new)?,
+        password_changed_at: now,
+        updated_at: now,
+        ..user.clone()
+    };
     let mut tx = app.store.begin().await?;
-    am.update(tx.conn()).await?;
+    tx.replace(&user, after).await?;
     end_all_sessions(tx.conn(), &user.id).await?;
     tx.record(audit(
         app,
@@ -524,11 +523,13 @@ pub async fn set_disabled(
         return Err(AppError::Conflict("不能停用自己的账号".into()));
     }
     let before = UserView::from(&user);
-    let mut am = user.clone().into_active_model();
-    am.disabled = Set(disabled);
-    am.updated_at = Set(app.now());
+    let updated = user::Model {
+        disabled,
+        updated_at: app.now(),
+        ..user.clone()
+    };
     let mut tx = app.store.begin().await?;
-    let updated = am.update(tx.conn()).await?;
+    tx.replace(&user, updated.clone()).await?;
     if disabled {
         end_all_sessions(tx.conn(), &user.id).await?;
     }

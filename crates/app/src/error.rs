@@ -78,9 +78,17 @@ impl AppError {
     }
 }
 
+/// What a person is told when what they acted on changed under them: the other click,
+/// or a colleague, was first.
+pub const TAKEN_BY_OTHERS: &str =
+    "该记录已被他人处理（或刚刚更新），请刷新页面查看最新状态后再操作";
+
 impl From<jianguan_store::StoreError> for AppError {
     fn from(e: jianguan_store::StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        match e {
+            jianguan_store::StoreError::Stale => AppError::Conflict(TAKEN_BY_OTHERS.into()),
+            e => AppError::Internal(e.to_string()),
+        }
     }
 }
 

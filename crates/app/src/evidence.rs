@@ -10,7 +10,6 @@ use crate::{Actor, App, AppError, Role};
 use chrono::{DateTime, Utc};
 use jianguan_files::photo::{self, Limits};
 use jianguan_store::entity::{order_submission, photo as photo_row, rectification_order};
-use jianguan_store::rows;
 use jianguan_store::sea::EntityTrait;
 
 /// Where and when the phone says the photo was taken, from the page (Geolocation API).
@@ -164,6 +163,40 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
     }
 }
 
+/// The owner read again inside the write: evidence is added only to a record that is still
+/// open for it (an inspection finalised, or material reviewed, a moment ago is not).
+async fn still_open(
+    conn: &impl jianguan_store::sea::ConnectionTrait,
+    o: &Owner,
+) -> Result<(), AppError> {
+    use jianguan_store::entity::{inspection, licence, progress_report};
+    let id = o.id.clone();
+    let open = match o.kind {
+        "inspection" => inspection::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .is_some_and(|i| i.status != "finalised" && i.voided_at.is_none()),
+        "submission" => order_submission::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .is_some_and(|s| s.review == "pending"),
+        "progress_report" => progress_report::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .is_some_and(|r| r.voided_at.is_none()),
+        "licence" => licence::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .is_some_and(|l| l.voided_at.is_none()),
+        _ => false,
+    };
+    if open {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(crate::error::TAKEN_BY_OTHERS.into()))
+    }
+}
+
 /// Great-circle distance in metres (haversine; plenty for "is it within 2 km").
 pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     let r = 6_371_000.0;
@@ -263,7 +296,7 @@ pub async fn upload(
         county_code: o.county.clone(),
         owner_kind: o.kind.into(),
         owner_id: o.id.clone(),
-        enterprise_id: o.enterprise_id,
+        enterprise_id: o.enterprise_id.clone(),
         sha256: p.sha256.clone(),
         original_name: safe_name(file_name),
         content_type: p.format.content_type().into(),
@@ -318,7 +351,8 @@ pub async fn upload(
             Some(&row),
         )?;
         let mut tx = app.store.begin().await?;
-        rows::insert(tx.conn(), row.clone()).await?;
+        still_open(tx.conn(), &o).await?;
+        tx.insert(row.clone()).await?;
         tx.record(audit).await?;
         tx.commit().await?;
         Ok::<_, AppError>(())
@@ -400,7 +434,7 @@ async fn upload_document(
         county_code: o.county.clone(),
         owner_kind: o.kind.into(),
         owner_id: o.id.clone(),
-        enterprise_id: o.enterprise_id,
+        enterprise_id: o.enterprise_id.clone(),
         sha256: sha.clone(),
         original_name: safe_name(file_name),
         content_type: "application/pdf".into(),
@@ -436,7 +470,8 @@ async fn upload_document(
             Some(&row),
         )?;
         let mut tx = app.store.begin().await?;
-        rows::insert(tx.conn(), row.clone()).await?;
+        still_open(tx.conn(), &o).await?;
+        tx.insert(row.clone()).await?;
         tx.record(audit).await?;
         tx.commit().await?;
         Ok::<_, AppError>(())

@@ -12,8 +12,8 @@ use jianguan_domain::{FieldErrors, Role};
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, photo, project, training_class,
 };
+use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use jianguan_store::{queries, rows};
 
 /// Inspectors to plan for each visit: the profile's number (two in Jiaocheng).
 fn min_inspectors(app: &App) -> usize {
@@ -333,7 +333,7 @@ pub async fn update(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     refresh_docket(app, &p.county_code).await?;
     Ok(after)
 }
@@ -390,7 +390,7 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     refresh_docket(app, &before.county_code).await?;
     Ok(after)
 }
@@ -461,8 +461,8 @@ pub async fn correct(
         Some(&after),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), kept).await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.insert(kept).await?;
+    tx.replace(&before, after.clone()).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     refresh_docket(app, &before.county_code).await?;

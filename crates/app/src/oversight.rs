@@ -9,8 +9,8 @@ use crate::{Actor, App, AppError, Role};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::project::ProjectStatus;
 use jianguan_store::entity::{incident, performance_evaluation as evaluation, project};
+use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use jianguan_store::{queries, rows};
 
 fn staff(actor: &Actor) -> Result<(), AppError> {
     if matches!(actor.role, Role::Inspector | Role::Chief) {
@@ -150,7 +150,7 @@ pub async fn decide_accountability(
         Some(&before),
         Some(&after),
     )?;
-    crate::records::update_audited(app, audit, after.clone()).await?;
+    crate::records::update_audited(app, audit, &before, after.clone()).await?;
     crate::inspections::refresh_docket(app, &before.county_code).await?;
     Ok(after)
 }
@@ -293,7 +293,7 @@ pub async fn evaluate(
         void_reason: None,
     };
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), m.clone()).await?;
+    tx.insert(m.clone()).await?;
     tx.record(entry(
         app,
         actor,
@@ -311,7 +311,7 @@ pub async fn evaluate(
             updated_at: now,
             ..p.clone()
         };
-        rows::update(tx.conn(), after.clone()).await?;
+        tx.replace(&p, after.clone()).await?;
         tx.record(entry(
             app,
             actor,

@@ -6,10 +6,10 @@ use crate::{Actor, App, AppError, Permission};
 use jianguan_domain::enterprise::{EnterpriseFields, EnterpriseInput};
 use jianguan_domain::project::{ProjectFields, ProjectInput, ProjectStatus};
 use jianguan_domain::{CountyCode, DateRange, FieldErrors, Money};
+use jianguan_store::AuditEntry;
 use jianguan_store::entity::{county, enterprise, programme, project};
 use jianguan_store::queries::{self, ListFilter, Paged};
-use jianguan_store::sea::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
-use jianguan_store::{AuditEntry, rows};
+use jianguan_store::sea::{ActiveModelBehavior, EntityTrait, IntoActiveModel, ModelTrait};
 use serde::Serialize;
 
 /// The audit row of a change to `record` = (entity, id).
@@ -35,36 +35,35 @@ pub(crate) fn entry<T: Serialize>(
     })
 }
 
-/// Inserts one row with its audit row, in one transaction.
-pub(crate) async fn insert_audited<M, A>(
-    app: &App,
-    audit: AuditEntry,
-    row: M,
-) -> Result<(), AppError>
+/// Inserts one record with its audit row, in one transaction.
+pub(crate) async fn insert_audited<M>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
 where
-    M: IntoActiveModel<A>,
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
+    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
 {
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), row).await?;
+    tx.insert(row).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Replaces one row with its audit row, in one transaction.
-pub(crate) async fn update_audited<M, A>(
+/// Replaces one record that must still be `before` with `after`, with its audit row, in
+/// one transaction: of two identical requests at once, the second finds the record changed
+/// and is refused.
+pub(crate) async fn update_audited<M>(
     app: &App,
     audit: AuditEntry,
-    row: M,
+    before: &M,
+    after: M,
 ) -> Result<(), AppError>
 where
-    M: IntoActiveModel<A>,
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq + Clone,
+    M::Entity: EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
 {
     let mut tx = app.store.begin().await?;
-    rows::update(tx.conn(), row).await?;
+    tx.replace(before, after).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(())
@@ -314,7 +313,7 @@ pub async fn update_programme(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 
@@ -361,7 +360,7 @@ pub async fn void_programme(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 
@@ -487,7 +486,7 @@ pub async fn update_enterprise(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 
@@ -535,7 +534,7 @@ pub async fn void_enterprise(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 
@@ -689,7 +688,7 @@ pub async fn update_project(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 
@@ -721,7 +720,7 @@ pub async fn void_project(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, after.clone()).await?;
+    update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
 

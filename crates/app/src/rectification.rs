@@ -187,7 +187,7 @@ pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order
         Some(&m),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), m.clone()).await?;
+    tx.insert(m.clone()).await?;
     let ent = p.enterprise_id.clone();
     notify(
         app,
@@ -257,8 +257,8 @@ pub async fn submit(
         Some(&after),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), s.clone()).await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.insert(s.clone()).await?;
+    tx.replace(&before, after.clone()).await?;
     notify(
         app,
         &tx,
@@ -312,11 +312,18 @@ pub async fn review(
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
+    // An order handed in always has its material; one without (an import or an old
+    // database could hold such a thing) cannot be reviewed, and says so.
     let pending = submissions(app, id)
         .await?
         .into_iter()
         .rfind(|s| s.review == "pending")
-        .ok_or_else(|| AppError::Internal(format!("order {id} has no pending submission")))?;
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "该整改通知显示已提交，但没有待验收的整改材料，无法验收或退回；请联系管理员核对该记录。"
+                    .into(),
+            )
+        })?;
     let now = app.now();
     let today: NaiveDate = app.today();
     let reviewed = order_submission::Model {
@@ -324,7 +331,7 @@ pub async fn review(
         review_note: note,
         reviewed_by: Some(actor.user_id.clone()),
         reviewed_at: Some(now),
-        ..pending
+        ..pending.clone()
     };
     let after = order::Model {
         state: machine::state_code(next).into(),
@@ -342,8 +349,8 @@ pub async fn review(
         Some(&after),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::update(tx.conn(), reviewed.clone()).await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.replace(&pending, reviewed.clone()).await?;
+    tx.replace(&before, after.clone()).await?;
     let ent = before.enterprise_id.clone();
     notify(
         app,

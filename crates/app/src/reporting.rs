@@ -14,11 +14,11 @@ use jianguan_store::entity::{
     data_report, licence, progress_plan, progress_report, project, submission_review as review,
     training_class, training_roster,
 };
+use jianguan_store::queries;
 use jianguan_store::sea::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelBehavior, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
     QueryOrder,
 };
-use jianguan_store::{queries, rows};
 
 pub const PLAN: &str = "progress_plan";
 pub const REPORT: &str = "progress_report";
@@ -192,15 +192,19 @@ struct HandIn<M> {
 
 /// Writes a hand-in in one transaction: the replaced version voided (kept), the new record
 /// and its review row, the notice, the audit rows; then refreshes the docket.
-async fn hand_in<M, A>(app: &App, actor: &Actor, county: &str, h: HandIn<M>) -> Result<(), AppError>
+async fn hand_in<M>(app: &App, actor: &Actor, county: &str, h: HandIn<M>) -> Result<(), AppError>
 where
-    M: IntoActiveModel<A> + serde::Serialize + Clone,
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    M: ModelTrait
+        + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>
+        + serde::Serialize
+        + PartialEq
+        + Clone,
+    M::Entity: EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
 {
     let mut tx = app.store.begin().await?;
     if let Some((old_id, old, voided)) = h.replaced {
-        rows::update(tx.conn(), voided.clone()).await?;
+        tx.replace(&old, voided.clone()).await?;
         tx.record(entry(
             app,
             actor,
@@ -212,8 +216,8 @@ where
         )?)
         .await?;
     }
-    rows::insert(tx.conn(), h.record.clone()).await?;
-    rows::insert(tx.conn(), h.review).await?;
+    tx.insert(h.record.clone()).await?;
+    tx.insert(h.review).await?;
     notify(app, &tx, county, is_staff, h.title, h.body, h.link).await?;
     tx.record(entry(
         app,
@@ -431,7 +435,7 @@ pub async fn review(
         ..before.clone()
     };
     let mut tx = app.store.begin().await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.replace(&before, after.clone()).await?;
     if before.kind == PLAN {
         let plan = progress_plan::Entity::find_by_id(before.record_id.clone())
             .one(tx.conn())
@@ -447,7 +451,7 @@ pub async fn review(
             updated_at: now,
             ..plan.clone()
         };
-        rows::update(tx.conn(), updated.clone()).await?;
+        tx.replace(&plan, updated.clone()).await?;
         tx.record(entry(
             app,
             actor,
@@ -991,8 +995,8 @@ pub async fn upload_roster(
         ..class.clone()
     };
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), r.clone()).await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.insert(r.clone()).await?;
+    tx.replace(&class, after.clone()).await?;
     tx.record(entry(
         app,
         actor,

@@ -9,8 +9,8 @@ use crate::{Actor, App, AppError, Permission};
 use jianguan_domain::sanction::{self as s, SanctionAction, SanctionKind, SanctionState};
 use jianguan_domain::{FieldErrors, Money};
 use jianguan_store::entity::{county, enterprise, fund_recovery, project, sanction};
+use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use jianguan_store::{queries, rows};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,7 +161,7 @@ pub async fn propose(
         Some(&m),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::insert(tx.conn(), m.clone()).await?;
+    tx.insert(m.clone()).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(m)
@@ -225,7 +225,7 @@ pub async fn act(
         Some(&after),
     )?;
     let mut tx = app.store.begin().await?;
-    rows::update(tx.conn(), after.clone()).await?;
+    tx.replace(&before, after.clone()).await?;
     if action == SanctionAction::Decide {
         consequences(app, actor, &mut tx, &after).await?;
     }
@@ -264,7 +264,7 @@ async fn consequences(
                 voided_at: None,
                 void_reason: None,
             };
-            rows::insert(tx.conn(), r.clone()).await?;
+            tx.insert(r.clone()).await?;
             tx.record(entry(
                 app,
                 actor,
@@ -287,7 +287,7 @@ async fn consequences(
                 updated_at: now,
                 ..p.clone()
             };
-            rows::update(tx.conn(), after.clone()).await?;
+            tx.replace(&p, after.clone()).await?;
             tx.record(entry(
                 app,
                 actor,
@@ -449,7 +449,7 @@ pub async fn record_repayment(
         Some(&before),
         Some(&after),
     )?;
-    crate::records::update_audited(app, audit, after.clone()).await?;
+    crate::records::update_audited(app, audit, &before, after.clone()).await?;
     crate::inspections::refresh_docket(app, &before.county_code).await?;
     Ok(after)
 }

@@ -8,14 +8,17 @@ pub mod facts;
 mod migration;
 pub mod queries;
 pub mod rows;
+pub mod seal;
 
-pub use audit::{AuditEntry, VerifyReport};
+pub use audit::{Anchors, AuditEntry, Checkpoint, VerifyReport};
 pub use connect::{Backend, ConnectError};
+pub use ed25519_dalek::SigningKey;
 pub use queries::Scope;
 pub use sea_orm::DbErr;
 
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, IsolationLevel,
+    AccessMode, ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityName, EntityTrait, IntoActiveModel, IsolationLevel, ModelTrait,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
@@ -30,6 +33,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("audit record could not be serialised: {0}")]
     Serialise(#[from] serde_json::Error),
+    /// The record is no longer what the caller read: someone else changed it first.
+    #[error("the record changed since it was read")]
+    Stale,
 }
 
 /// The database of one deployment. Cheap to clone (pools are shared).
@@ -44,10 +50,56 @@ pub struct Store {
 
 impl Store {
     /// Connects by the URL's scheme (`sqlite://…` or `postgres://…`) and runs migrations.
+    /// A database written before records were sealed gets its seals now, once.
     pub async fn open(url: &str) -> Result<Self, ConnectError> {
         let store = connect::connect(url).await?;
+        let unsealed = migration::Migrator::get_pending_migrations(&store.write)
+            .await
+            .map_err(ConnectError::Migrate)?
+            .iter()
+            .any(|m| m.name() == migration::m0008_seals::NAME);
         store.migrate().await.map_err(ConnectError::Migrate)?;
+        if unsealed {
+            store
+                .seal_existing()
+                .await
+                .map_err(|e| ConnectError::Migrate(DbErr::Custom(e.to_string())))?;
+        }
         Ok(store)
+    }
+
+    /// Seals every record that has no seal, in one audit row per table.
+    async fn seal_existing(&self) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let all = seal::unsealed(tx.conn()).await?;
+        if all.is_empty() {
+            return tx.rollback().await;
+        }
+        let mut by_table: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+        for s in all {
+            by_table.entry(s.0.clone()).or_default().push(s);
+        }
+        let WriteTx { tx, .. } = tx;
+        for (table, seals) in by_table {
+            audit::append(
+                &tx,
+                AuditEntry {
+                    at: chrono::Utc::now(),
+                    actor_id: None,
+                    actor_name: "系统（升级：封存已有记录）".into(),
+                    county_code: None,
+                    entity: table,
+                    entity_id: "*".into(),
+                    action: "seal_existing".into(),
+                    before: None,
+                    after: Some(serde_json::json!({ "records": seals.len() })),
+                },
+                Some(&seals),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
@@ -81,12 +133,36 @@ impl Store {
             })
             .await?;
         audit::lock_head(&tx).await?;
-        Ok(WriteTx { tx, audited: false })
+        Ok(WriteTx {
+            tx,
+            entries: Vec::new(),
+            touched: Vec::new(),
+        })
     }
 
-    /// Re-computes the whole audit chain.
+    /// Re-computes the whole audit chain, its checkpoints, and each record against what
+    /// the chain last recorded of it.
     pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
-        audit::verify(&self.read).await
+        audit::verify(&self.read, &Anchors::default()).await
+    }
+
+    /// As [`Store::verify_audit`], holding the chain to the given anchors too.
+    pub async fn verify_audit_with(&self, anchors: &Anchors) -> Result<VerifyReport, StoreError> {
+        audit::verify(&self.read, anchors).await
+    }
+
+    /// Signs the chain's head now with `key` and keeps the checkpoint.
+    pub async fn checkpoint(
+        &self,
+        key: &SigningKey,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Checkpoint, StoreError> {
+        audit::checkpoint(&self.write, key, at).await
+    }
+
+    /// The checkpoints kept, oldest first.
+    pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        audit::checkpoints(&self.read).await
     }
 
     pub async fn close(self) {
@@ -97,30 +173,112 @@ impl Store {
     }
 }
 
-/// A write transaction that must record at least one audit row before it commits.
+/// A write transaction that must record at least one audit row before it commits. Records
+/// are written through it ([`WriteTx::insert`], [`WriteTx::replace`]) so that each is
+/// sealed into the audit chain as it stands at commit, and so that a change is made only
+/// to the row the caller read: two identical requests at once change it once.
 pub struct WriteTx {
     tx: DatabaseTransaction,
-    audited: bool,
+    entries: Vec<AuditEntry>,
+    touched: Vec<(&'static str, String)>,
 }
 
 impl WriteTx {
+    /// For reads inside the transaction, and for bookkeeping rows (notifications).
     pub fn conn(&self) -> &DatabaseTransaction {
         &self.tx
     }
 
-    /// Appends one row to the audit chain, inside this transaction.
-    pub async fn record(&mut self, entry: AuditEntry) -> Result<i64, StoreError> {
-        let seq = audit::append(&self.tx, entry).await?;
-        self.audited = true;
-        Ok(seq)
+    /// Inserts a record. A row with the same key already there (someone else did the same
+    /// thing a moment ago) is [`StoreError::Stale`].
+    pub async fn insert<M>(&mut self, model: M) -> Result<(), StoreError>
+    where
+        M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
+        <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
+    {
+        let (table, key) = record_key(&model)?;
+        let am = model.into_active_model().reset_all();
+        if let Err(e) = <M::Entity as EntityTrait>::insert(am)
+            .exec_without_returning(&self.tx)
+            .await
+        {
+            return Err(if is_unique_violation(&e) {
+                StoreError::Stale
+            } else {
+                StoreError::Db(e)
+            });
+        }
+        self.touched.push((table, key));
+        Ok(())
     }
 
+    /// Replaces a record that must still be exactly `before` (as the caller read it): the
+    /// row is read again inside this transaction, which holds the write lock, so a change
+    /// someone else committed in between is [`StoreError::Stale`], never overwritten.
+    pub async fn replace<M>(&mut self, before: &M, after: M) -> Result<(), StoreError>
+    where
+        M: ModelTrait
+            + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>
+            + PartialEq
+            + Clone,
+        M::Entity: EntityTrait<Model = M>,
+        <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
+    {
+        let (table, key) = record_key(before)?;
+        let (_, after_key) = record_key(&after)?;
+        if key != after_key {
+            return Err(StoreError::Corrupt(format!(
+                "{table}: a replacement must keep the key ({key} → {after_key})"
+            )));
+        }
+        let current = find_by_key::<M>(&self.tx, before).await?;
+        if current.as_ref() != Some(before) {
+            return Err(StoreError::Stale);
+        }
+        after
+            .into_active_model()
+            .reset_all()
+            .update(&self.tx)
+            .await?;
+        self.touched.push((table, key));
+        Ok(())
+    }
+
+    /// Adds one row to the audit chain; rows are appended, in order, at commit.
+    pub async fn record(&mut self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Seals the records written, appends the audit rows and commits. Refused without an
+    /// audit row.
     pub async fn commit(self) -> Result<(), StoreError> {
-        if !self.audited {
-            self.tx.rollback().await?;
+        let WriteTx {
+            tx,
+            entries,
+            mut touched,
+        } = self;
+        if entries.is_empty() {
+            tx.rollback().await?;
             return Err(StoreError::Unaudited);
         }
-        self.tx.commit().await?;
+        touched.sort();
+        touched.dedup();
+        let mut seals = Vec::with_capacity(touched.len());
+        for (table, id) in touched {
+            let digest = seal::row_digest(&tx, table, &id).await?;
+            seals.push((table.to_string(), id, digest));
+        }
+        let last = entries.len() - 1;
+        for (i, entry) in entries.into_iter().enumerate() {
+            let with = if i == last && !seals.is_empty() {
+                Some(seals.as_slice())
+            } else {
+                None
+            };
+            audit::append(&tx, entry, with).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -128,6 +286,59 @@ impl WriteTx {
         self.tx.rollback().await?;
         Ok(())
     }
+}
+
+/// The record's table and key, for a record table; bookkeeping tables are written with
+/// [`rows`] instead.
+fn record_key<M>(m: &M) -> Result<(&'static str, String), StoreError>
+where
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
+{
+    let table = <M::Entity as Default>::default().table_name();
+    if !seal::is_sealed(table) {
+        return Err(StoreError::Corrupt(format!(
+            "{table} is not a record table: write it with jianguan_store::rows"
+        )));
+    }
+    let key = m
+        .clone()
+        .into_active_model()
+        .get_primary_key_value()
+        .and_then(|v| v.into_iter().next())
+        .and_then(|v| match v {
+            sea_orm::Value::String(Some(s)) => Some(s.to_string()),
+            _ => None,
+        })
+        .ok_or_else(|| StoreError::Corrupt(format!("{table}: a record's key is a string")))?;
+    Ok((table, key))
+}
+
+/// The stored row with the same key as `m`, read on `conn`.
+async fn find_by_key<M>(conn: &impl ConnectionTrait, m: &M) -> Result<Option<M>, StoreError>
+where
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
+    M::Entity: EntityTrait<Model = M>,
+{
+    use sea_orm::{
+        Iterable, PrimaryKeyToColumn, QueryFilter, sea_query::Expr, sea_query::ExprTrait,
+    };
+    let values = m
+        .clone()
+        .into_active_model()
+        .get_primary_key_value()
+        .ok_or_else(|| StoreError::Corrupt("a record without a key".into()))?;
+    let mut q = <M::Entity as EntityTrait>::find();
+    for (pk, v) in <<M::Entity as EntityTrait>::PrimaryKey as Iterable>::iter().zip(values) {
+        q = q.filter(Expr::col(pk.into_column()).eq(v));
+    }
+    Ok(q.one(conn).await?)
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// Runs a statement on either connection kind; for the few raw statements we need.
@@ -141,6 +352,6 @@ pub mod sea {
     pub use sea_orm::sea_query::{Alias, Expr, ExprTrait};
     pub use sea_orm::{
         ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-        IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+        IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     };
 }

@@ -314,3 +314,17 @@ pub async fn audit_for(
         .all(conn)
         .await
 }
+
+/// The audit rows from `seq` on, in order (at most 10,000: for checks and tests).
+pub async fn audit_from(
+    conn: &impl ConnectionTrait,
+    seq: i64,
+) -> Result<Vec<crate::entity::audit_log::Model>, DbErr> {
+    use crate::entity::audit_log;
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.gte(seq))
+        .order_by_asc(audit_log::Column::Seq)
+        .limit(10_000)
+        .all(conn)
+        .await
+}

@@ -9,6 +9,9 @@ use jianguan_testkit::{Backend, TestDb, backends};
 use sea_orm::{ConnectionTrait, Statement};
 use std::collections::BTreeSet;
 
+#[path = "suite/seals.rs"]
+mod seals;
+
 fn entry(n: usize) -> AuditEntry {
     AuditEntry {
         at: Utc::now(),

@@ -254,9 +254,7 @@ async fn class_of(app: &App, county: &str, project: &str) -> String {
         void_reason: None,
     };
     let mut tx = app.store.begin().await.unwrap();
-    jianguan_store::rows::insert(tx.conn(), m.clone())
-        .await
-        .unwrap();
+    tx.insert(m.clone()).await.unwrap();
     tx.record(jianguan_store::AuditEntry {
         at: now,
         actor_id: None,
@@ -634,6 +632,17 @@ pub async fn seeded(backend: Backend) -> TestApp {
         app,
         db,
     }
+}
+
+/// The audit chain is whole and every record is what the chain last recorded of it.
+pub async fn assert_audit_intact(store: &Store) {
+    let r = store.verify_audit().await.expect("audit verify");
+    assert!(
+        r.ok(),
+        "audit: broken at {:?}; records not as recorded: {:?}",
+        r.first_broken,
+        r.mismatches
+    );
 }
 
 #[cfg(test)]

@@ -258,15 +258,7 @@ async fn an_inspection_is_final_only_with_minutes_and_a_photo_and_then_locked() 
         for step in ["记录检查", "修改", "定稿", "更正"] {
             assert!(history.contains(step), "{backend:?}: history lacks {step}");
         }
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 
@@ -460,15 +452,7 @@ async fn a_rectification_order_is_sent_back_once_then_accepted() {
         {
             assert!(page.contains(step), "{backend:?}: history lacks {step}");
         }
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 
@@ -578,15 +562,7 @@ async fn only_the_responsible_person_decides_and_the_board_shows_only_public_dec
                 .any(|r| r.amount_fen == 1_200_050 && r.project_id == t.world.project_a),
             "{backend:?}"
         );
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 
@@ -797,15 +773,7 @@ async fn an_accident_stays_open_until_accountability_and_evaluations_move_the_pr
         );
         let (_, page) = inspector.get(&format!("{base}/oversight")).await;
         assert!(page.contains("通过验收，拨付资金") && page.contains("限期整改"));
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 
@@ -1403,15 +1371,7 @@ async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
             q.contains("新建冷链仓储项目"),
             "the queue lists what awaits review"
         );
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 
@@ -1646,15 +1606,7 @@ async fn operating_data_through_the_template_reviewed_and_corrected() {
             .get("/data-reports")
             .await;
         assert!(!other.contains("零售额与平台后台不符"));
-        assert!(
-            t.app
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_broken
-                .is_none()
-        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
 

@@ -6,6 +6,7 @@
 mod checks;
 mod convert;
 mod hygiene;
+mod locks;
 
 use crate::{Actor, App, AppError};
 use checks::{Checker, Refs};
@@ -16,7 +17,7 @@ use jianguan_store::sea::{
     Alias, ColumnTrait, EntityTrait, Expr, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use jianguan_store::{AuditEntry, queries, rows};
+use jianguan_store::{AuditEntry, queries};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashSet};
 
@@ -332,6 +333,8 @@ pub async fn import(
                         errors.push(PathError::new(&format!("{path}.id"), "该编号已被其他县的记录使用"));
                     } else if !old.get("voided_at").is_none_or(Value::is_null) {
                         errors.push(PathError::new(&format!("{path}.id"), "该记录已作废，不能通过导入恢复"));
+                    } else if let Some(why) = locks::refusal(stringify!($key), old, &serde_json::to_value(m).unwrap_or(Value::Null)) {
+                        errors.push(PathError::new(path, why));
                     }
                 }
             }
@@ -374,7 +377,7 @@ pub async fn import(
             created_at: now,
         };
         let after = serde_json::to_value(&c).map_err(AppError::from)?;
-        rows::insert(tx.conn(), c).await?;
+        tx.insert(c).await?;
         tx.record(audit("county", &code, "import_create", None, after))
             .await?;
     }
@@ -395,14 +398,14 @@ pub async fn import(
                         m.updated_at = now;
                         let after = serde_json::to_value(&m).map_err(AppError::from)?;
                         let id = m.id.clone();
-                        rows::update(tx.conn(), m).await?;
+                        tx.replace(&old, m).await?;
                         tx.record(audit(stringify!($module), &id, "import_update", Some(old_value.clone()), after)).await?;
                         counts.1 += 1;
                     }
                     None => {
                         let after = serde_json::to_value(&m).map_err(AppError::from)?;
                         let id = m.id.clone();
-                        rows::insert(tx.conn(), m).await?;
+                        tx.insert(m).await?;
                         tx.record(audit(stringify!($module), &id, "import_create", None, after)).await?;
                         counts.0 += 1;
                     }

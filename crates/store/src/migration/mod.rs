@@ -10,6 +10,7 @@ mod m0004_workflow;
 mod m0005_reviews;
 mod m0006_rosters;
 pub(crate) mod m0007_tallies;
+pub(crate) mod m0008_seals;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_reviews::Migration),
             Box::new(m0006_rosters::Migration),
             Box::new(m0007_tallies::Migration),
+            Box::new(m0008_seals::Migration),
         ]
     }
 }

@@ -1,0 +1,63 @@
+//! Anchoring the audit chain to the records and to the outside world. Each audit row may
+//! carry a seal: the hash of the list of (table, record, digest of the row as written) of
+//! the records its transaction wrote, kept in `audit_seals`, so that a record edited
+//! behind the chain's back no longer matches what the chain last recorded. Signed
+//! checkpoints of the chain head (`audit_checkpoints`) let a copy kept elsewhere prove
+//! that history before it was not rewritten.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migration;
+
+pub const NAME: &str = "m0008_seals";
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        NAME
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("audit_log")
+                .add_column(text_null("seal"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("audit_seals")
+                .col(big_integer("seq"))
+                .col(string("tbl"))
+                .col(string("record_id"))
+                // None: the record was gone when its transaction committed.
+                .col(string_null("digest"))
+                .primary_key(Index::create().col("tbl").col("record_id").col("seq"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_audit_seals_seq")
+                .table("audit_seals")
+                .col("seq")
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("audit_checkpoints")
+                .col(big_integer("seq").primary_key())
+                .col(string("hash"))
+                .col(timestamp_with_time_zone("at"))
+                .col(string("public_key"))
+                .col(string("signature"))
+                .take(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,316 @@
+//! Seals: what each record looked like when the audit chain last recorded a change to it.
+//! A write transaction notes every record it writes ([`crate::WriteTx::insert`] and
+//! [`crate::WriteTx::replace`]); at commit the digest of each row as stored is kept in
+//! `audit_seals` and the hash of that list goes into the transaction's last audit row,
+//! which the chain hashes. `audit verify` then compares each record's current row with
+//! its latest seal, so an edit made behind the application's back (an inspection's
+//! minutes, a user's role, an order's state changed by SQL) names the record it touched.
+//!
+//! Every table is either a record table (sealed) or bookkeeping (sessions, login attempts,
+//! the docket's derived findings, notifications, the job lease): a table that is neither
+//! cannot be written through a transaction, so a new table must be placed in one list.
+
+use crate::StoreError;
+use crate::entity::audit_log::seal;
+use crate::entity::*;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+/// Calls `$m!` with every record table: its entity module, primary-key field and column.
+macro_rules! sealed_tables {
+    ($m:ident) => {
+        $m! {
+            county: code / Code,
+            programme: id / Id,
+            enterprise: id / Id,
+            project: id / Id,
+            user: id / Id,
+            api_token: id / Id,
+            inspection: id / Id,
+            inspection_version: id / Id,
+            photo: id / Id,
+            rectification_order: id / Id,
+            order_submission: id / Id,
+            sanction: id / Id,
+            fund_recovery: id / Id,
+            incident: id / Id,
+            performance_evaluation: id / Id,
+            progress_plan: id / Id,
+            progress_report: id / Id,
+            submission_review: id / Id,
+            data_report: id / Id,
+            licence: id / Id,
+            training_class: id / Id,
+            training_roster: id / Id,
+            disbursement: id / Id,
+            subsidy_claim: id / Id,
+            market_finding: id / Id,
+            asset: id / Id,
+            inventory_count: id / Id,
+            tipoff: id / Id
+        }
+    };
+}
+
+/// Tables whose rows are not records an audit needs: they change without an audit row.
+pub const BOOKKEEPING: &[&str] = &[
+    "sessions",
+    "login_attempts",
+    "job_leases",
+    "notifications",
+    "findings",
+    "audit_log",
+    "audit_head",
+    "audit_seals",
+    "audit_checkpoints",
+];
+
+/// Columns of record tables that bookkeeping updates (a token's last use): not sealed.
+const UNSEALED_COLUMNS: &[(&str, &str)] = &[("api_tokens", "last_used_at")];
+
+macro_rules! table_list {
+    ($($module:ident: $pk:ident / $col:ident),*) => {
+        /// The record tables, by table name.
+        pub fn sealed() -> Vec<&'static str> {
+            vec![$($module::Entity.table_name()),*]
+        }
+    };
+}
+sealed_tables!(table_list);
+
+pub fn is_sealed(table: &str) -> bool {
+    sealed().contains(&table)
+}
+
+/// The digest of a row as its entity reads it, without the unsealed columns.
+fn digest_of<M: serde::Serialize>(table: &str, m: &M) -> Result<String, StoreError> {
+    let mut v = serde_json::to_value(m)?;
+    if let Some(o) = v.as_object_mut() {
+        for (t, c) in UNSEALED_COLUMNS {
+            if *t == table {
+                o.remove(*c);
+            }
+        }
+    }
+    Ok(hex::encode(Sha256::digest(v.to_string().as_bytes())))
+}
+
+/// The digest of one stored record, or None when there is no such row.
+pub(crate) async fn row_digest(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    macro_rules! find {
+        ($($module:ident: $pk:ident / $col:ident),*) => {$(
+            if table == $module::Entity.table_name() {
+                return match $module::Entity::find_by_id(id.to_string()).one(conn).await? {
+                    Some(m) => Ok(Some(digest_of(table, &m)?)),
+                    None => Ok(None),
+                };
+            }
+        )*};
+    }
+    sealed_tables!(find);
+    Err(StoreError::Corrupt(format!(
+        "{table} is not a record table"
+    )))
+}
+
+/// The hash a seal list contributes to its audit row: SHA-256 over the sorted list of
+/// `[table, id, digest]`.
+pub fn seal_hash(seals: &[(String, String, Option<String>)]) -> String {
+    let mut sorted: Vec<&(String, String, Option<String>)> = seals.iter().collect();
+    sorted.sort();
+    let json = serde_json::to_string(&sorted).unwrap_or_default();
+    hex::encode(Sha256::digest(json.as_bytes()))
+}
+
+/// A record whose current row is not what the chain last recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mismatch {
+    pub table: String,
+    pub id: String,
+    /// In Chinese, for the person running the check.
+    pub why: String,
+}
+
+/// Rows read at a time when records are compared with their seals.
+const PAGE: u64 = 1_000;
+
+/// The latest seal (digest, None for "gone") of each of `ids` in `table` that has one.
+async fn latest_seals(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Option<String>>, StoreError> {
+    let mut latest: HashMap<String, (i64, Option<String>)> = HashMap::new();
+    for s in seal::Entity::find()
+        .filter(seal::Column::Tbl.eq(table))
+        .filter(seal::Column::RecordId.is_in(ids.iter().map(String::as_str)))
+        .all(conn)
+        .await?
+    {
+        let e = latest
+            .entry(s.record_id)
+            .or_insert((s.seq, s.digest.clone()));
+        if s.seq >= e.0 {
+            *e = (s.seq, s.digest);
+        }
+    }
+    Ok(latest.into_iter().map(|(k, (_, d))| (k, d)).collect())
+}
+
+fn mismatch(table: &str, id: &str, why: &str) -> Mismatch {
+    Mismatch {
+        table: table.into(),
+        id: id.into(),
+        why: why.into(),
+    }
+}
+
+pub(crate) const NOT_IN_TRAIL: &str = "不在审计记录中（记录被直接写入数据库）";
+const CHANGED: &str = "与审计记录中最后的状态不符（记录被直接改动）";
+const GONE: &str = "审计记录中存在，但已不在数据库中（记录被直接删除）";
+
+/// Every record whose row differs from its latest seal, has none, or is gone while its
+/// seal says it exists. Listing stops after `limit` (one more is listed to say so).
+pub(crate) async fn compare(
+    conn: &impl ConnectionTrait,
+    limit: usize,
+) -> Result<Vec<Mismatch>, StoreError> {
+    let mut out = Vec::new();
+    macro_rules! each {
+        ($($module:ident: $pk:ident / $col:ident),*) => {$(
+            let table = $module::Entity.table_name();
+            let pk = || $module::Column::$col;
+            // Rows against their seals, a page at a time in key order.
+            let mut after: Option<String> = None;
+            loop {
+                let mut q = $module::Entity::find();
+                if let Some(a) = &after {
+                    q = q.filter(pk().gt(a.as_str()));
+                }
+                let rows = q.order_by_asc(pk()).limit(PAGE).all(conn).await?;
+                let Some(last) = rows.last() else { break };
+                after = Some(last.$pk.clone());
+                let ids: Vec<String> = rows.iter().map(|r| r.$pk.clone()).collect();
+                let seals = latest_seals(conn, table, &ids).await?;
+                for row in &rows {
+                    match seals.get(&row.$pk) {
+                        None => out.push(mismatch(table, &row.$pk, NOT_IN_TRAIL)),
+                        Some(d) if d.as_deref() != Some(digest_of(table, row)?.as_str()) => {
+                            out.push(mismatch(table, &row.$pk, CHANGED))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                if out.len() > limit {
+                    return Ok(out);
+                }
+            }
+            // Seals whose record is gone.
+            let mut after: Option<String> = None;
+            loop {
+                let mut q = seal::Entity::find()
+                    .select_only()
+                    .column(seal::Column::RecordId)
+                    .distinct()
+                    .filter(seal::Column::Tbl.eq(table));
+                if let Some(a) = &after {
+                    q = q.filter(seal::Column::RecordId.gt(a.as_str()));
+                }
+                let ids: Vec<String> = q
+                    .order_by_asc(seal::Column::RecordId)
+                    .limit(PAGE)
+                    .into_tuple::<String>()
+                    .all(conn)
+                    .await?;
+                let Some(last) = ids.last() else { break };
+                after = Some(last.clone());
+                let present: HashSet<String> = $module::Entity::find()
+                    .filter(pk().is_in(ids.iter().map(String::as_str)))
+                    .all(conn)
+                    .await?
+                    .into_iter()
+                    .map(|r| r.$pk)
+                    .collect();
+                let gone: Vec<String> = ids.into_iter().filter(|i| !present.contains(i)).collect();
+                if gone.is_empty() {
+                    continue;
+                }
+                for (id, digest) in latest_seals(conn, table, &gone).await? {
+                    if digest.is_some() {
+                        out.push(mismatch(table, &id, GONE));
+                    }
+                }
+                if out.len() > limit {
+                    return Ok(out);
+                }
+            }
+        )*};
+    }
+    sealed_tables!(each);
+    Ok(out)
+}
+
+/// A candidate re-read in one consistent snapshot: is its row still not what its latest
+/// seal says? (A record written while the comparison ran is not a mismatch.)
+pub(crate) async fn still_differs(
+    conn: &impl ConnectionTrait,
+    m: &Mismatch,
+) -> Result<bool, StoreError> {
+    let latest = latest_seals(conn, &m.table, std::slice::from_ref(&m.id)).await?;
+    let now = row_digest(conn, &m.table, &m.id).await?;
+    Ok(match latest.get(&m.id) {
+        Some(seal) => *seal != now,
+        None => now.is_some(),
+    })
+}
+
+/// Every record that has no seal yet (what a database written before seals existed
+/// holds), as (table, id, digest) to record.
+pub(crate) async fn unsealed(
+    conn: &impl ConnectionTrait,
+) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let mut out = Vec::new();
+    for m in compare(conn, usize::MAX - 1).await? {
+        if m.why == NOT_IN_TRAIL {
+            let d = row_digest(conn, &m.table, &m.id).await?;
+            out.push((m.table, m.id, d));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_is_a_record_table_or_bookkeeping_and_not_both() {
+        let sealed = sealed();
+        for t in &sealed {
+            assert!(!BOOKKEEPING.contains(t), "{t}");
+        }
+        let mut all: Vec<&str> = sealed.iter().chain(BOOKKEEPING).copied().collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), sealed.len() + BOOKKEEPING.len());
+    }
+
+    #[test]
+    fn the_seal_hash_does_not_depend_on_order() {
+        let a = vec![
+            ("t".to_string(), "1".to_string(), Some("x".to_string())),
+            ("t".to_string(), "2".to_string(), None),
+        ];
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(seal_hash(&a), seal_hash(&b));
+        assert_ne!(seal_hash(&a), seal_hash(&a[..1]));
+    }
+}

@@ -1,0 +1,244 @@
+//! The chain anchored: records changed behind the application's back are named, and a
+//! history rewritten with every hash recomputed is caught by a signed checkpoint.
+
+use jianguan_store::{Anchors, SigningKey, Store, execute_raw};
+use jianguan_testkit::backends;
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+#[tokio::test]
+async fn every_table_is_a_record_table_or_bookkeeping() {
+    for b in backends() {
+        let db = jianguan_testkit::TestDb::new(b).await;
+        let store = db.store().await;
+        let tables: std::collections::BTreeSet<String> = super::columns(&store)
+            .await
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        // Kept by triggers from the inspections, and read only by the docket's loader.
+        let derived = [
+            "inspection_tallies",
+            "inspection_singles",
+            "inspection_tally_basis",
+        ];
+        for t in &tables {
+            assert!(
+                jianguan_store::seal::is_sealed(t)
+                    || jianguan_store::seal::BOOKKEEPING.contains(&t.as_str())
+                    || derived.contains(&t.as_str()),
+                "{b:?}: table {t} is neither a record table nor bookkeeping"
+            );
+        }
+    }
+}
+
+/// What someone holding the database file might change by hand, each of it named.
+#[tokio::test]
+async fn records_changed_behind_the_chain_are_named() {
+    for b in backends() {
+        let t = jianguan_testkit::seeded(b).await;
+        let store = &t.app.store;
+        jianguan_testkit::assert_audit_intact(store).await;
+        let w = &t.world;
+        let c = store.housekeeping();
+        for sql in [
+            format!(
+                "UPDATE inspections SET minutes = '改过的会议记录' WHERE id = '{}'",
+                w.inspection_b
+            ),
+            "UPDATE users SET role = 'admin' WHERE username = 'viewer'".to_string(),
+            format!(
+                "UPDATE rectification_orders SET state = 'accepted' WHERE id = '{}'",
+                w.order_b
+            ),
+            "UPDATE fund_recoveries SET amount_fen = 1 WHERE id = 'demo-recovery-1'".to_string(),
+            format!("DELETE FROM photos WHERE id = '{}'", w.photo_b),
+            format!(
+                "INSERT INTO tipoffs (id, county_code, channel, content, summary, receipt_code, received_on, created_at, updated_at) \
+                 VALUES ('sql-tip', '{}', 'web', 'x', 'x', 'JB-X', '2026-01-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                w.county_x
+            ),
+        ] {
+            execute_raw(c, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("{b:?}: {sql}: {e}"));
+        }
+        let r = store.verify_audit().await.unwrap();
+        assert!(
+            r.first_broken.is_none(),
+            "{b:?}: the chain itself is intact: {r:?}"
+        );
+        assert!(!r.ok());
+        let named: std::collections::BTreeSet<(String, String)> = r
+            .mismatches
+            .iter()
+            .map(|m| (m.table.clone(), m.id.clone()))
+            .collect();
+        let viewer = jianguan_store::queries::user_by_username(store.reader(), "viewer")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        for expected in [
+            ("inspections", w.inspection_b.as_str()),
+            ("users", viewer.as_str()),
+            ("rectification_orders", w.order_b.as_str()),
+            ("fund_recoveries", "demo-recovery-1"),
+            ("photos", w.photo_b.as_str()),
+            ("tipoffs", "sql-tip"),
+        ] {
+            assert!(
+                named.contains(&(expected.0.to_string(), expected.1.to_string())),
+                "{b:?}: {expected:?} not named in {:?}",
+                r.mismatches
+            );
+        }
+        assert_eq!(r.mismatches.len(), 6, "{b:?}: {:?}", r.mismatches);
+        let deleted = r.mismatches.iter().find(|m| m.table == "photos").unwrap();
+        assert!(deleted.why.contains("删除"), "{deleted:?}");
+        let inserted = r.mismatches.iter().find(|m| m.table == "tipoffs").unwrap();
+        assert!(inserted.why.contains("直接写入"), "{inserted:?}");
+    }
+}
+
+/// Rewrites the chain from `from` on: the row's content changed and every hash after it
+/// recomputed, the head moved along — what an intruder with the file would do.
+async fn rewrite_from(store: &Store, from: i64) {
+    let c = store.housekeeping();
+    execute_raw(
+        c,
+        &format!("UPDATE audit_log SET actor_name = '伪造' WHERE seq = {from}"),
+    )
+    .await
+    .unwrap();
+    let rows = jianguan_store::queries::audit_from(store.reader(), from)
+        .await
+        .unwrap();
+    let mut prev = rows[0].prev_hash.clone();
+    for mut r in rows {
+        r.prev_hash = prev;
+        r.hash = jianguan_store::audit::row_hash(&r);
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                r.prev_hash, r.hash, r.seq
+            ),
+        )
+        .await
+        .unwrap();
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+                r.seq, r.hash
+            ),
+        )
+        .await
+        .unwrap();
+        prev = r.hash;
+    }
+}
+
+#[tokio::test]
+async fn a_rewritten_history_is_caught_by_a_checkpoint_kept_elsewhere() {
+    for b in backends() {
+        let (_db, store) = super::chain(b, 6).await;
+        let k = key(7);
+        let cp = store.checkpoint(&k, chrono::Utc::now()).await.unwrap();
+        assert_eq!(cp.seq, 6);
+        assert!(cp.signature_valid());
+        let own = Anchors {
+            external: vec![],
+            own_key: Some(hex::encode(k.verifying_key().to_bytes())),
+        };
+        assert!(store.verify_audit_with(&own).await.unwrap().ok(), "{b:?}");
+
+        // Rewritten from row 3, all hashes recomputed: the checkpoint in the database says
+        // otherwise.
+        rewrite_from(&store, 3).await;
+        let r = store.verify_audit().await.unwrap();
+        assert_eq!(
+            r.first_broken.as_ref().map(|x| x.0),
+            Some(6),
+            "{b:?}: {r:?}"
+        );
+        assert!(r.first_broken.unwrap().1.contains("改写"));
+        // The intruder removes the checkpoints from the database too: the chain alone now
+        // looks whole, but not against the checkpoint exported before.
+        execute_raw(store.housekeeping(), "DELETE FROM audit_checkpoints")
+            .await
+            .unwrap();
+        assert!(
+            store.verify_audit().await.unwrap().ok(),
+            "{b:?}: a bare chain cannot tell"
+        );
+        let held = Anchors {
+            external: vec![cp.clone()],
+            own_key: None,
+        };
+        let r = store.verify_audit_with(&held).await.unwrap();
+        assert_eq!(
+            r.first_broken.as_ref().map(|x| x.0),
+            Some(6),
+            "{b:?}: {r:?}"
+        );
+
+        // Deleting the rows after a checkpoint and moving the head back is caught too.
+        let (_db2, store2) = super::chain(b, 6).await;
+        let cp2 = store2.checkpoint(&k, chrono::Utc::now()).await.unwrap();
+        let c = store2.housekeeping();
+        execute_raw(c, "DELETE FROM audit_log WHERE seq > 4")
+            .await
+            .unwrap();
+        execute_raw(c, "DELETE FROM audit_checkpoints")
+            .await
+            .unwrap();
+        let four = jianguan_store::queries::audit_from(store2.reader(), 4)
+            .await
+            .unwrap();
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1",
+                four[0].hash
+            ),
+        )
+        .await
+        .unwrap();
+        assert!(store2.verify_audit().await.unwrap().ok(), "{b:?}");
+        let r = store2
+            .verify_audit_with(&Anchors {
+                external: vec![cp2],
+                own_key: None,
+            })
+            .await
+            .unwrap();
+        let (seq, why) = r.first_broken.unwrap();
+        assert_eq!(seq, 5, "{b:?}");
+        assert!(why.contains("末尾记录被删除"), "{why}");
+
+        // A checkpoint signed with another key is refused when the deployment's key is
+        // known; a checkpoint file with a broken signature is refused outright.
+        let (_db3, store3) = super::chain(b, 2).await;
+        store3
+            .checkpoint(&key(9), chrono::Utc::now())
+            .await
+            .unwrap();
+        let r = store3.verify_audit_with(&own).await.unwrap();
+        assert!(r.first_broken.unwrap().1.contains("签名无效"), "{b:?}");
+        let mut bad = cp.clone();
+        bad.hash = "0".repeat(64);
+        let r = store3
+            .verify_audit_with(&Anchors {
+                external: vec![bad],
+                own_key: None,
+            })
+            .await
+            .unwrap();
+        assert!(r.first_broken.unwrap().1.contains("签名无效"), "{b:?}");
+    }
+}
