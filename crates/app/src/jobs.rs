@@ -92,6 +92,14 @@ pub async fn run_daily(app: App, at: NaiveTime, holder: String) {
                     if let Err(e) = crate::accounts::prune(&app).await {
                         tracing::warn!(error = %e, "pruning sessions");
                     }
+                    if app.audit_key.is_some() {
+                        match crate::anchor::checkpoint(&app).await {
+                            Ok(c) => {
+                                tracing::info!(seq = c.seq, hash = %c.hash, "audit checkpoint")
+                            }
+                            Err(e) => tracing::error!(error = %e, "audit checkpoint"),
+                        }
+                    }
                     if let Err(e) = finish(&app, DAILY_DOCKET).await {
                         tracing::error!(error = %e, "releasing the docket lease");
                     }

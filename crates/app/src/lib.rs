@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod anchor;
 pub mod bundle;
 pub mod demo;
 mod demo_facts;
@@ -41,6 +42,8 @@ pub struct App {
     pub photos: evidence::PhotoSettings,
     /// Where CPU-heavy work runs (uploads parsed, photos decoded, bundles read).
     pub heavy: heavy::Heavy,
+    /// Signs checkpoints of the audit chain (kept outside the database).
+    pub audit_key: Option<Arc<jianguan_store::SigningKey>>,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -80,11 +83,17 @@ impl App {
             ),
             photos: evidence::PhotoSettings::default(),
             heavy: heavy::Heavy::from_cores(),
+            audit_key: None,
         }
     }
 
     pub fn with_photos(mut self, photos: evidence::PhotoSettings) -> Self {
         self.photos = photos;
+        self
+    }
+
+    pub fn with_audit_key(mut self, key: jianguan_store::SigningKey) -> Self {
+        self.audit_key = Some(Arc::new(key));
         self
     }
 

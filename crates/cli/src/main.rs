@@ -35,6 +35,10 @@ struct DbArgs {
     /// AWS_* variables). Default: the files/ folder of the data directory.
     #[arg(long, env = "JIANGUAN_FILES_URL")]
     files_url: Option<String>,
+    /// The Ed25519 key that signs checkpoints of the audit chain (kept outside the
+    /// database; created on first start). Default: audit-signing.key in the data directory.
+    #[arg(long, env = "JIANGUAN_AUDIT_KEY")]
+    audit_key: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -188,8 +192,23 @@ enum DocketCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Re-compute the hash chain; exit 1 and name the first broken row if it is broken.
-    Verify(DbArgs),
+    /// Re-compute the hash chain, hold it to every checkpoint, and compare each record with
+    /// what the chain last recorded; exit 1 and name what is wrong.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A checkpoint file kept elsewhere (from `audit checkpoint --output`).
+        #[arg(long)]
+        checkpoint: Vec<PathBuf>,
+    },
+    /// Sign a checkpoint of the chain head now (the daily run does this too).
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Also write the checkpoint to this file, to keep outside the server.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -255,6 +274,17 @@ impl DbArgs {
 
     async fn open(&self) -> Result<Store> {
         Ok(Store::open(&self.url()?).await?)
+    }
+
+    fn audit_key_path(&self) -> PathBuf {
+        self.audit_key
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(jianguan_app::anchor::KEY_FILE))
+    }
+
+    /// The checkpoint signing key, created when there is none yet.
+    fn audit_key(&self) -> Result<jianguan_store::SigningKey> {
+        jianguan_app::anchor::load_or_create_key(&self.audit_key_path()).map_err(describe)
     }
 
     /// Evidence files (photos): the bucket given, or beside the database under `files/`.
@@ -366,7 +396,8 @@ async fn run(cli: Cli) -> Result<i32> {
                 App::new(store)
                     .with_profile(profile)
                     .with_files(args.db.files()?)
-                    .with_photos(args.photos()?),
+                    .with_photos(args.photos()?)
+                    .with_audit_key(args.db.audit_key()?),
                 &args,
             )
             .await?;
@@ -378,11 +409,17 @@ async fn run(cli: Cli) -> Result<i32> {
             let app = App::new(store)
                 .with_profile(profile)
                 .with_files(args.db.files()?)
-                .with_photos(args.photos()?);
+                .with_photos(args.photos()?)
+                .with_audit_key(args.db.audit_key()?);
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())
                 .await
                 .map_err(describe)?;
+            if seeded {
+                jianguan_app::anchor::checkpoint(&app)
+                    .await
+                    .map_err(describe)?;
+            }
             println!(
                 "{}",
                 if seeded {
@@ -399,26 +436,67 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Audit {
-            command: AuditCommand::Verify(db),
+            command: AuditCommand::Verify { db, checkpoint },
         } => {
             let store = db.open().await?;
-            let report = store.verify_audit().await?;
-            match report.first_broken {
-                None => {
-                    println!(
-                        "审计日志完整：共 {} 条记录，哈希链校验通过。",
-                        report.rows_checked
-                    );
-                    Ok(0)
-                }
-                Some((seq, why)) => {
-                    println!(
-                        "审计日志校验失败：{why}（已校验 {} 条，问题出在第 {seq} 条）",
-                        report.rows_checked
-                    );
-                    Ok(1)
-                }
+            let mut anchors = jianguan_store::Anchors::default();
+            let key_path = db.audit_key_path();
+            if key_path.exists() {
+                let key = db.audit_key()?;
+                anchors.own_key = Some(hex::encode(key.verifying_key().to_bytes()));
             }
+            for file in &checkpoint {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("无法读取 {}", file.display()))?;
+                anchors.external.push(
+                    jianguan_app::anchor::from_file(&text)
+                        .map_err(|m| anyhow::anyhow!("{}：{m}", file.display()))?,
+                );
+            }
+            let report = store.verify_audit_with(&anchors).await?;
+            if let Some((seq, why)) = &report.first_broken {
+                println!(
+                    "审计日志校验失败：{why}（已校验 {} 条，问题出在第 {seq} 条）",
+                    report.rows_checked
+                );
+                return Ok(1);
+            }
+            println!(
+                "审计日志完整：共 {} 条记录，哈希链校验通过，与 {} 个检查点一致。",
+                report.rows_checked, report.checkpoints_checked
+            );
+            if report.mismatches.is_empty() {
+                println!("每条业务记录均与审计记录中最后的状态一致。");
+                return Ok(0);
+            }
+            println!(
+                "以下 {}{} 条记录与审计记录中最后的状态不符：",
+                report.mismatches.len(),
+                if report.more_mismatches { "+" } else { "" }
+            );
+            for m in &report.mismatches {
+                println!("  {} {}：{}", m.table, m.id, m.why);
+            }
+            Ok(1)
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { db, output },
+        } => {
+            let key = db.audit_key()?;
+            let app = App::new(db.open().await?).with_audit_key(key);
+            let c = jianguan_app::anchor::checkpoint(&app)
+                .await
+                .map_err(describe)?;
+            println!(
+                "已签署检查点：第 {} 条记录，哈希 {}，公钥 {}",
+                c.seq, c.hash, c.public_key
+            );
+            if let Some(path) = output {
+                std::fs::write(&path, jianguan_app::anchor::to_file(&c))
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                println!("已写入 {}，请保存在服务器以外的地方。", path.display());
+            }
+            Ok(0)
         }
         Command::User {
             command:

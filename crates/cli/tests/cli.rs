@@ -548,3 +548,91 @@ fn an_invalid_bundle_lists_every_error_and_writes_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(bad);
 }
+
+/// A checkpoint exported to a file catches a history rewritten with every hash after the
+/// change recomputed, which the chain alone cannot.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_checkpoint_kept_elsewhere_catches_a_rewritten_history() {
+    let dir = std::env::temp_dir().join(format!("jianguan-cp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("jianguan.db").display());
+    let store = Store::open(&url).await.unwrap();
+    jianguan_app::demo::seed(&jianguan_app::App::new(store.clone()))
+        .await
+        .unwrap();
+    store.close().await;
+    let file = dir.join("checkpoint.json");
+    let out = bin()
+        .args(["audit", "checkpoint", "--data-dir"])
+        .arg(&dir)
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("已签署检查点") && file.exists(), "{text}");
+    assert!(dir.join("audit-signing.key").exists());
+    let run = |extra: &[&std::ffi::OsStr]| {
+        let out = bin()
+            .args(["audit", "verify", "--data-dir"])
+            .arg(&dir)
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("1 个检查点"), "{text}");
+
+    // Row 5 rewritten, every hash after it recomputed, the checkpoints in the database
+    // removed: the chain alone passes…
+    let store = Store::open(&url).await.unwrap();
+    let c = store.housekeeping();
+    execute_raw(c, "UPDATE audit_log SET actor_name = '冒名' WHERE seq = 5")
+        .await
+        .unwrap();
+    let rows = jianguan_store::queries::audit_from(store.reader(), 5)
+        .await
+        .unwrap();
+    let mut prev = rows[0].prev_hash.clone();
+    for mut r in rows {
+        r.prev_hash = prev;
+        r.hash = jianguan_store::audit::row_hash(&r);
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                r.prev_hash, r.hash, r.seq
+            ),
+        )
+        .await
+        .unwrap();
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+                r.seq, r.hash
+            ),
+        )
+        .await
+        .unwrap();
+        prev = r.hash;
+    }
+    execute_raw(c, "DELETE FROM audit_checkpoints")
+        .await
+        .unwrap();
+    store.close().await;
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(0), "a bare chain cannot tell: {text}");
+    // … and the checkpoint file does not.
+    let (code, text) = run(&[std::ffi::OsStr::new("--checkpoint"), file.as_os_str()]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("历史被改写"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

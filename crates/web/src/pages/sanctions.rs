@@ -408,16 +408,47 @@ pub async fn act(
 struct BoardPage {
     layout: Layout,
     notices: Vec<PublicNotice>,
+    checkpoints: Vec<CheckpointRow>,
 }
 
-/// 公示: open to anyone, no login.
+/// A signed checkpoint of the audit chain, as the public sees it.
+struct CheckpointRow {
+    at: String,
+    seq: i64,
+    hash: String,
+    key: String,
+}
+
+/// Checkpoints shown on the board, newest first.
+const CHECKPOINTS_SHOWN: usize = 10;
+
+/// 公示: open to anyone, no login. Below the notices, the latest signed checkpoints of the
+/// audit chain: published, they let anyone holding one prove later that history before
+/// it was not rewritten.
 pub async fn board(State(s): State<AppState>) -> PageResult {
     let notices = sn::public_board(&s.app).await?;
+    let checkpoints = s
+        .app
+        .store
+        .checkpoints()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .rev()
+        .take(CHECKPOINTS_SHOWN)
+        .map(|c| CheckpointRow {
+            at: super::cn_time(c.at),
+            seq: c.seq,
+            hash: c.hash,
+            key: c.public_key.chars().take(16).collect(),
+        })
+        .collect();
     Ok(render(
         StatusCode::OK,
         &BoardPage {
             layout: Layout::anonymous("处理公示"),
             notices,
+            checkpoints,
         },
     ))
 }
