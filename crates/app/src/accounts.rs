@@ -109,33 +109,77 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no-such-user-password").unwrap_or_default())
 }
 
+/// How long the caller must wait before trying `username` from `ip` again, if at all. A
+/// failure counts towards three limits: the name from this address, the address for any
+/// name, and the name from anywhere. Past a limit, each further failure doubles the wait;
+/// refused attempts are not counted, so hammering does not lengthen it.
+async fn wait_before_login(
+    app: &App,
+    username: &str,
+    ip: &str,
+) -> Result<Option<chrono::Duration>, AppError> {
+    use jianguan_store::sea::{QueryOrder, QuerySelect};
+    let s = &app.settings;
+    let now = app.now();
+    let db = app.store.housekeeping();
+    let failures = |by_name: bool, by_ip: bool| {
+        let mut q = login_attempt::Entity::find()
+            .filter(login_attempt::Column::Succeeded.eq(false))
+            .filter(login_attempt::Column::At.gt(now - s.throttle_window));
+        if by_name {
+            q = q.filter(login_attempt::Column::Username.eq(username));
+        }
+        if by_ip {
+            q = q.filter(login_attempt::Column::Ip.eq(ip));
+        }
+        q
+    };
+    let mut wait = chrono::Duration::zero();
+    for (by_name, by_ip, limit, cap) in [
+        (true, true, s.throttle_failures, s.throttle_max_delay),
+        (
+            false,
+            true,
+            s.throttle_address_failures,
+            s.throttle_max_delay,
+        ),
+        (
+            true,
+            false,
+            s.throttle_name_failures,
+            s.throttle_name_max_delay,
+        ),
+    ] {
+        let n = failures(by_name, by_ip).count(db).await?;
+        if n < limit {
+            continue;
+        }
+        let last = failures(by_name, by_ip)
+            .order_by_desc(login_attempt::Column::At)
+            .limit(1)
+            .one(db)
+            .await?
+            .map_or(now, |a| a.at);
+        let doubling = (n - limit).min(20) as u32;
+        let delay = chrono::Duration::seconds(1i64 << doubling).min(cap);
+        wait = wait.max(last + delay - now);
+    }
+    Ok((wait > chrono::Duration::zero()).then_some(wait))
+}
+
 pub async fn login(
     app: &App,
     username: &str,
     password: &str,
     ip: &str,
 ) -> Result<NewSession, AppError> {
-    let username = username.trim();
+    let username: String = username.trim().chars().take(100).collect();
+    let username = username.as_str();
     let now = app.now();
-    let since = now - app.settings.throttle_window;
     let db = app.store.housekeeping();
-    let failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Username.eq(username))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(since))
-        .count(db)
-        .await?;
-    let ip_failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Ip.eq(ip))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(since))
-        .count(db)
-        .await?;
-    if failures >= app.settings.throttle_failures
-        || ip_failures >= app.settings.throttle_failures * 4
-    {
+    if let Some(wait) = wait_before_login(app, username, ip).await? {
         return Err(AppError::Throttled {
-            minutes: app.settings.throttle_window.num_minutes(),
+            seconds: wait.num_seconds().max(1),
         });
     }
     let user = queries::user_by_username(app.store.reader(), username).await?;
@@ -149,7 +193,7 @@ pub async fn login(
     rows::insert(
         db,
         login_attempt::ActiveModel {
-            username: Set(username.chars().take(100).collect()),
+            username: Set(username.to_string()),
             ip: Set(ip.to_string()),
             succeeded: Set(ok),
             at: Set(now),
@@ -262,42 +306,93 @@ async fn end_all_sessions(
     Ok(())
 }
 
-/// A token for a machine client. The returned secret is shown once; only its hash is kept.
+/// A token for a machine client, valid for `days` (the default when None, at most the
+/// maximum). The returned secret is shown once; only its hash is kept.
 pub async fn create_api_token(
     app: &App,
     actor: &Actor,
     name: &str,
-) -> Result<(String, String), AppError> {
+    days: Option<i64>,
+) -> Result<NewToken, AppError> {
     let mut e = FieldErrors::new();
     let name = e.required_text("name", "令牌用途", name, 50);
+    let (default, max) = (app.settings.token_days_default, app.settings.token_days_max);
+    let days = days.unwrap_or(default);
+    if !(1..=max).contains(&days) {
+        e.add("days", format!("有效期应为 1 至 {max} 天"));
+    }
     if !e.is_empty() {
         return Err(e.into());
     }
     let token = random_token("jg_")?;
-    let id = new_id();
-    let mut tx = app.store.begin().await?;
-    tx.insert(api_token::Model {
-        id: id.clone(),
+    let now = app.now();
+    let row = api_token::Model {
+        id: new_id(),
         user_id: actor.user_id.clone(),
         name: name.clone(),
         token_hash: sha256_hex(&token),
-        created_at: app.now(),
+        created_at: now,
         last_used_at: None,
         revoked_at: None,
-    })
-    .await?;
+        expires_at: Some(now + chrono::Duration::days(days)),
+    };
+    let view = TokenView::from(&row);
+    let mut tx = app.store.begin().await?;
+    tx.insert(row).await?;
     let mut entry = audit(
         app,
         Some(actor),
         actor.county_code.clone(),
         "api_token",
-        &id,
+        &view.id,
         "create",
     );
-    entry.after = Some(serde_json::json!({ "name": name, "user_id": actor.user_id }));
+    entry.after = Some(serde_json::to_value(&view)?);
     tx.record(entry).await?;
     tx.commit().await?;
-    Ok((id, token))
+    Ok(NewToken {
+        token: view,
+        secret: token,
+    })
+}
+
+/// A token just made: the secret, shown this once.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub token: TokenView,
+    pub secret: String,
+}
+
+/// A token as its owner and the administrator see it: never its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A token without an expiry (made before tokens expired) lasts a year from its making.
+fn expiry(t: &api_token::Model) -> chrono::DateTime<chrono::Utc> {
+    t.expires_at
+        .unwrap_or(t.created_at + chrono::Duration::days(366))
+}
+
+impl From<&api_token::Model> for TokenView {
+    fn from(t: &api_token::Model) -> Self {
+        TokenView {
+            id: t.id.clone(),
+            user_id: t.user_id.clone(),
+            name: t.name.clone(),
+            created_at: t.created_at,
+            expires_at: expiry(t),
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppError> {
@@ -308,15 +403,16 @@ pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppErr
     else {
         return Ok(None);
     };
-    if t.revoked_at.is_some() {
+    let now = app.now();
+    if t.revoked_at.is_some() || expiry(&t) <= now {
         return Ok(None);
     }
     match queries::user_by_id(app.store.reader(), &t.user_id).await? {
-        Some(u) if !u.disabled => {
-            let now = app.now();
+        Some(u) if !u.disabled && t.created_at >= u.password_changed_at => {
             if t.last_used_at
                 .is_none_or(|at| now - at > chrono::Duration::seconds(60))
             {
+                // Bookkeeping, not a change an audit needs (the column is not sealed).
                 let mut am = t.into_active_model();
                 am.last_used_at = Set(Some(now));
                 am.update(app.store.housekeeping()).await?;
@@ -325,6 +421,128 @@ pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppErr
         }
         _ => Ok(None),
     }
+}
+
+/// The user whose tokens (or lockout) `actor` may manage: themselves, or a user of their
+/// county for an administrator; anyone for the machine's operator (`actor` None).
+async fn managed_user(
+    app: &App,
+    actor: Option<&Actor>,
+    user_id: &str,
+) -> Result<user::Model, AppError> {
+    let u = queries::user_by_id(app.store.reader(), user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(actor) = actor else {
+        return Ok(u);
+    };
+    if u.id == actor.user_id {
+        return Ok(u);
+    }
+    if actor.role != Role::Admin {
+        return Err(AppError::NotFound);
+    }
+    match &actor.county_code {
+        Some(c) if u.county_code.as_deref() != Some(c) => Err(AppError::NotFound),
+        _ => Ok(u),
+    }
+}
+
+/// A user's tokens, newest first, with their last use.
+pub async fn tokens(
+    app: &App,
+    actor: Option<&Actor>,
+    user_id: &str,
+) -> Result<Vec<TokenView>, AppError> {
+    use jianguan_store::sea::QueryOrder;
+    let u = managed_user(app, actor, user_id).await?;
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(u.id.as_str()))
+        .order_by_desc(api_token::Column::CreatedAt)
+        .all(app.store.reader())
+        .await?
+        .iter()
+        .map(TokenView::from)
+        .collect())
+}
+
+/// Revokes a token of the actor's own, or (administrators) of a user of their county.
+pub async fn revoke_token(
+    app: &App,
+    actor: Option<&Actor>,
+    token_id: &str,
+) -> Result<TokenView, AppError> {
+    let t = api_token::Entity::find_by_id(token_id.to_string())
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let u = managed_user(app, actor, &t.user_id).await?;
+    if t.revoked_at.is_some() {
+        return Err(AppError::Conflict("该令牌已撤销".into()));
+    }
+    let after = api_token::Model {
+        revoked_at: Some(app.now()),
+        ..t.clone()
+    };
+    let mut tx = app.store.begin().await?;
+    tx.replace(&t, after.clone()).await?;
+    let mut entry = audit(
+        app,
+        actor,
+        u.county_code.clone(),
+        "api_token",
+        &t.id,
+        "revoke",
+    );
+    entry.before = Some(serde_json::to_value(TokenView::from(&t))?);
+    entry.after = Some(serde_json::to_value(TokenView::from(&after))?);
+    tx.record(entry).await?;
+    tx.commit().await?;
+    Ok(TokenView::from(&after))
+}
+
+/// Revokes every live token of a user inside `tx` (password changed, user disabled): a
+/// token must not outlive the trust it was made under.
+async fn revoke_all_tokens(
+    app: &App,
+    tx: &mut jianguan_store::WriteTx,
+    user_id: &str,
+) -> Result<usize, AppError> {
+    let live = api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .all(tx.conn())
+        .await?;
+    let n = live.len();
+    for t in live {
+        let after = api_token::Model {
+            revoked_at: Some(app.now()),
+            ..t.clone()
+        };
+        tx.replace(&t, after).await?;
+    }
+    Ok(n)
+}
+
+/// Lifts the login delay on a user name (its failures are forgotten). Administrators (and
+/// the machine's operator, `actor` None) only.
+pub async fn unlock(app: &App, actor: Option<&Actor>, user_id: &str) -> Result<u64, AppError> {
+    if let Some(a) = actor {
+        a.require(Permission::Administer)?;
+    }
+    let u = managed_user(app, actor, user_id).await?;
+    let mut tx = app.store.begin().await?;
+    let cleared = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Username.eq(u.username.as_str()))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    let mut entry = audit(app, actor, u.county_code.clone(), "user", &u.id, "unlock");
+    entry.after = Some(serde_json::json!({ "failures_cleared": cleared }));
+    tx.record(entry).await?;
+    tx.commit().await?;
+    Ok(cleared)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -489,6 +707,7 @@ async fn set_password(
     let mut tx = app.store.begin().await?;
     tx.replace(&user, after).await?;
     end_all_sessions(tx.conn(), &user.id).await?;
+    revoke_all_tokens(app, &mut tx, &user.id).await?;
     tx.record(audit(
         app,
         actor,
@@ -532,6 +751,7 @@ pub async fn set_disabled(
     tx.replace(&user, updated.clone()).await?;
     if disabled {
         end_all_sessions(tx.conn(), &user.id).await?;
+        revoke_all_tokens(app, &mut tx, &user.id).await?;
     }
     let after = UserView::from(&updated);
     let mut entry = audit(

@@ -17,7 +17,7 @@ pub enum AppError {
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("throttled")]
-    Throttled { minutes: i64 },
+    Throttled { seconds: i64 },
     #[error("bad credentials")]
     BadCredentials,
     /// Too much heavy work is waiting (uploads being parsed): try again shortly.
@@ -49,8 +49,13 @@ impl AppError {
             AppError::NotFound => "没有找到该记录，或您无权查看".into(),
             AppError::Validation(_) => "填写的内容有误，请按提示修改后再提交".into(),
             AppError::Conflict(m) => m.clone(),
-            AppError::Throttled { minutes } => {
-                format!("登录失败次数过多，请 {minutes} 分钟后再试，或联系管理员")
+            AppError::Throttled { seconds } => {
+                let wait = if *seconds >= 120 {
+                    format!("{} 分钟", (seconds + 59) / 60)
+                } else {
+                    format!("{seconds} 秒")
+                };
+                format!("登录失败次数过多，请 {wait}后再试；如急需登录，请联系管理员解除限制")
             }
             AppError::BadCredentials => "用户名或密码不正确".into(),
             AppError::Busy => "系统正忙（同时处理的文件较多），请稍等片刻再试".into(),

@@ -53,9 +53,22 @@ pub struct Settings {
     pub session_idle: chrono::Duration,
     /// A session ends this long after login, however active.
     pub session_absolute: chrono::Duration,
-    /// Failed logins for one user name within `throttle_window` before logins are refused.
-    pub throttle_failures: u64,
+    /// Failed logins counted over this window.
     pub throttle_window: chrono::Duration,
+    /// Failures of one name from one address before its logins are slowed (the delay
+    /// doubles with each further failure, up to `throttle_max_delay`).
+    pub throttle_failures: u64,
+    /// Failures from one address, any name, before that address is slowed.
+    pub throttle_address_failures: u64,
+    /// Failures of one name from any address before the name is slowed, however spread
+    /// the guessing; its delay is capped at `throttle_name_max_delay`, so that nobody
+    /// can keep a real user out for long.
+    pub throttle_name_failures: u64,
+    pub throttle_max_delay: chrono::Duration,
+    pub throttle_name_max_delay: chrono::Duration,
+    /// How long an API token lasts when its owner does not say; and at most.
+    pub token_days_default: i64,
+    pub token_days_max: i64,
 }
 
 impl Default for Settings {
@@ -63,8 +76,14 @@ impl Default for Settings {
         Self {
             session_idle: chrono::Duration::hours(2),
             session_absolute: chrono::Duration::hours(12),
-            throttle_failures: 5,
             throttle_window: chrono::Duration::minutes(15),
+            throttle_failures: 5,
+            throttle_address_failures: 20,
+            throttle_name_failures: 50,
+            throttle_max_delay: chrono::Duration::minutes(15),
+            throttle_name_max_delay: chrono::Duration::seconds(60),
+            token_days_default: 90,
+            token_days_max: 366,
         }
     }
 }

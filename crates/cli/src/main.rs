@@ -66,10 +66,22 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "JIANGUAN_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Set when users reach the server over HTTPS (e.g. behind a reverse proxy): cookies
-    /// are then marked Secure.
-    #[arg(long, env = "JIANGUAN_SECURE_COOKIES", default_value_t = false)]
-    secure_cookies: bool,
+    /// The address people open, e.g. https://jianguan.example.gov.cn (behind a reverse
+    /// proxy). An https address turns on secure cookies and HSTS.
+    #[arg(long, env = "JIANGUAN_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Users reach the server over HTTPS: the session cookie is `__Host-`, Secure, and HSTS
+    /// is sent. Default: on when --public-url is https.
+    #[arg(long, env = "JIANGUAN_SECURE_COOKIES", num_args = 0..=1, default_missing_value = "true")]
+    secure_cookies: Option<bool>,
+    /// A reverse proxy (address or network, e.g. 127.0.0.1 or 10.0.0.0/8) whose
+    /// X-Forwarded-For names the client; repeat for several.
+    #[arg(
+        long = "trusted-proxy",
+        env = "JIANGUAN_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
     /// Largest photo accepted, in MB.
     #[arg(long, env = "JIANGUAN_PHOTO_MAX_MB", default_value_t = 15)]
     photo_max_mb: usize,
@@ -79,6 +91,36 @@ struct ServeArgs {
 }
 
 impl ServeArgs {
+    fn web(&self) -> Result<jianguan_web::WebConfig> {
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u)
+                if jianguan_web::client::origin_of(u).is_some()
+                    && (u.starts_with("https://") || u.starts_with("http://")) =>
+            {
+                Some(u.trim_end_matches('/').to_string())
+            }
+            Some(u) => bail!("--public-url 应为 https://… 或 http://… 形式的地址，而不是“{u}”"),
+        };
+        let https = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.parse()
+                    .map_err(|m: String| anyhow::anyhow!("--trusted-proxy：{m}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(jianguan_web::WebConfig {
+            secure_cookies: self.secure_cookies.unwrap_or(https),
+            public_url,
+            trusted_proxies,
+        })
+    }
+
     fn photos(&self) -> Result<jianguan_app::evidence::PhotoSettings> {
         if !(1..=50).contains(&self.photo_max_mb) {
             bail!("--photo-max-mb 应在 1 到 50 之间");
@@ -108,6 +150,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Add a county to the deployment.
     County(CountyArgs),
@@ -238,6 +285,31 @@ enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Lift the login delay that failed attempts put on a user name.
+    Unlock {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// A user's API tokens, with their expiry and last use.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+    },
+    /// Revoke an API token by its id.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Args)]
@@ -326,6 +398,12 @@ fn describe(e: jianguan_app::AppError) -> anyhow::Error {
     }
 }
 
+async fn user_named(app: &App, username: &str) -> Result<jianguan_store::entity::user::Model> {
+    jianguan_store::queries::user_by_username(app.store.reader(), username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("没有用户名为 {username} 的用户"))
+}
+
 fn as_of(app: &App, given: Option<&str>) -> Result<chrono::NaiveDate> {
     match given {
         None => Ok(app.today()),
@@ -336,6 +414,7 @@ fn as_of(app: &App, given: Option<&str>) -> Result<chrono::NaiveDate> {
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {
+    let config = args.web()?;
     let at = chrono::NaiveTime::parse_from_str(&args.docket_at, "%H:%M")
         .map_err(|_| anyhow::anyhow!("--docket-at 应为“时:分”，例如 06:00"))?;
     let holder = format!("{}:{}", std::process::id(), args.listen);
@@ -349,10 +428,16 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
             )
         })?;
     let addr = listener.local_addr()?;
+    if !config.secure_cookies {
+        eprintln!(
+            "警告：未启用 HTTPS（未设置 https 的 --public-url 或 --secure-cookies）。在单位内网以外或共享网络上，登录会话可能被他人截获；正式使用请置于 HTTPS 反向代理之后。"
+        );
+    } else if config.trusted_proxies.is_empty() {
+        eprintln!(
+            "提示：已启用 HTTPS 但未设置 --trusted-proxy：若经反向代理访问，登录限制将把所有人视为代理的同一地址。"
+        );
+    }
     println!("jianguan 已启动：http://{addr}/");
-    let config = jianguan_web::WebConfig {
-        secure_cookies: args.secure_cookies,
-    };
     jianguan_web::serve(app, config, listener).await?;
     Ok(())
 }
@@ -534,6 +619,56 @@ async fn run(cli: Cli) -> Result<i32> {
                 .await
                 .map_err(describe)?;
             println!("已重设 {username} 的密码，其所有登录已退出。");
+            Ok(0)
+        }
+        Command::User {
+            command: UserCommand::Unlock { db, username },
+        } => {
+            let app = App::new(db.open().await?);
+            let u = user_named(&app, &username).await?;
+            let n = accounts::unlock(&app, None, &u.id)
+                .await
+                .map_err(describe)?;
+            println!("已解除 {username} 的登录限制（清除失败记录 {n} 条）。");
+            Ok(0)
+        }
+        Command::Token {
+            command: TokenCommand::List { db, username },
+        } => {
+            let app = App::new(db.open().await?);
+            let u = user_named(&app, &username).await?;
+            let now = app.now();
+            let tokens = accounts::tokens(&app, None, &u.id)
+                .await
+                .map_err(describe)?;
+            for t in &tokens {
+                let state = match (t.revoked_at, t.expires_at <= now) {
+                    (Some(_), _) => "已撤销",
+                    (None, true) => "已过期",
+                    (None, false) => "有效",
+                };
+                println!(
+                    "{}  {}  {}  有效期至 {}  最近使用 {}",
+                    t.id,
+                    state,
+                    t.name,
+                    t.expires_at.format("%Y-%m-%d"),
+                    t.last_used_at
+                        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "从未".into())
+                );
+            }
+            println!("{username} 共有 {} 个令牌。", tokens.len());
+            Ok(0)
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { db, id },
+        } => {
+            let app = App::new(db.open().await?);
+            let t = accounts::revoke_token(&app, None, &id)
+                .await
+                .map_err(describe)?;
+            println!("已撤销令牌 {}（{}）。", t.id, t.name);
             Ok(0)
         }
         Command::Check {

@@ -208,6 +208,9 @@ pub struct World {
     /// A training class of enterprise B's project and one of county Y.
     pub class_b: String,
     pub class_y: String,
+    /// An API token of enterprise B's contractor and one of county Y's inspector.
+    pub token_b: String,
+    pub token_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -595,8 +598,22 @@ pub async fn seeded(backend: Backend) -> TestApp {
     let licence_y = licence_of(&app, &ent_y.id, "141121").await;
     let class_b = class_of(&app, demo::COUNTY, &project_b).await;
     let class_y = class_of(&app, "141121", &project_y.id).await;
+    let token_of = |actor: Actor| {
+        let app = app.clone();
+        async move {
+            jianguan_app::accounts::create_api_token(&app, &actor, "测试接口", None)
+                .await
+                .unwrap()
+                .token
+                .id
+        }
+    };
+    let token_b = token_of(actor_of(&app, "contractor2").await).await;
+    let token_y = token_of(inspector_y.clone()).await;
     TestApp {
         world: World {
+            token_b,
+            token_y,
             review_b,
             review_y,
             report_b,

@@ -3,7 +3,7 @@
 //! permission is checked by [`require`].
 
 use crate::error::ApiError;
-use crate::{AppState, BODY_LIMIT};
+use crate::{AppState, BODY_LIMIT, WebConfig};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -14,6 +14,9 @@ use jianguan_app::{Actor, AppError, Permission, accounts};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "jg_session";
+/// Over HTTPS: the browser keeps a `__Host-` cookie only if it is Secure, for the whole
+/// site and this host alone (no Domain), so no sibling site can set or read it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-jg_session";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -44,21 +47,31 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn session_cookie_from(headers: &HeaderMap) -> Option<String> {
-    cookie_value(headers, SESSION_COOKIE)
+pub fn session_cookie_from(headers: &HeaderMap, config: &WebConfig) -> Option<String> {
+    cookie_value(headers, config.session_cookie())
 }
 
-pub fn set_session_cookie(value: &str, secure: bool) -> String {
+pub fn set_session_cookie(value: &str, config: &WebConfig) -> String {
     format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax{}",
+        config.session_cookie(),
+        if config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
-pub fn clear_session_cookie(secure: bool) -> String {
+pub fn clear_session_cookie(config: &WebConfig) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        config.session_cookie(),
+        if config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
@@ -76,19 +89,6 @@ fn deny(path: &str, status: StatusCode, code: &str, message: &str) -> Response {
             "请返回上一页刷新后重试；如仍不行，请重新登录。",
         )
     }
-}
-
-/// An unsafe request made with a cookie from another site is refused outright; the
-/// Origin header is what browsers send for exactly this check.
-fn cross_origin(headers: &HeaderMap) -> bool {
-    let (Some(origin), Some(host)) = (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) else {
-        return false;
-    };
-    let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-    origin != "null" && origin_host != host
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -140,11 +140,11 @@ mod url {
 pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    let ip = parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+        .map(|c| c.0.ip());
+    let ip = crate::client::client_ip(peer, &parts.headers, &state.config.trusted_proxies);
     let app = &state.app;
 
     let bearer = parts
@@ -177,7 +177,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
             }
             Err(e) => return ApiError::from(e).into_response(),
         }
-    } else if let Some(cookie) = session_cookie_from(&parts.headers) {
+    } else if let Some(cookie) = session_cookie_from(&parts.headers, &state.config) {
         match accounts::session(app, &cookie).await {
             Ok(Some(s)) => {
                 caller.actor = Some(s.actor);
@@ -192,7 +192,11 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut body = body;
     if unsafe_method && caller.via != Via::Token {
-        if cross_origin(&parts.headers) {
+        // Without a session there is no CSRF token to check (the login form, a public
+        // form): the request must then show it comes from a page of this site.
+        let need_origin = caller.via == Via::Anonymous && !is_api(&path);
+        let origin = state.config.public_origin();
+        if !crate::client::same_site(&parts.headers, origin.as_deref(), need_origin) {
             return deny(
                 &path,
                 StatusCode::FORBIDDEN,

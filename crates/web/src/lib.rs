@@ -5,6 +5,7 @@
 
 pub mod api;
 mod auth;
+pub mod client;
 mod error;
 mod forms;
 mod pages;
@@ -23,8 +24,28 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Mark cookies Secure: set when the server is reached over HTTPS (behind a proxy).
+    /// Reached over HTTPS (behind a proxy): the session cookie is `__Host-`, Secure, and
+    /// browsers are told to use HTTPS only (HSTS).
     pub secure_cookies: bool,
+    /// The address people use (`https://jianguan.example.gov.cn`): an unsafe request must
+    /// come from a page of it (or of the Host it was sent to).
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<client::Cidr>,
+}
+
+impl WebConfig {
+    pub fn public_origin(&self) -> Option<String> {
+        self.public_url.as_deref().and_then(client::origin_of)
+    }
+
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            auth::SECURE_SESSION_COOKIE
+        } else {
+            auth::SESSION_COOKIE
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -51,7 +72,10 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
             auth::authenticate,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state);
     (router, infos)
 }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "suite/auth.rs"]
+mod auth;
 mod common;
 #[path = "suite/races.rs"]
 mod races;
@@ -194,6 +196,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
             w.sanction_y.clone()
         } else {
             w.sanction_b.clone()
+        }
+    } else if path.contains("/tokens/") {
+        if county {
+            w.token_y.clone()
+        } else {
+            w.token_b.clone()
         }
     } else {
         panic!("authorisation matrix does not know how to address {path}: add it")

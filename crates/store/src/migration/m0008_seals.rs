@@ -3,7 +3,7 @@
 //! the records its transaction wrote, kept in `audit_seals`, so that a record edited
 //! behind the chain's back no longer matches what the chain last recorded. Signed
 //! checkpoints of the chain head (`audit_checkpoints`) let a copy kept elsewhere prove
-//! that history before it was not rewritten.
+//! that history before it was not rewritten. API tokens get an expiry.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -45,6 +45,24 @@ impl MigrationTrait for Migration {
                 .name("ix_audit_seals_seq")
                 .table("audit_seals")
                 .col("seq")
+                .take(),
+        )
+        .await?;
+        // API tokens expire (the owner chooses when, within a year).
+        m.alter_table(
+            Table::alter()
+                .table("api_tokens")
+                .add_column(timestamp_with_time_zone_null("expires_at"))
+                .take(),
+        )
+        .await?;
+        // Logins are slowed per address as well as per name.
+        m.create_index(
+            Index::create()
+                .name("ix_login_attempts_ip")
+                .table("login_attempts")
+                .col("ip")
+                .col("at")
                 .take(),
         )
         .await?;

@@ -29,6 +29,9 @@ pub struct MeDto {
 pub struct TokenRequest {
     /// What the token is for, e.g. "数据报送接口".
     pub name: String,
+    /// Days it stays valid: 90 when not given, at most 366.
+    #[serde(default)]
+    pub days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,6 +39,39 @@ pub struct TokenCreated {
     pub id: String,
     /// Shown once; store it safely. Send as `Authorization: Bearer <token>`.
     pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A token as its owner and the administrator see it (never the secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<jianguan_app::accounts::TokenView> for TokenDto {
+    fn from(t: jianguan_app::accounts::TokenView) -> Self {
+        TokenDto {
+            id: t.id,
+            user_id: t.user_id,
+            name: t.name,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnlockDto {
+    /// Failed logins forgotten.
+    pub failures_cleared: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

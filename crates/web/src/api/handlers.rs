@@ -44,8 +44,71 @@ pub async fn create_token(
     Auth(a, _): Auth,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
-    let (id, token) = accounts::create_api_token(&s.app, &a, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(TokenCreated { id, token })))
+    let t = accounts::create_api_token(&s.app, &a, &body.name, body.days).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            id: t.token.id,
+            token: t.secret,
+            expires_at: t.token.expires_at,
+        }),
+    ))
+}
+
+/// The caller's own tokens, with their last use.
+#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, description = "The caller's tokens", body = Vec<TokenDto>)))]
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+) -> ApiResult<Json<Vec<TokenDto>>> {
+    let id = a.user_id.clone();
+    Ok(Json(
+        accounts::tokens(&s.app, Some(&a), &id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Revokes a token: the caller's own, or (administrators) one of a user of their county.
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", params(("id" = String, Path)), responses((status = 200, description = "Revoked", body = TokenDto), (status = 404, description = "No such token for the caller", body = ErrorBody), (status = 409, description = "Already revoked", body = ErrorBody)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TokenDto>> {
+    Ok(Json(
+        accounts::revoke_token(&s.app, Some(&a), &id).await?.into(),
+    ))
+}
+
+/// A user's tokens (administrators).
+#[utoipa::path(get, path = "/api/v1/users/{id}/tokens", params(("id" = String, Path)), responses((status = 200, description = "The user's tokens", body = Vec<TokenDto>), (status = 404, description = "No such user in the county", body = ErrorBody)))]
+pub async fn user_tokens(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<TokenDto>>> {
+    Ok(Json(
+        accounts::tokens(&s.app, Some(&a), &id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Lifts the login delay on a user's name (administrators).
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock", params(("id" = String, Path)), responses((status = 200, description = "Unlocked", body = UnlockDto), (status = 404, description = "No such user in the county", body = ErrorBody)))]
+pub async fn unlock_user(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UnlockDto>> {
+    Ok(Json(UnlockDto {
+        failures_cleared: accounts::unlock(&s.app, Some(&a), &id).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/counties", responses((status = 200, body = Vec<CountyDto>)))]

@@ -48,6 +48,10 @@ const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
         handlers::create_user,
         handlers::disable_user,
         handlers::enable_user,
+        handlers::list_tokens,
+        handlers::revoke_token,
+        handlers::user_tokens,
+        handlers::unlock_user,
         docket::list,
         docket::get,
         docket::refresh,
@@ -193,6 +197,12 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .get("/api/v1/records/{kind}", ReadCounty, docket::records)
         .get("/api/v1/me", Authenticated, handlers::me)
         .post("/api/v1/tokens", Authenticated, handlers::create_token)
+        .get("/api/v1/tokens", Authenticated, handlers::list_tokens)
+        .post(
+            "/api/v1/tokens/{id}/revoke",
+            Authenticated,
+            handlers::revoke_token,
+        )
         .get("/api/v1/counties", ReadRecords, handlers::list_counties)
         .get("/api/v1/programmes", ReadRecords, handlers::list_programmes)
         .post("/api/v1/programmes", Administer, handlers::create_programme)
@@ -260,5 +270,15 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             "/api/v1/users/{id}/enable",
             Administer,
             handlers::enable_user,
+        )
+        .get(
+            "/api/v1/users/{id}/tokens",
+            Administer,
+            handlers::user_tokens,
+        )
+        .post(
+            "/api/v1/users/{id}/unlock",
+            Administer,
+            handlers::unlock_user,
         )
 }

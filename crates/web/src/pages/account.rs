@@ -27,17 +27,39 @@ pub struct LoginQuery {
     logged_out: Option<String>,
 }
 
-/// Only a path on this site: never an open redirect.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.starts_with("/login")
-    {
-        next.to_string()
-    } else {
-        "/".into()
+/// Only a path on this site, parsed strictly: never an open redirect. Browsers drop tabs
+/// and line breaks from a URL and read `\\` as `/`, so `/\t/evil.example` would leave
+/// the site; and a header cannot carry a control character at all. So: printable ASCII
+/// only, once decoded too, no backslash, and not a path starting with two slashes.
+pub(crate) fn safe_next(next: &str) -> String {
+    fn decoded(s: &str) -> Option<Vec<u8>> {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        Some(out)
     }
+    let printable = |b: &u8| (0x21..=0x7e).contains(b) && *b != b'\\';
+    let path_ok = |p: &[u8]| p.first() == Some(&b'/') && !matches!(p.get(1), Some(b'/' | b'\\'));
+    let ok = next.len() <= 2_000
+        && next.bytes().all(|b| printable(&b))
+        && path_ok(next.as_bytes())
+        && !next.starts_with("/login")
+        && decoded(next).is_some_and(|d| {
+            // What it decodes to must be as harmless (no hidden control characters, no
+            // encoded "//" that a later decoding would turn into another host).
+            d.iter().all(|b| *b >= 0x20 && *b != 0x7f && *b != b'\\') && path_ok(&d)
+        });
+    if ok { next.to_string() } else { "/".into() }
 }
 
 pub async fn login_form(MaybeAuth(c): MaybeAuth, Query(q): Query<LoginQuery>) -> Response {
@@ -72,7 +94,7 @@ pub async fn login(
     match accounts::login(&s.app, &f.username, &f.password, &c.ip).await {
         Ok(session) => {
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
-            if let Ok(v) = set_session_cookie(&session.cookie, s.config.secure_cookies).parse() {
+            if let Ok(v) = set_session_cookie(&session.cookie, &s.config).parse() {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
             res
@@ -97,11 +119,11 @@ pub async fn login(
 }
 
 pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> PageResult {
-    if let Some(cookie) = session_cookie_from(&headers) {
+    if let Some(cookie) = session_cookie_from(&headers, &s.config) {
         accounts::logout(&s.app, &cookie).await?;
     }
     let mut res = Redirect::to("/login?logged_out=1").into_response();
-    if let Ok(v) = clear_session_cookie(s.config.secure_cookies).parse() {
+    if let Ok(v) = clear_session_cookie(&s.config).parse() {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(res)
@@ -116,6 +138,48 @@ struct AccountPage {
     role: String,
     errors: FieldErrors,
     changed: bool,
+    tokens: Vec<TokenRow>,
+    /// A token just made: its secret, shown this once.
+    new_token: Option<String>,
+    token_errors: FieldErrors,
+}
+
+struct TokenRow {
+    id: String,
+    name: String,
+    created: String,
+    expires: String,
+    last_used: String,
+    state: &'static str,
+    live: bool,
+}
+
+fn token_rows(
+    tokens: Vec<accounts::TokenView>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<TokenRow> {
+    tokens
+        .into_iter()
+        .map(|t| {
+            let (state, live) = match (t.revoked_at, t.expires_at <= now) {
+                (Some(_), _) => ("已撤销", false),
+                (None, true) => ("已过期", false),
+                (None, false) => ("有效", true),
+            };
+            TokenRow {
+                id: t.id,
+                name: t.name,
+                created: super::cn_time(t.created_at),
+                expires: super::cn_time(t.expires_at),
+                last_used: t
+                    .last_used_at
+                    .map(super::cn_time)
+                    .unwrap_or_else(|| "从未使用".into()),
+                state,
+                live,
+            }
+        })
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -131,7 +195,13 @@ async fn account_page(
     changed: bool,
 ) -> AccountPage {
     let Auth(a, c) = auth;
+    let tokens = accounts::tokens(&s.app, Some(a), &a.user_id)
+        .await
+        .unwrap_or_default();
     AccountPage {
+        tokens: token_rows(tokens, s.app.now()),
+        new_token: None,
+        token_errors: FieldErrors::new(),
         layout: layout(
             s,
             a,
@@ -179,5 +249,88 @@ pub async fn change_password(
             &account_page(&s, &auth, errors, false).await,
         )),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    name: String,
+    days: String,
+}
+
+/// A new API token for the caller: its secret is shown on this page, once.
+pub async fn create_token(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    let days = match f.days.trim() {
+        "" => None,
+        d => match d.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let mut page = account_page(&s, &auth, FieldErrors::new(), false).await;
+                page.token_errors.add("days", "有效期请填写天数，例如 90");
+                return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+        },
+    };
+    match accounts::create_api_token(&s.app, &auth.0, &f.name, days).await {
+        Ok(t) => {
+            let mut page = account_page(&s, &auth, FieldErrors::new(), false).await;
+            page.new_token = Some(t.secret);
+            Ok(render(StatusCode::OK, &page))
+        }
+        Err(AppError::Validation(e)) => {
+            let mut page = account_page(&s, &auth, FieldErrors::new(), false).await;
+            page.token_errors = e;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> PageResult {
+    accounts::revoke_token(&s.app, Some(&auth.0), &id).await?;
+    Ok(Redirect::to("/account#tokens").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for ok in [
+            "/",
+            "/projects?system=logistics",
+            "/docket/abc#x",
+            "/orders?q=%E6%95%B4%E6%94%B9",
+        ] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/%0a",
+            "/%0d%0aSet-Cookie:x=1",
+            "/%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%2",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/login?next=/x",
+            "/项目",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 }

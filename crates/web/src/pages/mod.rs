@@ -30,6 +30,12 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .post("/logout", Authenticated, account::logout)
         .get("/account", Authenticated, account::show)
         .post("/account/password", Authenticated, account::change_password)
+        .post("/account/tokens", Authenticated, account::create_token)
+        .post(
+            "/account/tokens/{id}/revoke",
+            Authenticated,
+            account::revoke_token,
+        )
         .get("/", Authenticated, home::show)
         .get("/docket", ReadRecords, docket::list)
         .post("/docket/refresh", EditRecords, docket::refresh)

@@ -22,7 +22,12 @@ pub struct TestRouter {
 
 impl TestRouter {
     pub fn set_app(&mut self, app: App) {
-        let (router, routes) = jianguan_web::build(app.clone(), WebConfig::default());
+        self.set(app, WebConfig::default());
+    }
+
+    /// The same app behind another web configuration (a proxy, HTTPS).
+    pub fn set(&mut self, app: App, config: WebConfig) {
+        let (router, routes) = jianguan_web::build(app.clone(), config);
         self.router = router;
         self.routes = routes;
         self.app = app;
@@ -124,6 +129,8 @@ impl Client {
             ("next", "/"),
         ]);
         let req = Request::post("/login")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
@@ -162,10 +169,25 @@ impl Client {
     }
 
     fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        // A browser names the page's origin on every unsafe request.
+        let origin = (!matches!(method, Method::GET | Method::HEAD)).then_some("http://localhost");
+        self.builder_from(method, path, origin)
+    }
+
+    /// A request as a page of `origin` (None: no Origin header at all) would send it.
+    pub fn builder_from(
+        &self,
+        method: Method,
+        path: &str,
+        origin: Option<&str>,
+    ) -> axum::http::request::Builder {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
             .header(header::HOST, "localhost");
+        if let Some(o) = origin {
+            b = b.header(header::ORIGIN, o);
+        }
         if let Some(c) = &self.cookie {
             b = b.header(header::COOKIE, c);
         }
@@ -175,7 +197,7 @@ impl Client {
         b
     }
 
-    async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -356,8 +378,7 @@ impl Client {
         let csrf = self.csrf.clone().unwrap_or_default();
         all.push(("_csrf", &csrf));
         let req = self
-            .builder(Method::POST, path)
-            .header(header::ORIGIN, "http://evil.example")
+            .builder_from(Method::POST, path, Some("http://evil.example"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(encode_form(&all)))
             .unwrap();
