@@ -538,5 +538,74 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
         .await
         .map_err(|e| demo_err(username, e))?;
     }
+    order_material(app, today).await?;
     Ok(true)
+}
+
+/// The written material behind the demo's handed-in and accepted orders: an order's state
+/// always matches its submissions (a submitted order has one waiting to be checked).
+async fn order_material(app: &App, today: chrono::NaiveDate) -> Result<(), AppError> {
+    use jianguan_store::entity::{order_submission, rectification_order};
+    use jianguan_store::sea::EntityTrait;
+    let at = |days: u64| {
+        (today - chrono::Days::new(days))
+            .and_hms_opt(10, 0, 0)
+            .map(|d| d.and_utc())
+            .unwrap_or_else(|| app.now())
+    };
+    let mut tx = app.store.begin().await?;
+    let mut written = 0;
+    for (order_id, days_ago, accepted, text) in [
+        (
+            "demo-order-1",
+            40,
+            true,
+            "已按要求为服务中心补齐灭火器 6 具、应急照明 4 套，并建立月度检查台账，附照片。",
+        ),
+        (
+            "demo-order-2",
+            3,
+            false,
+            "已补登物流仓储台账 2026 年度出入库记录，并指定专人每日登记，附台账扫描件。",
+        ),
+    ] {
+        let Some(order) = rectification_order::Entity::find_by_id(order_id.to_string())
+            .one(tx.conn())
+            .await?
+        else {
+            continue;
+        };
+        let s = order_submission::Model {
+            id: format!("{order_id}-material"),
+            county_code: order.county_code.clone(),
+            order_id: order.id.clone(),
+            enterprise_id: order.enterprise_id.clone(),
+            text: text.into(),
+            submitted_by: "demo".into(),
+            submitted_at: at(days_ago),
+            review: if accepted { "accepted" } else { "pending" }.into(),
+            review_note: accepted.then(|| "经现场核查，整改到位。".to_string()),
+            reviewed_by: accepted.then(|| "demo".to_string()),
+            reviewed_at: accepted.then(|| at(days_ago - 5)),
+        };
+        tx.insert(s.clone()).await?;
+        tx.record(jianguan_store::AuditEntry {
+            at: app.now(),
+            actor_id: None,
+            actor_name: "系统（演示数据）".into(),
+            county_code: Some(order.county_code.clone()),
+            entity: "order_submission".into(),
+            entity_id: s.id.clone(),
+            action: "import_create".into(),
+            before: None,
+            after: Some(serde_json::to_value(&s)?),
+        })
+        .await?;
+        written += 1;
+    }
+    if written == 0 {
+        return Ok(tx.rollback().await?);
+    }
+    tx.commit().await?;
+    Ok(())
 }

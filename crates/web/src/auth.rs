@@ -91,6 +91,11 @@ fn deny(path: &str, status: StatusCode, code: &str, message: &str) -> Response {
     }
 }
 
+/// The `name=value` pairs of a form body or query string, decoded.
+pub(crate) fn form_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
+    url::form_urlencoded_parse(body)
+}
+
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     url::form_urlencoded_parse(body)
         .find(|(k, _)| k == name)

@@ -8,6 +8,7 @@ mod auth;
 pub mod client;
 mod error;
 mod forms;
+mod hygiene;
 mod pages;
 pub mod routes;
 mod security;
@@ -67,6 +68,7 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
     let (router, infos) = r.finish();
     let router = router
         .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn(hygiene::check))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

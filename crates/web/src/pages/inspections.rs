@@ -801,7 +801,7 @@ pub async fn read_upload(
         m.map_err(|_| AppError::field("photo", "请通过页面上的“上传照片”选择文件后提交。"))?;
     let mut files = Vec::new();
     let mut device = Device::default();
-    let bad = |_| AppError::field("photo", "上传没有完成（网络中断或文件过大），请重试。");
+    let bad = |e| super::upload_failed("photo", &e, super::UPLOAD_LIMIT);
     while let Some(field) = m.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {

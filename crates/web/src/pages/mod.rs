@@ -174,7 +174,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
 }
 
 /// One upload request: several phone photos of up to 15 MB each.
-const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 /// Photos in one upload request.
 pub const MAX_FILES_PER_UPLOAD: usize = 10;
 
@@ -458,13 +458,30 @@ pub async fn read_file_field(
     missing: &str,
 ) -> Result<Vec<u8>, AppError> {
     let mut m = m.map_err(|_| AppError::field(field, missing))?;
-    let bad = |_| AppError::field(field, "上传没有完成，请重试。");
+    let bad = |e| upload_failed(field, &e, SHEET_UPLOAD_LIMIT);
     while let Some(mut f) = m.next_field().await.map_err(bad)? {
         if f.name() == Some(field) {
             return read_capped(&mut f, SHEET_UPLOAD_LIMIT, field).await;
         }
     }
     Err(AppError::field(field, missing))
+}
+
+/// Why an upload could not be read: too large for the route (said with the limit), or
+/// broken off.
+pub fn upload_failed(
+    field: &str,
+    e: &axum::extract::multipart::MultipartError,
+    max: usize,
+) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::field(
+            field,
+            format!("文件太大，不能超过 {} MB。", max / 1024 / 1024),
+        )
+    } else {
+        AppError::field(field, "上传没有完成（网络中断），请重试。")
+    }
 }
 
 /// Largest spreadsheet a page accepts (the bounded XLSX reader's own file limit).
@@ -477,11 +494,7 @@ pub async fn read_capped(
     field: &str,
 ) -> Result<Vec<u8>, AppError> {
     let mut out = Vec::new();
-    while let Some(chunk) = f
-        .chunk()
-        .await
-        .map_err(|_| AppError::field(field, "上传没有完成（网络中断或文件过大），请重试。"))?
-    {
+    while let Some(chunk) = f.chunk().await.map_err(|e| upload_failed(field, &e, max))? {
         if out.len() + chunk.len() > max {
             return Err(AppError::field(
                 field,

@@ -1,0 +1,350 @@
+//! Hostile input through the router, as a contractor or a stranger would send it: files
+//! whose cost the file decides, parameters whose cost the caller decides, text that hides
+//! or reorders characters, imports that would rewrite locked records. Each is a clear
+//! error, and nothing changes.
+
+use crate::common::{Client, counts, seeded_router};
+use axum::http::{Method, StatusCode};
+use jianguan_testkit::backends;
+use serde_json::json;
+use std::io::Write;
+
+/// A one-sheet workbook of raw parts (the sheet's XML, and shared strings when given).
+fn workbook(sheet_body: &str, strings: Option<&str>) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut part = |name: &str, text: &str| {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    };
+    part(
+        "xl/workbook.xml",
+        r#"<workbook xmlns:r="r"><sheets><sheet name="学员名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    part(
+        "xl/_rels/workbook.xml.rels",
+        r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    part(
+        "xl/worksheets/sheet1.xml",
+        &format!("<worksheet>{sheet_body}</worksheet>"),
+    );
+    if let Some(s) = strings {
+        part("xl/sharedStrings.xml", s);
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// The hostile workbooks, each with what its refusal must say.
+fn hostile_workbooks() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let sparse = {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        // The data template's own sheet name: the roster takes any.
+        ws.set_name(jianguan_documents::xlsx::SHEET).unwrap();
+        ws.write_string(0, 0, "姓名").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save_to_buffer().unwrap()
+    };
+    let strings = format!(
+        "<sst uniqueCount=\"5000000\">{}</sst>",
+        "<si><t>a</t></si>".repeat(10)
+    );
+    let bomb = format!(
+        "<sheetData>{}<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData>",
+        " ".repeat(40 * 1024 * 1024)
+    );
+    vec![
+        ("sparse.xlsx", sparse, "上限"),
+        (
+            "strings.xlsx",
+            workbook("<sheetData/>", Some(&strings)),
+            "共享文本超过",
+        ),
+        ("bomb.xlsx", workbook(&bomb, None), "解压后"),
+        ("big.xlsx", vec![b'P'; 6 * 1024 * 1024], "不能超过 5 MB"),
+    ]
+}
+
+#[tokio::test]
+async fn hostile_spreadsheets_are_refused_naming_the_limit_and_nothing_is_saved() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let contractor = Client::login(&t, "contractor").await;
+        let contractor2 = Client::login(&t, "contractor2").await;
+        let before = counts(&t).await;
+        let roster = format!("/training/{}/roster", t.world.class_b);
+        for (name, bytes, says) in hostile_workbooks() {
+            let (status, html) = contractor
+                .upload_as("/data-reports/upload", "file", &[(name, &bytes)], &[])
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {name}"
+            );
+            assert!(
+                html.contains(says),
+                "{backend:?} {name}: {says} not in the page: {}",
+                html.split("error-summary")
+                    .nth(2)
+                    .unwrap_or(&html)
+                    .chars()
+                    .take(400)
+                    .collect::<String>()
+            );
+            let (status, html) = contractor2
+                .upload_as(&roster, "roster", &[(name, &bytes)], &[])
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {name}"
+            );
+            assert!(html.contains(says), "{backend:?} roster {name}");
+        }
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
+    }
+}
+
+#[tokio::test]
+async fn a_tiny_photo_claiming_a_huge_canvas_is_refused_from_its_header() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let (_, created) = inspector
+        .json(
+            Method::POST,
+            "/api/v1/inspections",
+            json!({"project_id": t.world.project_a, "kinds": ["construction"], "date": t.app.today().to_string(),
+                   "inspectors": ["李检查", "周组员"], "methods": ["on_site"]}),
+        )
+        .await;
+    let id = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_string();
+    let before = counts(&t).await;
+    // A lossless WebP header for 10,000 × 10,000 pixels with an alpha channel: 34 bytes
+    // that would decode to 400 MB.
+    let bits: u32 = 9_999 | (9_999 << 14) | (1 << 28);
+    let mut vp8l = vec![0x2f];
+    vp8l.extend_from_slice(&bits.to_le_bytes());
+    vp8l.extend_from_slice(&[0; 5]);
+    let mut webp = b"RIFF".to_vec();
+    webp.extend_from_slice(&((12 + vp8l.len()) as u32).to_le_bytes());
+    webp.extend_from_slice(b"WEBPVP8L");
+    webp.extend_from_slice(&(vp8l.len() as u32).to_le_bytes());
+    webp.extend_from_slice(&vp8l);
+    let (status, v) = inspector
+        .raw(
+            Method::POST,
+            &format!("/api/v1/inspections/{id}/photos?name=a.webp"),
+            "image/webp",
+            webp,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("10000 × 10000"), "{v}");
+    assert_eq!(counts(&t).await, before);
+}
+
+#[tokio::test]
+async fn what_a_caller_asks_for_is_bounded() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let (status, v) = inspector.get_json("/api/v1/check?as_of=9999-12-31").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["fields"]["as_of"].as_str().unwrap().contains("年份"),
+        "{v}"
+    );
+    let (status, v) = inspector.get_json("/api/v1/check?as_of=2060-01-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["fields"]["as_of"]
+            .as_str()
+            .unwrap()
+            .contains("查询日期应在"),
+        "{v}"
+    );
+    let (status, _) = inspector
+        .get_json(&format!("/api/v1/check?as_of={}", t.app.today()))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = inspector.get_json("/api/v1/projects?limit=100000").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["fields"]["limit"].as_str().unwrap().contains("500"),
+        "{v}"
+    );
+    let (status, v) = inspector
+        .get_json("/api/v1/records/inspections?limit=501")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (status, v) = inspector
+        .get_json("/api/v1/records/inspections?limit=3&offset=2")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["records"].as_array().unwrap().len(), 3);
+    assert!(v["total"].as_u64().unwrap() > 5, "{v}");
+    assert_eq!(v["offset"], 2);
+}
+
+#[tokio::test]
+async fn hidden_and_reordering_characters_are_refused_on_every_way_in() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let admin = Client::login(&t, "admin").await;
+        let contractor2 = Client::login(&t, "contractor2").await;
+        let before = counts(&t).await;
+        for name in [
+            "晋丰\u{202E}材建有限公司",
+            "晋丰\u{0}建材",
+            "\u{200B}晋丰建材",
+        ] {
+            let (status, v) = inspector
+                .json(
+                    Method::POST,
+                    "/api/v1/enterprises",
+                    json!({"name": name, "uscc": "91350100M000100Y43"}),
+                )
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {name:?}: {v}"
+            );
+            assert!(v["message"].as_str().unwrap().contains("字符"), "{v}");
+        }
+        let (status, html) = inspector
+            .form(
+                "/enterprises",
+                &[("name", "晋丰\u{202E}建材"), ("uscc", "91350100M000100Y43")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("U+202E"), "{backend:?}");
+        let (status, _) = inspector.get("/projects?q=%E2%80%AE").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, v) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/enterprises",
+                json!({"name": "长".repeat(20_001), "uscc": "91350100M000100Y43"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        // The import names where the character is.
+        let bundle = json!({"format": "jianguan-bundle", "version": 1,
+            "county": {"code": "141122", "name": "交城县", "prefecture": "吕梁市", "province": "山西省", "townships": ["天宁镇"]},
+            "enterprises": [{"id": "e-bidi", "name": "晋丰\u{202E}建材", "uscc": "91350100M000100Y43"}]});
+        let (status, v) = admin
+            .raw(
+                Method::POST,
+                "/api/v1/import",
+                "application/json",
+                bundle.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v.to_string().contains("$.enterprises[0].name"), "{v}");
+        // A roster whose phone column is not a phone.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["姓名", "所在村", "联系电话"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "张三").unwrap();
+        ws.write_string(1, 2, "请拨打我家座机").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let (status, html) = contractor2
+            .upload_as(
+                &format!("/training/{}/roster", t.world.class_b),
+                "roster",
+                &[("名单.xlsx", &bytes)],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("C2") && html.contains("联系电话格式不正确"),
+            "{backend:?}"
+        );
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
+    }
+}
+
+#[tokio::test]
+async fn an_import_cannot_rewrite_a_finalised_inspection() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let (status, mut bundle) = admin.get_json("/api/v1/export").await;
+        assert_eq!(status, StatusCode::OK);
+        let list = bundle["inspections"].as_array_mut().unwrap();
+        let (i, _) = list
+            .iter()
+            .enumerate()
+            .find(|(_, x)| x["status"] == "finalised")
+            .expect("a finalised inspection");
+        list[i]["minutes"] = json!("导入时改写的会议记录");
+        let before = counts(&t).await;
+        let (status, v) = admin
+            .raw(
+                Method::POST,
+                "/api/v1/import",
+                "application/json",
+                bundle.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}: {v}");
+        let text = v.to_string();
+        assert!(
+            text.contains(&format!("$.inspections[{i}]")) && text.contains("定稿"),
+            "{text}"
+        );
+        assert_eq!(counts(&t).await, before, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_submitted_order_without_material_answers_a_clear_error() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    // The demo's handed-in order has its material: it can be accepted.
+    let (status, v) = inspector
+        .json(
+            Method::POST,
+            "/api/v1/orders/demo-order-2/review",
+            json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    // An order an old import left "submitted" with nothing handed in.
+    jianguan_store::execute_raw(
+        t.app.store.housekeeping(),
+        &format!(
+            "UPDATE rectification_orders SET state = 'submitted' WHERE id = '{}'",
+            t.world.order_b
+        ),
+    )
+    .await
+    .unwrap();
+    let (status, v) = inspector
+        .json(
+            Method::POST,
+            &format!("/api/v1/orders/{}/review", t.world.order_b),
+            json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("没有待验收的整改材料"),
+        "{v}"
+    );
+}
