@@ -318,6 +318,7 @@ async fn store(
 }
 
 pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshReport>, AppError> {
+    let started = std::time::Instant::now();
     align_tallies(app).await?;
     let codes: Vec<String> = queries::counties(app.store.reader(), &Scope::everything())
         .await?
@@ -330,6 +331,7 @@ pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshRepor
         let findings = all.remove(&code).unwrap_or_default();
         out.push(store(app, &code, as_of, findings).await?);
     }
+    crate::metrics::global().docket_run(started.elapsed().as_secs_f64());
     Ok(out)
 }
 

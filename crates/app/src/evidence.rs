@@ -244,7 +244,10 @@ pub async fn upload(
         .heavy
         .run(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
         .await?;
-    let (p, original) = processed.map_err(|e| AppError::field("photo", e.to_string()))?;
+    let (p, original) = processed.map_err(|e| {
+        crate::metrics::global().rejected("photo", e.code());
+        AppError::field("photo", e.to_string())
+    })?;
 
     let mut flags = Vec::new();
     let exif_place = p.exif.latitude.zip(p.exif.longitude);
@@ -423,7 +426,11 @@ async fn upload_document(
         .heavy
         .run(move || (photo::check_pdf(&bytes, &limits), bytes))
         .await?;
-    let sha = checked.map_err(|e| match e {
+    let sha = checked.map_err(|e| {
+        crate::metrics::global().rejected("pdf", e.code());
+        e
+    });
+    let sha = sha.map_err(|e| match e {
         photo::PhotoError::Corrupt => {
             AppError::field("photo", "PDF 文件不完整（可能上传中断），请重新上传。")
         }

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod heavy;
 pub mod inspections;
 pub mod jobs;
+pub mod metrics;
 pub mod oversight;
 pub mod profile;
 pub mod records;

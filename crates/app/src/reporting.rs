@@ -708,6 +708,7 @@ pub async fn read_data_template(app: &App, bytes: Vec<u8>) -> Result<DataInput, 
             confirmed: false,
         }),
         Err(errors) => {
+            crate::metrics::global().rejected("xlsx", "data_template");
             let mut e = jianguan_domain::FieldErrors::new();
             e.add(
                 "file",
@@ -969,6 +970,7 @@ pub async fn upload_roster(
         .run(move || jianguan_documents::xlsx::read_roster(&bytes))
         .await?;
     let trainees = read.map_err(|errors| {
+        crate::metrics::global().rejected("xlsx", "roster");
         let mut e = jianguan_domain::FieldErrors::new();
         e.add(
             "roster",

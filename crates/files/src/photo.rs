@@ -72,6 +72,20 @@ pub enum PhotoError {
     Corrupt,
 }
 
+impl PhotoError {
+    /// A stable code for counting refusals.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PhotoError::Empty => "empty",
+            PhotoError::TooLarge { .. } => "too_large",
+            PhotoError::NotAPhoto { .. } => "not_a_photo",
+            PhotoError::TooManyPixels { .. } => "too_many_pixels",
+            PhotoError::TooMuchMemory { .. } => "too_much_memory",
+            PhotoError::Corrupt => "corrupt",
+        }
+    }
+}
+
 /// What the EXIF block says about when and where the photo was taken.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Exif {

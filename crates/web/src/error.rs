@@ -58,7 +58,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
             self.status,
-            Json(json!({ "error": self.code, "message": self.message, "fields": self.fields })),
+            Json(json!({
+                "error": self.code,
+                "message": self.message,
+                "fields": self.fields,
+                "request_id": crate::ops::request_id(),
+            })),
         )
             .into_response()
     }

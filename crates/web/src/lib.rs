@@ -9,6 +9,7 @@ pub mod client;
 mod error;
 mod forms;
 mod hygiene;
+mod ops;
 mod pages;
 pub mod routes;
 mod security;
@@ -65,6 +66,13 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
     let r = pages::add_routes(r);
     let r = api::add_routes(r);
     let r = statics::add_routes(r);
+    let r = r
+        .get("/healthz", jianguan_app::Permission::Public, ops::healthz)
+        .get(
+            "/metrics",
+            jianguan_app::Permission::Administer,
+            ops::metrics,
+        );
     let (router, infos) = r.finish();
     let router = router
         .fallback(error::not_found_fallback)
@@ -78,6 +86,7 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
             state.clone(),
             security::headers,
         ))
+        .layer(axum::middleware::from_fn(ops::request_id_layer))
         .with_state(state);
     (router, infos)
 }

@@ -1,7 +1,7 @@
 //! Assets embedded in the binary: no CDN, no files beside the executable.
 
 use crate::routes::Routes;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use jianguan_app::Permission::Public;
 
@@ -28,22 +28,7 @@ async fn js() -> impl IntoResponse {
     )
 }
 
-async fn healthz(
-    axum::extract::State(s): axum::extract::State<crate::AppState>,
-) -> impl IntoResponse {
-    match jianguan_store::queries::counties(
-        s.app.store.reader(),
-        &jianguan_store::Scope::everything(),
-    )
-    .await
-    {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
-    }
-}
-
 pub(crate) fn add_routes(r: Routes) -> Routes {
     r.get("/static/app.css", Public, css)
         .get("/static/app.js", Public, js)
-        .get("/healthz", Public, healthz)
 }

@@ -8,6 +8,8 @@ mod auth;
 mod common;
 #[path = "suite/hostile.rs"]
 mod hostile;
+#[path = "suite/ops.rs"]
+mod ops;
 #[path = "suite/races.rs"]
 mod races;
 

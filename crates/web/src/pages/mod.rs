@@ -296,6 +296,8 @@ struct ErrorPage {
     layout: Layout,
     heading: String,
     detail: String,
+    /// What the person quotes to the administrator; the log lines of the request carry it.
+    request_id: Option<String>,
 }
 
 pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
@@ -305,6 +307,7 @@ pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
             layout: Layout::anonymous(heading),
             heading: heading.into(),
             detail: detail.into(),
+            request_id: crate::ops::request_id(),
         },
     )
 }

@@ -1,0 +1,108 @@
+//! What the operator relies on: a request id that joins what the user saw to the log,
+//! health for the load balancer, metrics for Prometheus.
+
+use crate::common::{Client, seeded_router};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Every log line of this test binary, for the tests that look for one.
+fn log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info")
+            .with_ansi(false)
+            .with_writer(move || Writer(writer.clone()))
+            .try_init();
+        buf
+    })
+    .clone()
+}
+
+struct Writer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Writer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failing_request_shows_the_id_that_its_log_lines_carry() {
+    let log = log();
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    // The database loses a table under the running server.
+    jianguan_store::execute_raw(t.app.store.housekeeping(), "DROP TABLE notifications")
+        .await
+        .unwrap();
+    let (status, html, headers) = inspector.get_with_headers("/notifications").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let id = headers["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16);
+    assert!(
+        html.contains(&format!("请求编号：<code>{id}</code>")),
+        "{html}"
+    );
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.contains("internal error") && l.contains(&id))
+        .unwrap_or_else(|| panic!("no log line of {id} names the cause"));
+    assert!(
+        line.contains("notifications"),
+        "the cause is logged: {line}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains(&id) && l.contains("status=500"))
+    );
+    // The API's errors carry the id too.
+    let (_, v) = inspector.get_json("/api/v1/notifications").await;
+    assert_eq!(v["request_id"].as_str().map(str::len), Some(16), "{v}");
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer_those_who_may_ask() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let (status, v) = Client::anonymous(&t).get_json("/healthz").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v, json!({"status": "ok", "database": "ok", "files": "ok"}));
+    let admin = Client::login(&t, "admin").await;
+    let (_, tok) = admin
+        .json(
+            Method::POST,
+            "/api/v1/tokens",
+            json!({"name": "Prometheus"}),
+        )
+        .await;
+    let scraper = Client::bearer(&t, tok["token"].as_str().unwrap());
+    let (status, text) = scraper.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains(
+            "jianguan_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("jianguan_heavy_jobs_capacity"));
+    for who in ["inspector", "viewer", "contractor"] {
+        let (status, _) = Client::login(&t, who).await.get("/metrics").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // Files that cannot be written make the server unhealthy, and say which part failed.
+    let mut t = t;
+    let broken = jianguan_files::FileStore::local("/proc/jianguan-cannot-write-here");
+    t.set_app(t.app.clone().with_files(broken));
+    let (status, v) = Client::anonymous(&t).get_json("/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(v["files"], "failed");
+    assert_eq!(v["database"], "ok");
+}
