@@ -426,16 +426,14 @@ async fn upload_document(
         .heavy
         .run(move || (photo::check_pdf(&bytes, &limits), bytes))
         .await?;
-    let sha = checked.map_err(|e| {
-        crate::metrics::global().rejected("pdf", e.code());
-        e
-    });
-    let sha = sha.map_err(|e| match e {
-        photo::PhotoError::Corrupt => {
-            AppError::field("photo", "PDF 文件不完整（可能上传中断），请重新上传。")
-        }
-        other => AppError::field("photo", other.to_string()),
-    })?;
+    let sha = checked
+        .inspect_err(|e| crate::metrics::global().rejected("pdf", e.code()))
+        .map_err(|e| match e {
+            photo::PhotoError::Corrupt => {
+                AppError::field("photo", "PDF 文件不完整（可能上传中断），请重新上传。")
+            }
+            other => AppError::field("photo", other.to_string()),
+        })?;
     let row = photo_row::Model {
         id: new_id(),
         county_code: o.county.clone(),
