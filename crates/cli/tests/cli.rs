@@ -9,6 +9,11 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+#[path = "suite/http1.rs"]
+mod http1;
+#[path = "suite/resources.rs"]
+mod resources;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jianguan"));
     c.env_remove("JIANGUAN_DATA_DIR")

@@ -17,6 +17,8 @@ use std::path::PathBuf;
 
 pub use jianguan_app::demo::DEMO_PASSWORD;
 
+pub mod hostile;
+
 pub const PG_ENV: &str = "JIANGUAN_TEST_POSTGRES_URL";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,29 +17,9 @@ async fn post(c: &Client, path: &str, f: &[(String, String)]) -> (StatusCode, St
     c.form(path, &refs).await
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for &b in data {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 == 1 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
 /// A small, valid PNG that declares 20,000 × 20,000 pixels.
 fn bomb() -> Vec<u8> {
-    let mut b = sample_png(1, 1);
-    b[16..20].copy_from_slice(&20_000u32.to_be_bytes());
-    b[20..24].copy_from_slice(&20_000u32.to_be_bytes());
-    let crc = crc32(&b[12..29]);
-    b[29..33].copy_from_slice(&crc.to_be_bytes());
-    b
+    jianguan_testkit::hostile::png_claiming(20_000, 20_000)
 }
 
 async fn recorded(t: &common::TestRouter, project: &str, minutes: Option<&str>) -> String {

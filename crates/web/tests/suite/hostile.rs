@@ -7,65 +7,6 @@ use crate::common::{Client, counts, seeded_router};
 use axum::http::{Method, StatusCode};
 use jianguan_testkit::backends;
 use serde_json::json;
-use std::io::Write;
-
-/// A one-sheet workbook of raw parts (the sheet's XML, and shared strings when given).
-fn workbook(sheet_body: &str, strings: Option<&str>) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut part = |name: &str, text: &str| {
-        w.start_file(name, opts).unwrap();
-        w.write_all(text.as_bytes()).unwrap();
-    };
-    part(
-        "xl/workbook.xml",
-        r#"<workbook xmlns:r="r"><sheets><sheet name="学员名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-    );
-    part(
-        "xl/_rels/workbook.xml.rels",
-        r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
-    );
-    part(
-        "xl/worksheets/sheet1.xml",
-        &format!("<worksheet>{sheet_body}</worksheet>"),
-    );
-    if let Some(s) = strings {
-        part("xl/sharedStrings.xml", s);
-    }
-    w.finish().unwrap().into_inner()
-}
-
-/// The hostile workbooks, each with what its refusal must say.
-fn hostile_workbooks() -> Vec<(&'static str, Vec<u8>, &'static str)> {
-    let sparse = {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        // The data template's own sheet name: the roster takes any.
-        ws.set_name(jianguan_documents::xlsx::SHEET).unwrap();
-        ws.write_string(0, 0, "姓名").unwrap();
-        ws.write_string(1_048_575, 16_383, "x").unwrap();
-        wb.save_to_buffer().unwrap()
-    };
-    let strings = format!(
-        "<sst uniqueCount=\"5000000\">{}</sst>",
-        "<si><t>a</t></si>".repeat(10)
-    );
-    let bomb = format!(
-        "<sheetData>{}<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData>",
-        " ".repeat(40 * 1024 * 1024)
-    );
-    vec![
-        ("sparse.xlsx", sparse, "上限"),
-        (
-            "strings.xlsx",
-            workbook("<sheetData/>", Some(&strings)),
-            "共享文本超过",
-        ),
-        ("bomb.xlsx", workbook(&bomb, None), "解压后"),
-        ("big.xlsx", vec![b'P'; 6 * 1024 * 1024], "不能超过 5 MB"),
-    ]
-}
 
 #[tokio::test]
 async fn hostile_spreadsheets_are_refused_naming_the_limit_and_nothing_is_saved() {
@@ -75,7 +16,9 @@ async fn hostile_spreadsheets_are_refused_naming_the_limit_and_nothing_is_saved(
         let contractor2 = Client::login(&t, "contractor2").await;
         let before = counts(&t).await;
         let roster = format!("/training/{}/roster", t.world.class_b);
-        for (name, bytes, says) in hostile_workbooks() {
+        for (name, bytes, says) in
+            jianguan_testkit::hostile::workbooks(jianguan_documents::xlsx::SHEET)
+        {
             let (status, html) = contractor
                 .upload_as("/data-reports/upload", "file", &[(name, &bytes)], &[])
                 .await;
@@ -127,15 +70,7 @@ async fn a_tiny_photo_claiming_a_huge_canvas_is_refused_from_its_header() {
     let before = counts(&t).await;
     // A lossless WebP header for 10,000 × 10,000 pixels with an alpha channel: 34 bytes
     // that would decode to 400 MB.
-    let bits: u32 = 9_999 | (9_999 << 14) | (1 << 28);
-    let mut vp8l = vec![0x2f];
-    vp8l.extend_from_slice(&bits.to_le_bytes());
-    vp8l.extend_from_slice(&[0; 5]);
-    let mut webp = b"RIFF".to_vec();
-    webp.extend_from_slice(&((12 + vp8l.len()) as u32).to_le_bytes());
-    webp.extend_from_slice(b"WEBPVP8L");
-    webp.extend_from_slice(&(vp8l.len() as u32).to_le_bytes());
-    webp.extend_from_slice(&vp8l);
+    let webp = jianguan_testkit::hostile::webp_claiming(10_000, 10_000);
     let (status, v) = inspector
         .raw(
             Method::POST,
