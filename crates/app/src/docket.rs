@@ -167,33 +167,38 @@ fn recipients<'a>(f: &Finding, users: &'a [user::Model]) -> Vec<&'a user::Model>
 
 /// Evaluates one county and stores the result: new findings are inserted (and notified),
 /// findings seen again are updated, findings no longer raised are marked resolved.
+/// The facts are read while this refresh holds the write lock, so no write can come
+/// between what was evaluated and what is stored, and two refreshes at once (two
+/// inspections recorded together) store one after the other, each over the other's result.
 pub async fn refresh(app: &App, county: &str, as_of: NaiveDate) -> Result<RefreshReport, AppError> {
+    let tx = app.store.begin().await?;
     let findings = evaluate(app, county, as_of).await?;
-    store(app, county, as_of, findings).await
+    store(app, tx, county, as_of, findings).await
 }
 
-/// Keeps one county's findings of `as_of`: their life, notifications and audit row.
+/// Keeps one county's findings of `as_of`: their life, notifications and audit row. What
+/// is stored already is read inside the write, so it is what the last refresh left.
 async fn store(
     app: &App,
+    mut tx: jianguan_store::WriteTx,
     county: &str,
     as_of: NaiveDate,
     findings: Vec<Finding>,
 ) -> Result<RefreshReport, AppError> {
     let existing: HashMap<String, finding::Model> = finding::Entity::find()
         .filter(finding::Column::CountyCode.eq(county))
-        .all(app.store.reader())
+        .all(tx.conn())
         .await?
         .into_iter()
         .map(|f| (f.key.clone(), f))
         .collect();
     let first_run = existing.is_empty();
-    let users = queries::users(app.store.reader(), &Scope::county(county)).await?;
+    let users = queries::users(tx.conn(), &Scope::county(county)).await?;
     let mut report = RefreshReport {
         county: county.into(),
         open: findings.len(),
         ..Default::default()
     };
-    let mut tx = app.store.begin().await?;
     let mut new_keys = Vec::new();
     let mut notes: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
     for f in &findings {
@@ -329,7 +334,8 @@ pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshRepor
     let mut out = Vec::new();
     for code in codes {
         let findings = all.remove(&code).unwrap_or_default();
-        out.push(store(app, &code, as_of, findings).await?);
+        let tx = app.store.begin().await?;
+        out.push(store(app, tx, &code, as_of, findings).await?);
     }
     crate::metrics::global().docket_run(started.elapsed().as_secs_f64());
     Ok(out)

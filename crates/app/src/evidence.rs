@@ -322,28 +322,41 @@ pub async fn upload(
         void_reason: None,
     };
 
-    // Files first (content-addressed, so a retry or a duplicate is harmless); if the
-    // record then cannot be written, the files this call created are removed again.
-    let keys = [
+    let files = vec![
         (format!("originals/{}", p.sha256), original),
         (format!("display/{}.jpg", p.sha256), p.display),
         (format!("thumbs/{}.jpg", p.sha256), p.thumbnail),
     ];
-    let mut created = Vec::new();
-    for (k, b) in &keys {
-        match app.files.put_new(k, b).await {
-            Ok(true) => created.push(k.clone()),
-            Ok(false) => {}
-            Err(e) => {
-                for c in &created {
-                    let _ = app.files.remove(c).await;
-                }
-                return Err(AppError::Internal(e.to_string()));
-            }
-        }
-    }
+    store_then_record(app, actor, &o, files, row).await
+}
 
-    let write = async {
+/// Stores a record's files, then its row. The files come first (content-addressed, so a
+/// retry or the same photo twice is harmless), so that a row never lacks its file; an
+/// intent noted in the database beforehand names them, so that if the row is never
+/// written (it is refused, or the server dies in between) they are taken back — at once,
+/// or by this server when it starts again ([`recover_uploads`]).
+async fn store_then_record(
+    app: &App,
+    actor: &Actor,
+    o: &Owner,
+    files: Vec<(String, Vec<u8>)>,
+    row: photo_row::Model,
+) -> Result<photo_row::Model, AppError> {
+    use jianguan_store::entity::upload_intent;
+    let intent = upload_intent::Model {
+        id: new_id(),
+        server: app.instance.clone(),
+        keys: serde_json::to_string(&files.iter().map(|(k, _)| k).collect::<Vec<_>>())?,
+        created_at: app.now(),
+    };
+    jianguan_store::rows::insert(app.store.housekeeping(), intent.clone()).await?;
+    let stored = async {
+        for (k, b) in &files {
+            app.files
+                .put(k, b)
+                .await
+                .map_err(|e| AppError::internal("storing evidence", e))?;
+        }
         let audit = entry(
             app,
             actor,
@@ -354,19 +367,83 @@ pub async fn upload(
             Some(&row),
         )?;
         let mut tx = app.store.begin().await?;
-        still_open(tx.conn(), &o).await?;
+        still_open(tx.conn(), o).await?;
         tx.insert(row.clone()).await?;
         tx.record(audit).await?;
         tx.commit().await?;
         Ok::<_, AppError>(())
-    };
-    if let Err(e) = write.await {
-        for k in &created {
-            let _ = app.files.remove(k).await;
-        }
-        return Err(e);
     }
-    Ok(row)
+    .await;
+    if stored.is_err() {
+        take_back(app, &intent).await?;
+    }
+    upload_intent::Entity::delete_by_id(intent.id)
+        .exec(app.store.housekeeping())
+        .await?;
+    stored.map(|()| row)
+}
+
+/// Removes the files an upload intent names that no photo row refers to (another upload
+/// of the same bytes may have recorded them since).
+async fn take_back(
+    app: &App,
+    intent: &jianguan_store::entity::upload_intent::Model,
+) -> Result<usize, AppError> {
+    use jianguan_store::sea::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let keys: Vec<String> = serde_json::from_str(&intent.keys).map_err(|e| {
+        AppError::internal("reading an upload intent", format!("{}: {e}", intent.id))
+    })?;
+    let mut removed = 0;
+    for key in keys {
+        let Some(sha) = sha_of_key(&key) else {
+            continue;
+        };
+        let referenced = photo_row::Entity::find()
+            .filter(photo_row::Column::Sha256.eq(sha))
+            .count(app.store.reader())
+            .await?
+            > 0;
+        // Gone already (the server died before writing it) is as good as removed.
+        if !referenced && app.files.remove(&key).await.is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Takes back what uploads left half-done: this server's intents (it died between the
+/// files and the row), and any server's that are older than `stale` (a server that is
+/// gone). Run at start and daily. Returns how many files were removed.
+pub async fn recover_uploads(app: &App, stale: chrono::Duration) -> Result<usize, AppError> {
+    use jianguan_store::entity::upload_intent;
+    use jianguan_store::sea::{ColumnTrait, Condition, QueryFilter};
+    let left = upload_intent::Entity::find()
+        .filter(
+            Condition::any()
+                .add(upload_intent::Column::Server.eq(app.instance.as_str()))
+                .add(upload_intent::Column::CreatedAt.lt(app.now() - stale)),
+        )
+        .all(app.store.housekeeping())
+        .await?;
+    let mut removed = 0;
+    for intent in left {
+        removed += take_back(app, &intent).await?;
+        upload_intent::Entity::delete_by_id(intent.id)
+            .exec(app.store.housekeeping())
+            .await?;
+    }
+    if removed > 0 {
+        tracing::info!(removed, "files of uploads left half-done were removed");
+    }
+    Ok(removed)
+}
+
+/// The SHA-256 an evidence file's key names (`originals/<sha>`, `thumbs/<sha>.jpg`).
+fn sha_of_key(key: &str) -> Option<String> {
+    let (area, name) = key.split_once('/')?;
+    matches!(area, "originals" | "display" | "thumbs")
+        .then(|| name.trim_end_matches(".jpg").to_string())
+        .filter(|s| s.len() == 64)
 }
 
 /// A photo's bytes for someone allowed to see its record: `original`, `display`, `thumb`.
@@ -458,36 +535,8 @@ async fn upload_document(
         voided_at: None,
         void_reason: None,
     };
-    let key = format!("originals/{sha}");
-    let created = app
-        .files
-        .put_new(&key, &bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let write = async {
-        let audit = entry(
-            app,
-            actor,
-            &o.county,
-            ("photo", &row.id),
-            "upload",
-            None,
-            Some(&row),
-        )?;
-        let mut tx = app.store.begin().await?;
-        still_open(tx.conn(), &o).await?;
-        tx.insert(row.clone()).await?;
-        tx.record(audit).await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    };
-    if let Err(e) = write.await {
-        if created {
-            let _ = app.files.remove(&key).await;
-        }
-        return Err(e);
-    }
-    Ok(row)
+    let files = vec![(format!("originals/{sha}"), bytes)];
+    store_then_record(app, actor, &o, files, row).await
 }
 
 #[cfg(test)]

@@ -212,9 +212,13 @@ fn model(
     })
 }
 
-/// Refreshes the county's docket after a change that the rules read.
+/// Refreshes the county's docket after a change that the rules read. The change itself is
+/// committed by then: a refresh that fails is logged (the daily run and the next change
+/// refresh again), not reported as a failure of what the person did.
 pub(crate) async fn refresh_docket(app: &App, county: &str) -> Result<(), AppError> {
-    crate::docket::refresh(app, county, app.today()).await?;
+    if let Err(e) = crate::docket::refresh(app, county, app.today()).await {
+        tracing::error!(county, error = %e, "docket refresh after a change");
+    }
     Ok(())
 }
 

@@ -92,6 +92,12 @@ pub async fn run_daily(app: App, at: NaiveTime, holder: String) {
                     if let Err(e) = crate::accounts::prune(&app).await {
                         tracing::warn!(error = %e, "pruning sessions");
                     }
+                    // Uploads of servers that went away (an hour is more than any takes).
+                    if let Err(e) =
+                        crate::evidence::recover_uploads(&app, chrono::Duration::hours(1)).await
+                    {
+                        tracing::warn!(error = %e, "uploads left half-done");
+                    }
                     if app.audit_key.is_some() {
                         match crate::anchor::checkpoint(&app).await {
                             Ok(c) => {

@@ -45,6 +45,9 @@ pub struct App {
     pub heavy: heavy::Heavy,
     /// Signs checkpoints of the audit chain (kept outside the database).
     pub audit_key: Option<Arc<jianguan_store::SigningKey>>,
+    /// This server among several on one database (kept in its data directory), so that
+    /// what a crashed server left half-done is found by it again.
+    pub instance: String,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -104,11 +107,17 @@ impl App {
             photos: evidence::PhotoSettings::default(),
             heavy: heavy::Heavy::from_cores(),
             audit_key: None,
+            instance: secrets::new_id(),
         }
     }
 
     pub fn with_photos(mut self, photos: evidence::PhotoSettings) -> Self {
         self.photos = photos;
+        self
+    }
+
+    pub fn with_instance(mut self, id: impl Into<String>) -> Self {
+        self.instance = id.into();
         self
     }
 

@@ -7,6 +7,8 @@ use jianguan_store::Store;
 use std::io::Read;
 use std::path::PathBuf;
 
+mod backup;
+
 /// The docket parses millions of small records across threads; glibc's allocator spent a
 /// third of that time in malloc and free (docs/testing.md, benchmarks).
 #[global_allocator]
@@ -204,6 +206,20 @@ enum Command {
     Docket {
         #[command(subcommand)]
         command: DocketCommand,
+    },
+    /// Write a backup (database copy and evidence files) while the server runs (SQLite).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into an empty data directory and check it.
+    Restore {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, env = "JIANGUAN_DATA_DIR", default_value = "./jianguan-data")]
+        data_dir: PathBuf,
     },
 }
 
@@ -413,8 +429,30 @@ fn as_of(app: &App, given: Option<&str>) -> Result<chrono::NaiveDate> {
     }
 }
 
+/// This server's id among several on one database, kept in its data directory.
+fn instance_id(data_dir: &std::path::Path) -> Result<String> {
+    let path = data_dir.join("server.id");
+    if let Ok(id) = std::fs::read_to_string(&path)
+        && !id.trim().is_empty()
+    {
+        return Ok(id.trim().to_string());
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let id = jianguan_app::secrets::new_id();
+    std::fs::write(&path, &id).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(id)
+}
+
 async fn serve(app: App, args: &ServeArgs) -> Result<()> {
     let config = args.web()?;
+    let app = app.with_instance(instance_id(&args.db.data_dir)?);
+    // What this server left half-done when it last stopped (killed, power cut).
+    let n = jianguan_app::evidence::recover_uploads(&app, chrono::Duration::days(3650))
+        .await
+        .map_err(describe)?;
+    if n > 0 {
+        eprintln!("上次未正常关闭：已清理未写入记录的证据文件 {n} 个。");
+    }
     let at = chrono::NaiveTime::parse_from_str(&args.docket_at, "%H:%M")
         .map_err(|_| anyhow::anyhow!("--docket-at 应为“时:分”，例如 06:00"))?;
     let holder = format!("{}:{}", std::process::id(), args.listen);
@@ -839,6 +877,16 @@ async fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Backup { db, output } => {
+            let store = db.open().await?;
+            backup::backup(&store, &db.files()?, &output).await?;
+            Ok(0)
+        }
+        Command::Restore { input, data_dir } => Ok(if backup::restore(&input, &data_dir).await? {
+            0
+        } else {
+            1
+        }),
         Command::County(c) => {
             let app = App::new(c.db.open().await?);
             let input = jianguan_app::records::CountyInput {

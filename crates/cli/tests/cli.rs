@@ -641,3 +641,112 @@ async fn a_checkpoint_kept_elsewhere_catches_a_rewritten_history() {
     assert!(text.contains("历史被改写"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A backup taken while the server runs and writers keep writing restores into a fresh
+/// directory with its audit chain whole, its records counted as at the backup, and the
+/// photos its rows refer to.
+#[test]
+fn a_backup_taken_while_serving_restores_whole() {
+    use http1::Browser;
+    let base = std::env::temp_dir().join(format!("jianguan-bak-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (a, b) = (base.join("a"), base.join("b"));
+    let (child, _, addr) = start_demo(&a);
+    let mut child = child;
+    let inspector = Browser::login(&addr, "inspector", jianguan_testkit::DEMO_PASSWORD);
+    let project = {
+        let v: serde_json::Value =
+            serde_json::from_slice(&inspector.get("/api/v1/projects?limit=1").body).unwrap();
+        v["items"][0]["id"].as_str().unwrap().to_string()
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        .to_string();
+    let make = |kinds: &str| {
+        let r = inspector.send(
+            "POST",
+            "/api/v1/inspections",
+            "application/json",
+            serde_json::json!({"project_id": project, "kinds": [kinds], "date": today,
+                               "inspectors": ["李检查", "周组员"], "methods": ["on_site"]})
+            .to_string()
+            .as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let id = make("construction");
+    let photo = jianguan_testkit::sample_png(40, 30);
+    let r = inspector.send(
+        "POST",
+        &format!("/api/v1/inspections/{id}/photos?name=a.png"),
+        "image/png",
+        &photo,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    // Writers go on while the backup is taken.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                make("operations");
+            }
+        });
+        let out = bin()
+            .args(["backup", "--data-dir"])
+            .arg(&a)
+            .arg("--output")
+            .arg(base.join("backup.zip"))
+            .output()
+            .unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    });
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("证据文件 3 个"), "{text}");
+    child.kill().ok();
+    child.wait().ok();
+
+    let restore = |dir: &Path| {
+        bin()
+            .args(["restore", "--input"])
+            .arg(base.join("backup.zip"))
+            .arg("--data-dir")
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let out = restore(&b);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("校验通过") && text.contains("与备份一致"),
+        "{text}"
+    );
+    let sha = jianguan_files::photo::sha256_hex(&photo);
+    let original = b.join("files/originals").join(&sha[..2]).join(&sha);
+    assert_eq!(std::fs::read(original).unwrap(), photo);
+    let verify = bin()
+        .args(["audit", "verify", "--data-dir"])
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    // A restore never overwrites a database.
+    let out = restore(&b);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不会覆盖"));
+    let _ = std::fs::remove_dir_all(&base);
+}

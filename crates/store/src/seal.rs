@@ -66,6 +66,7 @@ pub const BOOKKEEPING: &[&str] = &[
     "audit_head",
     "audit_seals",
     "audit_checkpoints",
+    "upload_intents",
 ];
 
 /// Columns of record tables that bookkeeping updates (a token's last use): not sealed.
@@ -80,6 +81,22 @@ macro_rules! table_list {
     };
 }
 sealed_tables!(table_list);
+
+/// Rows in every record table, by table name: what a backup and its restore must agree on.
+pub async fn record_counts(
+    conn: &impl ConnectionTrait,
+) -> Result<Vec<(&'static str, u64)>, StoreError> {
+    use sea_orm::PaginatorTrait;
+    let mut out = Vec::new();
+    macro_rules! each {
+        ($($module:ident: $pk:ident / $col:ident),*) => {$(
+            out.push(($module::Entity.table_name(), $module::Entity::find().count(conn).await?));
+        )*};
+    }
+    sealed_tables!(each);
+    out.push(("audit_log", audit_log::Entity::find().count(conn).await?));
+    Ok(out)
+}
 
 pub fn is_sealed(table: &str) -> bool {
     sealed().contains(&table)

@@ -46,7 +46,9 @@ pub async fn request_id_layer(req: Request, next: Next) -> Response {
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "(unmatched)".into());
     let path = req.uri().path().to_string();
-    let span = tracing::info_span!("request", id = %id, %method, %path);
+    // At error level, so that the span (and the id on every line inside it) is there
+    // whatever level the log is filtered to.
+    let span = tracing::error_span!("request", id = %id, %method, %path);
     let started = std::time::Instant::now();
     let mut res = REQUEST_ID
         .scope(id.clone(), next.run(req).instrument(span.clone()))

@@ -34,4 +34,5 @@ pub mod subsidy_claim;
 pub mod tipoff;
 pub mod training_class;
 pub mod training_roster;
+pub mod upload_intent;
 pub mod user;

@@ -56,6 +56,25 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // Evidence files an upload is about to write (see the entity).
+        m.create_table(
+            Table::create()
+                .table("upload_intents")
+                .col(string("id").primary_key())
+                .col(string("server"))
+                .col(text("keys"))
+                .col(timestamp_with_time_zone("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_upload_intents_server")
+                .table("upload_intents")
+                .col("server")
+                .take(),
+        )
+        .await?;
         // Logins are slowed per address as well as per name.
         m.create_index(
             Index::create()

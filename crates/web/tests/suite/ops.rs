@@ -106,3 +106,67 @@ async fn health_and_metrics_answer_those_who_may_ask() {
     assert_eq!(v["files"], "failed");
     assert_eq!(v["database"], "ok");
 }
+
+/// A server killed between storing an upload's files and writing its row finds the files
+/// again when it starts and takes them back; files a record refers to stay.
+#[tokio::test]
+async fn files_of_an_upload_left_half_done_are_taken_back_at_start() {
+    use jianguan_store::entity::{photo, upload_intent};
+    use jianguan_store::sea::EntityTrait;
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let app = &t.app;
+    let kept = photo::Entity::find_by_id(t.world.photo_b.clone())
+        .one(app.store.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    let orphan = jianguan_files::photo::sha256_hex(b"half-done upload");
+    let keys = vec![
+        format!("originals/{orphan}"),
+        format!("thumbs/{orphan}.jpg"),
+        format!("originals/{}", kept.sha256),
+    ];
+    for k in &keys[..2] {
+        app.files.put(k, b"x").await.unwrap();
+    }
+    jianguan_store::rows::insert(
+        app.store.housekeeping(),
+        upload_intent::Model {
+            id: "crashed-upload".into(),
+            server: app.instance.clone(),
+            keys: serde_json::to_string(&keys).unwrap(),
+            created_at: app.now(),
+        },
+    )
+    .await
+    .unwrap();
+    // Another server's intent of a minute ago: it may still be uploading.
+    jianguan_store::rows::insert(
+        app.store.housekeeping(),
+        upload_intent::Model {
+            id: "elsewhere".into(),
+            server: "another-server".into(),
+            keys: serde_json::to_string(&keys[..1]).unwrap(),
+            created_at: app.now() - chrono::Duration::minutes(1),
+        },
+    )
+    .await
+    .unwrap();
+    let removed = jianguan_app::evidence::recover_uploads(app, chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(removed, 2);
+    let left = app.files.keys().await.unwrap();
+    assert!(!left.iter().any(|k| k.contains(&orphan)), "{left:?}");
+    assert!(left.contains(&keys[2]), "the recorded photo's file stays");
+    let intents = upload_intent::Entity::find()
+        .all(app.store.reader())
+        .await
+        .unwrap();
+    assert_eq!(
+        intents.len(),
+        1,
+        "another server's recent intent is left to it"
+    );
+    jianguan_testkit::assert_audit_intact(&app.store).await;
+}
