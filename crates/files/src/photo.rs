@@ -437,6 +437,57 @@ pub fn check_pdf(bytes: &[u8], limits: &Limits) -> Result<String, PhotoError> {
 }
 
 #[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seeds() -> Vec<Vec<u8>> {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(48, 32, |x, y| {
+            image::Rgb([(x * 5) as u8, (y * 7) as u8, 90])
+        }));
+        [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP]
+            .into_iter()
+            .map(|f| {
+                let mut out = Vec::new();
+                img.write_to(&mut Cursor::new(&mut out), f).unwrap();
+                out
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Byte mutations of real photos (and of a PDF) never panic, never decode to more
+        /// than the limits allow, and what is accepted has its derived copies.
+        #[test]
+        fn mutated_photos_are_refused_or_processed_within_limits(
+            which in 0usize..3,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..12),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            let mut bytes = seeds().swap_remove(which);
+            for (at, b) in flips {
+                let i = at % bytes.len();
+                bytes[i] = b;
+            }
+            if let Some(c) = cut {
+                bytes.truncate(c % bytes.len() + 1);
+            }
+            let limits = Limits { max_alloc: 8 * 1024 * 1024, ..Limits::default() };
+            if let Ok(p) = process(&bytes, &limits) {
+                prop_assert!(u64::from(p.width) * u64::from(p.height) <= limits.max_pixels);
+                prop_assert!(!p.display.is_empty() && !p.thumbnail.is_empty());
+            }
+            let mut pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+            pdf.extend_from_slice(&bytes[..bytes.len().min(64)]);
+            let _ = check_pdf(&pdf, &limits);
+            let _ = sniff(&bytes);
+        }
+    }
+}
+
+#[cfg(test)]
 mod pdf_tests {
     use super::*;
 

@@ -6,6 +6,8 @@
 #[path = "suite/auth.rs"]
 mod auth;
 mod common;
+#[path = "suite/fuzz.rs"]
+mod fuzz;
 #[path = "suite/hostile.rs"]
 mod hostile;
 #[path = "suite/ops.rs"]

@@ -140,20 +140,10 @@ macro_rules! parsed_struct {
 }
 each_table!(parsed_struct);
 
-/// Parses, checks and imports a bundle. `actor` None is the command line (an operator of
-/// the machine); an actor may only import into their own county.
-pub async fn import(
-    app: &App,
-    actor: Option<&Actor>,
-    text: &str,
-) -> Result<ImportReport, ImportError> {
-    let mut errors = Vec::new();
-    let owned = text.to_string();
-    let parsed = app
-        .heavy
-        .run(move || serde_json::from_str::<Value>(&owned))
-        .await?;
-    let root: Value = parsed.map_err(|e| {
+/// A bundle's text as JSON whose every string is one a record may hold (the checks that
+/// need no database), or every problem with its path. The fuzz targets run this.
+pub fn parse(text: &str) -> Result<Value, ImportError> {
+    let root: Value = serde_json::from_str(text).map_err(|e| {
         ImportError::Invalid(vec![PathError::new(
             "$",
             format!(
@@ -163,10 +153,25 @@ pub async fn import(
             ),
         )])
     })?;
+    let mut errors = Vec::new();
     hygiene::check(&root, &mut "$".to_string(), &mut errors);
-    if !errors.is_empty() {
-        return Err(ImportError::Invalid(errors));
+    if errors.is_empty() {
+        Ok(root)
+    } else {
+        Err(ImportError::Invalid(errors))
     }
+}
+
+/// Parses, checks and imports a bundle. `actor` None is the command line (an operator of
+/// the machine); an actor may only import into their own county.
+pub async fn import(
+    app: &App,
+    actor: Option<&Actor>,
+    text: &str,
+) -> Result<ImportReport, ImportError> {
+    let mut errors = Vec::new();
+    let owned = text.to_string();
+    let root = app.heavy.run(move || parse(&owned)).await??;
     let Some(obj) = root.as_object() else {
         return Err(ImportError::Invalid(vec![PathError::new(
             "$",

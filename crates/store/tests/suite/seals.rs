@@ -242,3 +242,80 @@ async fn a_rewritten_history_is_caught_by_a_checkpoint_kept_elsewhere() {
         assert!(r.first_broken.unwrap().1.contains("签名无效"), "{b:?}");
     }
 }
+
+/// Any single change to any column of any audit row, seal or checkpoint — as someone with
+/// the database file would make it — is found, and verification never fails to run.
+#[tokio::test]
+async fn every_single_change_to_the_trail_is_found() {
+    // Each value is an expression that always differs from what is there.
+    let columns = [
+        ("audit_log", "actor_name", "actor_name || 'x'"),
+        (
+            "audit_log",
+            "actor_id",
+            "CASE WHEN actor_id IS NULL THEN 'u' ELSE NULL END",
+        ),
+        ("audit_log", "entity_id", "entity_id || 'x'"),
+        ("audit_log", "action", "action || 'x'"),
+        (
+            "audit_log",
+            "before",
+            "CASE WHEN before IS NULL THEN '{}' ELSE NULL END",
+        ),
+        (
+            "audit_log",
+            "after",
+            "CASE WHEN after IS NULL THEN '{}' ELSE NULL END",
+        ),
+        (
+            "audit_log",
+            "county_code",
+            "CASE WHEN county_code = '141199' THEN '141198' ELSE '141199' END",
+        ),
+        ("audit_log", "prev_hash", "prev_hash || '0'"),
+        ("audit_log", "hash", "hash || 'f'"),
+        ("audit_log", "seal", "NULL"),
+        ("audit_log", "seal", "seal || 'a'"),
+        (
+            "audit_seals",
+            "digest",
+            "CASE WHEN digest IS NULL THEN '00' ELSE digest || '0' END",
+        ),
+        ("audit_seals", "record_id", "record_id || 'x'"),
+        ("audit_checkpoints", "hash", "hash || 'e'"),
+        ("audit_checkpoints", "signature", "signature || '0'"),
+    ];
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    for (table, column, value) in columns {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let t = jianguan_testkit::seeded(jianguan_testkit::Backend::Sqlite).await;
+        let store = &t.app.store;
+        store.checkpoint(&key(3), chrono::Utc::now()).await.unwrap();
+        let head: i64 = jianguan_store::queries::audit_from(store.reader(), 1)
+            .await
+            .unwrap()
+            .len() as i64;
+        // A row that has a seal, for the seal columns; any row otherwise.
+        let target = match table {
+            "audit_seals" => format!(
+                "seq = (SELECT seq FROM audit_seals ORDER BY seq LIMIT 1 OFFSET {})",
+                rng % 50
+            ),
+            "audit_log" if column == "seal" => {
+                "seq = (SELECT MIN(seq) FROM audit_log WHERE seal IS NOT NULL)".into()
+            }
+            "audit_log" => format!("seq = {}", 1 + (rng % head as u64) as i64),
+            _ => "1 = 1".into(),
+        };
+        let sql = format!("UPDATE {table} SET {column} = {value} WHERE {target}");
+        let changed = execute_raw(store.housekeeping(), &sql).await.unwrap();
+        assert!(changed >= 1, "{sql} changed nothing");
+        let r = store
+            .verify_audit()
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: verification failed to run: {e}"));
+        assert!(!r.ok(), "{sql} went unnoticed");
+    }
+}
