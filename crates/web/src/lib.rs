@@ -54,14 +54,12 @@ impl WebConfig {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// The OpenAPI document, made once from the handlers and the route table.
+    pub openapi: Arc<String>,
 }
 
 /// The whole router, and the table of its routes with their permissions.
 pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
-    let state = AppState {
-        app,
-        config: Arc::new(config),
-    };
     let r = routes::Routes::new();
     let r = pages::add_routes(r);
     let r = api::add_routes(r);
@@ -74,6 +72,11 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
             ops::metrics,
         );
     let (router, infos) = r.finish();
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+        openapi: Arc::new(api::document(&infos).to_string()),
+    };
     let router = router
         .fallback(error::not_found_fallback)
         .layer(axum::middleware::from_fn(hygiene::check))

@@ -122,6 +122,72 @@ async fn openapi_documents_every_api_route() {
             r.path
         );
     }
+    // Every reference points at a schema the document has.
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r.to_string());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&body, &mut all);
+    for r in all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            body["components"]["schemas"][name].is_object(),
+            "{r} does not exist"
+        );
+    }
+    // What openapi-spec-validator (CI) also checks: path parameters are in the path,
+    // every response is described, every route that needs a caller says how to be one.
+    assert!(body["components"]["securitySchemes"]["bearer"].is_object());
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let name = p["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                assert!(
+                    r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status} has no description"
+                );
+            }
+            let public = t.routes.iter().any(|r| {
+                r.path == path
+                    && r.method.as_str().eq_ignore_ascii_case(method)
+                    && r.permission == Permission::Public
+            });
+            assert_eq!(
+                op["security"].as_array().unwrap().is_empty(),
+                public,
+                "{method} {path}: security"
+            );
+            for (kind, media) in op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if !kind.contains("json") {
+                    assert_eq!(
+                        media["schema"]["type"], "string",
+                        "{method} {path}: {kind} is a binary body"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Which record of the wrong tenant each id-taking route is asked about, and a body that

@@ -1,5 +1,6 @@
 //! What the API sends and accepts. Inputs refuse unknown fields; amounts are in 分.
 
+use super::codes;
 use jianguan_store::entity::{county, enterprise, programme, project};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,6 +13,8 @@ pub struct ErrorBody {
     pub message: String,
     /// Per-field messages for validation errors.
     pub fields: std::collections::BTreeMap<String, String>,
+    /// This request's id, as in the server's log: quote it to the administrator.
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,9 +31,11 @@ pub struct MeDto {
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// What the token is for, e.g. "数据报送接口".
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     /// Days it stays valid: 90 when not given, at most 366.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
 }
 
@@ -134,11 +139,15 @@ impl From<programme::Model> for ProgrammeDto {
 pub struct ProgrammeIn {
     /// Only for an administrator of the whole deployment; others create in their county.
     pub county_code: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub plan_document: Option<String>,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub period_start: String,
+    #[schema(format = Date)]
     pub period_end: String,
+    #[schema(minimum = 0)]
     pub budget_fen: i64,
     pub responsible_person: String,
 }
@@ -198,7 +207,9 @@ impl From<enterprise::Model> for EnterpriseDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseIn {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$")]
     pub uscc: String,
     pub legal_representative: Option<String>,
     pub contact_person: Option<String>,
@@ -292,21 +303,31 @@ impl From<project::Model> for ProjectDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectIn {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub programme_id: String,
     pub enterprise_id: String,
+    #[schema(value_type = codes::SystemCode)]
     pub system: String,
     pub township: String,
     pub village: Option<String>,
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
     /// Central funds allotted, in 分 (1 元 = 100 分).
+    #[schema(minimum = 0)]
     pub central_funds_fen: i64,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub construction_start: String,
+    #[schema(format = Date)]
     pub construction_end: String,
+    #[schema(format = Date)]
     pub operation_start: Option<String>,
+    #[schema(format = Date)]
     pub service_period_end: Option<String>,
+    #[schema(value_type = Option<codes::ProjectStatusCode>)]
     pub status: Option<String>,
     #[serde(default)]
     pub targets: Vec<TargetDto>,
@@ -361,10 +382,12 @@ pub struct Page<T: ToSchema> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Text to look for in names (and USCC).
     pub q: Option<String>,
+    #[param(value_type = Option<codes::SystemCode>, inline)]
     pub system: Option<String>,
     pub township: Option<String>,
     pub status: Option<String>,
@@ -373,7 +396,9 @@ pub struct ListQuery {
     #[serde(default)]
     pub include_voided: bool,
     #[serde(default)]
+    #[param(minimum = 0, maximum = 10000000)]
     pub offset: u64,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 
@@ -424,6 +449,7 @@ pub struct UserIn {
     pub username: String,
     pub display_name: String,
     /// admin, chief, inspector, viewer, contractor
+    #[schema(value_type = codes::RoleCode)]
     pub role: String,
     pub county_code: Option<String>,
     pub enterprise_id: Option<String>,
@@ -509,6 +535,7 @@ impl From<jianguan_domain::rules::Finding> for FindingDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordsQuery {
     /// Only this project's records (kinds that belong to a project).
@@ -517,8 +544,10 @@ pub struct RecordsQuery {
     pub id: Option<String>,
     /// Records to skip (ordered by id).
     #[serde(default)]
+    #[param(minimum = 0, maximum = 10000000)]
     pub offset: u64,
     /// Records to answer, at most 500 (the default).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 
@@ -535,12 +564,15 @@ pub struct RecordsDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DocketQuery {
     /// critical, serious, warning, info
+    #[param(value_type = Option<codes::SeverityCode>, inline)]
     pub severity: Option<String>,
     /// Rule area: progress, inspection, qualification, rectification, performance, operations, market, funds, data, assets, tipoff.
     pub area: Option<String>,
+    #[param(value_type = Option<codes::SystemCode>, inline)]
     pub system: Option<String>,
     pub project_id: Option<String>,
     /// An inspector's name as written on inspections: the findings of the projects they inspect.
@@ -550,9 +582,11 @@ pub struct DocketQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckQuery {
     /// YYYY-MM-DD; today (China time) when not given.
+    #[param(format = Date)]
     pub as_of: Option<String>,
 }
 

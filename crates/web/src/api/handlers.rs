@@ -9,19 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jianguan_app::{accounts, records};
 use jianguan_domain::FieldErrors;
-use utoipa::OpenApi;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-pub async fn openapi() -> Response {
-    match super::ApiDoc::openapi().to_json() {
-        Ok(json) => (
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            json,
-        )
-            .into_response(),
-        Err(e) => ApiError::from(jianguan_app::AppError::Internal(e.to_string())).into_response(),
-    }
+pub async fn openapi(State(s): State<AppState>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        s.openapi.as_str().to_string(),
+    )
+        .into_response()
 }
 
 /// The caller.

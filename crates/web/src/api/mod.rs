@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": "<code>", "message": "<中文>",
 //! "fields": {...}}`; bodies are size-limited and unknown fields are refused.
 
+mod codes;
 mod docket;
 mod dto;
 mod extract;
@@ -89,6 +90,97 @@ const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
     )
 )]
 pub struct ApiDoc;
+
+/// The OpenAPI document as served: what utoipa derives from the handlers, completed with
+/// what only the route table knows (who may call each route: its security and permission)
+/// and what the derivation leaves out (a description for every response, the errors every
+/// route can answer, raw bodies as binary).
+pub fn document(routes: &[crate::RouteInfo]) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
+    doc["components"]["securitySchemes"] = json!({
+        "bearer": {"type": "http", "scheme": "bearer", "description": "访问令牌（POST /api/v1/tokens 创建，到期或撤销即失效）"},
+        "session": {"type": "apiKey", "in": "cookie", "name": "jg_session", "description": "浏览器会话（HTTPS 下为 __Host-jg_session）"},
+        "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "会话的 CSRF 令牌：以会话调用非 GET 接口时必需"}
+    });
+    let error = json!({"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
+    let describe = |status: &str| match status {
+        "200" => "成功",
+        "201" => "已创建",
+        "400" => "请求格式有误（不是 JSON、字段类型不符、查询参数有误）",
+        "401" => "未登录，或访问令牌无效、已过期、已撤销",
+        "403" => "您的角色无权进行此操作，或请求来源不符",
+        "404" => "没有找到，或不在您的查看范围内",
+        "409" => "与记录当前的状态冲突（例如已被他人处理）",
+        "413" => "提交的内容过大",
+        "415" => "提交的内容类型不受支持",
+        "422" => "填写的内容有误：fields 中逐项说明",
+        "429" => "请求过于频繁，请稍后再试",
+        "503" => "系统正忙，请稍后再试",
+        _ => "应答",
+    };
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return doc;
+    };
+    for (path, ops) in paths.iter_mut() {
+        let Some(ops) = ops.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in ops.iter_mut() {
+            let info = routes
+                .iter()
+                .find(|r| r.path == path && r.method.as_str().eq_ignore_ascii_case(method));
+            let public = info.is_some_and(|r| r.permission == jianguan_app::Permission::Public);
+            let safe = method == "get";
+            op["security"] = if public {
+                json!([])
+            } else if safe {
+                json!([{"bearer": []}, {"session": []}])
+            } else {
+                json!([{"bearer": []}, {"session": [], "csrf": []}])
+            };
+            if let Some(r) = info {
+                op["x-permission"] = json!(format!("{:?}", r.permission));
+            }
+            let has_input = op.get("requestBody").is_some()
+                || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                let mut add = |status: &str| {
+                    responses.entry(status).or_insert_with(|| error.clone());
+                };
+                if !public {
+                    add("401");
+                    add("403");
+                }
+                if has_input {
+                    add("400");
+                    add("422");
+                }
+                if !safe {
+                    add("413");
+                }
+                for (status, r) in responses.iter_mut() {
+                    if r["description"].as_str().is_none_or(str::is_empty) {
+                        r["description"] = Value::String(describe(status).into());
+                    }
+                }
+            }
+            // A photo or a file is sent as itself, not as an array of numbers.
+            if let Some(content) = op
+                .get_mut("requestBody")
+                .and_then(|b| b.get_mut("content"))
+                .and_then(Value::as_object_mut)
+            {
+                for (kind, media) in content.iter_mut() {
+                    if !kind.contains("json") {
+                        media["schema"] = json!({"type": "string", "contentMediaType": kind});
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
 
 pub(crate) fn add_routes(r: Routes) -> Routes {
     r.get("/api/v1/openapi.json", Public, handlers::openapi)

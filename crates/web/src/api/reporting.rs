@@ -31,6 +31,7 @@ pub struct MilestoneDto {
 #[serde(deny_unknown_fields)]
 pub struct PlanIn {
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub effective_from: String,
     pub milestones: Vec<MilestoneDto>,
     #[serde(default)]
@@ -103,7 +104,9 @@ pub async fn propose_plan(
 #[serde(deny_unknown_fields)]
 pub struct ReportIn {
     /// YYYY-MM
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
     pub month: String,
+    #[schema(minimum = 0, maximum = 100)]
     pub cumulative_percent: f64,
     pub narrative: String,
     /// Required when the percent is lower than last time.
@@ -294,6 +297,7 @@ pub async fn queue(State(s): State<AppState>, Auth(a, _): Auth) -> ApiResult<Jso
 #[serde(deny_unknown_fields)]
 pub struct VerdictIn {
     /// approved, has_issues, rejected (the last two with a note)
+    #[schema(value_type = super::codes::VerdictCode)]
     pub verdict: String,
     #[serde(default)]
     pub note: Option<String>,

@@ -39,11 +39,14 @@ pub struct StandardDto {
 pub struct InspectionIn {
     /// `plan` (a visit to come) or `record` (one that took place; the default).
     #[serde(default)]
+    #[schema(value_type = Option<super::codes::ModeCode>)]
     pub mode: Option<String>,
     pub project_id: String,
     /// construction, operations, training, funds, ad_hoc
+    #[schema(value_type = Vec<super::codes::InspectionKindCode>, min_items = 1)]
     pub kinds: Vec<String>,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub date: String,
     #[serde(default)]
     pub training_class_id: Option<String>,
@@ -51,6 +54,7 @@ pub struct InspectionIn {
     pub disbursement_id: Option<String>,
     /// on_site, hearing, materials, other
     #[serde(default)]
+    #[schema(value_type = Vec<super::codes::MethodCode>)]
     pub methods: Vec<String>,
     /// qualification, construction, operation, funds → result
     #[serde(default)]
@@ -58,6 +62,7 @@ pub struct InspectionIn {
     #[serde(default)]
     pub inspectors: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub minutes: Option<String>,
     #[serde(default)]
     pub problems: Option<String>,
@@ -196,6 +201,7 @@ impl From<inspection::Model> for InspectionDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionQuery {
     /// planned, recorded, finalised
@@ -307,6 +313,7 @@ pub async fn correct_inspection(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoQuery {
     /// The file's name on the phone.
@@ -343,9 +350,11 @@ pub async fn upload_photo(
 #[serde(deny_unknown_fields)]
 pub struct OrderIn {
     pub project_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     pub requirements: String,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub deadline: String,
     #[serde(default)]
     pub responsible_person: Option<String>,
@@ -416,6 +425,7 @@ impl From<rectification_order::Model> for OrderDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrderQuery {
     /// Only orders not yet accepted.
@@ -478,6 +488,7 @@ pub async fn get_order(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitIn {
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
 }
 
@@ -524,6 +535,7 @@ pub struct SanctionIn {
     #[serde(default)]
     pub project_id: Option<String>,
     /// notice, public_criticism, fund_recovery, disqualification, accountability
+    #[schema(value_type = super::codes::SanctionKindCode)]
     pub kind: String,
     pub facts: String,
     pub clause: String,
@@ -531,6 +543,7 @@ pub struct SanctionIn {
     #[serde(default)]
     pub amount: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub deadline: Option<String>,
 }
 
@@ -625,6 +638,7 @@ pub async fn get_sanction(
 #[serde(deny_unknown_fields)]
 pub struct ActIn {
     /// decide, decline, withdraw
+    #[schema(value_type = super::codes::SanctionActionCode)]
     pub action: String,
     #[serde(default)]
     pub note: Option<String>,

@@ -1,0 +1,179 @@
+//! The coded values of the API as the OpenAPI document states them. Requests and answers
+//! carry them as strings; these enums exist so that the document says which strings (a
+//! generated client, or schemathesis, then sends real ones), and a test keeps each equal
+//! to the domain's own list.
+
+use utoipa::ToSchema;
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SystemCode {
+    PublicService,
+    Logistics,
+    EnterpriseUpgrade,
+    LeaderTraining,
+    ProductionSalesMatching,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RoleCode {
+    Admin,
+    Chief,
+    Inspector,
+    Viewer,
+    Contractor,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ProjectStatusCode {
+    Planned,
+    UnderConstruction,
+    Operating,
+    DeferredAcceptance,
+    Accepted,
+    Disqualified,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum InspectionKindCode {
+    Construction,
+    Operations,
+    Training,
+    Funds,
+    AdHoc,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum MethodCode {
+    OnSite,
+    Hearing,
+    Materials,
+    Other,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SanctionKindCode {
+    Notice,
+    PublicCriticism,
+    FundRecovery,
+    Disqualification,
+    Accountability,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SanctionActionCode {
+    Decide,
+    Decline,
+    Withdraw,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SeverityCode {
+    Critical,
+    Serious,
+    Warning,
+    Info,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum VerdictCode {
+    Approved,
+    HasIssues,
+    Rejected,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ModeCode {
+    Plan,
+    Record,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    fn values<T: PartialSchema>() -> Vec<String> {
+        let v = serde_json::to_value(T::schema()).unwrap();
+        v["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_document_lists_the_codes_the_domain_takes() {
+        use jianguan_domain::{Role, System, project::ProjectStatus, sanction::SanctionKind};
+        let codes = |it: Vec<&str>| it.into_iter().map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            values::<SystemCode>(),
+            codes(System::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<RoleCode>(),
+            codes(Role::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<ProjectStatusCode>(),
+            codes(ProjectStatus::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<SanctionKindCode>(),
+            codes(SanctionKind::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<InspectionKindCode>(),
+            codes(
+                jianguan_domain::inspection::KINDS
+                    .iter()
+                    .map(|k| k.1)
+                    .collect()
+            )
+        );
+        assert_eq!(
+            values::<MethodCode>(),
+            codes(
+                jianguan_domain::inspection::METHODS
+                    .iter()
+                    .map(|k| k.0)
+                    .collect()
+            )
+        );
+        use jianguan_domain::rules::Severity;
+        assert_eq!(
+            values::<SeverityCode>(),
+            codes(
+                [
+                    Severity::Critical,
+                    Severity::Serious,
+                    Severity::Warning,
+                    Severity::Info
+                ]
+                .iter()
+                .map(|s| s.code())
+                .collect()
+            )
+        );
+    }
+}
