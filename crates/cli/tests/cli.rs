@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 mod http1;
 #[path = "suite/resources.rs"]
 mod resources;
+#[path = "suite/two_servers.rs"]
+mod two_servers;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jianguan"));

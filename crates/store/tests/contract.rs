@@ -396,3 +396,74 @@ async fn inspections_load_the_same_packed_or_row_by_row() {
         }
     }
 }
+
+/// A record changed by someone else between reading it and writing it is not
+/// overwritten: the write is refused as stale; a second insert of the same key likewise.
+#[tokio::test]
+async fn a_write_over_a_changed_record_is_refused_as_stale() {
+    use jianguan_store::entity::county;
+    for b in backends() {
+        let db = TestDb::new(b).await;
+        let store = db.store().await;
+        let c = county::Model {
+            code: "141199".into(),
+            name: "测试县".into(),
+            prefecture: "吕梁市".into(),
+            province: "山西省".into(),
+            townships: "[\"天宁镇\"]".into(),
+            created_at: Utc::now(),
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert(c.clone()).await.unwrap();
+        tx.record(entry(1)).await.unwrap();
+        tx.commit().await.unwrap();
+        let read = jianguan_store::queries::county(store.reader(), "141199")
+            .await
+            .unwrap()
+            .unwrap();
+        // Someone else renames it first.
+        let mut tx = store.begin().await.unwrap();
+        tx.replace(
+            &read,
+            county::Model {
+                name: "甲县".into(),
+                ..read.clone()
+            },
+        )
+        .await
+        .unwrap();
+        tx.record(entry(2)).await.unwrap();
+        tx.commit().await.unwrap();
+        // Our rename, from what we read before theirs, is refused and changes nothing.
+        let mut tx = store.begin().await.unwrap();
+        let r = tx
+            .replace(
+                &read,
+                county::Model {
+                    name: "乙县".into(),
+                    ..read.clone()
+                },
+            )
+            .await;
+        assert!(matches!(r, Err(StoreError::Stale)), "{b:?}: {r:?}");
+        tx.rollback().await.unwrap();
+        let now = jianguan_store::queries::county(store.reader(), "141199")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(now.name, "甲县", "{b:?}");
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            matches!(tx.insert(c.clone()).await, Err(StoreError::Stale)),
+            "{b:?}"
+        );
+        tx.rollback().await.unwrap();
+        // A bookkeeping writer cannot write a record table past the seals.
+        assert!(
+            jianguan_store::rows::insert(store.housekeeping(), c)
+                .await
+                .is_err()
+        );
+        assert!(store.verify_audit().await.unwrap().ok(), "{b:?}");
+    }
+}

@@ -61,12 +61,14 @@ async fn of_many_identical_transitions_at_once_exactly_one_happens() {
         let act = format!("/api/v1/sanctions/{id}/act");
         let decided = at_once(&chief, 8, &act, json!({"action": "decide"})).await;
         exactly_one_ok("decide", &decided);
-        assert!(
-            decided
-                .iter()
-                .any(|(_, b)| b["message"].as_str().unwrap_or("").contains("已被他人处理")),
-            "{backend:?}: the race was not run: {decided:?}"
-        );
+        // How many were caught inside the write (the rest arrived after the first had
+        // committed): which it is depends on timing; the store's contract test checks the
+        // in-write refusal itself, deterministically.
+        let stale = decided
+            .iter()
+            .filter(|(_, b)| b["message"].as_str().unwrap_or("").contains("已被他人处理"))
+            .count();
+        eprintln!("{backend:?}: of 8 decisions at once, {stale} were refused inside the write");
         assert_eq!(audit_rows(&t, &id, "decide").await, 1, "{backend:?}");
         // … and withdrawn once.
         let withdrawn = at_once(
