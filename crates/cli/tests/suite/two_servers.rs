@@ -19,6 +19,8 @@ impl Drop for Server {
     }
 }
 
+// The child is killed and waited for by `Server`'s Drop.
+#[allow(clippy::zombie_processes)]
 fn start(command: &str, db: &str, files: &str, dir: &std::path::Path) -> Server {
     std::fs::create_dir_all(dir).unwrap();
     let log = dir.join("server.log");
