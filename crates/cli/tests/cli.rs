@@ -600,37 +600,8 @@ async fn a_checkpoint_kept_elsewhere_catches_a_rewritten_history() {
     // Row 5 rewritten, every hash after it recomputed, the checkpoints in the database
     // removed: the chain alone passes…
     let store = Store::open(&url).await.unwrap();
+    jianguan_testkit::rewrite_history_from(&store, 5).await;
     let c = store.housekeeping();
-    execute_raw(c, "UPDATE audit_log SET actor_name = '冒名' WHERE seq = 5")
-        .await
-        .unwrap();
-    let rows = jianguan_store::queries::audit_from(store.reader(), 5)
-        .await
-        .unwrap();
-    let mut prev = rows[0].prev_hash.clone();
-    for mut r in rows {
-        r.prev_hash = prev;
-        r.hash = jianguan_store::audit::row_hash(&r);
-        execute_raw(
-            c,
-            &format!(
-                "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
-                r.prev_hash, r.hash, r.seq
-            ),
-        )
-        .await
-        .unwrap();
-        execute_raw(
-            c,
-            &format!(
-                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
-                r.seq, r.hash
-            ),
-        )
-        .await
-        .unwrap();
-        prev = r.hash;
-    }
     execute_raw(c, "DELETE FROM audit_checkpoints")
         .await
         .unwrap();

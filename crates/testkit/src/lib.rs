@@ -653,6 +653,47 @@ pub async fn seeded(backend: Backend) -> TestApp {
     }
 }
 
+/// What an intruder holding the database file would do to hide a change: rewrite audit
+/// row `from` and recompute every hash after it, moving the head along. Only a checkpoint
+/// kept elsewhere can tell.
+pub async fn rewrite_history_from(store: &Store, from: i64) {
+    use jianguan_store::execute_raw;
+    let c = store.housekeeping();
+    execute_raw(
+        c,
+        &format!("UPDATE audit_log SET actor_name = '冒名' WHERE seq = {from}"),
+    )
+    .await
+    .unwrap();
+    let rows = jianguan_store::queries::audit_from(store.reader(), from)
+        .await
+        .unwrap();
+    let mut prev = rows[0].prev_hash.clone();
+    for mut r in rows {
+        r.prev_hash = prev;
+        r.hash = jianguan_store::audit::row_hash(&r);
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                r.prev_hash, r.hash, r.seq
+            ),
+        )
+        .await
+        .unwrap();
+        execute_raw(
+            c,
+            &format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+                r.seq, r.hash
+            ),
+        )
+        .await
+        .unwrap();
+        prev = r.hash;
+    }
+}
+
 /// The audit chain is whole and every record is what the chain last recorded of it.
 pub async fn assert_audit_intact(store: &Store) {
     let r = store.verify_audit().await.expect("audit verify");

@@ -863,14 +863,10 @@ async fn sessions_end_on_logout_password_change_and_disable() {
 
 #[tokio::test]
 async fn sessions_time_out_when_idle_and_after_a_working_day() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::atomic::Ordering;
     let mut t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
-    let offset = Arc::new(AtomicI64::new(0));
-    let o = offset.clone();
-    t.set_app(t.app.clone().with_clock(move || {
-        chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
-    }));
+    let (app, offset) = common::moving_clock(&t.app);
+    t.set_app(app);
     let c = Client::login(&t, "inspector").await;
     offset.store(119 * 60, Ordering::SeqCst);
     assert_eq!(
@@ -1257,15 +1253,11 @@ async fn importing_over_the_api_is_all_or_nothing_and_idempotent() {
 #[tokio::test]
 async fn the_daily_job_runs_once_a_day_whoever_asks() {
     use jianguan_app::jobs::{DAILY_DOCKET, finish, try_lease};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::atomic::Ordering;
     for backend in backends() {
         let mut t = seeded_router(backend).await;
-        let offset = Arc::new(AtomicI64::new(0));
-        let o = offset.clone();
-        t.set_app(t.app.clone().with_clock(move || {
-            chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
-        }));
+        let (app, offset) = common::moving_clock(&t.app);
+        t.set_app(app);
         let app = &t.app;
         assert!(
             try_lease(app, DAILY_DOCKET, "server-a").await.unwrap(),

@@ -61,6 +61,18 @@ fn start(command: &str, db: &str, files: &str, dir: &std::path::Path) -> Server 
     }
 }
 
+/// How many of the servers have run the daily docket (it logs each run).
+fn daily_runs(servers: &[&Server]) -> usize {
+    servers
+        .iter()
+        .filter(|s| {
+            std::fs::read_to_string(&s.log)
+                .unwrap_or_default()
+                .contains("daily docket")
+        })
+        .count()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn two_servers_on_one_database_and_bucket_act_as_one() {
     let (Ok(_), Ok(bucket)) = (

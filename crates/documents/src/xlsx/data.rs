@@ -74,12 +74,7 @@ pub fn read(bytes: &[u8]) -> Result<Filled, Vec<CellError>> {
         return Err(errors);
     };
     errors.extend(common_problems(sheet));
-    let at = |row: u32, col: u32, message: String| CellError {
-        sheet: sheet.name.clone(),
-        row: row + 1,
-        column: super::column_name(col),
-        message,
-    };
+    let at = |row: u32, col: u32, message: String| super::cell_error(sheet, row, col, message);
     let cells = sheet.index();
     let text = |v: Option<&&Value>| -> String {
         match v {

@@ -384,30 +384,32 @@ fn reference(g: &quick_xml::events::BytesRef<'_>) -> Result<String, CellError> {
         .to_string())
 }
 
-/// Text of `<t>` elements (rich-text runs joined; phonetic runs skipped) until the end of
-/// the element `end`, checked against `max_chars`.
+/// The text inside an element, up to its end tag `end`, checked against `max_chars` as it
+/// grows. With `runs`, only the text of `<t>` elements counts (rich-text runs joined,
+/// phonetic runs skipped): shared and inline strings. Without, all of it: `<v>`, `<f>`.
 fn text_until(
     r: &mut Reader<&[u8]>,
     buf: &mut Vec<u8>,
     end: &[u8],
+    runs: bool,
     max_chars: usize,
     too_long: impl Fn() -> CellError,
 ) -> Result<String, CellError> {
     let mut out = String::new();
     let mut count = 0usize;
-    let mut in_t = false;
+    let mut in_t = !runs;
     let mut skip = 0u32;
     loop {
         match r.read_event_into(buf).map_err(xml_error)? {
-            Event::Start(e) => match e.local_name().as_ref() {
+            Event::Start(e) if runs => match e.local_name().as_ref() {
                 b"t" if skip == 0 => in_t = true,
                 b"rPh" => skip += 1,
                 _ => {}
             },
             Event::End(e) => match e.local_name().as_ref() {
-                b"t" => in_t = false,
-                b"rPh" => skip = skip.saturating_sub(1),
                 n if n == end => break,
+                b"t" if runs => in_t = false,
+                b"rPh" if runs => skip = skip.saturating_sub(1),
                 _ => {}
             },
             Event::Text(t) if in_t => {
@@ -458,7 +460,14 @@ fn shared_strings(xml: &[u8], limits: &Limits) -> Result<Vec<String>, CellError>
                     return Err(too_many());
                 }
                 buf.clear();
-                let s = text_until(&mut r, &mut buf, b"si", limits.max_shared_chars, too_long)?;
+                let s = text_until(
+                    &mut r,
+                    &mut buf,
+                    b"si",
+                    true,
+                    limits.max_shared_chars,
+                    too_long,
+                )?;
                 chars += s.chars().count();
                 if chars > limits.max_shared_chars {
                     return Err(too_long());
@@ -729,21 +738,21 @@ fn cell_body(
                 b"v" => {
                     buf.clear();
                     raw.value = Some(
-                        plain_until(r, buf, b"v", limits.max_cell_chars, too_long)
+                        text_until(r, buf, b"v", false, limits.max_cell_chars, too_long)
                             .map_err(as_message)?,
                     );
                 }
                 b"f" => {
                     buf.clear();
                     raw.formula = Some(
-                        plain_until(r, buf, b"f", limits.max_cell_chars, too_long)
+                        text_until(r, buf, b"f", false, limits.max_cell_chars, too_long)
                             .map_err(as_message)?,
                     );
                 }
                 b"is" => {
                     buf.clear();
                     raw.inline = Some(
-                        text_until(r, buf, b"is", limits.max_cell_chars, too_long)
+                        text_until(r, buf, b"is", true, limits.max_cell_chars, too_long)
                             .map_err(as_message)?,
                     );
                 }
@@ -757,33 +766,6 @@ fn cell_body(
         buf.clear();
     }
     Ok(())
-}
-
-/// The text content of an element without markup inside (`<v>`, `<f>`).
-fn plain_until(
-    r: &mut Reader<&[u8]>,
-    buf: &mut Vec<u8>,
-    end: &[u8],
-    max_chars: usize,
-    too_long: impl Fn() -> CellError,
-) -> Result<String, CellError> {
-    let mut out = String::new();
-    let mut count = 0usize;
-    loop {
-        match r.read_event_into(buf).map_err(xml_error)? {
-            Event::Text(t) => count += push(&mut out, &t.xml10_content().map_err(xml_error)?),
-            Event::CData(t) => count += push(&mut out, &t.decode().map_err(xml_error)?),
-            Event::GeneralRef(g) => count += push(&mut out, &reference(&g)?),
-            Event::End(e) if e.local_name().as_ref() == end => break,
-            Event::Eof => return Err(damaged()),
-            _ => {}
-        }
-        buf.clear();
-        if count > max_chars {
-            return Err(too_long());
-        }
-    }
-    Ok(out)
 }
 
 fn value_of(raw: &RawCell, strings: &[String], dates: &[bool]) -> Result<Option<Value>, String> {

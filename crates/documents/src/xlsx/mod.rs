@@ -52,16 +52,21 @@ pub(crate) fn column_name(c: u32) -> String {
     s
 }
 
-/// The problems every sheet read for its values must not have: merged cells, formulas,
-/// and text no field may hold (control characters, direction overrides).
-pub(crate) fn common_problems(sheet: &grid::Sheet) -> Vec<CellError> {
-    use jianguan_domain::text::{Lines, problem};
-    let at = |row: u32, col: u32, message: String| CellError {
+/// A problem at a cell of `sheet` (0-based `row` and `col`, shown 1-based as Excel does).
+pub(crate) fn cell_error(sheet: &grid::Sheet, row: u32, col: u32, message: String) -> CellError {
+    CellError {
         sheet: sheet.name.clone(),
         row: row + 1,
         column: column_name(col),
         message,
-    };
+    }
+}
+
+/// The problems every sheet read for its values must not have: merged cells, formulas,
+/// and text no field may hold (control characters, direction overrides).
+pub(crate) fn common_problems(sheet: &grid::Sheet) -> Vec<CellError> {
+    use jianguan_domain::text::{Lines, problem};
+    let at = |row: u32, col: u32, message: String| cell_error(sheet, row, col, message);
     let mut errors = Vec::new();
     for &(r, c) in &sheet.merged {
         errors.push(at(r, c, "有合并单元格，请取消合并后再上传".into()));

@@ -48,12 +48,7 @@ pub fn read_roster(bytes: &[u8]) -> Result<Vec<Trainee>, Vec<CellError>> {
         return Err(vec![whole("无法读取工作表内容，文件可能已损坏。")]);
     };
     let mut errors = common_problems(sheet);
-    let at = |row: u32, col: u32, message: String| CellError {
-        sheet: sheet.name.clone(),
-        row: row + 1,
-        column: super::column_name(col),
-        message,
-    };
+    let at = |row: u32, col: u32, message: String| super::cell_error(sheet, row, col, message);
     let cells = sheet.index();
     let text = |r: u32, c: u32| -> String {
         match cells.get(&(r, c)) {

@@ -104,45 +104,6 @@ async fn records_changed_behind_the_chain_are_named() {
     }
 }
 
-/// Rewrites the chain from `from` on: the row's content changed and every hash after it
-/// recomputed, the head moved along — what an intruder with the file would do.
-async fn rewrite_from(store: &Store, from: i64) {
-    let c = store.housekeeping();
-    execute_raw(
-        c,
-        &format!("UPDATE audit_log SET actor_name = '伪造' WHERE seq = {from}"),
-    )
-    .await
-    .unwrap();
-    let rows = jianguan_store::queries::audit_from(store.reader(), from)
-        .await
-        .unwrap();
-    let mut prev = rows[0].prev_hash.clone();
-    for mut r in rows {
-        r.prev_hash = prev;
-        r.hash = jianguan_store::audit::row_hash(&r);
-        execute_raw(
-            c,
-            &format!(
-                "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
-                r.prev_hash, r.hash, r.seq
-            ),
-        )
-        .await
-        .unwrap();
-        execute_raw(
-            c,
-            &format!(
-                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
-                r.seq, r.hash
-            ),
-        )
-        .await
-        .unwrap();
-        prev = r.hash;
-    }
-}
-
 #[tokio::test]
 async fn a_rewritten_history_is_caught_by_a_checkpoint_kept_elsewhere() {
     for b in backends() {
@@ -159,7 +120,7 @@ async fn a_rewritten_history_is_caught_by_a_checkpoint_kept_elsewhere() {
 
         // Rewritten from row 3, all hashes recomputed: the checkpoint in the database says
         // otherwise.
-        rewrite_from(&store, 3).await;
+        jianguan_testkit::rewrite_history_from(&store, 3).await;
         let r = store.verify_audit().await.unwrap();
         assert_eq!(
             r.first_broken.as_ref().map(|x| x.0),

@@ -34,6 +34,16 @@ impl TestRouter {
     }
 }
 
+/// The app with a clock that runs `offset` seconds ahead of now (tests move it).
+pub fn moving_clock(app: &App) -> (App, std::sync::Arc<std::sync::atomic::AtomicI64>) {
+    let offset = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let o = offset.clone();
+    let app = app.clone().with_clock(move || {
+        chrono::Utc::now() + chrono::Duration::seconds(o.load(std::sync::atomic::Ordering::SeqCst))
+    });
+    (app, offset)
+}
+
 pub async fn seeded_router(backend: Backend) -> TestRouter {
     let t = jianguan_testkit::seeded(backend).await;
     let (router, routes) = jianguan_web::build(t.app.clone(), WebConfig::default());

@@ -2,7 +2,7 @@
 //! site, a login planted from another site, tokens that outlive their trust, and lockouts
 //! that one anonymous client could impose on a whole county behind its proxy.
 
-use crate::common::{Client, TestRouter, seeded_router};
+use crate::common::{Client, TestRouter, moving_clock, seeded_router};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
@@ -10,8 +10,7 @@ use jianguan_testkit::{Backend, DEMO_PASSWORD};
 use jianguan_web::WebConfig;
 use serde_json::json;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 use tower::ServiceExt;
 
 /// A login form posted through a proxy at `peer`, for the client `forwarded_for`.
@@ -94,11 +93,8 @@ async fn a_login_from_another_site_or_from_nowhere_is_refused() {
 async fn tokens_expire_are_revoked_and_end_with_the_trust_they_were_made_under() {
     for backend in jianguan_testkit::backends() {
         let mut t = seeded_router(backend).await;
-        let offset = Arc::new(AtomicI64::new(0));
-        let o = offset.clone();
-        t.set_app(t.app.clone().with_clock(move || {
-            chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
-        }));
+        let (app, offset) = moving_clock(&t.app);
+        t.set_app(app);
         let inspector = Client::login(&t, "inspector").await;
         let admin = Client::login(&t, "admin").await;
         let make = |days: Option<i64>| {
@@ -207,11 +203,7 @@ async fn tokens_expire_are_revoked_and_end_with_the_trust_they_were_made_under()
 #[tokio::test]
 async fn one_client_behind_the_proxy_cannot_lock_out_the_county() {
     let mut t = seeded_router(Backend::Sqlite).await;
-    let offset = Arc::new(AtomicI64::new(0));
-    let o = offset.clone();
-    let app = t.app.clone().with_clock(move || {
-        chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
-    });
+    let (app, _) = moving_clock(&t.app);
     // Without the proxy named as trusted, every client is the proxy's address: thirty
     // guesses at random names from one client slow everyone down.
     t.set(app.clone(), WebConfig::default());
@@ -239,10 +231,7 @@ async fn one_client_behind_the_proxy_cannot_lock_out_the_county() {
     // Named as trusted, the proxy's X-Forwarded-For tells the clients apart: the guesser
     // is slowed, the inspector logs in.
     let mut fresh = seeded_router(Backend::Sqlite).await;
-    let o = offset.clone();
-    let app = fresh.app.clone().with_clock(move || {
-        chrono::Utc::now() + chrono::Duration::seconds(o.load(Ordering::SeqCst))
-    });
+    let (app, offset) = moving_clock(&fresh.app);
     fresh.set(
         app,
         WebConfig {
