@@ -155,14 +155,7 @@ async fn two_servers_on_one_database_and_bucket_act_as_one() {
     // The daily docket (due at 00:00, so due now) ran on exactly one of them.
     let mut runs = 0;
     for _ in 0..50 {
-        runs = [&a, &b]
-            .iter()
-            .filter(|s| {
-                std::fs::read_to_string(&s.log)
-                    .unwrap_or_default()
-                    .contains("daily docket")
-            })
-            .count();
+        runs = daily_runs(&[&a, &b]);
         if runs > 0 {
             break;
         }
@@ -170,14 +163,7 @@ async fn two_servers_on_one_database_and_bucket_act_as_one() {
     }
     // Give the other server its chance to (wrongly) run it too.
     std::thread::sleep(std::time::Duration::from_secs(2));
-    let runs_now = [&a, &b]
-        .iter()
-        .filter(|s| {
-            std::fs::read_to_string(&s.log)
-                .unwrap_or_default()
-                .contains("daily docket")
-        })
-        .count();
+    let runs_now = daily_runs(&[&a, &b]);
     assert_eq!(
         (runs, runs_now),
         (1, 1),
