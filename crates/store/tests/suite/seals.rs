@@ -1,7 +1,7 @@
 //! The chain anchored: records changed behind the application's back are named, and a
 //! history rewritten with every hash recomputed is caught by a signed checkpoint.
 
-use jianguan_store::{Anchors, SigningKey, Store, execute_raw};
+use jianguan_store::{Anchors, SigningKey, execute_raw};
 use jianguan_testkit::backends;
 
 fn key(seed: u8) -> SigningKey {
