@@ -53,52 +53,38 @@ impl Store {
     /// A database written before records were sealed gets its seals now, once.
     pub async fn open(url: &str) -> Result<Self, ConnectError> {
         let store = connect::connect(url).await?;
-        let unsealed = migration::Migrator::get_pending_migrations(&store.write)
-            .await
-            .map_err(ConnectError::Migrate)?
-            .iter()
-            .any(|m| m.name() == migration::m0008_seals::NAME);
         store.migrate().await.map_err(ConnectError::Migrate)?;
-        if unsealed {
-            store
-                .seal_existing()
-                .await
-                .map_err(|e| ConnectError::Migrate(DbErr::Custom(e.to_string())))?;
-        }
+        store
+            .backfill_seals()
+            .await
+            .map_err(|e| ConnectError::Migrate(DbErr::Custom(e.to_string())))?;
         Ok(store)
     }
 
-    /// Seals every record that has no seal, in one audit row per table.
-    async fn seal_existing(&self) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let all = seal::unsealed(tx.conn()).await?;
-        if all.is_empty() {
-            return tx.rollback().await;
+    /// Seals the records of a database written before seals existed (the flag m0008 set),
+    /// then clears the flag. Nothing to do, and one read, otherwise.
+    async fn backfill_seals(&self) -> Result<(), StoreError> {
+        use sea_orm::EntityTrait;
+        use sea_orm::sea_query::Expr;
+        let pending = entity::audit_log::head::Entity::find_by_id(1)
+            .one(&self.read)
+            .await?
+            .is_some_and(|h| h.backfill_seals);
+        if !pending {
+            return Ok(());
         }
-        let mut by_table: std::collections::BTreeMap<String, Vec<_>> = Default::default();
-        for s in all {
-            by_table.entry(s.0.clone()).or_default().push(s);
-        }
-        let WriteTx { tx, .. } = tx;
-        for (table, seals) in by_table {
-            audit::append(
-                &tx,
-                AuditEntry {
-                    at: chrono::Utc::now(),
-                    actor_id: None,
-                    actor_name: "系统（升级：封存已有记录）".into(),
-                    county_code: None,
-                    entity: table,
-                    entity_id: "*".into(),
-                    action: "seal_existing".into(),
-                    before: None,
-                    after: Some(serde_json::json!({ "records": seals.len() })),
-                },
-                Some(&seals),
+        let n = seal::backfill(self).await?;
+        tracing::info!(
+            records = n,
+            "records written before seals existed are sealed"
+        );
+        entity::audit_log::head::Entity::update_many()
+            .col_expr(
+                entity::audit_log::head::Column::BackfillSeals,
+                Expr::value(false),
             )
+            .exec(&self.write)
             .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -284,6 +270,13 @@ impl WriteTx {
 
     pub async fn rollback(self) -> Result<(), StoreError> {
         self.tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Commits what was appended to the chain directly (the seal backfill), without the
+    /// checks of [`WriteTx::commit`].
+    pub(crate) async fn commit_raw(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
         Ok(())
     }
 }

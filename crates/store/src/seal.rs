@@ -189,7 +189,7 @@ fn mismatch(table: &str, id: &str, why: &str) -> Mismatch {
     }
 }
 
-pub(crate) const NOT_IN_TRAIL: &str = "不在审计记录中（记录被直接写入数据库）";
+const NOT_IN_TRAIL: &str = "不在审计记录中（记录被直接写入数据库）";
 const CHANGED: &str = "与审计记录中最后的状态不符（记录被直接改动）";
 const GONE: &str = "审计记录中存在，但已不在数据库中（记录被直接删除）";
 
@@ -288,19 +288,59 @@ pub(crate) async fn still_differs(
     })
 }
 
-/// Every record that has no seal yet (what a database written before seals existed
-/// holds), as (table, id, digest) to record.
-pub(crate) async fn unsealed(
-    conn: &impl ConnectionTrait,
-) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-    let mut out = Vec::new();
-    for m in compare(conn, usize::MAX - 1).await? {
-        if m.why == NOT_IN_TRAIL {
-            let d = row_digest(conn, &m.table, &m.id).await?;
-            out.push((m.table, m.id, d));
-        }
+/// Seals, in pages, every record that has no seal yet — what a database written before
+/// seals existed holds — each page with an audit row of its own, in its own transaction
+/// (an interrupted backfill goes on where it stopped). Returns how many were sealed.
+pub(crate) async fn backfill(store: &crate::Store) -> Result<u64, StoreError> {
+    let mut sealed = 0u64;
+    macro_rules! each {
+        ($($module:ident: $pk:ident / $col:ident),*) => {$(
+            let table = $module::Entity.table_name();
+            let pk = || $module::Column::$col;
+            let mut after: Option<String> = None;
+            loop {
+                let mut q = $module::Entity::find();
+                if let Some(a) = &after {
+                    q = q.filter(pk().gt(a.as_str()));
+                }
+                let rows = q.order_by_asc(pk()).limit(PAGE).all(store.reader()).await?;
+                let Some(last) = rows.last() else { break };
+                after = Some(last.$pk.clone());
+                let ids: Vec<String> = rows.iter().map(|r| r.$pk.clone()).collect();
+                let seals = latest_seals(store.reader(), table, &ids).await?;
+                let missing: Vec<String> = ids.into_iter().filter(|i| !seals.contains_key(i)).collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let tx = store.begin().await?;
+                let mut page = Vec::with_capacity(missing.len());
+                for id in missing {
+                    let digest = row_digest(tx.conn(), table, &id).await?;
+                    page.push((table.to_string(), id, digest));
+                }
+                sealed += page.len() as u64;
+                crate::audit::append(
+                    tx.conn(),
+                    crate::AuditEntry {
+                        at: chrono::Utc::now(),
+                        actor_id: None,
+                        actor_name: "系统（升级：封存已有记录）".into(),
+                        county_code: None,
+                        entity: table.to_string(),
+                        entity_id: "*".into(),
+                        action: "seal_existing".into(),
+                        before: None,
+                        after: Some(serde_json::json!({ "records": page.len() })),
+                    },
+                    Some(&page),
+                )
+                .await?;
+                tx.commit_raw().await?;
+            }
+        )*};
     }
-    Ok(out)
+    sealed_tables!(each);
+    Ok(sealed)
 }
 
 #[cfg(test)]

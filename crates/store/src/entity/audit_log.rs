@@ -37,6 +37,8 @@ pub mod head {
         pub id: i32,
         pub seq: i64,
         pub hash: String,
+        /// Records written before seals existed are still to be sealed.
+        pub backfill_seals: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,18 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // A database with history gets its records sealed once, after all migrations
+        // (store::Store::open), in pages; the flag stays until the last page is done.
+        m.alter_table(
+            Table::alter()
+                .table("audit_head")
+                .add_column(boolean("backfill_seals").default(false))
+                .take(),
+        )
+        .await?;
+        m.get_connection()
+            .execute_unprepared("UPDATE audit_head SET backfill_seals = (seq > 0)")
+            .await?;
         m.create_table(
             Table::create()
                 .table("audit_seals")

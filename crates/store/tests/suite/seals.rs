@@ -280,3 +280,51 @@ async fn every_single_change_to_the_trail_is_found() {
         assert!(!r.ok(), "{sql} went unnoticed");
     }
 }
+
+/// A database written before records were sealed is sealed when it is first opened after
+/// the upgrade (and not again after that), so `audit verify` holds from then on.
+#[tokio::test]
+async fn records_from_before_seals_are_sealed_once_at_upgrade() {
+    for b in backends() {
+        let db = jianguan_testkit::TestDb::new(b).await;
+        let store = db.store().await;
+        let c = store.housekeeping();
+        // As an older version left it: records with their audit rows but no seals.
+        execute_raw(
+            c,
+            "INSERT INTO counties (code, name, prefecture, province, townships, created_at) \
+             VALUES ('141199', '旧县', '吕梁市', '山西省', '[]', '2025-01-01T00:00:00Z')",
+        )
+        .await
+        .unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.record(super::entry(1)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            !store.verify_audit().await.unwrap().ok(),
+            "{b:?}: unsealed before"
+        );
+        execute_raw(c, "UPDATE audit_head SET backfill_seals = TRUE")
+            .await
+            .unwrap();
+        store.close().await;
+        let store = db.store().await;
+        let r = store.verify_audit().await.unwrap();
+        assert!(r.ok(), "{b:?}: {r:?}");
+        let sealing = |s: &jianguan_store::Store| {
+            let s = s.clone();
+            async move {
+                jianguan_store::queries::audit_from(s.reader(), 1)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r.action == "seal_existing")
+                    .count()
+            }
+        };
+        assert_eq!(sealing(&store).await, 1, "{b:?}");
+        store.close().await;
+        let store = db.store().await;
+        assert_eq!(sealing(&store).await, 1, "{b:?}: sealed once");
+    }
+}
