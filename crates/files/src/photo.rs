@@ -456,7 +456,10 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(ProptestConfig::with_cases(
+        // Longer runs: JIANGUAN_FUZZ_CASES=20000 cargo test …
+        std::env::var("JIANGUAN_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(300),
+    ))]
 
         /// Byte mutations of real photos (and of a PDF) never panic, never decode to more
         /// than the limits allow, and what is accepted has its derived copies.

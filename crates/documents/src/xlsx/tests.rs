@@ -261,7 +261,10 @@ fn ordinary_workbooks_read_as_calamine_reads_them() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        // Longer runs: JIANGUAN_FUZZ_CASES=20000 cargo test …
+        std::env::var("JIANGUAN_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256),
+    ))]
 
     /// Byte mutations of a real workbook never panic, and whatever is read stays within
     /// the limits.
