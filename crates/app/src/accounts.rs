@@ -17,7 +17,7 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let h: PasswordHash = Argon2::default()
         .hash_password(password.as_bytes())
-        .map_err(|e| AppError::Internal(format!("password hash: {e}")))?;
+        .map_err(|e| AppError::bug(format!("password hash: {e}")))?;
     Ok(h.to_string())
 }
 
@@ -663,7 +663,7 @@ pub async fn create_user(
 
 impl From<serde_json::Error> for AppError {
     fn from(e: serde_json::Error) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::caused("JSON", e)
     }
 }
 

@@ -48,7 +48,7 @@ pub struct Actor {
 impl Actor {
     pub fn from_user(u: &user::Model) -> Result<Self, AppError> {
         let role = Role::parse(&u.role)
-            .ok_or_else(|| AppError::Internal(format!("unknown role {}", u.role)))?;
+            .ok_or_else(|| AppError::corrupt("user", &u.id, "role", &u.role))?;
         Ok(Self {
             user_id: u.id.clone(),
             username: u.username.clone(),
@@ -86,6 +86,16 @@ impl Actor {
             } else {
                 None
             },
+        }
+    }
+
+    /// Whether a record of county `county` is within this actor's county (the check for a
+    /// module that already holds the row); another county's record is not there for them.
+    pub fn check_county(&self, county: &str) -> Result<(), AppError> {
+        if self.county_code.as_deref().is_none_or(|c| c == county) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
         }
     }
 

@@ -377,7 +377,7 @@ fn shift(today: NaiveDate, days: i64) -> NaiveDate {
 
 fn demo_err(what: &str, e: AppError) -> AppError {
     match e {
-        AppError::Validation(f) => AppError::Internal(format!("demo {what}: {f:?}")),
+        AppError::Validation(f) => AppError::bug(format!("demo {what}: {f:?}")),
         other => other,
     }
 }
@@ -441,7 +441,7 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
     let mut enterprise_ids = Vec::new();
     for d in &ENTERPRISES {
         let uscc = Uscc::complete(d.uscc17)
-            .ok_or_else(|| AppError::Internal(format!("demo USCC {}", d.uscc17)))?;
+            .ok_or_else(|| AppError::bug(format!("demo USCC {}", d.uscc17)))?;
         let e = records::create_enterprise(
             app,
             &admin,
@@ -510,7 +510,7 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
         .await
         .map_err(|e| match e {
             crate::bundle::ImportError::Invalid(errors) => {
-                AppError::Internal(format!("demo facts: {errors:?}"))
+                AppError::bug(format!("demo facts: {errors:?}"))
             }
             crate::bundle::ImportError::App(e) => e,
         })?;

@@ -108,7 +108,7 @@ pub async fn evaluate_many(
             let _turn = turns
                 .acquire()
                 .await
-                .map_err(|e| AppError::Internal(format!("docket loading: {e}")))?;
+                .map_err(|e| AppError::caused("docket loading", e))?;
             let facts =
                 jianguan_store::facts::load_many(app.store.reader(), &chunk, Some(tally)).await?;
             let profile = app.profile.clone();
@@ -119,12 +119,12 @@ pub async fn evaluate_many(
                     .collect::<Vec<_>>()
             })
             .await
-            .map_err(|e| AppError::Internal(format!("rule engine: {e}")))
+            .map_err(|e| AppError::caused("rule engine", e))
         });
     }
     let mut out = BTreeMap::new();
     while let Some(done) = batches.join_next().await {
-        out.extend(done.map_err(|e| AppError::Internal(format!("docket batch: {e}")))??);
+        out.extend(done.map_err(|e| AppError::caused("docket batch", e))??);
     }
     Ok(out)
 }
@@ -398,11 +398,10 @@ pub async fn inspector_names(app: &App, actor: &Actor) -> Result<Vec<String>, Ap
         to: Some(to),
         ..Default::default()
     };
-    let mut names: Vec<String> = crate::inspections::list(app, actor, &f)
-        .await?
-        .into_iter()
-        .flat_map(|i| serde_json::from_str::<Vec<String>>(&i.inspectors).unwrap_or_default())
-        .collect();
+    let mut names = Vec::new();
+    for i in crate::inspections::list(app, actor, &f).await? {
+        names.extend(i.inspectors_parsed()?);
+    }
     names.sort();
     names.dedup();
     Ok(names)
@@ -588,4 +587,14 @@ pub async fn mark_read(app: &App, actor: &Actor, id: Option<&str>) -> Result<u64
         q = q.filter(notification::Column::Id.eq(id));
     }
     Ok(q.exec(app.store.housekeeping()).await?.rows_affected)
+}
+
+/// Refreshes the county's docket after a change that the rules read. The change itself is
+/// committed by then: a refresh that fails is logged (the daily run and the next change
+/// refresh again), not reported as a failure of what the person did.
+pub(crate) async fn refresh_after_change(app: &App, county: &str) -> Result<(), AppError> {
+    if let Err(e) = refresh(app, county, app.today()).await {
+        tracing::error!(county, error = %e, "docket refresh after a change");
+    }
+    Ok(())
 }

@@ -23,8 +23,23 @@ pub enum AppError {
     /// Too much heavy work is waiting (uploads being parsed): try again shortly.
     #[error("busy")]
     Busy,
-    #[error("internal: {0}")]
-    Internal(String),
+    /// A stored row that cannot be read as its type (edited outside the product, or
+    /// written by a bug): reported with the row named, never shown as empty.
+    #[error("corrupt row: {table} {id}, column {column}: {detail}")]
+    Corrupt {
+        table: &'static str,
+        id: String,
+        column: &'static str,
+        detail: String,
+    },
+    /// What failed, and the error that made it fail (kept as the source, so the log shows
+    /// the whole chain).
+    #[error("internal: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 impl AppError {
@@ -38,7 +53,8 @@ impl AppError {
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::BadCredentials => "bad_credentials",
             AppError::Busy => "busy",
-            AppError::Internal(_) => "internal_error",
+            AppError::Corrupt { .. } => "corrupt_record",
+            AppError::Internal { .. } => "internal_error",
         }
     }
 
@@ -59,7 +75,12 @@ impl AppError {
             }
             AppError::BadCredentials => "用户名或密码不正确".into(),
             AppError::Busy => "系统正忙（同时处理的文件较多），请稍等片刻再试".into(),
-            AppError::Internal(_) => "系统出错了，请稍后再试；如仍不行，请联系管理员".into(),
+            AppError::Corrupt {
+                table, id, column, ..
+            } => format!(
+                "记录已损坏，无法读取（{table} {id} 的 {column}）。请联系管理员：运行“jianguan audit verify”可查出改动"
+            ),
+            AppError::Internal { .. } => "系统出错了，请稍后再试；如仍不行，请联系管理员".into(),
         }
     }
 
@@ -73,7 +94,59 @@ impl AppError {
     /// An internal failure, with what was being done and why it failed (logged, never
     /// shown).
     pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
-        AppError::Internal(format!("{context}: {cause}"))
+        Self::bug(format!("{context}: {cause}"))
+    }
+
+    /// An internal failure caused by `source`, kept as the error's source.
+    pub fn caused(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// An internal failure with no underlying error: a state the code should never meet.
+    pub fn bug(context: impl Into<String>) -> Self {
+        AppError::Internal {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// A column of a stored row that does not read as its type.
+    pub fn corrupt(
+        table: &'static str,
+        id: &str,
+        column: &'static str,
+        detail: impl std::fmt::Display,
+    ) -> Self {
+        AppError::Corrupt {
+            table,
+            id: id.into(),
+            column,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// The error and every cause under it, for the log: "context: cause: cause".
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
+
+    /// Whether this is a failure of the system rather than of the request (logged with
+    /// its cause, answered 500).
+    pub fn is_internal(&self) -> bool {
+        matches!(self, AppError::Internal { .. } | AppError::Corrupt { .. })
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -92,14 +165,25 @@ impl From<jianguan_store::StoreError> for AppError {
     fn from(e: jianguan_store::StoreError) -> Self {
         match e {
             jianguan_store::StoreError::Stale => AppError::Conflict(TAKEN_BY_OTHERS.into()),
-            e => AppError::Internal(e.to_string()),
+            jianguan_store::StoreError::CorruptColumn {
+                table,
+                id,
+                column,
+                detail,
+            } => AppError::Corrupt {
+                table,
+                id,
+                column,
+                detail,
+            },
+            e => AppError::caused("store", e),
         }
     }
 }
 
 impl From<jianguan_store::DbErr> for AppError {
     fn from(e: jianguan_store::DbErr) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::caused("database", e)
     }
 }
 

@@ -4,13 +4,13 @@
 //! from the project or not taken on the inspection's day is flagged for the reviewer.
 //! A refused file leaves nothing behind, in the database or the file store.
 
-use crate::records::entry;
+use crate::audit::entry;
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
 use chrono::{DateTime, Utc};
 use jianguan_files::photo::{self, Limits};
 use jianguan_store::entity::{order_submission, photo as photo_row, rectification_order};
-use jianguan_store::sea::EntityTrait;
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Where and when the phone says the photo was taken, from the page (Geolocation API).
 #[derive(Debug, Clone, Default)]
@@ -53,7 +53,7 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
     match kind {
         "inspection" => {
             let (i, p) = crate::inspections::get(app, actor, id).await?;
-            if !matches!(actor.role, Role::Inspector | Role::Chief) {
+            if !actor.role.supervises() {
                 return Err(AppError::Forbidden);
             }
             if i.status == "finalised" {
@@ -75,7 +75,7 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 .one(app.store.reader())
                 .await?
                 .ok_or(AppError::NotFound)?;
-            crate::inspections::same_county(actor, &s.county_code)?;
+            actor.check_county(&s.county_code)?;
             if actor.role != Role::Contractor
                 || actor.enterprise_id.as_deref() != Some(&s.enterprise_id)
             {
@@ -140,7 +140,7 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 .await?
                 .filter(|l| l.voided_at.is_none())
                 .ok_or(AppError::NotFound)?;
-            crate::inspections::same_county(actor, &l.county_code)?;
+            actor.check_county(&l.county_code)?;
             if actor.role == Role::Contractor
                 && actor.enterprise_id.as_deref() != Some(&l.enterprise_id)
             {
@@ -458,7 +458,7 @@ pub async fn file(
         .await?
         .filter(|p| p.voided_at.is_none())
         .ok_or(AppError::NotFound)?;
-    crate::inspections::same_county(actor, &row.county_code)?;
+    actor.check_county(&row.county_code)?;
     if actor.role == Role::Contractor && row.enterprise_id != actor.enterprise_id {
         return Err(AppError::NotFound);
     }
@@ -486,7 +486,7 @@ pub async fn file(
         .files
         .get(&key)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::caused(format!("reading file {key}"), e))?;
     Ok((bytes, ct, row))
 }
 
@@ -537,6 +537,22 @@ async fn upload_document(
     };
     let files = vec![(format!("originals/{sha}"), bytes)];
     store_then_record(app, actor, &o, files, row).await
+}
+
+/// The live photos of a record.
+pub async fn photos(
+    app: &App,
+    owner_kind: &str,
+    owner_id: &str,
+) -> Result<Vec<photo_row::Model>, AppError> {
+    Ok(photo_row::Entity::find()
+        .filter(photo_row::Column::OwnerKind.eq(owner_kind))
+        .filter(photo_row::Column::OwnerId.eq(owner_id))
+        .filter(photo_row::Column::VoidedAt.is_null())
+        .order_by_asc(photo_row::Column::CreatedAt)
+        .order_by_asc(photo_row::Column::Id)
+        .all(app.store.reader())
+        .await?)
 }
 
 #[cfg(test)]

@@ -3,14 +3,14 @@
 //! and the county's docket is refreshed at once, so a quota warning drops the moment the
 //! inspection that meets it is recorded.
 
-use crate::records::{entry, insert_audited, update_audited};
+use crate::audit::{entry, insert_audited, update_audited};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission};
 use chrono::NaiveDate;
+use jianguan_domain::FieldErrors;
 use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, finalise_errors};
-use jianguan_domain::{FieldErrors, Role};
 use jianguan_store::entity::{
-    disbursement, inspection, inspection_version, photo, project, training_class,
+    disbursement, inspection, inspection_version, project, training_class,
 };
 use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -23,7 +23,7 @@ fn min_inspectors(app: &App) -> usize {
 /// Only the supervision group plans and records inspections.
 fn require_inspector(actor: &Actor) -> Result<(), AppError> {
     actor.require(Permission::EditRecords)?;
-    if matches!(actor.role, Role::Inspector | Role::Chief) {
+    if actor.role.supervises() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -212,16 +212,6 @@ fn model(
     })
 }
 
-/// Refreshes the county's docket after a change that the rules read. The change itself is
-/// committed by then: a refresh that fails is logged (the daily run and the next change
-/// refresh again), not reported as a failure of what the person did.
-pub(crate) async fn refresh_docket(app: &App, county: &str) -> Result<(), AppError> {
-    if let Err(e) = crate::docket::refresh(app, county, app.today()).await {
-        tracing::error!(county, error = %e, "docket refresh after a change");
-    }
-    Ok(())
-}
-
 /// Plans a visit (status planned): a date today or later and enough inspectors.
 pub async fn plan(
     app: &App,
@@ -288,7 +278,7 @@ pub async fn record(
         Some(&m),
     )?;
     insert_audited(app, audit, m.clone()).await?;
-    refresh_docket(app, &p.county_code).await?;
+    crate::docket::refresh_after_change(app, &p.county_code).await?;
     Ok(m)
 }
 
@@ -338,24 +328,8 @@ pub async fn update(
         Some(&after),
     )?;
     update_audited(app, audit, &before, after.clone()).await?;
-    refresh_docket(app, &p.county_code).await?;
+    crate::docket::refresh_after_change(app, &p.county_code).await?;
     Ok(after)
-}
-
-/// The live photos of a record.
-pub async fn photos(
-    app: &App,
-    owner_kind: &str,
-    owner_id: &str,
-) -> Result<Vec<photo::Model>, AppError> {
-    Ok(photo::Entity::find()
-        .filter(photo::Column::OwnerKind.eq(owner_kind))
-        .filter(photo::Column::OwnerId.eq(owner_id))
-        .filter(photo::Column::VoidedAt.is_null())
-        .order_by_asc(photo::Column::CreatedAt)
-        .order_by_asc(photo::Column::Id)
-        .all(app.store.reader())
-        .await?)
 }
 
 /// Locks a recorded inspection: it needs minutes and at least one photo (三（二）5).
@@ -370,7 +344,7 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
         }
         _ => {}
     }
-    let n = photos(app, "inspection", id).await?.len() as u32;
+    let n = crate::evidence::photos(app, "inspection", id).await?.len() as u32;
     let e = finalise_errors(
         before.minutes.as_deref(),
         n,
@@ -395,7 +369,7 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
         Some(&after),
     )?;
     update_audited(app, audit, &before, after.clone()).await?;
-    refresh_docket(app, &before.county_code).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }
 
@@ -434,7 +408,7 @@ pub async fn correct(
         Some(&before),
         app.now(),
     )?;
-    let n = photos(app, "inspection", id).await?.len() as u32;
+    let n = crate::evidence::photos(app, "inspection", id).await?.len() as u32;
     let fe = finalise_errors(
         after.minutes.as_deref(),
         n,
@@ -469,7 +443,7 @@ pub async fn correct(
     tx.replace(&before, after.clone()).await?;
     tx.record(audit).await?;
     tx.commit().await?;
-    refresh_docket(app, &before.county_code).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }
 
@@ -494,13 +468,4 @@ pub async fn projects(app: &App, actor: &Actor) -> Result<Vec<project::Model>, A
     )
     .await?
     .items)
-}
-
-/// The scope a record of county `county` is read under (for modules that hold a row).
-pub(crate) fn same_county(actor: &Actor, county: &str) -> Result<(), AppError> {
-    if actor.county_code.as_deref().is_none_or(|c| c == county) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
 }

@@ -3,7 +3,7 @@
 //! requirements, whose outcome moves the project: accepted (and paid), acceptance
 //! deferred, or rectification with a deadline.
 
-use crate::records::{entry, insert_audited};
+use crate::audit::{entry, insert_audited};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
 use jianguan_domain::FieldErrors;
@@ -13,7 +13,7 @@ use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 fn staff(actor: &Actor) -> Result<(), AppError> {
-    if matches!(actor.role, Role::Inspector | Role::Chief) {
+    if actor.role.supervises() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -101,7 +101,7 @@ pub async fn record_incident(
         Some(&m),
     )?;
     insert_audited(app, audit, m.clone()).await?;
-    crate::inspections::refresh_docket(app, &m.county_code).await?;
+    crate::docket::refresh_after_change(app, &m.county_code).await?;
     Ok(m)
 }
 
@@ -150,8 +150,8 @@ pub async fn decide_accountability(
         Some(&before),
         Some(&after),
     )?;
-    crate::records::update_audited(app, audit, &before, after.clone()).await?;
-    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }
 
@@ -305,23 +305,7 @@ pub async fn evaluate(
     )?)
     .await?;
     if let Some(n) = next {
-        let after = project::Model {
-            status: n.code().into(),
-            closed_on: (n == ProjectStatus::Accepted).then_some(date),
-            updated_at: now,
-            ..p.clone()
-        };
-        tx.replace(&p, after.clone()).await?;
-        tx.record(entry(
-            app,
-            actor,
-            &p.county_code,
-            ("project", &p.id),
-            "update",
-            Some(&p),
-            Some(&after),
-        )?)
-        .await?;
+        crate::audit::set_project_status(app, &mut tx, actor, &p, n, date, "update").await?;
     }
     tx.commit().await?;
     if let Some(deadline) = deadline {
@@ -354,7 +338,7 @@ pub async fn evaluate(
         )
         .await?;
     } else {
-        crate::inspections::refresh_docket(app, &p.county_code).await?;
+        crate::docket::refresh_after_change(app, &p.county_code).await?;
     }
     Ok(m)
 }

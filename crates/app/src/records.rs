@@ -1,6 +1,7 @@
 //! The county's core records: counties, programmes, enterprises, projects. Reads are
 //! scoped to what the actor may see; writes are validated, audited, and never delete.
 
+use crate::audit::{entry, insert_audited, update_audited};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission};
 use jianguan_domain::enterprise::{EnterpriseFields, EnterpriseInput};
@@ -9,65 +10,6 @@ use jianguan_domain::{CountyCode, DateRange, FieldErrors, Money};
 use jianguan_store::AuditEntry;
 use jianguan_store::entity::{county, enterprise, programme, project};
 use jianguan_store::queries::{self, ListFilter, Paged};
-use jianguan_store::sea::{ActiveModelBehavior, EntityTrait, IntoActiveModel, ModelTrait};
-use serde::Serialize;
-
-/// The audit row of a change to `record` = (entity, id).
-pub(crate) fn entry<T: Serialize>(
-    app: &App,
-    actor: &Actor,
-    county: &str,
-    (entity, id): (&str, &str),
-    action: &str,
-    before: Option<&T>,
-    after: Option<&T>,
-) -> Result<AuditEntry, AppError> {
-    Ok(AuditEntry {
-        at: app.now(),
-        actor_id: Some(actor.user_id.clone()),
-        actor_name: actor.audit_name(),
-        county_code: Some(county.to_string()),
-        entity: entity.into(),
-        entity_id: id.into(),
-        action: action.into(),
-        before: before.map(serde_json::to_value).transpose()?,
-        after: after.map(serde_json::to_value).transpose()?,
-    })
-}
-
-/// Inserts one record with its audit row, in one transaction.
-pub(crate) async fn insert_audited<M>(app: &App, audit: AuditEntry, row: M) -> Result<(), AppError>
-where
-    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
-    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
-{
-    let mut tx = app.store.begin().await?;
-    tx.insert(row).await?;
-    tx.record(audit).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Replaces one record that must still be `before` with `after`, with its audit row, in
-/// one transaction: of two identical requests at once, the second finds the record changed
-/// and is refused.
-pub(crate) async fn update_audited<M>(
-    app: &App,
-    audit: AuditEntry,
-    before: &M,
-    after: M,
-) -> Result<(), AppError>
-where
-    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + PartialEq + Clone,
-    M::Entity: EntityTrait<Model = M>,
-    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
-{
-    let mut tx = app.store.begin().await?;
-    tx.replace(before, after).await?;
-    tx.record(audit).await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 fn void_reason(reason: &str) -> Result<String, AppError> {
     let mut e = FieldErrors::new();
@@ -722,34 +664,4 @@ pub async fn void_project(
     )?;
     update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
-}
-
-/// The history of one record, newest first, for its page.
-pub async fn history(
-    app: &App,
-    actor: &Actor,
-    entity: &str,
-    id: &str,
-) -> Result<Vec<jianguan_store::entity::audit_log::Model>, AppError> {
-    // The record must be visible to the actor; the caller has already fetched it, but the
-    // history is a read of its own and checks again.
-    match entity {
-        "enterprise" => {
-            enterprise(app, actor, id).await?;
-        }
-        "project" => {
-            project(app, actor, id).await?;
-        }
-        "inspection" => {
-            crate::inspections::get(app, actor, id).await?;
-        }
-        "rectification_order" => {
-            crate::rectification::get(app, actor, id).await?;
-        }
-        "sanction" => {
-            crate::sanctions::get(app, actor, id).await?;
-        }
-        _ => return Err(AppError::NotFound),
-    }
-    Ok(queries::audit_for(app.store.reader(), entity, id).await?)
 }

@@ -3,15 +3,16 @@
 //! state machine is the domain's; each transition is audited, notifies the other side
 //! and refreshes the docket (where overdue and escalation come from).
 
-use crate::records::entry;
+use crate::audit::entry;
+use crate::notify::{is_staff, notify};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission, Role};
 use chrono::NaiveDate;
 use jianguan_domain::FieldErrors;
 use jianguan_domain::rectification::{self as machine, OrderAction};
-use jianguan_store::entity::{notification, order_submission, rectification_order as order, user};
+use jianguan_store::entity::{order_submission, rectification_order as order};
+use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use jianguan_store::{queries, rows};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +37,7 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<order::Model, App
         .await?
         .filter(|o| o.voided_at.is_none())
         .ok_or(AppError::NotFound)?;
-    crate::inspections::same_county(actor, &o.county_code)?;
+    actor.check_county(&o.county_code)?;
     if actor.role == Role::Contractor && actor.enterprise_id.as_deref() != Some(&o.enterprise_id) {
         return Err(AppError::NotFound);
     }
@@ -77,44 +78,9 @@ pub async fn submissions(
         .await?)
 }
 
-/// In-app notices to a county's users of some roles (and a contractor's own users).
-pub(crate) async fn notify(
-    app: &App,
-    tx: &jianguan_store::WriteTx,
-    county: &str,
-    who: impl Fn(&user::Model) -> bool,
-    title: String,
-    body: String,
-    link: String,
-) -> Result<(), AppError> {
-    let users = queries::users(app.store.reader(), &jianguan_store::Scope::county(county)).await?;
-    for u in users.iter().filter(|u| !u.disabled && who(u)) {
-        rows::insert(
-            tx.conn(),
-            notification::Model {
-                id: new_id(),
-                user_id: u.id.clone(),
-                county_code: county.into(),
-                finding_key: None,
-                title: title.clone(),
-                body: body.clone(),
-                link: Some(link.clone()),
-                created_at: app.now(),
-                read_at: None,
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-pub(crate) fn is_staff(u: &user::Model) -> bool {
-    matches!(u.role.as_str(), "inspector" | "chief")
-}
-
 pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order::Model, AppError> {
     actor.require(Permission::EditRecords)?;
-    if !matches!(actor.role, Role::Inspector | Role::Chief) {
+    if !actor.role.supervises() {
         return Err(AppError::Forbidden);
     }
     let mut e = FieldErrors::new();
@@ -205,7 +171,7 @@ pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order
     .await?;
     tx.record(audit).await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, &p.county_code).await?;
+    crate::docket::refresh_after_change(app, &p.county_code).await?;
     Ok(m)
 }
 
@@ -220,8 +186,9 @@ pub async fn submit(
     if !OrderAction::Submit.allowed_for(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let state = machine::parse_state(&before.state)
-        .ok_or_else(|| AppError::Internal(format!("order state {}", before.state)))?;
+    let state = machine::parse_state(&before.state).ok_or_else(|| {
+        AppError::corrupt("rectification_order", &before.id, "state", &before.state)
+    })?;
     let next = machine::next(state, OrderAction::Submit).map_err(|e| AppError::Conflict(e.0))?;
     let mut e = FieldErrors::new();
     let text = e.required_text("text", "整改情况说明", text, 10_000);
@@ -278,7 +245,7 @@ pub async fn submit(
     .await?;
     tx.record(audit).await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(s)
 }
 
@@ -300,8 +267,9 @@ pub async fn review(
     if !action.allowed_for(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let state = machine::parse_state(&before.state)
-        .ok_or_else(|| AppError::Internal(format!("order state {}", before.state)))?;
+    let state = machine::parse_state(&before.state).ok_or_else(|| {
+        AppError::corrupt("rectification_order", &before.id, "state", &before.state)
+    })?;
     let next = machine::next(state, action).map_err(|e| AppError::Conflict(e.0))?;
     let mut e = FieldErrors::new();
     let note = if accept {
@@ -375,6 +343,6 @@ pub async fn review(
     .await?;
     tx.record(audit).await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

@@ -4,8 +4,8 @@
 //! with issues is corrected by handing in a new version, the old one kept. The docket is
 //! refreshed after each step, so lateness and lag show at once.
 
-use crate::records::entry;
-use crate::rectification::{is_staff, notify};
+use crate::audit::entry;
+use crate::notify::{is_staff, notify};
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
 use jianguan_documents::xlsx::MetricRow;
@@ -230,7 +230,7 @@ where
     )?)
     .await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, county).await?;
+    crate::docket::refresh_after_change(app, county).await?;
     Ok(())
 }
 
@@ -407,13 +407,13 @@ pub async fn review(
         .one(app.store.reader())
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::inspections::same_county(actor, &before.county_code)?;
+    actor.check_county(&before.county_code)?;
     let p = if before.project_id.is_empty() {
         enterprise_place(app, actor, &before.enterprise_id).await?
     } else {
         project_in_scope(app, actor, &before.project_id).await?
     };
-    if !matches!(actor.role, Role::Inspector | Role::Chief) {
+    if !actor.role.supervises() {
         return Err(AppError::Forbidden);
     }
     let verdict =
@@ -489,7 +489,7 @@ pub async fn review(
     )?)
     .await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, &p.county_code).await?;
+    crate::docket::refresh_after_change(app, &p.county_code).await?;
     Ok(after)
 }
 
@@ -946,9 +946,15 @@ pub async fn roster(
         .order_by_desc(training_roster::Column::UploadedAt)
         .one(app.store.reader())
         .await?;
-    Ok(latest
-        .map(|r| serde_json::from_str(&r.trainees).unwrap_or_default())
-        .unwrap_or_default())
+    match latest {
+        Some(r) => Ok(jianguan_store::json::column(
+            "training_rosters",
+            &r.id,
+            "trainees",
+            &r.trainees,
+        )?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The contractor uploads the class's roster (XLSX): every problem at once, nothing saved

@@ -3,9 +3,10 @@
 //! closes the project's supervision. Decided public criticisms and disqualifications are
 //! on the public notice board; a withdrawn one stays there, marked withdrawn.
 
-use crate::records::entry;
+use crate::audit::entry;
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission};
+use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::sanction::{self as s, SanctionAction, SanctionKind, SanctionState};
 use jianguan_domain::{FieldErrors, Money};
 use jianguan_store::entity::{county, enterprise, fund_recovery, project, sanction};
@@ -33,7 +34,7 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, 
         .one(app.store.reader())
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::inspections::same_county(actor, &m.county_code)?;
+    actor.check_county(&m.county_code)?;
     if actor.role == crate::Role::Contractor
         && (actor.enterprise_id.as_deref() != Some(&m.enterprise_id) || m.state == "proposed")
     {
@@ -108,6 +109,17 @@ pub async fn propose(
     {
         e.add("project_id", "追回资金和取消承办资格须指明项目");
     }
+    // A project whose course has ended cannot lose its qualification (the decision would
+    // be refused anyway; say so at once).
+    if kind == Some(SanctionKind::Disqualification)
+        && let Some(status) = proj.as_ref().and_then(|p| ProjectStatus::parse(&p.status))
+        && status.is_final()
+    {
+        e.add(
+            "project_id",
+            format!("该项目状态为“{}”，不能再取消承办资格", status.label()),
+        );
+    }
     let facts = e.required_text("facts", "事实和理由", &input.facts, 5000);
     let clause = e.required_text("clause", "依据条款", &input.clause, 200);
     let mut amount = None;
@@ -181,7 +193,7 @@ pub async fn act(
         return Err(AppError::Forbidden);
     }
     let state = SanctionState::parse(&before.state)
-        .ok_or_else(|| AppError::Internal(format!("sanction state {}", before.state)))?;
+        .ok_or_else(|| AppError::corrupt("sanction", &before.id, "state", &before.state))?;
     let next = s::next(state, action).map_err(AppError::Conflict)?;
     let mut e = FieldErrors::new();
     let note = match action {
@@ -231,7 +243,7 @@ pub async fn act(
     }
     tx.record(audit).await?;
     tx.commit().await?;
-    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }
 
@@ -281,22 +293,15 @@ async fn consequences(
                 .one(tx.conn())
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let after = project::Model {
-                status: "disqualified".into(),
-                closed_on: Some(app.today()),
-                updated_at: now,
-                ..p.clone()
-            };
-            tx.replace(&p, after.clone()).await?;
-            tx.record(entry(
+            crate::audit::set_project_status(
                 app,
+                tx,
                 actor,
-                &m.county_code,
-                ("project", &p.id),
+                &p,
+                ProjectStatus::Disqualified,
+                app.today(),
                 "disqualify",
-                Some(&p),
-                Some(&after),
-            )?)
+            )
             .await?;
         }
         _ => {}
@@ -388,8 +393,7 @@ pub async fn record_repayment(
     if !s::may_propose(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let mut repayments: Vec<jianguan_domain::rules::facts::Repayment> =
-        serde_json::from_str(&before.repayments).unwrap_or_default();
+    let mut repayments = before.repayments_parsed()?;
     let paid: i64 = repayments.iter().map(|r| r.amount_fen).sum();
     let owed = before.amount_fen - paid;
     let mut e = FieldErrors::new();
@@ -449,7 +453,7 @@ pub async fn record_repayment(
         Some(&before),
         Some(&after),
     )?;
-    crate::records::update_audited(app, audit, &before, after.clone()).await?;
-    crate::inspections::refresh_docket(app, &before.county_code).await?;
+    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 pub fn random_token(prefix: &str) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AppError::bug(format!("no randomness: {e}")))?;
     Ok(format!("{prefix}{}", hex::encode(bytes)))
 }
 

@@ -406,9 +406,7 @@ fn describe(e: jianguan_app::AppError) -> anyhow::Error {
         ),
         // At the command line the operator is the one who must fix it: show the cause.
         None => match &e {
-            jianguan_app::AppError::Internal(cause) => {
-                anyhow::anyhow!("{}（{cause}）", e.message())
-            }
+            e if e.is_internal() => anyhow::anyhow!("{}（{}）", e.message(), e.chain()),
             _ => anyhow::anyhow!("{}", e.message()),
         },
     }

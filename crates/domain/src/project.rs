@@ -54,6 +54,11 @@ impl ProjectStatus {
         }
     }
 
+    /// Accepted and disqualified end a project's course.
+    pub fn is_final(self) -> bool {
+        matches!(self, ProjectStatus::Accepted | ProjectStatus::Disqualified)
+    }
+
     /// The moves the regulation allows: forward through construction and operation to
     /// acceptance (possibly deferred first), or disqualification from any open state.
     /// Accepted and disqualified are final.

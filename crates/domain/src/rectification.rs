@@ -30,9 +30,7 @@ impl OrderAction {
     pub fn allowed_for(self, role: Role) -> bool {
         match self {
             OrderAction::Submit => role == Role::Contractor,
-            OrderAction::Accept | OrderAction::Reject => {
-                matches!(role, Role::Inspector | Role::Chief)
-            }
+            OrderAction::Accept | OrderAction::Reject => role.supervises(),
         }
     }
 }

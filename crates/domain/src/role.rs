@@ -51,6 +51,11 @@ impl Role {
     }
 
     /// May create and edit the county's records (enterprises, projects).
+    /// The county's supervising staff: inspectors and the responsible person.
+    pub fn supervises(self) -> bool {
+        matches!(self, Role::Inspector | Role::Chief)
+    }
+
     pub fn may_edit_records(self) -> bool {
         matches!(self, Role::Admin | Role::Chief | Role::Inspector)
     }

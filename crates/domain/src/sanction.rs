@@ -118,7 +118,7 @@ pub fn may_decide(role: Role) -> bool {
 
 /// Inspectors and the responsible person may propose.
 pub fn may_propose(role: Role) -> bool {
-    matches!(role, Role::Inspector | Role::Chief)
+    role.supervises()
 }
 
 pub fn next(state: SanctionState, action: SanctionAction) -> Result<SanctionState, String> {

@@ -5,6 +5,7 @@ pub mod audit;
 mod connect;
 pub mod entity;
 pub mod facts;
+pub mod json;
 mod migration;
 pub mod queries;
 pub mod rows;
@@ -31,6 +32,14 @@ pub enum StoreError {
     Unaudited,
     #[error("stored data cannot be read: {0}")]
     Corrupt(String),
+    /// One column of one row does not read as its type.
+    #[error("{table} {id}: column {column} cannot be read: {detail}")]
+    CorruptColumn {
+        table: &'static str,
+        id: String,
+        column: &'static str,
+        detail: String,
+    },
     #[error("audit record could not be serialised: {0}")]
     Serialise(#[from] serde_json::Error),
     /// The record is no longer what the caller read: someone else changed it first.

@@ -83,7 +83,7 @@ fn deny(path: &str, status: StatusCode, code: &str, message: &str) -> Response {
     if is_api(path) {
         ApiError::new(status, code, message).into_response()
     } else {
-        crate::pages::error_page(
+        crate::error::error_page(
             status,
             message,
             "请返回上一页刷新后重试；如仍不行，请重新登录。",
@@ -296,7 +296,7 @@ pub async fn require(permission: Permission, req: Request, next: Next) -> Respon
             if is_api(&path) {
                 ApiError::from(AppError::Forbidden).into_response()
             } else {
-                crate::pages::error_page(
+                crate::error::error_page(
                     StatusCode::FORBIDDEN,
                     "您的角色无权进行此操作",
                     "如需此权限，请联系管理员。",

@@ -159,9 +159,9 @@ impl ProjectForm {
         (input, e)
     }
 
-    pub fn from_model(p: &project::Model) -> Self {
-        let targets: Vec<Target> = serde_json::from_str(&p.targets).unwrap_or_default();
-        Self {
+    pub fn from_model(p: &project::Model) -> Result<Self, jianguan_app::AppError> {
+        let targets: Vec<Target> = p.targets_parsed()?;
+        Ok(Self {
             name: p.name.clone(),
             programme_id: p.programme_id.clone(),
             enterprise_id: p.enterprise_id.clone(),
@@ -186,7 +186,7 @@ impl ProjectForm {
                 .map(|t| format!("{} {} {}", t.name, t.quantity, t.unit))
                 .collect::<Vec<_>>()
                 .join("\n"),
-        }
+        })
     }
 }
 

@@ -35,7 +35,7 @@ fn refuse(path: &str, field: &str, why: String) -> Response {
         e.fields = serde_json::json!({ field: why });
         e.into_response()
     } else {
-        crate::pages::error_page(
+        crate::error::error_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &format!("填写的内容中有无法接受的字符：{why}"),
             "请返回上一页，删除该处的不可见字符（多见于从其他软件复制来的文字）后重新提交。",
@@ -86,7 +86,7 @@ pub async fn check(req: Request, next: Next) -> Response {
                 )
                 .into_response()
             } else {
-                crate::pages::error_page(
+                crate::error::error_page(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "提交的内容过大",
                     "请删减后重新提交。",

@@ -1,19 +1,30 @@
 //! The web layer through its router, on every backend: permissions, tenancy, bad input,
-//! sessions and CSRF. One test binary (link time matters on two cores).
+//! sessions and CSRF here; each area's workflow in a module of `suite/`. One test binary
+//! (link time matters on two cores).
 
 #![allow(clippy::unwrap_used)]
 
 #[path = "suite/auth.rs"]
 mod auth;
 mod common;
+#[path = "suite/flows.rs"]
+mod flows;
 #[path = "suite/fuzz.rs"]
 mod fuzz;
 #[path = "suite/hostile.rs"]
 mod hostile;
+#[path = "suite/inspections.rs"]
+mod inspections;
 #[path = "suite/ops.rs"]
 mod ops;
 #[path = "suite/races.rs"]
 mod races;
+#[path = "suite/rectification.rs"]
+mod rectification;
+#[path = "suite/reporting.rs"]
+mod reporting;
+#[path = "suite/sanctions.rs"]
+mod sanctions;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, counts, seeded_router};

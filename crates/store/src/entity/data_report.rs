@@ -23,6 +23,15 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// `figures`, read as its type (an error naming the row if it does not read).
+    pub fn figures_parsed(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, i64>, crate::StoreError> {
+        crate::json::column("data_reports", &self.id, "figures", &self.figures)
+    }
+}
+
 /// The fields of a record in an import bundle (everything but county and bookkeeping).
 pub const FIELDS: &[&str] = &[
     "id",

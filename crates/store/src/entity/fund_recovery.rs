@@ -24,6 +24,15 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// `repayments`, read as its type (an error naming the row if it does not read).
+    pub fn repayments_parsed(
+        &self,
+    ) -> Result<Vec<jianguan_domain::rules::facts::Repayment>, crate::StoreError> {
+        crate::json::column("fund_recoveries", &self.id, "repayments", &self.repayments)
+    }
+}
+
 /// The fields of a record in an import bundle (everything but county and bookkeeping).
 pub const FIELDS: &[&str] = &[
     "id",

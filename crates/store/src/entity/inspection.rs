@@ -32,6 +32,33 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// `kinds`, read as its type (an error naming the row if it does not read).
+    pub fn kinds_parsed(&self) -> Result<Vec<String>, crate::StoreError> {
+        crate::json::column("inspections", &self.id, "kinds", &self.kinds)
+    }
+
+    /// `methods`, read as its type (an error naming the row if it does not read).
+    pub fn methods_parsed(&self) -> Result<Vec<String>, crate::StoreError> {
+        crate::json::column("inspections", &self.id, "methods", &self.methods)
+    }
+
+    /// `inspectors`, read as its type (an error naming the row if it does not read).
+    pub fn inspectors_parsed(&self) -> Result<Vec<String>, crate::StoreError> {
+        crate::json::column("inspections", &self.id, "inspectors", &self.inspectors)
+    }
+
+    /// `standards`, read as its type (an error naming the row if it does not read).
+    pub fn standards_parsed(
+        &self,
+    ) -> Result<
+        std::collections::BTreeMap<String, jianguan_domain::inspection::StandardResult>,
+        crate::StoreError,
+    > {
+        crate::json::column("inspections", &self.id, "standards", &self.standards)
+    }
+}
+
 /// The fields of a record in an import bundle (everything but county and bookkeeping).
 pub const FIELDS: &[&str] = &[
     "id",

@@ -33,3 +33,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// `flags`, read as its type (an error naming the row if it does not read).
+    pub fn flags_parsed(&self) -> Result<Vec<String>, crate::StoreError> {
+        crate::json::column("photos", &self.id, "flags", &self.flags)
+    }
+}

@@ -24,6 +24,15 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// `milestones`, read as its type (an error naming the row if it does not read).
+    pub fn milestones_parsed(
+        &self,
+    ) -> Result<Vec<jianguan_domain::reporting::PlannedMilestone>, crate::StoreError> {
+        crate::json::column("progress_plans", &self.id, "milestones", &self.milestones)
+    }
+}
+
 /// The fields of a record in an import bundle (everything but county and bookkeeping).
 pub const FIELDS: &[&str] = &[
     "id",

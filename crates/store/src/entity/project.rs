@@ -37,6 +37,15 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// `targets`, read as its type (an error naming the row if it does not read).
+    pub fn targets_parsed(
+        &self,
+    ) -> Result<Vec<jianguan_domain::project::Target>, crate::StoreError> {
+        crate::json::column("projects", &self.id, "targets", &self.targets)
+    }
+}
+
 pub const FIELDS: &[&str] = &[
     "id",
     "programme_id",

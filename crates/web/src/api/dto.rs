@@ -273,10 +273,12 @@ pub struct ProjectDto {
     pub void_reason: Option<String>,
 }
 
-impl From<project::Model> for ProjectDto {
-    fn from(p: project::Model) -> Self {
-        let targets = serde_json::from_str(&p.targets).unwrap_or_default();
-        Self {
+impl TryFrom<project::Model> for ProjectDto {
+    type Error = jianguan_app::AppError;
+
+    fn try_from(p: project::Model) -> Result<Self, Self::Error> {
+        let targets = jianguan_store::json::column("projects", &p.id, "targets", &p.targets)?;
+        Ok(Self {
             id: p.id,
             county_code: p.county_code,
             programme_id: p.programme_id,
@@ -296,7 +298,7 @@ impl From<project::Model> for ProjectDto {
             targets,
             voided_at: p.voided_at,
             void_reason: p.void_reason,
-        }
+        })
     }
 }
 

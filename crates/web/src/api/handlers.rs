@@ -264,7 +264,11 @@ pub async fn list_projects(
 ) -> ApiResult<Json<Page<ProjectDto>>> {
     let page = records::projects(&s.app, &a, &q.filter()).await?;
     Ok(Json(Page {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<_, _>>()?,
         total: page.total,
         offset: q.offset,
     }))
@@ -276,7 +280,7 @@ pub async fn get_project(
     Auth(a, _): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ProjectDto>> {
-    Ok(Json(records::project(&s.app, &a, &id).await?.into()))
+    Ok(Json(records::project(&s.app, &a, &id).await?.try_into()?))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects", request_body = ProjectIn, responses((status = 201, body = ProjectDto), (status = 422, body = ErrorBody)))]
@@ -288,7 +292,7 @@ pub async fn create_project(
     let (input, county) = b.into_domain();
     let p =
         records::create_project(&s.app, &a, county.as_deref(), &input, FieldErrors::new()).await?;
-    Ok((StatusCode::CREATED, Json(p.into())))
+    Ok((StatusCode::CREATED, Json(p.try_into()?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{id}", params(("id" = String, Path)), request_body = ProjectIn, responses((status = 200, body = ProjectDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -302,7 +306,7 @@ pub async fn update_project(
     Ok(Json(
         records::update_project(&s.app, &a, &id, &input, FieldErrors::new())
             .await?
-            .into(),
+            .try_into()?,
     ))
 }
 
@@ -316,7 +320,7 @@ pub async fn void_project(
     Ok(Json(
         records::void_project(&s.app, &a, &id, &b.reason)
             .await?
-            .into(),
+            .try_into()?,
     ))
 }
 

@@ -48,15 +48,22 @@ pub struct PlanDto {
     pub milestones: Vec<MilestoneDto>,
 }
 
-impl From<jianguan_store::entity::progress_plan::Model> for PlanDto {
-    fn from(p: jianguan_store::entity::progress_plan::Model) -> Self {
-        PlanDto {
-            milestones: serde_json::from_str(&p.milestones).unwrap_or_default(),
+impl TryFrom<jianguan_store::entity::progress_plan::Model> for PlanDto {
+    type Error = jianguan_app::AppError;
+
+    fn try_from(p: jianguan_store::entity::progress_plan::Model) -> Result<Self, Self::Error> {
+        Ok(PlanDto {
+            milestones: jianguan_store::json::column(
+                "progress_plans",
+                &p.id,
+                "milestones",
+                &p.milestones,
+            )?,
             id: p.id,
             version: p.version,
             effective_from: p.effective_from,
             status: p.status,
-        }
+        })
     }
 }
 
@@ -70,8 +77,8 @@ pub async fn list_plans(
         rep::plans(&s.app, &a, &id)
             .await?
             .into_iter()
-            .map(Into::into)
-            .collect(),
+            .map(TryInto::try_into)
+            .collect::<Result<_, jianguan_app::AppError>>()?,
     ))
 }
 
@@ -96,7 +103,7 @@ pub async fn propose_plan(
     };
     Ok((
         StatusCode::CREATED,
-        Json(rep::propose_plan(&s.app, &a, &input).await?.into()),
+        Json(rep::propose_plan(&s.app, &a, &input).await?.try_into()?),
     ))
 }
 
@@ -199,16 +206,18 @@ pub struct DataDto {
     pub superseded: Option<String>,
 }
 
-impl From<jianguan_store::entity::data_report::Model> for DataDto {
-    fn from(r: jianguan_store::entity::data_report::Model) -> Self {
-        DataDto {
-            figures: serde_json::from_str(&r.figures).unwrap_or_default(),
+impl TryFrom<jianguan_store::entity::data_report::Model> for DataDto {
+    type Error = jianguan_app::AppError;
+
+    fn try_from(r: jianguan_store::entity::data_report::Model) -> Result<Self, Self::Error> {
+        Ok(DataDto {
+            figures: r.figures_parsed()?,
             superseded: r.void_reason.filter(|_| r.voided_at.is_some()),
             id: r.id,
             enterprise_id: r.enterprise_id,
             month: r.month,
             submitted_on: r.submitted_on,
-        }
+        })
     }
 }
 
@@ -221,8 +230,8 @@ pub async fn list_data(
         rep::data_reports(&s.app, &a)
             .await?
             .into_iter()
-            .map(Into::into)
-            .collect(),
+            .map(TryInto::try_into)
+            .collect::<Result<_, jianguan_app::AppError>>()?,
     ))
 }
 
@@ -242,7 +251,7 @@ pub async fn submit_data(
     };
     Ok((
         StatusCode::CREATED,
-        Json(rep::submit_data(&s.app, &a, &input).await?.into()),
+        Json(rep::submit_data(&s.app, &a, &input).await?.try_into()?),
     ))
 }
 

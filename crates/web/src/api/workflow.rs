@@ -122,11 +122,13 @@ pub struct PhotoDto {
     pub url: String,
 }
 
-impl From<photo::Model> for PhotoDto {
-    fn from(p: photo::Model) -> Self {
-        PhotoDto {
+impl TryFrom<photo::Model> for PhotoDto {
+    type Error = jianguan_app::AppError;
+
+    fn try_from(p: photo::Model) -> Result<Self, Self::Error> {
+        Ok(PhotoDto {
             url: format!("/photos/{}", p.id),
-            flags: serde_json::from_str(&p.flags).unwrap_or_default(),
+            flags: p.flags_parsed()?,
             id: p.id,
             name: p.original_name,
             content_type: p.content_type,
@@ -140,7 +142,7 @@ impl From<photo::Model> for PhotoDto {
             device_time: p.device_time,
             device_latitude: p.device_latitude,
             device_longitude: p.device_longitude,
-        }
+        })
     }
 }
 
@@ -165,14 +167,15 @@ pub struct InspectionDto {
     pub versions: Option<usize>,
 }
 
-impl From<inspection::Model> for InspectionDto {
-    fn from(i: inspection::Model) -> Self {
-        let standards: BTreeMap<String, StandardResult> =
-            serde_json::from_str(&i.standards).unwrap_or_default();
-        InspectionDto {
-            kinds: serde_json::from_str(&i.kinds).unwrap_or_default(),
-            methods: serde_json::from_str(&i.methods).unwrap_or_default(),
-            inspectors: serde_json::from_str(&i.inspectors).unwrap_or_default(),
+impl TryFrom<inspection::Model> for InspectionDto {
+    type Error = jianguan_app::AppError;
+
+    fn try_from(i: inspection::Model) -> Result<Self, Self::Error> {
+        let standards = i.standards_parsed()?;
+        Ok(InspectionDto {
+            kinds: i.kinds_parsed()?,
+            methods: i.methods_parsed()?,
+            inspectors: i.inspectors_parsed()?,
             standards: standards
                 .into_iter()
                 .map(|(k, v)| {
@@ -196,7 +199,7 @@ impl From<inspection::Model> for InspectionDto {
             photo_count: i.photo_count,
             photos: None,
             versions: None,
-        }
+        })
     }
 }
 
@@ -231,16 +234,21 @@ pub async fn list_inspections(
         ins::list(&s.app, &a, &f)
             .await?
             .into_iter()
-            .map(Into::into)
-            .collect(),
+            .map(TryInto::try_into)
+            .collect::<Result<_, jianguan_app::AppError>>()?,
     ))
 }
 
 async fn full(s: &AppState, i: inspection::Model) -> ApiResult<InspectionDto> {
-    let photos = ins::photos(&s.app, "inspection", &i.id).await?;
+    let photos = jianguan_app::evidence::photos(&s.app, "inspection", &i.id).await?;
     let versions = ins::versions(&s.app, &i.id).await?.len();
-    let mut dto = InspectionDto::from(i);
-    dto.photos = Some(photos.into_iter().map(Into::into).collect());
+    let mut dto = InspectionDto::try_from(i)?;
+    dto.photos = Some(
+        photos
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<_, _>>()?,
+    );
     dto.versions = Some(versions);
     Ok(dto)
 }
@@ -341,7 +349,7 @@ pub async fn upload_photo(
     };
     let name = q.name.unwrap_or_else(|| "照片".into());
     let p = evidence::upload(&s.app, &a, "inspection", &id, &name, body.to_vec(), device).await?;
-    Ok((StatusCode::CREATED, Json(p.into())))
+    Ok((StatusCode::CREATED, Json(p.try_into()?)))
 }
 
 // ------------------------------------------------------------------ orders

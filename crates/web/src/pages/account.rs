@@ -101,9 +101,7 @@ pub async fn login(
         }
         Err(e) => {
             let status = crate::error::status_code(&e);
-            if let AppError::Internal(cause) = &e {
-                tracing::error!(%cause, "login");
-            }
+            crate::error::log_internal(&e, "login");
             render(
                 status,
                 &LoginPage {

@@ -13,7 +13,7 @@ use jianguan_app::reporting::{self as rep};
 use jianguan_app::{AppError, Role};
 use jianguan_domain::reporting::{DataInput, MetricSpec, Review};
 use jianguan_domain::{FieldErrors, Money};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 pub struct MetricField {
     pub code: String,
@@ -101,7 +101,7 @@ async fn page(
             .as_ref()
             .and_then(|x| Review::parse(&x.state))
             .unwrap_or(Review::Approved);
-        let figures: BTreeMap<String, i64> = serde_json::from_str(&r.figures).unwrap_or_default();
+        let figures = r.figures_parsed()?;
         rows.push(ReportRow {
             enterprise: names.get(&r.enterprise_id).cloned().unwrap_or_default(),
             month: r.month.format("%Y年%-m月").to_string(),
@@ -144,7 +144,7 @@ async fn page(
             )
             .await,
             is_contractor,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
             fields: metrics
                 .iter()
                 .map(|m| MetricField {

@@ -163,7 +163,8 @@ async fn detail_page(
             name: p.name,
         })
         .collect();
-    let history = history_rows(records::history(&s.app, a, "enterprise", &e.id).await?);
+    let history =
+        history_rows(jianguan_app::history::history(&s.app, a, "enterprise", &e.id).await?);
     Ok(DetailPage {
         layout: layout(
             s,

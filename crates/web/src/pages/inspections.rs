@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_app::evidence::{self, Device};
 use jianguan_app::inspections::{self as ins, InspectionFilter};
-use jianguan_app::{Actor, AppError, Role, records};
+use jianguan_app::{Actor, AppError, Role};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::inspection::{
     InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
@@ -33,8 +33,7 @@ pub fn status_label(code: &str) -> &'static str {
     }
 }
 
-fn kinds_text(json: &str) -> String {
-    let codes: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+fn kinds_text(codes: &[String]) -> String {
     codes
         .iter()
         .filter_map(|c| KINDS.iter().find(|k| k.1 == c).map(|k| k.2))
@@ -42,12 +41,8 @@ fn kinds_text(json: &str) -> String {
         .join("、")
 }
 
-fn names(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 fn is_staff(a: &Actor) -> bool {
-    matches!(a.role, Role::Inspector | Role::Chief)
+    a.role.supervises()
 }
 
 // ------------------------------------------------------------------ list
@@ -103,16 +98,18 @@ pub async fn list(
         .collect();
     let rows = items
         .into_iter()
-        .map(|i| Row {
-            date: i.date.to_string(),
-            project: projects.get(&i.project_id).cloned().unwrap_or_default(),
-            kinds: kinds_text(&i.kinds),
-            inspectors: names(&i.inspectors).join("、"),
-            status: status_label(&i.status).into(),
-            planned: i.status == "planned",
-            id: i.id,
+        .map(|i| {
+            Ok(Row {
+                date: i.date.to_string(),
+                project: projects.get(&i.project_id).cloned().unwrap_or_default(),
+                kinds: kinds_text(&i.kinds_parsed()?),
+                inspectors: i.inspectors_parsed()?.join("、"),
+                status: status_label(&i.status).into(),
+                planned: i.status == "planned",
+                id: i.id,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let page = ListPage {
         layout: layout(
             &s,
@@ -238,11 +235,10 @@ impl InspectionForm {
         }
     }
 
-    fn from_model(i: &inspection::Model) -> Self {
-        let kinds: Vec<String> = names(&i.kinds);
-        let methods: Vec<String> = names(&i.methods);
-        let standards: BTreeMap<String, StandardResult> =
-            serde_json::from_str(&i.standards).unwrap_or_default();
+    fn from_model(i: &inspection::Model) -> Result<Self, AppError> {
+        let kinds = i.kinds_parsed()?;
+        let methods = i.methods_parsed()?;
+        let standards = i.standards_parsed()?;
         let on = |list: &[String], c: &str| {
             if list.iter().any(|x| x == c) {
                 "on".to_string()
@@ -251,7 +247,7 @@ impl InspectionForm {
             }
         };
         let st = |c: &str| standards.get(c).cloned().unwrap_or_default();
-        InspectionForm {
+        Ok(InspectionForm {
             mode: if i.status == "planned" {
                 "plan".into()
             } else {
@@ -278,11 +274,11 @@ impl InspectionForm {
             note_construction: st("construction").note,
             note_operation: st("operation").note,
             note_funds: st("funds").note,
-            inspectors: names(&i.inspectors).join("，"),
+            inspectors: i.inspectors_parsed()?.join("，"),
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
             reason: String::new(),
-        }
+        })
     }
 }
 
@@ -542,7 +538,7 @@ pub async fn edit_form(
         return Err(AppError::Forbidden.into());
     }
     let correcting = i.status == "finalised";
-    let form = InspectionForm::from_model(&i);
+    let form = InspectionForm::from_model(&i)?;
     Ok(render(
         StatusCode::OK,
         &form_page(&s, &auth, Some(&id), correcting, form, FieldErrors::new()).await?,
@@ -641,19 +637,21 @@ struct DetailPage {
     print: bool,
 }
 
-pub fn photo_views(rows: Vec<photo::Model>) -> Vec<PhotoView> {
+pub fn photo_views(rows: Vec<photo::Model>) -> Result<Vec<PhotoView>, AppError> {
     rows.into_iter()
-        .map(|p| PhotoView {
-            taken: match (&p.exif_taken_at, p.exif_latitude.zip(p.exif_longitude)) {
-                (Some(t), Some((la, lo))) => format!("拍摄于 {t}，位置 {la:.5}, {lo:.5}"),
-                (Some(t), None) => format!("拍摄于 {t}"),
-                (None, Some((la, lo))) => format!("位置 {la:.5}, {lo:.5}"),
-                (None, None) => "照片无拍摄时间和位置信息".into(),
-            },
-            flags: serde_json::from_str(&p.flags).unwrap_or_default(),
-            is_pdf: p.content_type == "application/pdf",
-            name: p.original_name,
-            id: p.id,
+        .map(|p| {
+            Ok(PhotoView {
+                taken: match (&p.exif_taken_at, p.exif_latitude.zip(p.exif_longitude)) {
+                    (Some(t), Some((la, lo))) => format!("拍摄于 {t}，位置 {la:.5}, {lo:.5}"),
+                    (Some(t), None) => format!("拍摄于 {t}"),
+                    (None, Some((la, lo))) => format!("位置 {la:.5}, {lo:.5}"),
+                    (None, None) => "照片无拍摄时间和位置信息".into(),
+                },
+                flags: p.flags_parsed()?,
+                is_pdf: p.content_type == "application/pdf",
+                name: p.original_name,
+                id: p.id,
+            })
         })
         .collect()
 }
@@ -679,13 +677,12 @@ async fn detail(
             .unwrap_or_default(),
         None => String::new(),
     };
-    let standards: BTreeMap<String, StandardResult> =
-        serde_json::from_str(&i.standards).unwrap_or_default();
+    let standards = i.standards_parsed()?;
     // A contractor sees an inspection's evidence once it is final.
     let photos = if a.role == Role::Contractor && i.status != "finalised" {
         vec![]
     } else {
-        photo_views(ins::photos(&s.app, "inspection", id).await?)
+        photo_views(jianguan_app::evidence::photos(&s.app, "inspection", id).await?)?
     };
     let versions = ins::versions(&s.app, id)
         .await?
@@ -701,7 +698,7 @@ async fn detail(
             reason: v.reason,
         })
         .collect();
-    let history = history_rows(records::history(&s.app, a, "inspection", id).await?);
+    let history = history_rows(jianguan_app::history::history(&s.app, a, "inspection", id).await?);
     Ok(DetailPage {
         layout: layout(
             s,
@@ -719,8 +716,9 @@ async fn detail(
             date: jianguan_domain::format_cn_date(i.date),
             status: status_label(&i.status).into(),
             status_code: i.status.clone(),
-            kinds: kinds_text(&i.kinds),
-            methods: names(&i.methods)
+            kinds: kinds_text(&i.kinds_parsed()?),
+            methods: i
+                .methods_parsed()?
                 .iter()
                 .map(|m| label_of(&METHODS, m))
                 .collect::<Vec<_>>()
@@ -736,7 +734,7 @@ async fn detail(
                     })
                 })
                 .collect(),
-            inspectors: names(&i.inspectors).join("、"),
+            inspectors: i.inspectors_parsed()?.join("、"),
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
             class,

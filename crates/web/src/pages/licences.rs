@@ -87,8 +87,8 @@ async fn page(
             },
             expired: l.valid_to.is_some_and(|to| to < today),
             scans: super::inspections::photo_views(
-                jianguan_app::inspections::photos(&s.app, "licence", &l.id).await?,
-            ),
+                jianguan_app::evidence::photos(&s.app, "licence", &l.id).await?,
+            )?,
             id: l.id,
         });
     }
@@ -116,7 +116,7 @@ async fn page(
             form,
             errors,
             is_contractor: a.role == Role::Contractor,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
             saved,
         },
     ))

@@ -290,51 +290,7 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    layout: Layout,
-    heading: String,
-    detail: String,
-    /// What the person quotes to the administrator; the log lines of the request carry it.
-    request_id: Option<String>,
-}
-
-pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
-    render(
-        status,
-        &ErrorPage {
-            layout: Layout::anonymous(heading),
-            heading: heading.into(),
-            detail: detail.into(),
-            request_id: crate::ops::request_id(),
-        },
-    )
-}
-
-/// An application error shown as a page.
-pub struct PageError(pub AppError);
-
-impl From<AppError> for PageError {
-    fn from(e: AppError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self.0 {
-            tracing::error!(%cause, "internal error");
-        }
-        let status = crate::error::status_code(&self.0);
-        let detail = match self.0 {
-            AppError::NotFound => "该记录不存在，或不在您的查看范围内。",
-            AppError::Forbidden => "如需此权限，请联系管理员。",
-            _ => "请返回上一页重试。",
-        };
-        error_page(status, &self.0.message(), detail)
-    }
-}
+pub use crate::error::PageError;
 
 pub type PageResult = Result<Response, PageError>;
 

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jianguan_app::rectification::{self as rect, OrderInput};
-use jianguan_app::{AppError, Role, records};
+use jianguan_app::{AppError, Role};
 use jianguan_domain::rectification::{parse_state, state_label};
 use jianguan_domain::{FieldErrors, format_cn_date};
 use serde::Deserialize;
@@ -168,7 +168,7 @@ pub async fn new_form(
     auth: Auth,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    if !matches!(auth.0.role, Role::Inspector | Role::Chief) {
+    if !auth.0.role.supervises() {
         return Err(AppError::Forbidden.into());
     }
     let deadline = s.app.today() + chrono::Days::new(30);
@@ -262,8 +262,8 @@ async fn detail(
             },
             note: sub.review_note.clone().unwrap_or_default(),
             photos: super::inspections::photo_views(
-                jianguan_app::inspections::photos(&s.app, "submission", &sub.id).await?,
-            ),
+                jianguan_app::evidence::photos(&s.app, "submission", &sub.id).await?,
+            )?,
             text: sub.text,
         });
     }
@@ -295,7 +295,9 @@ async fn detail(
             state: state_text(&o.state).into(),
             overdue: o.state != "accepted" && o.deadline < s.app.today(),
             submissions,
-            history: history_rows(records::history(&s.app, a, "rectification_order", id).await?),
+            history: history_rows(
+                jianguan_app::history::history(&s.app, a, "rectification_order", id).await?,
+            ),
             can_submit: can(OrderAction::Submit),
             can_review: can(OrderAction::Accept),
             can_attach,

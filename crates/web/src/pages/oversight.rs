@@ -40,6 +40,15 @@ pub struct TargetRow {
     pub evidence: String,
 }
 
+/// An evaluation's `details` column: the results per requirement and the note.
+#[derive(serde::Deserialize)]
+struct EvaluationDetails {
+    #[serde(default)]
+    targets: Vec<TargetResult>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "oversight.html")]
 struct Page {
@@ -85,10 +94,14 @@ async fn page(
         .await?
         .into_iter()
         .map(|e| {
-            let details: serde_json::Value = serde_json::from_str(&e.details).unwrap_or_default();
-            let targets: Vec<TargetResult> =
-                serde_json::from_value(details["targets"].clone()).unwrap_or_default();
-            EvaluationView {
+            let details: EvaluationDetails = jianguan_store::json::column(
+                "performance_evaluations",
+                &e.id,
+                "details",
+                &e.details,
+            )?;
+            let targets = details.targets;
+            Ok(EvaluationView {
                 date: format_cn_date(e.date),
                 outcome: label_of(&OUTCOMES, &e.outcome),
                 targets: targets
@@ -106,11 +119,11 @@ async fn page(
                         )
                     })
                     .collect(),
-                note: details["note"].as_str().unwrap_or_default().to_string(),
-            }
+                note: details.note.unwrap_or_default(),
+            })
         })
-        .collect();
-    let targets: Vec<Target> = serde_json::from_str(&p.targets).unwrap_or_default();
+        .collect::<Result<_, AppError>>()?;
+    let targets: Vec<Target> = p.targets_parsed()?;
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let rows = targets
         .iter()
@@ -145,7 +158,7 @@ async fn page(
             targets: rows,
             outcomes: options(OUTCOMES, &get("outcome")),
             errors,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
             is_chief: a.role == Role::Chief,
             saved,
             form,
@@ -211,7 +224,7 @@ pub async fn evaluate(
 ) -> PageResult {
     let p = records::project(&s.app, &auth.0, &id).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let targets: Vec<Target> = serde_json::from_str(&p.targets).unwrap_or_default();
+    let targets: Vec<Target> = p.targets_parsed()?;
     let input = EvaluationInput {
         project_id: id.clone(),
         date: get("date"),

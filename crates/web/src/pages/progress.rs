@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use jianguan_app::reporting::{self as rep, PLAN};
 use jianguan_app::{AppError, Role, records};
 use jianguan_domain::FieldErrors;
-use jianguan_domain::reporting::{PlanInput, PlannedMilestone, ReportInput, Review};
+use jianguan_domain::reporting::{PlanInput, ReportInput, Review};
 use std::collections::HashMap;
 
 pub struct PlanView {
@@ -68,10 +68,6 @@ fn plan_status(code: &str) -> &'static str {
         "rejected" => "未批准",
         _ => "",
     }
-}
-
-fn milestones(json: &str) -> Vec<PlannedMilestone> {
-    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Planned (the latest approved plan) and actual (live reports) cumulative percent over
@@ -153,14 +149,14 @@ async fn page(
     let reports = rep::reports(&s.app, a, id).await?;
     let reviews = rep::project_reviews(&s.app, a, id).await?;
     let baseline = plans.iter().rev().find(|x| x.status == "approved");
-    let planned: Vec<(NaiveDate, f64)> = baseline
-        .map(|b| {
-            milestones(&b.milestones)
-                .iter()
-                .map(|m| (m.date, m.percent))
-                .collect()
-        })
-        .unwrap_or_default();
+    let planned: Vec<(NaiveDate, f64)> = match baseline {
+        Some(b) => b
+            .milestones_parsed()?
+            .iter()
+            .map(|m| (m.date, m.percent))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut actual: Vec<(NaiveDate, f64)> = reports
         .iter()
         .filter(|r| r.voided_at.is_none())
@@ -193,22 +189,25 @@ async fn page(
             chart: s_curve(p.construction_start, p.construction_end, &planned, &actual),
             plans: plans
                 .iter()
-                .map(|x| PlanView {
-                    version: x.version,
-                    effective_from: x.effective_from.to_string(),
-                    status: plan_status(&x.status),
-                    milestones: milestones(&x.milestones)
-                        .iter()
-                        .map(|m| format!("{} {}% {}", m.date, m.percent, m.description))
-                        .collect(),
+                .map(|x| {
+                    Ok(PlanView {
+                        version: x.version,
+                        effective_from: x.effective_from.to_string(),
+                        status: plan_status(&x.status),
+                        milestones: x
+                            .milestones_parsed()?
+                            .iter()
+                            .map(|m| format!("{} {}% {}", m.date, m.percent, m.description))
+                            .collect(),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, AppError>>()?,
             reports: {
                 let mut views = Vec::new();
                 for r in &reports {
                     views.push(super::inspections::photo_views(
-                        jianguan_app::inspections::photos(&s.app, "progress_report", &r.id).await?,
-                    ));
+                        jianguan_app::evidence::photos(&s.app, "progress_report", &r.id).await?,
+                    )?);
                 }
                 reports
                     .iter()
@@ -255,7 +254,7 @@ async fn page(
                 })
                 .collect(),
             is_contractor: a.role == Role::Contractor,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
             form,
             errors,
             saved,
@@ -392,7 +391,7 @@ pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             )
             .await,
             rows,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
         },
     ))
 }

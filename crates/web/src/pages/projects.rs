@@ -201,8 +201,8 @@ async fn detail_page(
         .await?
         .map(|x| x.name)
         .unwrap_or_default();
-    let targets: Vec<Target> = serde_json::from_str(&p.targets).unwrap_or_default();
-    let history = history_rows(records::history(&s.app, a, "project", &p.id).await?);
+    let targets: Vec<Target> = p.targets_parsed()?;
+    let history = history_rows(jianguan_app::history::history(&s.app, a, "project", &p.id).await?);
     let location = match (&p.village, p.latitude, p.longitude) {
         (v, Some(lat), Some(lon)) => format!(
             "{}{}（{lat:.5}, {lon:.5}）",
@@ -420,7 +420,7 @@ pub async fn edit_form(
             &s,
             &auth,
             Some(&id),
-            ProjectForm::from_model(&p),
+            ProjectForm::from_model(&p)?,
             FieldErrors::new(),
         )
         .await?,

@@ -273,19 +273,21 @@ async fn detail(
             .map(|x| x.to_string())
             .unwrap_or_default()
     };
-    let recovery = sn::recovery(&s.app, a, id).await?.map(|r| {
-        let items: Vec<jianguan_domain::rules::facts::Repayment> =
-            serde_json::from_str(&r.repayments).unwrap_or_default();
-        let paid: i64 = items.iter().map(|x| x.amount_fen).sum();
-        RecoveryView {
-            paid: money(paid),
-            owed: money(r.amount_fen - paid),
-            repayments: items
-                .iter()
-                .map(|x| format!("{} 退回 {}", format_cn_date(x.date), money(x.amount_fen)))
-                .collect(),
+    let recovery = match sn::recovery(&s.app, a, id).await? {
+        None => None,
+        Some(r) => {
+            let items = r.repayments_parsed()?;
+            let paid: i64 = items.iter().map(|x| x.amount_fen).sum();
+            Some(RecoveryView {
+                paid: money(paid),
+                owed: money(r.amount_fen - paid),
+                repayments: items
+                    .iter()
+                    .map(|x| format!("{} 退回 {}", format_cn_date(x.date), money(x.amount_fen)))
+                    .collect(),
+            })
         }
-    });
+    };
     Ok(render(
         status,
         &DetailPage {
@@ -323,7 +325,7 @@ async fn detail(
             public: SanctionKind::parse(&m.kind).is_some_and(SanctionKind::is_public),
             can_decide: chief && state == Some(SanctionState::Proposed),
             can_withdraw: chief && state == Some(SanctionState::Decided),
-            history: history_rows(records::history(&s.app, a, "sanction", id).await?),
+            history: history_rows(jianguan_app::history::history(&s.app, a, "sanction", id).await?),
             saved,
             errors,
             can_repay: recovery.is_some() && may_propose(a.role),

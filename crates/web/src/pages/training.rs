@@ -119,7 +119,7 @@ async fn page(
             form,
             errors,
             is_contractor: a.role == Role::Contractor,
-            is_staff: matches!(a.role, Role::Inspector | Role::Chief),
+            is_staff: a.role.supervises(),
             saved,
         },
     ))

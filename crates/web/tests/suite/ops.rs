@@ -170,3 +170,47 @@ async fn files_of_an_upload_left_half_done_are_taken_back_at_start() {
     );
     jianguan_testkit::assert_audit_intact(&app.store).await;
 }
+
+/// A JSON column edited outside the product is an error naming the row, on the page and in
+/// the API, never a record shown with its lists empty.
+#[tokio::test]
+async fn a_corrupt_json_column_is_reported_with_its_row_never_shown_as_empty() {
+    use jianguan_store::sea::EntityTrait;
+    for backend in jianguan_testkit::backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let i = jianguan_store::entity::inspection::Entity::find()
+            .one(t.app.store.reader())
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, page) = inspector.get(&format!("/inspections/{}", i.id)).await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(page.contains("检查人员"), "{backend:?}");
+        jianguan_store::execute_raw(
+            t.app.store.housekeeping(),
+            &format!(
+                "UPDATE inspections SET inspectors = '[\"王检查\"' WHERE id = '{}'",
+                i.id
+            ),
+        )
+        .await
+        .unwrap();
+        let (status, page) = inspector.get(&format!("/inspections/{}", i.id)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{backend:?}");
+        let named = format!("inspections {} 的 inspectors", i.id);
+        assert!(
+            page.contains("记录已损坏") && page.contains(&named),
+            "{backend:?}: {page}"
+        );
+        let (status, v) = inspector
+            .get_json(&format!("/api/v1/inspections/{}", i.id))
+            .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(v["error"], "corrupt_record", "{v}");
+        assert!(v["message"].as_str().unwrap().contains(&named), "{v}");
+        // The list that shows the row says so too, rather than a blank inspector column.
+        let (status, _) = inspector.get("/inspections").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,0 +1,34 @@
+//! The history of one record, from its audit trail.
+
+use crate::{Actor, App, AppError};
+use jianguan_store::queries;
+
+/// The history of one record, newest first, for its page.
+pub async fn history(
+    app: &App,
+    actor: &Actor,
+    entity: &str,
+    id: &str,
+) -> Result<Vec<jianguan_store::entity::audit_log::Model>, AppError> {
+    // The record must be visible to the actor; the caller has already fetched it, but the
+    // history is a read of its own and checks again.
+    match entity {
+        "enterprise" => {
+            crate::records::enterprise(app, actor, id).await?;
+        }
+        "project" => {
+            crate::records::project(app, actor, id).await?;
+        }
+        "inspection" => {
+            crate::inspections::get(app, actor, id).await?;
+        }
+        "rectification_order" => {
+            crate::rectification::get(app, actor, id).await?;
+        }
+        "sanction" => {
+            crate::sanctions::get(app, actor, id).await?;
+        }
+        _ => return Err(AppError::NotFound),
+    }
+    Ok(queries::audit_for(app.store.reader(), entity, id).await?)
+}
