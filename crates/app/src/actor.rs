@@ -18,6 +18,16 @@ pub enum Permission {
     ReadCounty,
     /// Create and edit the county's records: inspectors, the responsible person, admins.
     EditRecords,
+    /// A contractor's hand-in for its own enterprise: plans, progress reports, operating
+    /// data, licences, training classes and rosters, rectification material.
+    HandIn,
+    /// A supervisory action of the county's staff (inspectors and the responsible person):
+    /// inspections, rectification orders and their review, reviews of hand-ins, sanction
+    /// proposals, incidents, repayments.
+    Supervise,
+    /// A decision that is the responsible person's alone: sanctions, accountability for an
+    /// accident, a project's evaluation.
+    Decide,
     /// Manage users and counties.
     Administer,
 }
@@ -30,6 +40,9 @@ impl Permission {
             Permission::ReadRecords => "查看记录",
             Permission::ReadCounty => "查看全县记录",
             Permission::EditRecords => "编辑记录",
+            Permission::HandIn => "承办企业报送",
+            Permission::Supervise => "监管工作",
+            Permission::Decide => "责任人决定",
             Permission::Administer => "系统管理",
         }
     }
@@ -64,6 +77,9 @@ impl Actor {
             Permission::Public | Permission::Authenticated | Permission::ReadRecords => true,
             Permission::ReadCounty => self.role.sees_whole_county(),
             Permission::EditRecords => self.role.may_edit_records(),
+            Permission::HandIn => self.role == Role::Contractor,
+            Permission::Supervise => self.role.supervises(),
+            Permission::Decide => self.role == Role::Chief,
             Permission::Administer => self.role == Role::Admin,
         }
     }

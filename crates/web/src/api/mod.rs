@@ -191,7 +191,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .post(
             "/api/v1/inspections",
-            EditRecords,
+            Supervise,
             workflow::create_inspection,
         )
         .get(
@@ -201,50 +201,42 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .put(
             "/api/v1/inspections/{id}",
-            EditRecords,
+            Supervise,
             workflow::update_inspection,
         )
         .post(
             "/api/v1/inspections/{id}/finalise",
-            EditRecords,
+            Supervise,
             workflow::finalise_inspection,
         )
         .post(
             "/api/v1/inspections/{id}/correct",
-            EditRecords,
+            Supervise,
             workflow::correct_inspection,
         )
         .post_large(
             "/api/v1/inspections/{id}/photos",
-            EditRecords,
+            Supervise,
             PHOTO_LIMIT,
             workflow::upload_photo,
         )
         .get("/api/v1/orders", ReadRecords, workflow::list_orders)
-        .post("/api/v1/orders", EditRecords, workflow::create_order)
+        .post("/api/v1/orders", Supervise, workflow::create_order)
         .get("/api/v1/orders/{id}", ReadRecords, workflow::get_order)
-        .post(
-            "/api/v1/orders/{id}/submit",
-            ReadRecords,
-            workflow::submit_order,
-        )
+        .post("/api/v1/orders/{id}/submit", HandIn, workflow::submit_order)
         .post(
             "/api/v1/orders/{id}/review",
-            EditRecords,
+            Supervise,
             workflow::review_order,
         )
         .get("/api/v1/sanctions", ReadRecords, workflow::list_sanctions)
-        .post("/api/v1/sanctions", EditRecords, workflow::create_sanction)
+        .post("/api/v1/sanctions", Supervise, workflow::create_sanction)
         .get(
             "/api/v1/sanctions/{id}",
             ReadRecords,
             workflow::get_sanction,
         )
-        .post(
-            "/api/v1/sanctions/{id}/act",
-            EditRecords,
-            workflow::act_sanction,
-        )
+        .post("/api/v1/sanctions/{id}/act", Decide, workflow::act_sanction)
         .get("/api/v1/notices", Public, workflow::notices)
         .get(
             "/api/v1/projects/{id}/plans",
@@ -253,7 +245,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .post(
             "/api/v1/projects/{id}/plans",
-            ReadRecords,
+            HandIn,
             reporting::propose_plan,
         )
         .get(
@@ -263,13 +255,13 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .post(
             "/api/v1/projects/{id}/reports",
-            ReadRecords,
+            HandIn,
             reporting::submit_report,
         )
         .get("/api/v1/data-reports", ReadRecords, reporting::list_data)
-        .post("/api/v1/data-reports", ReadRecords, reporting::submit_data)
+        .post("/api/v1/data-reports", HandIn, reporting::submit_data)
         .get("/api/v1/reviews", ReadRecords, reporting::queue)
-        .post("/api/v1/reviews/{id}", EditRecords, reporting::review)
+        .post("/api/v1/reviews/{id}", Supervise, reporting::review)
         .get("/api/v1/docket", ReadRecords, docket::list)
         .post("/api/v1/docket/refresh", EditRecords, docket::refresh)
         .get("/api/v1/docket/{id}", ReadRecords, docket::get)

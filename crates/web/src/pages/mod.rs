@@ -61,28 +61,20 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         .post("/projects/{id}/edit", EditRecords, projects::update)
         .post("/projects/{id}/void", EditRecords, projects::void)
         .get("/inspections", ReadRecords, inspections::list)
-        .post("/inspections", EditRecords, inspections::create)
-        .get("/inspections/new", EditRecords, inspections::new_form)
+        .post("/inspections", Supervise, inspections::create)
+        .get("/inspections/new", Supervise, inspections::new_form)
         .get("/inspections/{id}", ReadRecords, inspections::show)
-        .get(
-            "/inspections/{id}/edit",
-            EditRecords,
-            inspections::edit_form,
-        )
-        .post("/inspections/{id}/edit", EditRecords, inspections::update)
-        .post(
-            "/inspections/{id}/correct",
-            EditRecords,
-            inspections::correct,
-        )
+        .get("/inspections/{id}/edit", Supervise, inspections::edit_form)
+        .post("/inspections/{id}/edit", Supervise, inspections::update)
+        .post("/inspections/{id}/correct", Supervise, inspections::correct)
         .post(
             "/inspections/{id}/finalise",
-            EditRecords,
+            Supervise,
             inspections::finalise,
         )
         .post_large(
             "/inspections/{id}/photos",
-            EditRecords,
+            Supervise,
             UPLOAD_LIMIT,
             inspections::upload,
         )
@@ -92,66 +84,53 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             inspections::photo_file,
         )
         .get("/orders", ReadRecords, orders::list)
-        .post("/orders", EditRecords, orders::create)
-        .get("/orders/new", EditRecords, orders::new_form)
+        .post("/orders", Supervise, orders::create)
+        .get("/orders/new", Supervise, orders::new_form)
         .get("/orders/{id}", ReadRecords, orders::show)
-        .post("/orders/{id}/submit", ReadRecords, orders::submit)
-        .post_large(
-            "/orders/{id}/photos",
-            ReadRecords,
-            UPLOAD_LIMIT,
-            orders::upload,
-        )
-        .post("/orders/{id}/review", EditRecords, orders::review)
+        .post("/orders/{id}/submit", HandIn, orders::submit)
+        .post_large("/orders/{id}/photos", HandIn, UPLOAD_LIMIT, orders::upload)
+        .post("/orders/{id}/review", Supervise, orders::review)
         .get("/sanctions", ReadRecords, sanctions::list)
-        .post("/sanctions", EditRecords, sanctions::create)
-        .get("/sanctions/new", EditRecords, sanctions::new_form)
+        .post("/sanctions", Supervise, sanctions::create)
+        .get("/sanctions/new", Supervise, sanctions::new_form)
         .get("/sanctions/{id}", ReadRecords, sanctions::show)
-        .post("/sanctions/{id}/act", EditRecords, sanctions::act)
+        .post("/sanctions/{id}/act", Decide, sanctions::act)
         .post(
             "/sanctions/{id}/repayments",
-            EditRecords,
+            Supervise,
             sanctions::repayment,
         )
         .get("/notices", Public, sanctions::board)
         .get("/projects/{id}/oversight", ReadRecords, oversight::show)
         .post(
             "/projects/{id}/incidents",
-            EditRecords,
+            Supervise,
             oversight::record_incident,
         )
-        .post(
-            "/projects/{id}/evaluations",
-            EditRecords,
-            oversight::evaluate,
-        )
-        .post("/incidents/{id}/decide", EditRecords, oversight::decide)
+        .post("/projects/{id}/evaluations", Decide, oversight::evaluate)
+        .post("/incidents/{id}/decide", Decide, oversight::decide)
         .get("/projects/{id}/progress", ReadRecords, progress::show)
-        .post("/projects/{id}/plans", ReadRecords, progress::propose_plan)
-        .post(
-            "/projects/{id}/reports",
-            ReadRecords,
-            progress::submit_report,
-        )
+        .post("/projects/{id}/plans", HandIn, progress::propose_plan)
+        .post("/projects/{id}/reports", HandIn, progress::submit_report)
         .post_large(
             "/progress-reports/{id}/photos",
-            ReadRecords,
+            HandIn,
             UPLOAD_LIMIT,
             progress::upload,
         )
         .get("/reviews", ReadRecords, progress::queue)
-        .post("/reviews/{id}", EditRecords, progress::review)
+        .post("/reviews/{id}", Supervise, progress::review)
         .get("/data-reports", ReadRecords, data::show)
-        .post("/data-reports", ReadRecords, data::create)
+        .post("/data-reports", HandIn, data::create)
         .get("/data-reports/template", ReadRecords, data::template)
         .post_large(
             "/data-reports/upload",
-            ReadRecords,
+            HandIn,
             SHEET_UPLOAD_LIMIT + 64 * 1024,
             data::upload,
         )
         .get("/training", ReadRecords, training::show)
-        .post("/training", ReadRecords, training::create)
+        .post("/training", HandIn, training::create)
         .get(
             "/training/roster-template",
             ReadRecords,
@@ -159,15 +138,15 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         )
         .post_large(
             "/training/{id}/roster",
-            ReadRecords,
+            HandIn,
             SHEET_UPLOAD_LIMIT + 64 * 1024,
             training::upload_roster,
         )
         .get("/licences", ReadRecords, licences::show)
-        .post("/licences", ReadRecords, licences::create)
+        .post("/licences", HandIn, licences::create)
         .post_large(
             "/licences/{id}/scans",
-            ReadRecords,
+            HandIn,
             UPLOAD_LIMIT,
             licences::upload,
         )
