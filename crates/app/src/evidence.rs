@@ -8,6 +8,7 @@ use crate::audit::entry;
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
 use chrono::{DateTime, Utc};
+use jianguan_domain::inspection::InspectionStatus;
 use jianguan_files::photo::{self, Limits};
 use jianguan_store::entity::{order_submission, photo as photo_row, rectification_order};
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -56,7 +57,7 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
             if !actor.role.supervises() {
                 return Err(AppError::Forbidden);
             }
-            if i.status == "finalised" {
+            if InspectionStatus::Finalised.is(&i.status) {
                 return Err(AppError::Conflict(
                     "该检查记录已定稿锁定，不能再添加图片；如需更正请使用“更正”。".into(),
                 ));
@@ -175,7 +176,7 @@ async fn still_open(
         "inspection" => inspection::Entity::find_by_id(id)
             .one(conn)
             .await?
-            .is_some_and(|i| i.status != "finalised" && i.voided_at.is_none()),
+            .is_some_and(|i| !InspectionStatus::Finalised.is(&i.status) && i.voided_at.is_none()),
         "submission" => order_submission::Entity::find_by_id(id)
             .one(conn)
             .await?
@@ -466,7 +467,7 @@ pub async fn file(
     // inspection's evidence when it is finalised, their own submissions' always.
     if actor.role == Role::Contractor && row.owner_kind == "inspection" {
         let (i, _) = crate::inspections::get(app, actor, &row.owner_id).await?;
-        if i.status != "finalised" {
+        if !InspectionStatus::Finalised.is(&i.status) {
             return Err(AppError::NotFound);
         }
     }

@@ -8,6 +8,7 @@ use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission};
 use chrono::NaiveDate;
 use jianguan_domain::FieldErrors;
+use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, finalise_errors};
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, project, training_class,
@@ -233,7 +234,7 @@ pub async fn plan(
     let m = model(
         new_id(),
         p.county_code.clone(),
-        "planned",
+        InspectionStatus::Planned.code(),
         f,
         None,
         app.now(),
@@ -263,7 +264,7 @@ pub async fn record(
     let m = model(
         new_id(),
         p.county_code.clone(),
-        "recorded",
+        InspectionStatus::Recorded.code(),
         f,
         None,
         app.now(),
@@ -294,13 +295,13 @@ pub async fn update(
     // The record first: someone else's is "not found", whoever asks.
     let (before, _) = get(app, actor, id).await?;
     require_inspector(actor)?;
-    if before.status == "finalised" {
+    if InspectionStatus::Finalised.is(&before.status) {
         return Err(AppError::Conflict(
             "该检查记录已定稿锁定；如需更正，请使用“更正”，并写明更正原因。".into(),
         ));
     }
-    let recording =
-        before.status == "recorded" || input.date.trim() <= app.today().to_string().as_str();
+    let recording = InspectionStatus::Recorded.is(&before.status)
+        || input.date.trim() <= app.today().to_string().as_str();
     let stage = if recording {
         Stage::Record
     } else {
@@ -309,7 +310,12 @@ pub async fn update(
         }
     };
     let (f, p) = fields(app, actor, input, stage, pre).await?;
-    let status = if recording { "recorded" } else { "planned" };
+    let status = if recording {
+        InspectionStatus::Recorded
+    } else {
+        InspectionStatus::Planned
+    }
+    .code();
     let after = model(
         id.into(),
         p.county_code.clone(),
@@ -337,9 +343,13 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
     // The record first: someone else's is "not found", whoever asks.
     let (before, _) = get(app, actor, id).await?;
     require_inspector(actor)?;
-    match before.status.as_str() {
-        "finalised" => return Err(AppError::Conflict("该检查记录已经定稿".into())),
-        "planned" if before.date > app.today() => {
+    let status = InspectionStatus::parse(&before.status)
+        .ok_or_else(|| AppError::corrupt("inspections", &before.id, "status", &before.status))?;
+    match status {
+        InspectionStatus::Finalised => {
+            return Err(AppError::Conflict("该检查记录已经定稿".into()));
+        }
+        InspectionStatus::Planned if before.date > app.today() => {
             return Err(AppError::Conflict("计划中的检查尚未进行，不能定稿".into()));
         }
         _ => {}
@@ -354,7 +364,7 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
         return Err(AppError::Validation(e));
     }
     let after = inspection::Model {
-        status: "finalised".into(),
+        status: InspectionStatus::Finalised.code().into(),
         photo_count: i64::from(n),
         updated_at: app.now(),
         ..before.clone()
@@ -386,7 +396,7 @@ pub async fn correct(
     // The record first: someone else's is "not found", whoever asks.
     let (before, _) = get(app, actor, id).await?;
     require_inspector(actor)?;
-    if before.status != "finalised" {
+    if !InspectionStatus::Finalised.is(&before.status) {
         return Err(AppError::Conflict(
             "只有已定稿的检查记录需要更正；未定稿的可直接修改。".into(),
         ));
@@ -403,7 +413,7 @@ pub async fn correct(
     let mut after = model(
         id.into(),
         p.county_code.clone(),
-        "finalised",
+        InspectionStatus::Finalised.code(),
         f,
         Some(&before),
         app.now(),

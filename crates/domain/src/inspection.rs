@@ -32,6 +32,48 @@ pub fn parse_kind(code: &str) -> Option<InspectionKind> {
 }
 
 /// 实地考察 / 听取报告 / 查看材料 / 其他.
+/// Where an inspection stands: planned (a visit to come), recorded (done, minutes still
+/// open to edit), finalised (locked; changed only by a correction that keeps the old).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InspectionStatus {
+    Planned,
+    Recorded,
+    Finalised,
+}
+
+impl InspectionStatus {
+    pub const ALL: [InspectionStatus; 3] = [
+        InspectionStatus::Planned,
+        InspectionStatus::Recorded,
+        InspectionStatus::Finalised,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InspectionStatus::Planned => "planned",
+            InspectionStatus::Recorded => "recorded",
+            InspectionStatus::Finalised => "finalised",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InspectionStatus::Planned => "计划中",
+            InspectionStatus::Recorded => "已记录（未定稿）",
+            InspectionStatus::Finalised => "已定稿",
+        }
+    }
+
+    /// Whether a stored `code` is this status.
+    pub fn is(self, code: &str) -> bool {
+        self.code() == code
+    }
+}
+
 pub const METHODS: [(&str, &str); 4] = [
     ("on_site", "实地考察"),
     ("hearing", "听取报告"),
@@ -280,6 +322,15 @@ pub fn finalise_errors(minutes: Option<&str>, photos: u32, min_photos: u32) -> F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_inspection_status_reads_back_from_its_code_and_has_a_label() {
+        for s in InspectionStatus::ALL {
+            assert_eq!(InspectionStatus::parse(s.code()), Some(s));
+            assert!(s.is(s.code()) && !s.label().is_empty());
+        }
+        assert_eq!(InspectionStatus::parse("done"), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -15,6 +15,7 @@ use jianguan_app::evidence::{self, Device};
 use jianguan_app::inspections::{self as ins, InspectionFilter};
 use jianguan_app::{rectification as rect, sanctions as sn};
 use jianguan_domain::FieldErrors;
+use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{InspectionInput, StandardResult};
 use jianguan_domain::sanction::SanctionAction;
 use jianguan_store::entity::{inspection, order_submission, photo, rectification_order, sanction};
@@ -276,7 +277,8 @@ pub async fn get_inspection(
     Path(id): Path<String>,
 ) -> ApiResult<Json<InspectionDto>> {
     let (i, _) = ins::get(&s.app, &a, &id).await?;
-    let hide = a.role == jianguan_app::Role::Contractor && i.status != "finalised";
+    let hide =
+        a.role == jianguan_app::Role::Contractor && !InspectionStatus::Finalised.is(&i.status);
     let mut dto = full(&s, i).await?;
     if hide {
         dto.photos = Some(vec![]);

@@ -16,6 +16,7 @@ use jianguan_app::evidence::{self, Device};
 use jianguan_app::inspections::{self as ins, InspectionFilter};
 use jianguan_app::{Actor, AppError, Role};
 use jianguan_domain::FieldErrors;
+use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{
     InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
 };
@@ -24,13 +25,9 @@ use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// The label of a stored status (empty for a code that is none).
 pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "planned" => "计划中",
-        "recorded" => "已记录（未定稿）",
-        "finalised" => "已定稿",
-        _ => "",
-    }
+    InspectionStatus::parse(code).map_or("", InspectionStatus::label)
 }
 
 fn kinds_text(codes: &[String]) -> String {
@@ -105,7 +102,7 @@ pub async fn list(
                 kinds: kinds_text(&i.kinds_parsed()?),
                 inspectors: i.inspectors_parsed()?.join("、"),
                 status: status_label(&i.status).into(),
-                planned: i.status == "planned",
+                planned: InspectionStatus::Planned.is(&i.status),
                 id: i.id,
             })
         })
@@ -121,7 +118,7 @@ pub async fn list(
         .await,
         rows,
         statuses: options(
-            ["planned", "recorded", "finalised"].map(|x| (x, status_label(x))),
+            InspectionStatus::ALL.map(|x| (x.code(), x.label())),
             &q.status,
         ),
         inspector: q.inspector,
@@ -248,7 +245,7 @@ impl InspectionForm {
         };
         let st = |c: &str| standards.get(c).cloned().unwrap_or_default();
         Ok(InspectionForm {
-            mode: if i.status == "planned" {
+            mode: if InspectionStatus::Planned.is(&i.status) {
                 "plan".into()
             } else {
                 "record".into()
@@ -537,7 +534,7 @@ pub async fn edit_form(
     if !is_staff(&auth.0) {
         return Err(AppError::Forbidden.into());
     }
-    let correcting = i.status == "finalised";
+    let correcting = InspectionStatus::Finalised.is(&i.status);
     let form = InspectionForm::from_model(&i)?;
     Ok(render(
         StatusCode::OK,
@@ -679,7 +676,7 @@ async fn detail(
     };
     let standards = i.standards_parsed()?;
     // A contractor sees an inspection's evidence once it is final.
-    let photos = if a.role == Role::Contractor && i.status != "finalised" {
+    let photos = if a.role == Role::Contractor && !InspectionStatus::Finalised.is(&i.status) {
         vec![]
     } else {
         photo_views(jianguan_app::evidence::photos(&s.app, "inspection", id).await?)?
