@@ -111,6 +111,8 @@ pub struct LicenceRules {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetting {
+    /// What a person calls the finding, e.g. 整改逾期: its name on the docket and its page.
+    pub title: String,
     /// Clause reference, e.g. 三（一）1.
     pub clause: String,
     /// The clause's words, quoted on the finding's page.
@@ -155,6 +157,9 @@ impl Profile {
             };
             if r.clause.trim().is_empty() {
                 return Err(err(&format!("rules.\"{code}\".clause"), "不能为空"));
+            }
+            if r.title.trim().is_empty() {
+                return Err(err(&format!("rules.\"{code}\".title"), "不能为空"));
             }
         }
         if let Some(unknown) = self

@@ -223,4 +223,11 @@ fn profile_errors_name_the_key() {
     );
     let e = toml::from_str::<Profile>(&unknown).unwrap_err().to_string();
     assert!(e.contains("deviation_pionts"), "{e}");
+    // Every rule is named in the profile: a blank title is refused, naming the rule.
+    let untitled = text.replace("title = \"整改逾期\"", "title = \" \"");
+    let e = toml::from_str::<Profile>(&untitled)
+        .unwrap()
+        .validate()
+        .unwrap_err();
+    assert_eq!(e.key, "rules.\"rectification.overdue\".title", "{e}");
 }

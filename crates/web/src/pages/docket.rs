@@ -37,34 +37,10 @@ pub fn severity_label(code: &str) -> &'static str {
 }
 
 /// A short name for each rule, for headings.
-fn rule_label(rule: &str) -> &'static str {
-    match rule {
-        "progress.deviation" => "进度偏差",
-        "progress.severe_lag" => "进度严重滞后",
-        "progress.report_missing" => "进度报告未报送",
-        "inspection.construction_quota" => "建设进度检查次数不足",
-        "inspection.operation_quota" => "运营情况检查次数不足",
-        "inspection.training_class" => "培训班未检查",
-        "inspection.funds_followup" => "拨付后未检查资金使用",
-        "inspection.evidence_missing" => "检查记录缺少会议记录或图片",
-        "qualification.invalid" => "资质缺失或过期",
-        "qualification.expiring" => "证照即将到期",
-        "rectification.overdue" => "整改逾期",
-        "rectification.escalate" => "整改逾期，报监管责任人",
-        "performance.evaluation_due" => "待绩效评价",
-        "operations.incident_open" => "事故未追责",
-        "market.violation_open" => "市场秩序问题未处理",
-        "funds.duplicate_claim" => "疑似重复申请补助资金",
-        "funds.recovery_outstanding" => "追回资金逾期未缴清",
-        "data.report_late" => "生产经营数据迟报",
-        "data.uncooperative" => "不配合统计工作",
-        "data.report_suspicious" => "数据异常待核实",
-        "assets.unlabelled" => "资产未贴标签",
-        "assets.inventory_due" => "资产待清查盘点",
-        "assets.discrepancy_open" => "盘点差异未处理",
-        "tipoff.unanswered" => "举报未答复",
-        _ => "数据不完整",
-    }
+/// A finding's name, from its rule's setting in the profile (the profile refuses a rule
+/// without one).
+fn rule_label<'a>(profile: &'a jianguan_domain::rules::Profile, rule: &'a str) -> &'a str {
+    profile.rule(rule).map_or(rule, |r| r.title.as_str())
 }
 
 /// A finding's period as a person reads it; internal keys (another record's id) are not shown.
@@ -284,7 +260,7 @@ pub async fn refresh(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult 
 
 pub struct Detail {
     pub rule: String,
-    pub rule_label: &'static str,
+    pub rule_label: String,
     pub severity: String,
     pub severity_label: &'static str,
     pub message: String,
@@ -313,7 +289,11 @@ struct FindingPage {
 
 /// Links that start the work a finding asks for: an inspection for a missing one, a
 /// rectification order, a sanction proposal when it has come to that.
-fn next_steps(f: &finding::Model, a: &jianguan_app::Actor) -> Vec<(String, &'static str)> {
+fn next_steps(
+    profile: &jianguan_domain::rules::Profile,
+    f: &finding::Model,
+    a: &jianguan_app::Actor,
+) -> Vec<(String, &'static str)> {
     use super::percent;
     let mut out = Vec::new();
     if !matches!(
@@ -347,7 +327,7 @@ fn next_steps(f: &finding::Model, a: &jianguan_app::Actor) -> Vec<(String, &'sta
             format!(
                 "/orders/new?project_id={project}&source={}&title={}",
                 percent(&format!("finding:{}", f.key)),
-                percent(rule_label(&f.rule))
+                percent(rule_label(profile, &f.rule))
             ),
             "开具整改通知",
         ));
@@ -389,15 +369,15 @@ pub async fn show(
             &s,
             &a,
             c.csrf.as_deref().unwrap_or_default(),
-            rule_label(&f.rule),
+            rule_label(profile, &f.rule),
             "/docket",
         )
         .await,
         source: profile.source.clone(),
         profile_name: profile.name.clone(),
-        next_steps: next_steps(&f, &a),
+        next_steps: next_steps(profile, &f, &a),
         f: Detail {
-            rule_label: rule_label(&f.rule),
+            rule_label: rule_label(profile, &f.rule).to_string(),
             severity_label: severity_label(&f.severity),
             subject_link: subject_link(&f),
             due: f.due.map(format_cn_date).unwrap_or_else(|| "—".into()),
