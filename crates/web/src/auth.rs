@@ -79,7 +79,7 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-fn deny(path: &str, status: StatusCode, code: &str, message: &str) -> Response {
+fn deny(path: &str, status: StatusCode, code: crate::error::ErrorCode, message: &str) -> Response {
     if is_api(path) {
         ApiError::new(status, code, message).into_response()
     } else {
@@ -176,7 +176,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
                 return deny(
                     &path,
                     StatusCode::UNAUTHORIZED,
-                    "invalid_token",
+                    crate::error::ErrorCode::InvalidToken,
                     "访问令牌无效或已被撤销",
                 );
             }
@@ -205,7 +205,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
             return deny(
                 &path,
                 StatusCode::FORBIDDEN,
-                "csrf_failed",
+                crate::error::ErrorCode::CsrfFailed,
                 "请求来源不符，已拒绝",
             );
         }
@@ -245,7 +245,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
                             return deny(
                                 &path,
                                 StatusCode::PAYLOAD_TOO_LARGE,
-                                "payload_too_large",
+                                crate::error::ErrorCode::PayloadTooLarge,
                                 "提交的内容过大",
                             );
                         }
@@ -260,7 +260,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
                 return deny(
                     &path,
                     StatusCode::FORBIDDEN,
-                    "csrf_failed",
+                    crate::error::ErrorCode::CsrfFailed,
                     "页面已过期或来源不明，请刷新页面后重试",
                 );
             }

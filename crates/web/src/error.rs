@@ -29,20 +29,113 @@ pub fn log_internal(e: &AppError, what: &str) {
     }
 }
 
+/// Every machine code an API error can carry, in one place: those of the use cases'
+/// errors and those the edge gives before a use case runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    Conflict,
+    TooManyAttempts,
+    BadCredentials,
+    Busy,
+    CorruptRecord,
+    InternalError,
+    // The edge: the request could not be read as one.
+    BadRequest,
+    InvalidJson,
+    InvalidBody,
+    InvalidQuery,
+    InvalidText,
+    InvalidToken,
+    CsrfFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ImportInvalid,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::ValidationFailed,
+        ErrorCode::Conflict,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::BadCredentials,
+        ErrorCode::Busy,
+        ErrorCode::CorruptRecord,
+        ErrorCode::InternalError,
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidBody,
+        ErrorCode::InvalidQuery,
+        ErrorCode::InvalidText,
+        ErrorCode::InvalidToken,
+        ErrorCode::CsrfFailed,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::ImportInvalid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::Busy => "busy",
+            ErrorCode::CorruptRecord => "corrupt_record",
+            ErrorCode::InternalError => "internal_error",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::InvalidBody => "invalid_body",
+            ErrorCode::InvalidQuery => "invalid_query",
+            ErrorCode::InvalidText => "invalid_text",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::ImportInvalid => "import_invalid",
+        }
+    }
+
+    /// The code of a use case's error (matched on the variant, so a new one must be named).
+    pub fn of(e: &AppError) -> Self {
+        match e {
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::Validation(_) => ErrorCode::ValidationFailed,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Throttled { .. } => ErrorCode::TooManyAttempts,
+            AppError::BadCredentials => ErrorCode::BadCredentials,
+            AppError::Busy => ErrorCode::Busy,
+            AppError::Corrupt { .. } => ErrorCode::CorruptRecord,
+            AppError::Internal { .. } => ErrorCode::InternalError,
+        }
+    }
+}
+
 /// An error as the API answers it: `{"error", "message", "fields"}`.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub fields: serde_json::Value,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
-            code: code.into(),
+            code,
             message: message.into(),
             fields: json!({}),
         }
@@ -66,7 +159,7 @@ impl From<AppError> for ApiError {
         log_internal(&e, "api");
         Self {
             status: status_code(&e),
-            code: e.code().into(),
+            code: ErrorCode::of(&e),
             message: e.message(),
             fields: e.fields().map(|f| json!(f)).unwrap_or_else(|| json!({})),
         }
@@ -78,7 +171,7 @@ impl IntoResponse for ApiError {
         (
             self.status,
             Json(json!({
-                "error": self.code,
+                "error": self.code.code(),
                 "message": self.message,
                 "fields": self.fields,
                 "request_id": crate::ops::request_id(),
@@ -92,7 +185,7 @@ pub async fn not_found_fallback(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "没有这个接口，请核对地址",
         )
         .into_response()
@@ -146,5 +239,33 @@ impl IntoResponse for PageError {
             _ => "请返回上一页重试。",
         };
         error_page(status, &self.0.message(), detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_use_cases_error_answers_with_its_own_code() {
+        let errors = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation(jianguan_domain::FieldErrors::new()),
+            AppError::Conflict("x".into()),
+            AppError::Throttled { seconds: 1 },
+            AppError::BadCredentials,
+            AppError::Busy,
+            AppError::corrupt("t", "i", "c", "d"),
+            AppError::bug("x"),
+        ];
+        for e in &errors {
+            assert_eq!(ErrorCode::of(e).code(), e.code(), "{e:?}");
+        }
+        let mut codes: Vec<_> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorCode::ALL.len(), "codes are distinct");
     }
 }

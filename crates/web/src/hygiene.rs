@@ -29,7 +29,7 @@ fn refuse(path: &str, field: &str, why: String) -> Response {
     if path.starts_with("/api/") {
         let mut e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_text",
+            crate::error::ErrorCode::InvalidText,
             format!("“{field}”{why}"),
         );
         e.fields = serde_json::json!({ field: why });
@@ -81,7 +81,7 @@ pub async fn check(req: Request, next: Next) -> Response {
             return if path.starts_with("/api/") {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    crate::error::ErrorCode::PayloadTooLarge,
                     format!("提交的内容过大（上限 {} KB）", crate::BODY_LIMIT / 1024),
                 )
                 .into_response()

@@ -58,7 +58,7 @@ async fn every_route_declares_and_enforces_its_permission() {
             // Public routes answer for themselves (a login without credentials is a 401 of
             // the login page), never with the permission layer's refusal.
             Permission::Public => assert!(
-                status != StatusCode::SEE_OTHER && !body.contains("unauthenticated"),
+                status != StatusCode::SEE_OTHER && !body.contains(r#""error":"unauthenticated""#),
                 "{} {} is public",
                 r.method,
                 r.path

@@ -134,7 +134,7 @@ pub async fn import(State(s): State<AppState>, Auth(a, _): Auth, body: Bytes) ->
         Err(_) => {
             return ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_json",
+                crate::error::ErrorCode::InvalidJson,
                 "导入文件应为 UTF-8 编码的 JSON",
             )
             .into_response();
@@ -159,7 +159,7 @@ pub async fn import(State(s): State<AppState>, Auth(a, _): Auth, body: Bytes) ->
         Err(ImportError::Invalid(errors)) => {
             let mut e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "import_invalid",
+                crate::error::ErrorCode::ImportInvalid,
                 format!("导入文件有 {} 处错误，未导入任何记录", errors.len()),
             );
             e.fields = serde_json::Value::Object(

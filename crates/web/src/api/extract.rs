@@ -21,7 +21,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                crate::error::ErrorCode::UnsupportedMediaType,
                 "请以 JSON 提交（Content-Type: application/json）",
             ));
         }
@@ -31,18 +31,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
+                        crate::error::ErrorCode::PayloadTooLarge,
                         format!("提交的内容过大（上限 {} KB）", crate::BODY_LIMIT / 1024),
                     )
                 } else {
-                    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "无法读取提交的内容")
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        crate::error::ErrorCode::BadRequest,
+                        "无法读取提交的内容",
+                    )
                 }
             })?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
             let (code, what) = if e.is_syntax() || e.is_eof() {
-                ("invalid_json", "提交的内容不是有效的 JSON")
+                (
+                    crate::error::ErrorCode::InvalidJson,
+                    "提交的内容不是有效的 JSON",
+                )
             } else {
-                ("invalid_body", "提交的字段不符合接口要求")
+                (
+                    crate::error::ErrorCode::InvalidBody,
+                    "提交的字段不符合接口要求",
+                )
             };
             let mut err = ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -71,7 +81,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
             .map_err(|e| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_query",
+                    crate::error::ErrorCode::InvalidQuery,
                     format!("查询参数有误：{}", e.body_text()),
                 )
             })

@@ -103,6 +103,12 @@ pub fn document(routes: &[crate::RouteInfo]) -> serde_json::Value {
         "session": {"type": "apiKey", "in": "cookie", "name": "jg_session", "description": "浏览器会话（HTTPS 下为 __Host-jg_session）"},
         "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "会话的 CSRF 令牌：以会话调用非 GET 接口时必需"}
     });
+    // The one list of error codes (crate::error::ErrorCode) is what the document promises.
+    doc["components"]["schemas"]["ErrorBody"]["properties"]["error"]["enum"] =
+        crate::error::ErrorCode::ALL
+            .iter()
+            .map(|c| json!(c.code()))
+            .collect();
     let error = json!({"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
     let describe = |status: &str| match status {
         "200" => "成功",
