@@ -10,9 +10,9 @@ use crate::auth::Auth;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use jianguan_app::evidence::{self, Device};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jianguan_app::evidence::{self};
 use jianguan_app::inspections::{self as ins, InspectionFilter};
 use jianguan_app::{Actor, AppError, Role};
 use jianguan_domain::FieldErrors;
@@ -20,7 +20,7 @@ use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{
     InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
 };
-use jianguan_store::entity::{inspection, photo, training_class};
+use jianguan_store::entity::{inspection, training_class};
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -577,15 +577,6 @@ pub async fn correct(
 
 // ------------------------------------------------------------------ detail
 
-pub struct PhotoView {
-    pub id: String,
-    /// A PDF attachment: linked, not shown as an image.
-    pub is_pdf: bool,
-    pub name: String,
-    pub taken: String,
-    pub flags: Vec<String>,
-}
-
 pub struct StandardView {
     pub label: &'static str,
     pub result: &'static str,
@@ -625,32 +616,13 @@ pub struct View {
 struct DetailPage {
     layout: Layout,
     i: View,
-    photos: Vec<PhotoView>,
+    photos: Vec<super::uploads::PhotoView>,
     versions: Vec<VersionView>,
     history: Vec<HistoryRow>,
     saved: bool,
     errors: FieldErrors,
     can_edit: bool,
     print: bool,
-}
-
-pub fn photo_views(rows: Vec<photo::Model>) -> Result<Vec<PhotoView>, AppError> {
-    rows.into_iter()
-        .map(|p| {
-            Ok(PhotoView {
-                taken: match (&p.exif_taken_at, p.exif_latitude.zip(p.exif_longitude)) {
-                    (Some(t), Some((la, lo))) => format!("拍摄于 {t}，位置 {la:.5}, {lo:.5}"),
-                    (Some(t), None) => format!("拍摄于 {t}"),
-                    (None, Some((la, lo))) => format!("位置 {la:.5}, {lo:.5}"),
-                    (None, None) => "照片无拍摄时间和位置信息".into(),
-                },
-                flags: p.flags_parsed()?,
-                is_pdf: p.content_type == "application/pdf",
-                name: p.original_name,
-                id: p.id,
-            })
-        })
-        .collect()
 }
 
 async fn detail(
@@ -679,7 +651,9 @@ async fn detail(
     let photos = if a.role == Role::Contractor && !InspectionStatus::Finalised.is(&i.status) {
         vec![]
     } else {
-        photo_views(jianguan_app::evidence::photos(&s.app, "inspection", id).await?)?
+        super::uploads::photo_views(
+            jianguan_app::evidence::photos(&s.app, "inspection", id).await?,
+        )?
     };
     let versions = ins::versions(&s.app, id)
         .await?
@@ -785,86 +759,6 @@ pub async fn finalise(State(s): State<AppState>, auth: Auth, Path(id): Path<Stri
     }
 }
 
-/// Reads a multipart upload: the files under `photo`, the page's device fields beside.
-pub async fn read_upload(
-    s: &AppState,
-    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(Vec<(String, Vec<u8>)>, Device), AppError> {
-    // A photo larger than the photo limit is refused as it arrives, not once buffered.
-    let max_file = s.app.photos.limits.max_bytes + 1;
-    let mut m =
-        m.map_err(|_| AppError::field("photo", "请通过页面上的“上传照片”选择文件后提交。"))?;
-    let mut files = Vec::new();
-    let mut device = Device::default();
-    let bad = |e| super::upload_failed("photo", &e, super::UPLOAD_LIMIT);
-    while let Some(field) = m.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_string();
-        match name.as_str() {
-            "photo" => {
-                let file_name = field.file_name().unwrap_or_default().to_string();
-                let mut field = field;
-                let bytes = match super::read_capped(&mut field, max_file, "photo").await {
-                    Ok(b) => b,
-                    Err(_) if !file_name.is_empty() => {
-                        return Err(AppError::field(
-                            "photo",
-                            format!(
-                                "“{}”：文件太大，单张照片不能超过 {} MB。",
-                                evidence::safe_name(&file_name),
-                                s.app.photos.limits.max_bytes / 1024 / 1024
-                            ),
-                        ));
-                    }
-                    Err(e) => return Err(e),
-                };
-                if file_name.is_empty() && bytes.is_empty() {
-                    continue; // the file input left empty
-                }
-                if files.len() == super::MAX_FILES_PER_UPLOAD {
-                    return Err(AppError::field(
-                        "photo",
-                        format!(
-                            "一次最多上传 {} 个文件，请分几次上传。",
-                            super::MAX_FILES_PER_UPLOAD
-                        ),
-                    ));
-                }
-                files.push((file_name, bytes));
-            }
-            "device_latitude" | "device_longitude" | "device_time" => {
-                let v = field.text().await.map_err(bad)?;
-                let v = v.trim();
-                match name.as_str() {
-                    "device_latitude" => {
-                        device.latitude =
-                            v.parse().ok().filter(|x: &f64| (-90.0..=90.0).contains(x))
-                    }
-                    "device_longitude" => {
-                        device.longitude = v
-                            .parse()
-                            .ok()
-                            .filter(|x: &f64| (-180.0..=180.0).contains(x))
-                    }
-                    _ => {
-                        device.time = chrono::DateTime::parse_from_rfc3339(v)
-                            .ok()
-                            .map(|t| t.with_timezone(&chrono::Utc))
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if device.latitude.is_none() || device.longitude.is_none() {
-        device.latitude = None;
-        device.longitude = None;
-    }
-    if files.is_empty() {
-        return Err(AppError::field("photo", "请选择要上传的照片"));
-    }
-    Ok((files, device))
-}
-
 pub async fn upload(
     State(s): State<AppState>,
     auth: Auth,
@@ -874,7 +768,7 @@ pub async fn upload(
     // The record first: someone else's is "not found", whatever was sent.
     ins::get(&s.app, &auth.0, &id).await?;
     let result = async {
-        let (files, device) = read_upload(&s, m).await?;
+        let (files, device) = super::uploads::read_upload(&s, m).await?;
         for (name, bytes) in files {
             evidence::upload(
                 &s.app,
@@ -907,30 +801,4 @@ pub async fn upload(
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-/// A photo's bytes, only for someone who may see its record. Never addressed by hash.
-pub async fn photo_file(
-    State(s): State<AppState>,
-    Auth(a, _): Auth,
-    Path((id, variant)): Path<(String, String)>,
-) -> Result<Response, super::PageError> {
-    let (bytes, ct, row) = evidence::file(&s.app, &a, &id, &variant).await?;
-    let disposition = if variant == "original" {
-        format!(
-            "attachment; filename*=UTF-8''{}",
-            super::percent(&row.original_name)
-        )
-    } else {
-        "inline".into()
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
 }

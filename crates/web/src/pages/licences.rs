@@ -26,7 +26,7 @@ pub struct LicenceRow {
     pub number: String,
     pub validity: String,
     pub expired: bool,
-    pub scans: Vec<super::inspections::PhotoView>,
+    pub scans: Vec<super::uploads::PhotoView>,
 }
 
 #[derive(Template)]
@@ -86,7 +86,7 @@ async fn page(
                 None => format!("{} 起长期有效", format_cn_date(l.valid_from)),
             },
             expired: l.valid_to.is_some_and(|to| to < today),
-            scans: super::inspections::photo_views(
+            scans: super::uploads::photo_views(
                 jianguan_app::evidence::photos(&s.app, "licence", &l.id).await?,
             )?,
             id: l.id,
@@ -172,7 +172,7 @@ pub async fn upload(
         return Err(AppError::NotFound.into());
     }
     let result = async {
-        let (files, device) = super::inspections::read_upload(&s, m).await?;
+        let (files, device) = super::uploads::read_upload(&s, m).await?;
         for (name, bytes) in files {
             evidence::upload(
                 &s.app,

@@ -13,6 +13,7 @@ mod progress;
 mod projects;
 mod sanctions;
 mod training;
+mod uploads;
 
 use crate::AppState;
 use crate::routes::Routes;
@@ -78,11 +79,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
             UPLOAD_LIMIT,
             inspections::upload,
         )
-        .get(
-            "/photos/{id}/{variant}",
-            ReadRecords,
-            inspections::photo_file,
-        )
+        .get("/photos/{id}/{variant}", ReadRecords, uploads::photo_file)
         .get("/orders", ReadRecords, orders::list)
         .post("/orders", Supervise, orders::create)
         .get("/orders/new", Supervise, orders::new_form)

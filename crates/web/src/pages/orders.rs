@@ -206,7 +206,7 @@ pub struct SubmissionView {
     pub text: String,
     pub review: &'static str,
     pub note: String,
-    pub photos: Vec<super::inspections::PhotoView>,
+    pub photos: Vec<super::uploads::PhotoView>,
 }
 
 #[derive(Template)]
@@ -261,7 +261,7 @@ async fn detail(
                 _ => "待验收",
             },
             note: sub.review_note.clone().unwrap_or_default(),
-            photos: super::inspections::photo_views(
+            photos: super::uploads::photo_views(
                 jianguan_app::evidence::photos(&s.app, "submission", &sub.id).await?,
             )?,
             text: sub.text,
@@ -409,7 +409,7 @@ pub async fn upload(
             .ok_or_else(|| {
                 AppError::Conflict("没有待验收的整改材料，请先提交整改情况说明".into())
             })?;
-        let (files, device) = super::inspections::read_upload(&s, m).await?;
+        let (files, device) = super::uploads::read_upload(&s, m).await?;
         for (name, bytes) in files {
             jianguan_app::evidence::upload(
                 &s.app,

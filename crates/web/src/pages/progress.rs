@@ -36,7 +36,7 @@ pub struct ReviewView {
 
 pub struct ReportView {
     pub id: String,
-    pub photos: Vec<super::inspections::PhotoView>,
+    pub photos: Vec<super::uploads::PhotoView>,
     pub month: String,
     pub percent: String,
     pub narrative: String,
@@ -205,7 +205,7 @@ async fn page(
             reports: {
                 let mut views = Vec::new();
                 for r in &reports {
-                    views.push(super::inspections::photo_views(
+                    views.push(super::uploads::photo_views(
                         jianguan_app::evidence::photos(&s.app, "progress_report", &r.id).await?,
                     )?);
                 }
@@ -412,7 +412,7 @@ pub async fn upload(
     // The project in the caller's scope first: someone else's report is "not found".
     records::project(&s.app, &auth.0, &report.project_id).await?;
     let result = async {
-        let (files, device) = super::inspections::read_upload(&s, m).await?;
+        let (files, device) = super::uploads::read_upload(&s, m).await?;
         for (name, bytes) in files {
             jianguan_app::evidence::upload(
                 &s.app,
