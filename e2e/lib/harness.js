@@ -80,3 +80,18 @@ export async function login(page, url, username) {
   await page.fill("#password", "jianguan-demo");
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
 }
+
+/**
+ * A demo server and a browser for one test, both stopped when it ends; null when the
+ * browser is missing (the test is then skipped, and fails under CI).
+ */
+export async function session(t) {
+  if (!browserAvailable(t)) return null;
+  const server = await startServer();
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  return { server, browser, url: server.url };
+}

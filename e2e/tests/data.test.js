@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import XLSX from "xlsx";
-import { browserAvailable, launchBrowser, login, shoot, startServer } from "../lib/harness.js";
+import { login, session, shoot } from "../lib/harness.js";
 
 const phone = { viewport: { width: 375, height: 812 }, acceptDownloads: true };
 
@@ -40,13 +40,9 @@ async function confirmIfAsked(page) {
 }
 
 test("operating data through the XLSX template, reviewed and corrected, at 375 px", async (t) => {
-  if (!browserAvailable(t)) return;
-  const server = await startServer();
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const s = await session(t);
+  if (!s) return;
+  const { server, browser } = s;
   const url = server.url;
   const month = thisMonth();
   const contractor = await (await browser.newContext(phone)).newPage();

@@ -2,16 +2,12 @@
 // sees only their own enterprise's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserAvailable, launchBrowser, login, shoot, startServer } from "../lib/harness.js";
+import { login, session, shoot } from "../lib/harness.js";
 
 test("the docket in Chromium: county, filters, contractor", async (t) => {
-  if (!browserAvailable(t)) return;
-  const server = await startServer();
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const s = await session(t);
+  if (!s) return;
+  const { server, browser } = s;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const url = server.url;
 

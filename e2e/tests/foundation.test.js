@@ -2,16 +2,12 @@
 // project, and logs out; at phone width, with screenshots of every page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserAvailable, launchBrowser, login, shoot, startServer } from "../lib/harness.js";
+import { login, session, shoot } from "../lib/harness.js";
 
 test("inspector creates an enterprise and a project at phone width", async (t) => {
-  if (!browserAvailable(t)) return;
-  const server = await startServer();
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const s = await session(t);
+  if (!s) return;
+  const { server, browser } = s;
   const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
   const url = server.url;
 

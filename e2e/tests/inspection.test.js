@@ -3,7 +3,7 @@
 // order goes to the contractor, is sent back once and accepted on resubmission.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserAvailable, launchBrowser, login, shoot, startServer } from "../lib/harness.js";
+import { login, session, shoot } from "../lib/harness.js";
 
 const phone = { viewport: { width: 375, height: 812 } };
 
@@ -24,13 +24,9 @@ async function photo(page) {
 }
 
 test("an inspection with a photo, then a rectification order to the end, at 375 px", async (t) => {
-  if (!browserAvailable(t)) return;
-  const server = await startServer();
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const s = await session(t);
+  if (!s) return;
+  const { server, browser } = s;
   const url = server.url;
   const inspector = await (await browser.newContext(phone)).newPage();
   inspector.on("dialog", (d) => d.accept());

@@ -4,16 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
-import { browserAvailable, launchBrowser, login, shoot, startServer } from "../lib/harness.js";
+import { login, session, shoot } from "../lib/harness.js";
 
 test("tokens on the account page, a hostile upload refused, checkpoints in public, at 375 px", async (t) => {
-  if (!browserAvailable(t)) return;
-  const server = await startServer();
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const s = await session(t);
+  if (!s) return;
+  const { server, browser } = s;
   const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
   const url = server.url;
 
