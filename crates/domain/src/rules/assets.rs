@@ -1,21 +1,23 @@
 //! 一（五）固定资产管理: labels, periodic counts, and discrepancies resolved.
 
 use super::calendar::months_after;
-use super::facts::CountResult;
+use super::facts::{Asset, CountResult};
 use super::{Ctx, Draft, days_text};
 use crate::dates::format_cn_date;
 use std::collections::BTreeMap;
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
-    let t = &ctx.profile.thresholds;
+/// Central-funds assets held on the day (bought, not disposed of).
+fn live<'a>(ctx: &'a Ctx) -> Vec<&'a Asset> {
     let d = ctx.as_of;
-    let live: Vec<_> = ctx
-        .facts
+    ctx.facts
         .assets
         .iter()
         .filter(|a| a.central_funds && a.purchase_date <= d && a.disposed_on.is_none_or(|x| x > d))
-        .collect();
+        .collect()
+}
 
+pub(crate) fn unlabelled(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let live = live(ctx);
     for a in &live {
         if a.tag.as_deref().is_none_or(|t| t.trim().is_empty()) {
             out.push(Draft {
@@ -33,7 +35,12 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             });
         }
     }
+}
 
+pub(crate) fn inventory_due(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    let live = live(ctx);
     let mut first_purchase: BTreeMap<&str, chrono::NaiveDate> = BTreeMap::new();
     for a in &live {
         first_purchase
@@ -72,7 +79,10 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             });
         }
     }
+}
 
+pub(crate) fn discrepancy_open(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let d = ctx.as_of;
     for c in ctx.facts.inventory_counts.iter().filter(|c| c.date <= d) {
         for item in &c.items {
             let problem = match item.result {

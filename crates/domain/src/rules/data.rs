@@ -3,7 +3,7 @@
 use super::calendar::{
     day_of_next_month, month_end, month_key, month_label, months_between, overlap,
 };
-use super::facts::DataReport;
+use super::facts::{DataReport, EnterpriseFacts};
 use super::inspection::operating_span;
 use super::{Ctx, Draft, days_text};
 use crate::dates::format_cn_date;
@@ -46,84 +46,101 @@ fn lateness(report: Option<&&DataReport>, due: NaiveDate, d: NaiveDate) -> Laten
     }
 }
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// An enterprise's reports known on the day, the first for each month (it decides whether
+/// the month was on time).
+fn first_reports<'a>(ctx: &'a Ctx, e: &EnterpriseFacts) -> BTreeMap<NaiveDate, &'a DataReport> {
+    let mut by_month: BTreeMap<NaiveDate, &DataReport> = BTreeMap::new();
+    for r in ctx
+        .facts
+        .data_reports
+        .iter()
+        .filter(|r| r.enterprise_id == e.id && r.submitted_on <= ctx.as_of)
+    {
+        by_month
+            .entry(r.month)
+            .and_modify(|x| {
+                if r.submitted_on < x.submitted_on {
+                    *x = r
+                }
+            })
+            .or_insert(r);
+    }
+    by_month
+}
+
+/// The months an enterprise reported late or not at all (due day passed), with the
+/// message for each.
+fn bad_months(ctx: &Ctx, e: &EnterpriseFacts) -> Vec<(NaiveDate, NaiveDate, String)> {
     let t = &ctx.profile.thresholds;
     let d = ctx.as_of;
-    for e in &ctx.facts.enterprises {
-        let reports: BTreeMap<NaiveDate, &DataReport> = {
-            let mut by_month: BTreeMap<NaiveDate, &DataReport> = BTreeMap::new();
-            for r in ctx
-                .facts
-                .data_reports
-                .iter()
-                .filter(|r| r.enterprise_id == e.id && r.submitted_on <= d)
-            {
-                // The first report for a month decides whether it was on time.
-                by_month
-                    .entry(r.month)
-                    .and_modify(|x| {
-                        if r.submitted_on < x.submitted_on {
-                            *x = r
-                        }
-                    })
-                    .or_insert(r);
-            }
-            by_month
+    let reports = first_reports(ctx, e);
+    let mut out = Vec::new();
+    for m in duty_months(ctx, &e.id, d) {
+        let due = day_of_next_month(m, t.data_report_due_day);
+        if d <= due {
+            continue;
+        }
+        let message = match lateness(reports.get(&m), due, d) {
+            Lateness::OnTime => continue,
+            Lateness::Late(days) => format!(
+                "{}{}的生产经营数据应于{}前报送，实际晚报 {}。",
+                e.name,
+                month_label(m),
+                format_cn_date(due),
+                days_text(days)
+            ),
+            Lateness::Missing => format!(
+                "{}{}的生产经营数据应于{}前报送，已逾期 {}，尚未报送。",
+                e.name,
+                month_label(m),
+                format_cn_date(due),
+                days_text((d - due).num_days())
+            ),
         };
-        let duty = duty_months(ctx, &e.id, d);
-        let mut bad_months = Vec::new();
-        for m in &duty {
-            let due = day_of_next_month(*m, t.data_report_due_day);
-            if d <= due {
-                continue;
-            }
-            let message = match lateness(reports.get(m), due, d) {
-                Lateness::OnTime => continue,
-                Lateness::Late(days) => format!(
-                    "{}{}的生产经营数据应于{}前报送，实际晚报 {}。",
-                    e.name,
-                    month_label(*m),
-                    format_cn_date(due),
-                    days_text(days)
-                ),
-                Lateness::Missing => format!(
-                    "{}{}的生产经营数据应于{}前报送，已逾期 {}，尚未报送。",
-                    e.name,
-                    month_label(*m),
-                    format_cn_date(due),
-                    days_text((d - due).num_days())
-                ),
-            };
-            bad_months.push(*m);
+        out.push((m, due, message));
+    }
+    out
+}
+
+pub(crate) fn report_late(ctx: &Ctx, out: &mut Vec<Draft>) {
+    for e in &ctx.facts.enterprises {
+        for (m, due, message) in bad_months(ctx, e) {
             out.push(Draft {
                 rule: "data.report_late",
                 subject: ctx.enterprise_subject(&e.id),
-                period: Some(month_key(*m)),
+                period: Some(month_key(m)),
                 message,
                 due: Some(due),
                 current: false,
             });
         }
+    }
+}
 
-        // The most recent months whose due day has passed.
-        let mut window = Vec::new();
-        let mut m = super::calendar::month_start(d);
-        for _ in 0..t.uncooperative_window_months + 2 {
-            if window.len() == t.uncooperative_window_months as usize {
-                break;
-            }
-            if day_of_next_month(m, t.data_report_due_day) < d {
-                window.push(m);
-            }
-            m = m.checked_sub_months(Months::new(1)).unwrap_or(m);
+/// 二（二）: late or missing in enough of the most recent months is not cooperating.
+pub(crate) fn uncooperative(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    // The most recent months whose due day has passed.
+    let mut window = Vec::new();
+    let mut m = super::calendar::month_start(d);
+    for _ in 0..t.uncooperative_window_months + 2 {
+        if window.len() == t.uncooperative_window_months as usize {
+            break;
         }
-        let count = bad_months.iter().filter(|m| window.contains(m)).count() as u32;
+        if day_of_next_month(m, t.data_report_due_day) < d {
+            window.push(m);
+        }
+        m = m.checked_sub_months(Months::new(1)).unwrap_or(m);
+    }
+    for e in &ctx.facts.enterprises {
+        let months: Vec<String> = bad_months(ctx, e)
+            .into_iter()
+            .filter(|(m, _, _)| window.contains(m))
+            .map(|(m, _, _)| month_label(m))
+            .collect();
+        let count = months.len() as u32;
         if count >= t.uncooperative_count {
-            let months: Vec<String> = bad_months
-                .iter()
-                .filter(|m| window.contains(m))
-                .map(|m| month_label(*m))
-                .collect();
             out.push(Draft {
                 rule: "data.uncooperative",
                 subject: ctx.enterprise_subject(&e.id),
@@ -139,7 +156,13 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 current: false,
             });
         }
+    }
+}
 
+pub(crate) fn report_suspicious(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    for e in &ctx.facts.enterprises {
+        let reports = first_reports(ctx, e);
         for (month, r) in &reports {
             let prev = month
                 .checked_sub_months(Months::new(1))

@@ -15,7 +15,8 @@ fn money(fen: i64) -> String {
 /// Claims that cite an invoice, grouped by what makes two invoices the same.
 type Citations<'a, K> = BTreeMap<K, Vec<(&'a SubsidyClaim, &'a Invoice)>>;
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// 一（四）: an invoice cited by two claims.
+pub(crate) fn duplicate_claim(ctx: &Ctx, out: &mut Vec<Draft>) {
     let d = ctx.as_of;
     let mut claims: Vec<&SubsidyClaim> = ctx
         .facts
@@ -86,7 +87,10 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             });
         }
     }
+}
 
+pub(crate) fn recovery_outstanding(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let d = ctx.as_of;
     for r in &ctx.facts.fund_recoveries {
         if r.decided_on > d || d <= r.deadline {
             continue;

@@ -10,7 +10,6 @@ use super::progress::construction_span;
 use super::{Ctx, Draft, days_text};
 use crate::dates::format_cn_date;
 use chrono::{Days, NaiveDate};
-use std::collections::HashMap;
 
 /// The first and (if known) last day a project is operating.
 pub(crate) fn operating_span(p: &ProjectFacts) -> Option<(NaiveDate, Option<NaiveDate>)> {
@@ -90,58 +89,65 @@ fn quota_draft(
     }
 }
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// A project's done inspections and tallies, as grouped once in [`Ctx`].
+fn of_project<'a>(
+    ctx: &'a Ctx,
+    p: &ProjectFacts,
+) -> (&'a [&'a Inspection], &'a [&'a InspectionTally]) {
+    (
+        ctx.done_by_project
+            .get(p.id.as_str())
+            .map_or(&[][..], Vec::as_slice),
+        ctx.tallies_by_project
+            .get(p.id.as_str())
+            .map_or(&[][..], Vec::as_slice),
+    )
+}
+
+pub(crate) fn construction_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
     let t = &ctx.profile.thresholds;
     let d = ctx.as_of;
-    let done: Vec<&Inspection> = ctx
-        .facts
-        .inspections
-        .iter()
-        .filter(|i| i.done && i.date <= d)
-        .collect();
-
-    // Grouped once: a county has tens of projects and thousands of inspections.
-    let mut listed: HashMap<&str, Vec<&Inspection>> = HashMap::new();
-    for i in &done {
-        listed.entry(i.project_id.as_str()).or_default().push(i);
-    }
-    let mut tallies: HashMap<&str, Vec<&InspectionTally>> = HashMap::new();
-    for t in &ctx.facts.inspection_tallies {
-        tallies.entry(t.project_id.as_str()).or_default().push(t);
-    }
     for p in &ctx.facts.projects {
-        let mine = listed.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
-        let tallied = tallies.get(p.id.as_str()).map_or(&[][..], Vec::as_slice);
-
-        if let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) {
-            for q in quarters_between(start, last.min(d)) {
-                let q_end = quarter_end(q);
-                let in_state = overlap(start, last, q, q_end);
-                let required = prorated(
-                    t.construction_inspections_per_quarter,
-                    in_state,
-                    days(q, q_end),
-                );
-                let n = done_in(mine, tallied, InspectionKind::Construction, q, q_end);
-                if n < required {
-                    out.push(quota_draft(
-                        ctx,
-                        p,
-                        "inspection.construction_quota",
-                        "项目建设进度检查",
-                        quarter_label(q),
-                        quarter_key(q),
-                        q_end,
-                        required,
-                        n,
-                    ));
-                }
+        let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) else {
+            continue;
+        };
+        let (mine, tallied) = of_project(ctx, p);
+        for q in quarters_between(start, last.min(d)) {
+            let q_end = quarter_end(q);
+            let in_state = overlap(start, last, q, q_end);
+            let required = prorated(
+                t.construction_inspections_per_quarter,
+                in_state,
+                days(q, q_end),
+            );
+            let n = done_in(mine, tallied, InspectionKind::Construction, q, q_end);
+            if n < required {
+                out.push(quota_draft(
+                    ctx,
+                    p,
+                    "inspection.construction_quota",
+                    "项目建设进度检查",
+                    quarter_label(q),
+                    quarter_key(q),
+                    q_end,
+                    required,
+                    n,
+                ));
             }
         }
+    }
+}
 
+/// Monthly operating inspections; a project marked operating without a start date cannot
+/// be counted and says so.
+pub(crate) fn operation_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
+    for p in &ctx.facts.projects {
         match operating_span(p) {
             Some((start, _)) if d < start => {}
             Some((start, last)) => {
+                let (mine, tallied) = of_project(ctx, p);
                 let open_end = last.unwrap_or(NaiveDate::MAX);
                 for m in months_between(start, open_end.min(d)) {
                     let m_end = month_end(m);
@@ -174,12 +180,17 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             None => {}
         }
     }
+}
 
+pub(crate) fn training_class(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
     for c in &ctx.facts.training_classes {
         if d <= c.last_day {
             continue;
         }
-        let n = done
+        let n = ctx
+            .done
             .iter()
             .filter(|i| {
                 i.covers(InspectionKind::Training)
@@ -206,7 +217,11 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             });
         }
     }
+}
 
+pub(crate) fn funds_followup(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    let d = ctx.as_of;
     for b in &ctx.facts.disbursements {
         let deadline = b
             .date
@@ -215,7 +230,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
         if d <= deadline {
             continue;
         }
-        let followed = done.iter().any(|i| {
+        let followed = ctx.done.iter().any(|i| {
             i.project_id == b.project_id
                 && i.covers(InspectionKind::Funds)
                 && b.date <= i.date
@@ -242,8 +257,12 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             });
         }
     }
+}
 
-    for i in &done {
+/// 三（二）5: every inspection has its minutes and photos.
+pub(crate) fn evidence_missing(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    for i in &ctx.done {
         let mut missing = Vec::new();
         if !i.has_minutes {
             missing.push("会议记录".to_string());

@@ -5,13 +5,18 @@ pub mod calendar;
 pub mod facts;
 pub mod profile;
 
+// One module per rule-code prefix: `progress.deviation` is `progress::deviation`.
 mod assets;
 pub mod data;
 mod funds;
 mod inspection;
-mod oversight;
+mod market;
+mod operations;
+mod performance;
 mod progress;
 mod qualification;
+mod rectification;
+mod tipoff;
 
 #[cfg(test)]
 mod props;
@@ -36,6 +41,17 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Serious,
+        Severity::Warning,
+        Severity::Info,
+    ];
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     /// Critical first.
     pub fn rank(self) -> u8 {
         match self {
@@ -101,6 +117,10 @@ pub(crate) struct Ctx<'a> {
     pub as_of: NaiveDate,
     pub projects: HashMap<&'a str, &'a facts::ProjectFacts>,
     pub enterprises: HashMap<&'a str, &'a facts::EnterpriseFacts>,
+    /// Inspections done by the day, all and by project (a county has thousands).
+    pub done: Vec<&'a facts::Inspection>,
+    pub done_by_project: HashMap<&'a str, Vec<&'a facts::Inspection>>,
+    pub tallies_by_project: HashMap<&'a str, Vec<&'a facts::InspectionTally>>,
 }
 
 /// Where a finding is about and what it says, before the profile adds the rest.
@@ -194,8 +214,68 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// One rule: adds its drafts for the day.
+type Rule = fn(&Ctx, &mut Vec<Draft>);
+
+/// Every rule with the one function that evaluates it. The code is written once, as the
+/// module and the function (`progress::deviation` is `progress.deviation`), so a code's
+/// prefix always names its file.
+macro_rules! rules {
+    ($($module:ident::$rule:ident),* $(,)?) => {
+        pub(crate) const RULES: &[(&str, Rule)] = &[
+            $((concat!(stringify!($module), ".", stringify!($rule)), $module::$rule)),*
+        ];
+    };
+}
+
+rules![
+    progress::deviation,
+    progress::severe_lag,
+    progress::report_missing,
+    inspection::construction_quota,
+    inspection::operation_quota,
+    inspection::training_class,
+    inspection::funds_followup,
+    inspection::evidence_missing,
+    qualification::invalid,
+    qualification::expiring,
+    rectification::overdue,
+    rectification::escalate,
+    performance::evaluation_due,
+    operations::incident_open,
+    market::violation_open,
+    funds::duplicate_claim,
+    funds::recovery_outstanding,
+    data::report_late,
+    data::uncooperative,
+    data::report_suspicious,
+    assets::unlabelled,
+    assets::inventory_due,
+    assets::discrepancy_open,
+    tipoff::unanswered,
+];
+
 /// Evaluates every rule of the profile for one county's facts as of a date.
 pub fn evaluate(facts: &Facts, profile: &Profile, as_of: NaiveDate) -> Vec<Finding> {
+    let done: Vec<&facts::Inspection> = facts
+        .inspections
+        .iter()
+        .filter(|i| i.done && i.date <= as_of)
+        .collect();
+    let mut done_by_project: HashMap<&str, Vec<&facts::Inspection>> = HashMap::new();
+    for i in &done {
+        done_by_project
+            .entry(i.project_id.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut tallies_by_project: HashMap<&str, Vec<&facts::InspectionTally>> = HashMap::new();
+    for t in &facts.inspection_tallies {
+        tallies_by_project
+            .entry(t.project_id.as_str())
+            .or_default()
+            .push(t);
+    }
     let ctx = Ctx {
         facts,
         profile,
@@ -206,15 +286,16 @@ pub fn evaluate(facts: &Facts, profile: &Profile, as_of: NaiveDate) -> Vec<Findi
             .iter()
             .map(|e| (e.id.as_str(), e))
             .collect(),
+        done,
+        done_by_project,
+        tallies_by_project,
     };
     let mut drafts = Vec::new();
-    progress::check(&ctx, &mut drafts);
-    inspection::check(&ctx, &mut drafts);
-    qualification::check(&ctx, &mut drafts);
-    oversight::check(&ctx, &mut drafts);
-    funds::check(&ctx, &mut drafts);
-    data::check(&ctx, &mut drafts);
-    assets::check(&ctx, &mut drafts);
+    // Every rule runs: one switched off in the profile is dropped in `finish`, while the
+    // `data.incomplete` it may report has its own switch.
+    for (_, rule) in RULES {
+        rule(&ctx, &mut drafts);
+    }
     let mut findings: Vec<Finding> = drafts.into_iter().filter_map(|d| ctx.finish(d)).collect();
     sort(&mut findings);
     findings.dedup_by(|a, b| a.key == b.key);
@@ -255,5 +336,14 @@ pub(crate) fn pct(v: f64) -> String {
         format!("{}%", r.round() as i64)
     } else {
         format!("{r:.1}%")
+    }
+}
+
+#[cfg(test)]
+mod registry {
+    #[test]
+    fn every_rule_code_has_one_function_in_the_file_its_prefix_names() {
+        let codes: Vec<&str> = super::RULES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, super::RULE_CODES.to_vec());
     }
 }

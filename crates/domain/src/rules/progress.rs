@@ -83,25 +83,24 @@ fn actual<'a>(reports: &[&'a ProgressReport], d: NaiveDate) -> Option<&'a Progre
         .copied()
 }
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// A project's progress reports.
+fn reports_of<'a>(ctx: &'a Ctx, p: &ProjectFacts) -> Vec<&'a ProgressReport> {
+    ctx.facts
+        .progress_reports
+        .iter()
+        .filter(|r| r.project_id == p.id)
+        .collect()
+}
+
+pub(crate) fn report_missing(ctx: &Ctx, out: &mut Vec<Draft>) {
     let t = &ctx.profile.thresholds;
     let d = ctx.as_of;
     for p in &ctx.facts.projects {
-        let Some((start, last)) = construction_span(p) else {
+        let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) else {
             continue;
         };
-        if d < start {
-            continue;
-        }
-        let reports: Vec<&ProgressReport> = ctx
-            .facts
-            .progress_reports
-            .iter()
-            .filter(|r| r.project_id == p.id)
-            .collect();
-        let enterprise = ctx.enterprise_name(&p.enterprise_id);
-
-        // Missing monthly reports, for every month the project was under construction.
+        let reports = reports_of(ctx, p);
+        // Every month the project was under construction.
         for m in months_between(start, last.min(d)) {
             let due = day_of_next_month(m, t.progress_report_due_day);
             if d <= due {
@@ -115,7 +114,8 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 subject: ctx.project_subject(p),
                 period: Some(month_key(m)),
                 message: format!(
-                    "{enterprise}的“{}”{}进度报告（书面材料）应于{}前报送，已逾期 {}，尚未收到。",
+                    "{}的“{}”{}进度报告（书面材料）应于{}前报送，已逾期 {}，尚未收到。",
+                    ctx.enterprise_name(&p.enterprise_id),
                     p.name,
                     month_label(m),
                     format_cn_date(due),
@@ -125,8 +125,39 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 current: false,
             });
         }
+    }
+}
 
-        if d > last {
+/// How far a project under construction is behind its plan in force on the day.
+struct Lag<'a> {
+    p: &'a ProjectFacts,
+    planned: f64,
+    done: f64,
+    /// What the actual figure rests on, as the message says it.
+    basis: String,
+}
+
+impl Lag<'_> {
+    fn behind(&self) -> f64 {
+        self.planned - self.done
+    }
+
+    fn severe(&self, ctx: &Ctx) -> bool {
+        let t = &ctx.profile.thresholds;
+        self.behind() >= t.severe_lag_points && self.done < t.severe_lag_overall_below
+    }
+}
+
+/// The lag of every project under construction on the day; `Err` for one whose lag cannot
+/// be known (no approved plan in force).
+fn lags<'a>(ctx: &'a Ctx) -> Vec<Result<Lag<'a>, &'a ProjectFacts>> {
+    let d = ctx.as_of;
+    let mut out = Vec::new();
+    for p in &ctx.facts.projects {
+        let Some((start, last)) = construction_span(p) else {
+            continue;
+        };
+        if d < start || d > last {
             continue;
         }
         let plans: Vec<&PlanVersion> = ctx
@@ -136,61 +167,87 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
             .filter(|v| v.project_id == p.id)
             .collect();
         let Some(plan) = plan_in_force(&plans, d).filter(|v| !v.milestones.is_empty()) else {
-            out.push(Draft {
-                rule: super::DATA_INCOMPLETE,
-                subject: ctx.project_subject(p),
-                period: Some("progress_plan".into()),
-                message: format!(
-                    "“{}”正在建设，但没有经审核的进度计划表，无法判断进度是否偏差。请{enterprise}提交进度计划表。",
-                    p.name
-                ),
-                due: None,
-                current: false,
-            });
+            out.push(Err(p));
             continue;
         };
         let planned = planned_percent(start, &plan.milestones, d);
+        let reports = reports_of(ctx, p);
         let report = actual(&reports, d);
         let done = report.map_or(0.0, |r| r.cumulative_percent);
-        let behind = planned - done;
         let basis = match report {
             Some(r) => format!("{}报告实际完成{}", format_cn_date(r.report_date), pct(done)),
             None => "尚无进度报告，按 0% 计".to_string(),
         };
-        if behind >= t.severe_lag_points && done < t.severe_lag_overall_below {
-            out.push(Draft {
-                rule: "progress.severe_lag",
+        out.push(Ok(Lag {
+            p,
+            planned,
+            done,
+            basis,
+        }));
+    }
+    out
+}
+
+/// 一（一）: far behind and little done — a 限期整改通知书 is due.
+pub(crate) fn severe_lag(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    for l in lags(ctx).into_iter().flatten().filter(|l| l.severe(ctx)) {
+        out.push(Draft {
+            rule: "progress.severe_lag",
+            subject: ctx.project_subject(l.p),
+            period: None,
+            message: format!(
+                "“{}”按进度计划表截至{}应完成{}，{}，落后{}个百分点，总体进度不足{}。应向{}下达限期整改通知书，整改期限 {}。",
+                l.p.name,
+                format_cn_date(ctx.as_of),
+                pct(l.planned),
+                l.basis,
+                pct(l.behind()).trim_end_matches('%'),
+                pct(t.severe_lag_overall_below),
+                ctx.enterprise_name(&l.p.enterprise_id),
+                days_text(i64::from(t.severe_lag_deadline_days))
+            ),
+            due: None,
+            current: false,
+        });
+    }
+}
+
+/// 一（一）: behind the plan (and not severely: that is [`severe_lag`]); a project without an
+/// approved plan cannot be judged and says so.
+pub(crate) fn deviation(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let t = &ctx.profile.thresholds;
+    for lag in lags(ctx) {
+        match lag {
+            Err(p) => out.push(Draft {
+                rule: super::DATA_INCOMPLETE,
                 subject: ctx.project_subject(p),
-                period: None,
+                period: Some("progress_plan".into()),
                 message: format!(
-                    "“{}”按进度计划表截至{}应完成{}，{}，落后{}个百分点，总体进度不足{}。应向{enterprise}下达限期整改通知书，整改期限 {}。",
+                    "“{}”正在建设，但没有经审核的进度计划表，无法判断进度是否偏差。请{}提交进度计划表。",
                     p.name,
-                    format_cn_date(d),
-                    pct(planned),
-                    basis,
-                    pct(behind).trim_end_matches('%'),
-                    pct(t.severe_lag_overall_below),
-                    days_text(i64::from(t.severe_lag_deadline_days))
+                    ctx.enterprise_name(&p.enterprise_id)
                 ),
                 due: None,
                 current: false,
-            });
-        } else if behind > t.deviation_points {
-            out.push(Draft {
+            }),
+            Ok(l) if !l.severe(ctx) && l.behind() > t.deviation_points => out.push(Draft {
                 rule: "progress.deviation",
-                subject: ctx.project_subject(p),
+                subject: ctx.project_subject(l.p),
                 period: None,
                 message: format!(
-                    "“{}”按进度计划表截至{}应完成{}，{}，落后{}个百分点。请{enterprise}说明原因并提出补救措施，必要时调整进度计划。",
-                    p.name,
-                    format_cn_date(d),
-                    pct(planned),
-                    basis,
-                    pct(behind).trim_end_matches('%')
+                    "“{}”按进度计划表截至{}应完成{}，{}，落后{}个百分点。请{}说明原因并提出补救措施，必要时调整进度计划。",
+                    l.p.name,
+                    format_cn_date(ctx.as_of),
+                    pct(l.planned),
+                    l.basis,
+                    pct(l.behind()).trim_end_matches('%'),
+                    ctx.enterprise_name(&l.p.enterprise_id)
                 ),
                 due: None,
                 current: false,
-            });
+            }),
+            Ok(_) => {}
         }
     }
 }

@@ -1,6 +1,6 @@
 //! 四（一）: the licences an enterprise's business requires, valid on the date.
 
-use super::facts::Licence;
+use super::facts::{EnterpriseFacts, Licence, ProjectFacts};
 use super::{Ctx, Draft, days_text};
 use crate::dates::format_cn_date;
 use chrono::NaiveDate;
@@ -19,27 +19,37 @@ fn best<'a>(licences: &[&'a Licence], kind: &str, d: NaiveDate) -> Option<&'a Li
         .copied()
 }
 
-pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// Enterprises with a project still under supervision on the day, with the licences they
+/// hold: only they need to hold licences.
+fn supervised<'a>(
+    ctx: &'a Ctx,
+) -> Vec<(&'a EnterpriseFacts, Vec<&'a ProjectFacts>, Vec<&'a Licence>)> {
+    let d = ctx.as_of;
+    ctx.facts
+        .enterprises
+        .iter()
+        .filter_map(|e| {
+            let projects: Vec<_> = ctx
+                .facts
+                .projects
+                .iter()
+                .filter(|p| p.enterprise_id == e.id && p.closed_on.is_none_or(|c| c > d))
+                .collect();
+            let held = ctx
+                .facts
+                .licences
+                .iter()
+                .filter(|l| l.enterprise_id == e.id)
+                .collect();
+            (!projects.is_empty()).then_some((e, projects, held))
+        })
+        .collect()
+}
+
+pub(crate) fn invalid(ctx: &Ctx, out: &mut Vec<Draft>) {
     let d = ctx.as_of;
     let rules = &ctx.profile.licences;
-    let expiring_days = i64::from(ctx.profile.thresholds.licence_expiring_days);
-    for e in &ctx.facts.enterprises {
-        // Only contractors with a project still under supervision need to hold licences.
-        let projects: Vec<_> = ctx
-            .facts
-            .projects
-            .iter()
-            .filter(|p| p.enterprise_id == e.id && p.closed_on.is_none_or(|c| c > d))
-            .collect();
-        if projects.is_empty() {
-            continue;
-        }
-        let held: Vec<&Licence> = ctx
-            .facts
-            .licences
-            .iter()
-            .filter(|l| l.enterprise_id == e.id)
-            .collect();
+    for (e, projects, held) in supervised(ctx) {
         // Each requirement: a set of kinds, any one of which satisfies it.
         let mut needs: Vec<Vec<String>> = rules.required.iter().map(|k| vec![k.clone()]).collect();
         if e.handles_food && !rules.food_any_of.is_empty() {
@@ -85,7 +95,14 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Draft>) {
                 current: false,
             });
         }
-        // Expiring soon: every kind it holds, judged by the licence that lasts longest.
+    }
+}
+
+/// Expiring soon: every kind it holds, judged by the licence that lasts longest.
+pub(crate) fn expiring(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let d = ctx.as_of;
+    let expiring_days = i64::from(ctx.profile.thresholds.licence_expiring_days);
+    for (e, _, held) in supervised(ctx) {
         let kinds: BTreeSet<&str> = held.iter().map(|l| l.kind.as_str()).collect();
         for kind in kinds {
             let Some(l) = best(&held, kind, d) else {
