@@ -7,9 +7,11 @@ use crate::{Actor, App, AppError, Permission};
 use chrono::NaiveDate;
 use jianguan_domain::Role;
 use jianguan_domain::rules::{self, Finding};
-use jianguan_store::entity::{finding, notification, user};
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use jianguan_store::{AuditEntry, Scope, queries, rows};
+use jianguan_store::entity::{finding, notification, project, user};
+use jianguan_store::sea::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+use jianguan_store::{AuditEntry, Scope, queries, rows, scoped};
 use std::collections::{BTreeMap, HashMap};
 
 /// The dates the rules may be evaluated at for `county` (all counties: None): a year
@@ -463,16 +465,7 @@ pub async fn list(
 ) -> Result<Vec<finding::Model>, AppError> {
     actor.require(Permission::ReadRecords)?;
     f.validate()?;
-    let mut q = finding::Entity::find();
-    if let Some(c) = &actor.county_code {
-        q = q.filter(finding::Column::CountyCode.eq(c.as_str()));
-    }
-    if actor.role == Role::Contractor {
-        q = q.filter(
-            finding::Column::EnterpriseId
-                .eq(actor.enterprise_id.clone().unwrap_or_else(|| "-".into())),
-        );
-    }
+    let mut q = scoped::find::<finding::Entity>(&actor.scope());
     if !f.include_resolved {
         q = q.filter(finding::Column::ResolvedOn.is_null());
     }
@@ -494,25 +487,21 @@ pub async fn list(
         let projects = inspected_by(app, actor, name).await?;
         q = q.filter(finding::Column::ProjectId.is_in(projects));
     }
+    if let Some(system) = f.system.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(
+            finding::Column::ProjectId.in_subquery(
+                scoped::find::<project::Entity>(&actor.scope())
+                    .select_only()
+                    .column(project::Column::Id)
+                    .filter(project::Column::System.eq(system))
+                    .into_query(),
+            ),
+        );
+    }
     let mut rows = q
         .order_by_asc(finding::Column::Key)
         .all(app.store.reader())
         .await?;
-    if let Some(system) = f.system.as_deref().filter(|s| !s.is_empty()) {
-        let projects = queries::projects(
-            app.store.reader(),
-            &actor.scope(),
-            &jianguan_store::queries::ListFilter {
-                system: Some(system.into()),
-                limit: 500,
-                ..Default::default()
-            },
-        )
-        .await?;
-        let ids: std::collections::HashSet<String> =
-            projects.items.into_iter().map(|p| p.id).collect();
-        rows.retain(|r| r.project_id.as_ref().is_some_and(|p| ids.contains(p)));
-    }
     rows.sort_by(|a, b| {
         (
             severity_rank(&a.severity),
@@ -532,31 +521,15 @@ pub async fn list(
     Ok(rows)
 }
 
+/// A stored severity's rank (critical first); an unknown code sorts last.
 pub fn severity_rank(code: &str) -> u8 {
-    match code {
-        "critical" => 0,
-        "serious" => 1,
-        "warning" => 2,
-        _ => 3,
-    }
+    rules::Severity::parse(code).map_or(u8::MAX, rules::Severity::rank)
 }
 
 pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<finding::Model, AppError> {
-    let f = finding::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
+    scoped::one::<finding::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let county_ok = actor
-        .county_code
-        .as_ref()
-        .is_none_or(|c| *c == f.county_code);
-    let enterprise_ok = actor.role != Role::Contractor
-        || (actor.enterprise_id.is_some() && actor.enterprise_id == f.enterprise_id);
-    if county_ok && enterprise_ok {
-        Ok(f)
-    } else {
-        Err(AppError::NotFound)
-    }
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn notifications(

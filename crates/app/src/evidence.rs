@@ -9,9 +9,13 @@ use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Role};
 use chrono::{DateTime, Utc};
 use jianguan_domain::inspection::InspectionStatus;
+use jianguan_domain::rectification::MaterialReview;
 use jianguan_files::photo::{self, Limits};
-use jianguan_store::entity::{order_submission, photo as photo_row, rectification_order};
+use jianguan_store::entity::{
+    licence, order_submission, photo as photo_row, progress_report, rectification_order,
+};
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{Scope, scoped};
 
 /// Where and when the phone says the photo was taken, from the page (Geolocation API).
 #[derive(Debug, Clone, Default)]
@@ -72,21 +76,18 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
             })
         }
         "submission" => {
-            let s = order_submission::Entity::find_by_id(id.to_string())
-                .one(app.store.reader())
+            let db = app.store.reader();
+            let s = scoped::one::<order_submission::Entity>(db, &actor.scope(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            actor.check_county(&s.county_code)?;
-            if actor.role != Role::Contractor
-                || actor.enterprise_id.as_deref() != Some(&s.enterprise_id)
-            {
+            // Rectification material is the contractor's own hand-in.
+            if actor.role != Role::Contractor {
                 return Err(AppError::NotFound);
             }
-            let order = rectification_order::Entity::find_by_id(s.order_id.clone())
-                .one(app.store.reader())
+            let order = scoped::one::<rectification_order::Entity>(db, &actor.scope(), &s.order_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if s.review != "pending" {
+            if !MaterialReview::Pending.is(&s.review) {
                 return Err(AppError::Conflict(
                     "该整改材料已审核，不能再添加附件".into(),
                 ));
@@ -107,10 +108,8 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
             })
         }
         "progress_report" => {
-            let r = jianguan_store::entity::progress_report::Entity::find_by_id(id.to_string())
-                .one(app.store.reader())
+            let r = scoped::one::<progress_report::Entity>(app.store.reader(), &actor.scope(), id)
                 .await?
-                .filter(|r| r.voided_at.is_none())
                 .ok_or(AppError::NotFound)?;
             let p =
                 jianguan_store::queries::project(app.store.reader(), &actor.scope(), &r.project_id)
@@ -136,17 +135,9 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
             })
         }
         "licence" => {
-            let l = jianguan_store::entity::licence::Entity::find_by_id(id.to_string())
-                .one(app.store.reader())
+            let l = scoped::one::<licence::Entity>(app.store.reader(), &actor.scope(), id)
                 .await?
-                .filter(|l| l.voided_at.is_none())
                 .ok_or(AppError::NotFound)?;
-            actor.check_county(&l.county_code)?;
-            if actor.role == Role::Contractor
-                && actor.enterprise_id.as_deref() != Some(&l.enterprise_id)
-            {
-                return Err(AppError::NotFound);
-            }
             // The enterprise keeps its own licences current (scans included).
             if actor.role != Role::Contractor {
                 return Err(AppError::Forbidden);
@@ -170,25 +161,23 @@ async fn still_open(
     conn: &impl jianguan_store::sea::ConnectionTrait,
     o: &Owner,
 ) -> Result<(), AppError> {
-    use jianguan_store::entity::{inspection, licence, progress_report};
-    let id = o.id.clone();
+    use jianguan_store::entity::inspection;
+    // The caller was checked against the owner already; this asks only whether it is open.
+    let all = Scope::everything();
+    let id = o.id.as_str();
     let open = match o.kind {
-        "inspection" => inspection::Entity::find_by_id(id)
-            .one(conn)
+        "inspection" => scoped::one::<inspection::Entity>(conn, &all, id)
             .await?
-            .is_some_and(|i| !InspectionStatus::Finalised.is(&i.status) && i.voided_at.is_none()),
-        "submission" => order_submission::Entity::find_by_id(id)
-            .one(conn)
+            .is_some_and(|i| !InspectionStatus::Finalised.is(&i.status)),
+        "submission" => scoped::one::<order_submission::Entity>(conn, &all, id)
             .await?
-            .is_some_and(|s| s.review == "pending"),
-        "progress_report" => progress_report::Entity::find_by_id(id)
-            .one(conn)
+            .is_some_and(|s| MaterialReview::Pending.is(&s.review)),
+        "progress_report" => scoped::one::<progress_report::Entity>(conn, &all, id)
             .await?
-            .is_some_and(|r| r.voided_at.is_none()),
-        "licence" => licence::Entity::find_by_id(id)
-            .one(conn)
+            .is_some(),
+        "licence" => scoped::one::<licence::Entity>(conn, &all, id)
             .await?
-            .is_some_and(|l| l.voided_at.is_none()),
+            .is_some(),
         _ => false,
     };
     if open {
@@ -454,15 +443,9 @@ pub async fn file(
     id: &str,
     variant: &str,
 ) -> Result<(Vec<u8>, String, photo_row::Model), AppError> {
-    let row = photo_row::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
+    let row = scoped::one::<photo_row::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
-        .filter(|p| p.voided_at.is_none())
         .ok_or(AppError::NotFound)?;
-    actor.check_county(&row.county_code)?;
-    if actor.role == Role::Contractor && row.enterprise_id != actor.enterprise_id {
-        return Err(AppError::NotFound);
-    }
     // A contractor sees the photos of their own records only once they are final: an
     // inspection's evidence when it is finalised, their own submissions' always.
     if actor.role == Role::Contractor && row.owner_kind == "inspection" {

@@ -13,8 +13,8 @@ use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, fina
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, project, training_class,
 };
-use jianguan_store::queries;
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use jianguan_store::{queries, scoped};
 
 /// Inspectors to plan for each visit: the profile's number (two in Jiaocheng).
 fn min_inspectors(app: &App) -> usize {
@@ -39,15 +39,8 @@ pub async fn get(
     id: &str,
 ) -> Result<(inspection::Model, project::Model), AppError> {
     let db = app.store.reader();
-    let row = inspection::Entity::find_by_id(id.to_string())
-        .one(db)
+    let row = scoped::one::<inspection::Entity>(db, &actor.scope(), id)
         .await?
-        .filter(|i| {
-            actor
-                .county_code
-                .as_deref()
-                .is_none_or(|c| c == i.county_code)
-        })
         .ok_or(AppError::NotFound)?;
     let p = queries::project(db, &actor.scope(), &row.project_id)
         .await?
@@ -73,26 +66,7 @@ pub async fn list(
     f: &InspectionFilter,
 ) -> Result<Vec<inspection::Model>, AppError> {
     let db = app.store.reader();
-    let scope = actor.scope();
-    let mut q = inspection::Entity::find().filter(inspection::Column::VoidedAt.is_null());
-    if let Some(c) = &scope.county {
-        q = q.filter(inspection::Column::CountyCode.eq(c.as_str()));
-    }
-    if scope.enterprise.is_some() {
-        let mine = queries::projects(
-            db,
-            &scope,
-            &queries::ListFilter {
-                limit: 500,
-                ..Default::default()
-            },
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|p| p.id);
-        q = q.filter(inspection::Column::ProjectId.is_in(mine));
-    }
+    let mut q = scoped::find::<inspection::Entity>(&actor.scope());
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(inspection::Column::Status.eq(s));
     }
@@ -116,11 +90,9 @@ pub async fn list(
     }
     Ok(q.order_by_desc(inspection::Column::Date)
         .order_by_desc(inspection::Column::Id)
+        .limit(500)
         .all(db)
-        .await?
-        .into_iter()
-        .take(500)
-        .collect())
+        .await?)
 }
 
 /// Checks what needs the database: the project, class and disbursement in the county.
@@ -149,10 +121,9 @@ async fn fields(
             .as_deref()
             .filter(|c| !c.trim().is_empty()),
     ) {
-        let ok = training_class::Entity::find_by_id(c.trim().to_string())
-            .one(db)
+        let ok = scoped::one::<training_class::Entity>(db, &actor.scope(), c.trim())
             .await?
-            .is_some_and(|t| t.project_id == p.id && t.voided_at.is_none());
+            .is_some_and(|t| t.project_id == p.id);
         if !ok {
             e.add("training_class_id", "所选培训班不属于该项目");
         }
@@ -164,10 +135,9 @@ async fn fields(
             .as_deref()
             .filter(|c| !c.trim().is_empty()),
     ) {
-        let ok = disbursement::Entity::find_by_id(b.trim().to_string())
-            .one(db)
+        let ok = scoped::one::<disbursement::Entity>(db, &actor.scope(), b.trim())
             .await?
-            .is_some_and(|t| t.project_id == p.id && t.voided_at.is_none());
+            .is_some_and(|t| t.project_id == p.id);
         if !ok {
             e.add("disbursement_id", "所选资金拨付不属于该项目");
         }
@@ -428,7 +398,7 @@ pub async fn correct(
         return Err(AppError::Validation(fe));
     }
     after.photo_count = i64::from(n);
-    let version = versions(app, id).await?.len() as i64 + 1;
+    let version = versions(app, &before).await?.len() as i64 + 1;
     let kept = inspection_version::Model {
         id: new_id(),
         county_code: before.county_code.clone(),
@@ -457,10 +427,14 @@ pub async fn correct(
     Ok(after)
 }
 
-/// Earlier versions of a corrected record, oldest first.
-pub async fn versions(app: &App, id: &str) -> Result<Vec<inspection_version::Model>, AppError> {
+/// Earlier versions of a corrected record, oldest first: of an inspection already loaded
+/// in the caller's scope (by [`get`]), so the versions need no scope of their own.
+pub async fn versions(
+    app: &App,
+    of: &inspection::Model,
+) -> Result<Vec<inspection_version::Model>, AppError> {
     Ok(inspection_version::Entity::find()
-        .filter(inspection_version::Column::InspectionId.eq(id))
+        .filter(inspection_version::Column::InspectionId.eq(of.id.as_str()))
         .order_by_asc(inspection_version::Column::Version)
         .all(app.store.reader())
         .await?)

@@ -11,6 +11,7 @@ mod demo_facts;
 pub mod docket;
 mod error;
 pub mod evidence;
+pub mod funds;
 pub mod heavy;
 pub mod history;
 pub mod inspections;

@@ -9,8 +9,8 @@ use crate::{Actor, App, AppError, Role};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::project::ProjectStatus;
 use jianguan_store::entity::{incident, performance_evaluation as evaluation, project};
-use jianguan_store::queries;
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::scoped;
+use jianguan_store::sea::{ColumnTrait, QueryFilter, QueryOrder};
 
 fn staff(actor: &Actor) -> Result<(), AppError> {
     if actor.role.supervises() {
@@ -21,9 +21,8 @@ fn staff(actor: &Actor) -> Result<(), AppError> {
 }
 
 async fn live_project(app: &App, actor: &Actor, id: &str) -> Result<project::Model, AppError> {
-    queries::project(app.store.reader(), &actor.scope(), id)
+    scoped::one::<project::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
-        .filter(|p| p.voided_at.is_none())
         .ok_or(AppError::NotFound)
 }
 
@@ -53,9 +52,8 @@ pub async fn incidents(
     project_id: &str,
 ) -> Result<Vec<incident::Model>, AppError> {
     live_project(app, actor, project_id).await?;
-    Ok(incident::Entity::find()
+    Ok(scoped::find::<incident::Entity>(&actor.scope())
         .filter(incident::Column::ProjectId.eq(project_id))
-        .filter(incident::Column::VoidedAt.is_null())
         .order_by_desc(incident::Column::Date)
         .all(app.store.reader())
         .await?)
@@ -107,10 +105,8 @@ pub async fn record_incident(
 
 /// An accident the actor may see (within its project's scope).
 pub async fn get_incident(app: &App, actor: &Actor, id: &str) -> Result<incident::Model, AppError> {
-    let i = incident::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
+    let i = scoped::one::<incident::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
-        .filter(|i| i.voided_at.is_none())
         .ok_or(AppError::NotFound)?;
     live_project(app, actor, &i.project_id).await?;
     Ok(i)
@@ -191,9 +187,8 @@ pub async fn evaluations(
     project_id: &str,
 ) -> Result<Vec<evaluation::Model>, AppError> {
     live_project(app, actor, project_id).await?;
-    Ok(evaluation::Entity::find()
+    Ok(scoped::find::<evaluation::Entity>(&actor.scope())
         .filter(evaluation::Column::ProjectId.eq(project_id))
-        .filter(evaluation::Column::VoidedAt.is_null())
         .order_by_desc(evaluation::Column::Date)
         .all(app.store.reader())
         .await?)

@@ -6,13 +6,14 @@
 use crate::audit::entry;
 use crate::notify::{is_staff, notify};
 use crate::secrets::new_id;
-use crate::{Actor, App, AppError, Permission, Role};
+use crate::{Actor, App, AppError, Permission};
 use chrono::NaiveDate;
 use jianguan_domain::FieldErrors;
-use jianguan_domain::rectification::{self as machine, OrderAction};
+use jianguan_domain::rectification::{self as machine, MaterialReview, OrderAction};
+use jianguan_domain::rules::facts::OrderState;
 use jianguan_store::entity::{order_submission, rectification_order as order};
-use jianguan_store::queries;
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::{queries, scoped};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,16 +33,9 @@ pub struct OrderInput {
 }
 
 pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<order::Model, AppError> {
-    let o = order::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
+    scoped::one::<order::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
-        .filter(|o| o.voided_at.is_none())
-        .ok_or(AppError::NotFound)?;
-    actor.check_county(&o.county_code)?;
-    if actor.role == Role::Contractor && actor.enterprise_id.as_deref() != Some(&o.enterprise_id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(o)
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn list(
@@ -49,16 +43,9 @@ pub async fn list(
     actor: &Actor,
     open_only: bool,
 ) -> Result<Vec<order::Model>, AppError> {
-    let scope = actor.scope();
-    let mut q = order::Entity::find().filter(order::Column::VoidedAt.is_null());
-    if let Some(c) = &scope.county {
-        q = q.filter(order::Column::CountyCode.eq(c.as_str()));
-    }
-    if let Some(e) = &scope.enterprise {
-        q = q.filter(order::Column::EnterpriseId.eq(e.as_str()));
-    }
+    let mut q = scoped::find::<order::Entity>(&actor.scope());
     if open_only {
-        q = q.filter(order::Column::State.ne("accepted"));
+        q = q.filter(order::Column::State.ne(OrderState::Accepted.code()));
     }
     Ok(q.order_by_asc(order::Column::Deadline)
         .order_by_asc(order::Column::Id)
@@ -66,12 +53,14 @@ pub async fn list(
         .await?)
 }
 
+/// The material handed in for an order already loaded in the caller's scope (by [`get`]),
+/// oldest first.
 pub async fn submissions(
     app: &App,
-    order_id: &str,
+    of: &order::Model,
 ) -> Result<Vec<order_submission::Model>, AppError> {
     Ok(order_submission::Entity::find()
-        .filter(order_submission::Column::OrderId.eq(order_id))
+        .filter(order_submission::Column::OrderId.eq(of.id.as_str()))
         .order_by_asc(order_submission::Column::SubmittedAt)
         .order_by_asc(order_submission::Column::Id)
         .all(app.store.reader())
@@ -186,7 +175,7 @@ pub async fn submit(
     if !OrderAction::Submit.allowed_for(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let state = machine::parse_state(&before.state).ok_or_else(|| {
+    let state = OrderState::parse(&before.state).ok_or_else(|| {
         AppError::corrupt("rectification_order", &before.id, "state", &before.state)
     })?;
     let next = machine::next(state, OrderAction::Submit).map_err(|e| AppError::Conflict(e.0))?;
@@ -204,13 +193,13 @@ pub async fn submit(
         text,
         submitted_by: actor.user_id.clone(),
         submitted_at: now,
-        review: "pending".into(),
+        review: MaterialReview::Pending.code().into(),
         review_note: None,
         reviewed_by: None,
         reviewed_at: None,
     };
     let after = order::Model {
-        state: machine::state_code(next).into(),
+        state: next.code().into(),
         updated_at: now,
         ..before.clone()
     };
@@ -267,7 +256,7 @@ pub async fn review(
     if !action.allowed_for(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let state = machine::parse_state(&before.state).ok_or_else(|| {
+    let state = OrderState::parse(&before.state).ok_or_else(|| {
         AppError::corrupt("rectification_order", &before.id, "state", &before.state)
     })?;
     let next = machine::next(state, action).map_err(|e| AppError::Conflict(e.0))?;
@@ -282,10 +271,10 @@ pub async fn review(
     }
     // An order handed in always has its material; one without (an import or an old
     // database could hold such a thing) cannot be reviewed, and says so.
-    let pending = submissions(app, id)
+    let pending = submissions(app, &before)
         .await?
         .into_iter()
-        .rfind(|s| s.review == "pending")
+        .rfind(|s| MaterialReview::Pending.is(&s.review))
         .ok_or_else(|| {
             AppError::Conflict(
                 "该整改通知显示已提交，但没有待验收的整改材料，无法验收或退回；请联系管理员核对该记录。"
@@ -295,14 +284,20 @@ pub async fn review(
     let now = app.now();
     let today: NaiveDate = app.today();
     let reviewed = order_submission::Model {
-        review: if accept { "accepted" } else { "rejected" }.into(),
+        review: if accept {
+            MaterialReview::Accepted
+        } else {
+            MaterialReview::Rejected
+        }
+        .code()
+        .into(),
         review_note: note,
         reviewed_by: Some(actor.user_id.clone()),
         reviewed_at: Some(now),
         ..pending.clone()
     };
     let after = order::Model {
-        state: machine::state_code(next).into(),
+        state: next.code().into(),
         accepted_on: accept.then_some(today),
         updated_at: now,
         ..before.clone()

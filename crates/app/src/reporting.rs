@@ -14,11 +14,11 @@ use jianguan_store::entity::{
     data_report, licence, progress_plan, progress_report, project, submission_review as review,
     training_class, training_roster,
 };
-use jianguan_store::queries;
 use jianguan_store::sea::{
     ActiveModelBehavior, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
+use jianguan_store::{queries, scoped};
 
 pub const PLAN: &str = "progress_plan";
 pub const REPORT: &str = "progress_report";
@@ -88,12 +88,22 @@ pub async fn plans(
     project_id: &str,
 ) -> Result<Vec<progress_plan::Model>, AppError> {
     project_in_scope(app, actor, project_id).await?;
-    Ok(progress_plan::Entity::find()
+    Ok(scoped::find::<progress_plan::Entity>(&actor.scope())
         .filter(progress_plan::Column::ProjectId.eq(project_id))
-        .filter(progress_plan::Column::VoidedAt.is_null())
         .order_by_asc(progress_plan::Column::Version)
         .all(app.store.reader())
         .await?)
+}
+
+/// One live progress report the actor may see.
+pub async fn report(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<progress_report::Model, AppError> {
+    scoped::one::<progress_report::Entity>(app.store.reader(), &actor.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Every report of a project, superseded versions included (voided, with the reason).
@@ -103,12 +113,14 @@ pub async fn reports(
     project_id: &str,
 ) -> Result<Vec<progress_report::Model>, AppError> {
     project_in_scope(app, actor, project_id).await?;
-    Ok(progress_report::Entity::find()
-        .filter(progress_report::Column::ProjectId.eq(project_id))
-        .order_by_desc(progress_report::Column::Month)
-        .order_by_desc(progress_report::Column::CreatedAt)
-        .all(app.store.reader())
-        .await?)
+    Ok(
+        scoped::find_with_voided::<progress_report::Entity>(&actor.scope())
+            .filter(progress_report::Column::ProjectId.eq(project_id))
+            .order_by_desc(progress_report::Column::Month)
+            .order_by_desc(progress_report::Column::CreatedAt)
+            .all(app.store.reader())
+            .await?,
+    )
 }
 
 /// The reviews of a project's submissions, newest first.
@@ -118,7 +130,7 @@ pub async fn project_reviews(
     project_id: &str,
 ) -> Result<Vec<review::Model>, AppError> {
     project_in_scope(app, actor, project_id).await?;
-    Ok(review::Entity::find()
+    Ok(scoped::find::<review::Entity>(&actor.scope())
         .filter(review::Column::ProjectId.eq(project_id))
         .order_by_desc(review::Column::SubmittedAt)
         .all(app.store.reader())
@@ -128,20 +140,13 @@ pub async fn project_reviews(
 /// What awaits review in the actor's county (the supervision group's queue), oldest first;
 /// for a contractor, its own recent submissions.
 pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<review::Model>, AppError> {
-    let scope = actor.scope();
-    let mut q = review::Entity::find();
-    if let Some(c) = &scope.county {
-        q = q.filter(review::Column::CountyCode.eq(c.as_str()));
-    }
-    if let Some(e) = &scope.enterprise {
-        q = q.filter(review::Column::EnterpriseId.eq(e.as_str()));
+    let q = scoped::find::<review::Entity>(&actor.scope());
+    if actor.role == Role::Contractor {
         return Ok(q
             .order_by_desc(review::Column::SubmittedAt)
+            .limit(20)
             .all(app.store.reader())
-            .await?
-            .into_iter()
-            .take(20)
-            .collect());
+            .await?);
     }
     Ok(q.filter(review::Column::State.eq(Review::Submitted.code()))
         .order_by_asc(review::Column::SubmittedAt)
@@ -403,11 +408,9 @@ pub async fn review(
     verdict: &str,
     note: &str,
 ) -> Result<review::Model, AppError> {
-    let before = review::Entity::find_by_id(review_id.to_string())
-        .one(app.store.reader())
+    let before = scoped::one::<review::Entity>(app.store.reader(), &actor.scope(), review_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    actor.check_county(&before.county_code)?;
     let p = if before.project_id.is_empty() {
         enterprise_place(app, actor, &before.enterprise_id).await?
     } else {
@@ -558,21 +561,14 @@ pub async fn metrics_for(app: &App, actor: &Actor) -> Result<Vec<MetricSpec>, Ap
 /// Operating-data reports (superseded versions included), newest first: a contractor's
 /// own, or the county's for the supervision group.
 pub async fn data_reports(app: &App, actor: &Actor) -> Result<Vec<data_report::Model>, AppError> {
-    let scope = actor.scope();
-    let mut q = data_report::Entity::find();
-    if let Some(c) = &scope.county {
-        q = q.filter(data_report::Column::CountyCode.eq(c.as_str()));
-    }
-    if let Some(e) = &scope.enterprise {
-        q = q.filter(data_report::Column::EnterpriseId.eq(e.as_str()));
-    }
-    Ok(q.order_by_desc(data_report::Column::Month)
-        .order_by_desc(data_report::Column::CreatedAt)
-        .all(app.store.reader())
-        .await?
-        .into_iter()
-        .take(500)
-        .collect())
+    Ok(
+        scoped::find_with_voided::<data_report::Entity>(&actor.scope())
+            .order_by_desc(data_report::Column::Month)
+            .order_by_desc(data_report::Column::CreatedAt)
+            .limit(500)
+            .all(app.store.reader())
+            .await?,
+    )
 }
 
 /// The contractor reports a month's operating data (form or template), or a corrected
@@ -732,15 +728,8 @@ pub async fn latest_review(app: &App, record_id: &str) -> Result<Option<review::
 
 /// Licences: a contractor's own, or the county's for the supervision group; newest first.
 pub async fn licences(app: &App, actor: &Actor) -> Result<Vec<licence::Model>, AppError> {
-    let scope = actor.scope();
-    let mut q = licence::Entity::find().filter(licence::Column::VoidedAt.is_null());
-    if let Some(c) = &scope.county {
-        q = q.filter(licence::Column::CountyCode.eq(c.as_str()));
-    }
-    if let Some(e) = &scope.enterprise {
-        q = q.filter(licence::Column::EnterpriseId.eq(e.as_str()));
-    }
-    Ok(q.order_by_asc(licence::Column::Kind)
+    Ok(scoped::find::<licence::Entity>(&actor.scope())
+        .order_by_asc(licence::Column::Kind)
         .order_by_desc(licence::Column::ValidFrom)
         .all(app.store.reader())
         .await?)
@@ -834,14 +823,7 @@ pub async fn add_licence(
 /// Training classes (培训班) of the actor's projects (the county's for the supervision
 /// group), newest first.
 pub async fn classes(app: &App, actor: &Actor) -> Result<Vec<training_class::Model>, AppError> {
-    let ids: Vec<String> = crate::inspections::projects(app, actor)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    Ok(training_class::Entity::find()
-        .filter(training_class::Column::ProjectId.is_in(ids))
-        .filter(training_class::Column::VoidedAt.is_null())
+    Ok(scoped::find::<training_class::Entity>(&actor.scope())
         .order_by_desc(training_class::Column::FirstDay)
         .all(app.store.reader())
         .await?)
@@ -936,13 +918,23 @@ pub async fn add_class(
     Ok(m)
 }
 
-/// The latest roster of a class, if any.
+/// One training class the actor may see, voided or not (a record that names a class
+/// still shows which).
+pub async fn class(app: &App, actor: &Actor, id: &str) -> Result<training_class::Model, AppError> {
+    scoped::find_with_voided::<training_class::Entity>(&actor.scope())
+        .filter(training_class::Column::Id.eq(id))
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The latest roster of a class already loaded in the caller's scope, if any.
 pub async fn roster(
     app: &App,
-    class_id: &str,
+    of: &training_class::Model,
 ) -> Result<Vec<jianguan_documents::xlsx::Trainee>, AppError> {
     let latest = training_roster::Entity::find()
-        .filter(training_roster::Column::ClassId.eq(class_id))
+        .filter(training_roster::Column::ClassId.eq(of.id.as_str()))
         .order_by_desc(training_roster::Column::UploadedAt)
         .one(app.store.reader())
         .await?;

@@ -9,9 +9,9 @@ use crate::{Actor, App, AppError, Permission};
 use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::sanction::{self as s, SanctionAction, SanctionKind, SanctionState};
 use jianguan_domain::{FieldErrors, Money};
-use jianguan_store::entity::{county, enterprise, fund_recovery, project, sanction};
-use jianguan_store::queries;
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_store::entity::{fund_recovery, project, sanction};
+use jianguan_store::sea::{ColumnTrait, QueryFilter, QueryOrder};
+use jianguan_store::{queries, scoped};
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,14 +30,11 @@ pub struct SanctionInput {
 }
 
 pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, AppError> {
-    let m = sanction::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
+    let m = scoped::one::<sanction::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    actor.check_county(&m.county_code)?;
-    if actor.role == crate::Role::Contractor
-        && (actor.enterprise_id.as_deref() != Some(&m.enterprise_id) || m.state == "proposed")
-    {
+    // A proposal is the bureau's until decided.
+    if actor.role == crate::Role::Contractor && m.state == "proposed" {
         return Err(AppError::NotFound);
     }
     Ok(m)
@@ -45,15 +42,9 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, 
 
 /// The county's sanctions (a contractor: decisions about their own enterprise).
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<sanction::Model>, AppError> {
-    let scope = actor.scope();
-    let mut q = sanction::Entity::find();
-    if let Some(c) = &scope.county {
-        q = q.filter(sanction::Column::CountyCode.eq(c.as_str()));
-    }
-    if let Some(e) = &scope.enterprise {
-        q = q
-            .filter(sanction::Column::EnterpriseId.eq(e.as_str()))
-            .filter(sanction::Column::State.ne("proposed"));
+    let mut q = scoped::find::<sanction::Entity>(&actor.scope());
+    if actor.role == crate::Role::Contractor {
+        q = q.filter(sanction::Column::State.ne("proposed"));
     }
     Ok(q.order_by_desc(sanction::Column::ProposedAt)
         .all(app.store.reader())
@@ -289,8 +280,7 @@ async fn consequences(
             .await?;
         }
         Some(SanctionKind::Disqualification) => {
-            let p = project::Entity::find_by_id(project_id)
-                .one(tx.conn())
+            let p = scoped::one::<project::Entity>(tx.conn(), &actor.scope(), &project_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             crate::audit::set_project_status(
@@ -332,25 +322,27 @@ pub async fn public_board(app: &App) -> Result<Vec<PublicNotice>, AppError> {
         .filter(|k| k.is_public())
         .map(|k| k.code())
         .collect();
-    let rows = sanction::Entity::find()
-        .filter(sanction::Column::Kind.is_in(public))
-        .filter(sanction::Column::State.is_in(["decided", "withdrawn"]))
-        .order_by_desc(sanction::Column::DecidedOn)
-        .order_by_desc(sanction::Column::Id)
-        .all(db)
-        .await?;
+    let rows = queries::public_sanctions(db, &public).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.enterprise_id.clone()).collect();
+    let enterprises = queries::enterprise_names(db, &ids).await?;
+    let counties: std::collections::HashMap<String, String> =
+        queries::counties(db, &queries::Scope::everything())
+            .await?
+            .into_iter()
+            .map(|c| (c.code, c.name))
+            .collect();
     let mut out = Vec::new();
     for r in rows {
-        let ent = enterprise::Entity::find_by_id(r.enterprise_id.clone())
-            .one(db)
-            .await?;
-        let c = county::Entity::find_by_id(r.county_code.clone())
-            .one(db)
-            .await?;
         out.push(PublicNotice {
             id: r.id,
-            county: c.map_or(r.county_code, |c| c.name),
-            enterprise: ent.map_or_else(String::new, |e| e.name),
+            county: counties
+                .get(&r.county_code)
+                .cloned()
+                .unwrap_or(r.county_code),
+            enterprise: enterprises
+                .get(&r.enterprise_id)
+                .cloned()
+                .unwrap_or_default(),
             kind: SanctionKind::parse(&r.kind)
                 .map_or("", |k| k.label())
                 .into(),
@@ -371,10 +363,7 @@ pub async fn recovery(
     id: &str,
 ) -> Result<Option<fund_recovery::Model>, AppError> {
     get(app, actor, id).await?;
-    Ok(fund_recovery::Entity::find_by_id(id.to_string())
-        .one(app.store.reader())
-        .await?
-        .filter(|r| r.voided_at.is_none()))
+    Ok(scoped::one::<fund_recovery::Entity>(app.store.reader(), &actor.scope(), id).await?)
 }
 
 /// Records money paid back against a decided fund recovery (一（二）): a date between the

@@ -40,37 +40,85 @@ impl OrderAction {
 #[error("{0}")]
 pub struct IllegalTransition(pub String);
 
-pub fn state_label(s: OrderState) -> &'static str {
-    match s {
-        OrderState::Issued => "待整改",
-        OrderState::Submitted => "已提交整改材料，待验收",
-        OrderState::Rejected => "被退回，待重新整改",
-        OrderState::Resubmitted => "已重新提交，待验收",
-        OrderState::Accepted => "整改完成",
+impl OrderState {
+    pub const ALL: [OrderState; 5] = [
+        OrderState::Issued,
+        OrderState::Submitted,
+        OrderState::Rejected,
+        OrderState::Resubmitted,
+        OrderState::Accepted,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OrderState::Issued => "issued",
+            OrderState::Submitted => "submitted",
+            OrderState::Rejected => "rejected",
+            OrderState::Resubmitted => "resubmitted",
+            OrderState::Accepted => "accepted",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderState::Issued => "待整改",
+            OrderState::Submitted => "已提交整改材料，待验收",
+            OrderState::Rejected => "被退回，待重新整改",
+            OrderState::Resubmitted => "已重新提交，待验收",
+            OrderState::Accepted => "整改完成",
+        }
+    }
+
+    /// Whether a stored code is this state.
+    pub fn is(self, code: &str) -> bool {
+        self.code() == code
     }
 }
 
-pub fn state_code(s: OrderState) -> &'static str {
-    match s {
-        OrderState::Issued => "issued",
-        OrderState::Submitted => "submitted",
-        OrderState::Rejected => "rejected",
-        OrderState::Resubmitted => "resubmitted",
-        OrderState::Accepted => "accepted",
+/// The inspector's verdict on one hand-in of rectification material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaterialReview {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl MaterialReview {
+    pub const ALL: [MaterialReview; 3] = [
+        MaterialReview::Pending,
+        MaterialReview::Accepted,
+        MaterialReview::Rejected,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MaterialReview::Pending => "pending",
+            MaterialReview::Accepted => "accepted",
+            MaterialReview::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MaterialReview::Pending => "待验收",
+            MaterialReview::Accepted => "已验收通过",
+            MaterialReview::Rejected => "被退回",
+        }
+    }
+
+    /// Whether a stored code is this verdict.
+    pub fn is(self, code: &str) -> bool {
+        self.code() == code
     }
 }
-
-pub fn parse_state(code: &str) -> Option<OrderState> {
-    ALL_STATES.into_iter().find(|s| state_code(*s) == code)
-}
-
-pub const ALL_STATES: [OrderState; 5] = [
-    OrderState::Issued,
-    OrderState::Submitted,
-    OrderState::Rejected,
-    OrderState::Resubmitted,
-    OrderState::Accepted,
-];
 
 /// The state after `action`, or why it is not allowed now.
 pub fn next(state: OrderState, action: OrderAction) -> Result<OrderState, IllegalTransition> {
@@ -120,7 +168,7 @@ mod tests {
             (OrderState::Resubmitted, OrderAction::Reject),
         ];
         let mut illegal = 0;
-        for s in ALL_STATES {
+        for s in OrderState::ALL {
             for a in [
                 OrderAction::Submit,
                 OrderAction::Accept,
@@ -151,9 +199,15 @@ mod tests {
 
     #[test]
     fn state_codes_round_trip() {
-        for s in ALL_STATES {
-            assert_eq!(parse_state(state_code(s)), Some(s));
+        for s in OrderState::ALL {
+            assert_eq!(OrderState::parse(s.code()), Some(s));
+            assert!(s.is(s.code()) && !s.label().is_empty());
         }
-        assert_eq!(parse_state("done"), None);
+        assert_eq!(OrderState::parse("done"), None);
+        for r in MaterialReview::ALL {
+            assert_eq!(MaterialReview::parse(r.code()), Some(r));
+            assert!(!r.label().is_empty());
+        }
+        assert_eq!(MaterialReview::parse("done"), None);
     }
 }

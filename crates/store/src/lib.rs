@@ -9,6 +9,7 @@ pub mod json;
 mod migration;
 pub mod queries;
 pub mod rows;
+pub mod scoped;
 pub mod seal;
 
 pub use audit::{Anchors, AuditEntry, Checkpoint, VerifyReport};
@@ -354,6 +355,7 @@ pub mod sea {
     pub use sea_orm::sea_query::{Alias, Expr, ExprTrait};
     pub use sea_orm::{
         ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-        IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+        IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+        QueryTrait, Set,
     };
 }

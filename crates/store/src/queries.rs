@@ -256,6 +256,22 @@ pub async fn enterprise_names(
     Ok(rows.into_iter().map(|e| (e.id, e.name)).collect())
 }
 
+/// Decided and withdrawn sanctions of the given kinds, newest first: the public notice
+/// board of every county, which anyone may read.
+pub async fn public_sanctions(
+    conn: &impl ConnectionTrait,
+    kinds: &[&str],
+) -> Result<Vec<crate::entity::sanction::Model>, DbErr> {
+    use crate::entity::sanction;
+    sanction::Entity::find()
+        .filter(sanction::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(sanction::Column::State.is_in(["decided", "withdrawn"]))
+        .order_by_desc(sanction::Column::DecidedOn)
+        .order_by_desc(sanction::Column::Id)
+        .all(conn)
+        .await
+}
+
 pub async fn user_by_username(
     conn: &impl ConnectionTrait,
     username: &str,

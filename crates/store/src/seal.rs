@@ -181,6 +181,20 @@ async fn latest_seals(
     Ok(latest.into_iter().map(|(k, (_, d))| (k, d)).collect())
 }
 
+/// One page of a table's rows in key order, after the key `after` (from the start if none):
+/// the walk that comparing and backfilling seals share.
+async fn page_after<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    pk: E::Column,
+    after: Option<&str>,
+) -> Result<Vec<E::Model>, sea_orm::DbErr> {
+    let mut q = E::find();
+    if let Some(a) = after {
+        q = q.filter(pk.gt(a));
+    }
+    q.order_by_asc(pk).limit(PAGE).all(conn).await
+}
+
 fn mismatch(table: &str, id: &str, why: &str) -> Mismatch {
     Mismatch {
         table: table.into(),
@@ -207,11 +221,7 @@ pub(crate) async fn compare(
             // Rows against their seals, a page at a time in key order.
             let mut after: Option<String> = None;
             loop {
-                let mut q = $module::Entity::find();
-                if let Some(a) = &after {
-                    q = q.filter(pk().gt(a.as_str()));
-                }
-                let rows = q.order_by_asc(pk()).limit(PAGE).all(conn).await?;
+                let rows = page_after::<$module::Entity>(conn, pk(), after.as_deref()).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.$pk.clone());
                 let ids: Vec<String> = rows.iter().map(|r| r.$pk.clone()).collect();
@@ -299,11 +309,8 @@ pub(crate) async fn backfill(store: &crate::Store) -> Result<u64, StoreError> {
             let pk = || $module::Column::$col;
             let mut after: Option<String> = None;
             loop {
-                let mut q = $module::Entity::find();
-                if let Some(a) = &after {
-                    q = q.filter(pk().gt(a.as_str()));
-                }
-                let rows = q.order_by_asc(pk()).limit(PAGE).all(store.reader()).await?;
+                let rows =
+                    page_after::<$module::Entity>(store.reader(), pk(), after.as_deref()).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.$pk.clone());
                 let ids: Vec<String> = rows.iter().map(|r| r.$pk.clone()).collect();

@@ -9,6 +9,10 @@ use jianguan_testkit::{Backend, TestDb, backends};
 use sea_orm::{ConnectionTrait, Statement};
 use std::collections::BTreeSet;
 
+#[path = "suite/facts_load.rs"]
+mod facts_load;
+#[path = "suite/scoped.rs"]
+mod scoped;
 #[path = "suite/seals.rs"]
 mod seals;
 

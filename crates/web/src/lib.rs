@@ -71,11 +71,11 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
             jianguan_app::Permission::Administer,
             ops::metrics,
         );
-    let (router, infos) = r.finish();
+    let (router, infos, api_paths) = r.finish();
     let state = AppState {
         app,
         config: Arc::new(config),
-        openapi: Arc::new(api::document(&infos).to_string()),
+        openapi: Arc::new(api::document(&infos, api_paths).to_string()),
     };
     let router = router
         .fallback(error::not_found_fallback)

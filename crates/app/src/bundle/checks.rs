@@ -364,14 +364,9 @@ impl Checker<'_> {
             "企业",
         );
         self.order(path, "deadline", m.issued_on, m.deadline);
-        if serde_json::from_value::<OrderState>(serde_json::Value::String(m.state.clone())).is_err()
-        {
-            self.one_of(
-                path,
-                "state",
-                &m.state,
-                &["issued", "submitted", "rejected", "resubmitted", "accepted"],
-            );
+        if OrderState::parse(&m.state).is_none() {
+            let codes = OrderState::ALL.map(OrderState::code);
+            self.one_of(path, "state", &m.state, &codes);
         }
     }
 

@@ -2,8 +2,6 @@
 //! each table row by row gives, and the inspection counts the database keeps stay equal
 //! to the domain's reference counting through every kind of write. Both backends.
 
-#![allow(clippy::unwrap_used)]
-
 use chrono::{Datelike, Days, NaiveDate};
 use jianguan_domain::System;
 use jianguan_domain::rules::facts::{self as f, Facts, Tally};

@@ -14,7 +14,21 @@ use jianguan_app::bundle::{self, ImportError};
 use jianguan_app::docket::{self, DocketFilter};
 use jianguan_app::{AppError, Role};
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::ApiResult;
+use crate::routes::Routes;
+use jianguan_app::Permission::*;
+
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.api(ReadRecords, __path_list, list)
+        .api(EditRecords, __path_refresh, refresh)
+        .api(ReadRecords, __path_get, get)
+        .api(ReadRecords, __path_check, check)
+        .api(Authenticated, __path_notifications, notifications)
+        .api(Authenticated, __path_mark_read, mark_read)
+        .api_large(Administer, super::IMPORT_LIMIT, __path_import, import)
+        .api(ReadCounty, __path_export, export)
+        .api(ReadCounty, __path_records, records)
+}
 
 /// The stored docket the caller may see (a contractor: their own enterprise's).
 #[utoipa::path(get, path = "/api/v1/docket", params(DocketQuery), responses((status = 200, body = Vec<FindingDto>)))]

@@ -1,18 +1,23 @@
 //! The JSON API, `/api/v1`. Errors are `{"error": "<code>", "message": "<中文>",
 //! "fields": {...}}`; bodies are size-limited and unknown fields are refused.
 
+mod accounts;
 mod codes;
 mod docket;
 mod dto;
 mod extract;
-mod handlers;
+mod inspections;
+mod orders;
+mod records;
 mod reporting;
-mod workflow;
+mod sanctions;
+
+/// What every API handler answers.
+pub(crate) type ApiResult<T> = Result<T, crate::error::ApiError>;
 
 pub use dto::*;
 
 use crate::routes::Routes;
-use jianguan_app::Permission::*;
 use utoipa::OpenApi;
 
 /// A county-year of records fits easily; far larger files go through `jianguan import`.
@@ -21,83 +26,24 @@ const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 const PHOTO_LIMIT: usize = 20 * 1024 * 1024;
 
 #[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "jianguan 监管 API",
-        description = "电子商务进农村综合示范项目日常监管系统的接口。认证：浏览器会话（需 X-CSRF-Token）或 Authorization: Bearer 访问令牌。"
-    ),
-    paths(
-        handlers::me,
-        handlers::create_token,
-        handlers::list_counties,
-        handlers::list_programmes,
-        handlers::get_programme,
-        handlers::create_programme,
-        handlers::update_programme,
-        handlers::void_programme,
-        handlers::list_enterprises,
-        handlers::get_enterprise,
-        handlers::create_enterprise,
-        handlers::update_enterprise,
-        handlers::void_enterprise,
-        handlers::list_projects,
-        handlers::get_project,
-        handlers::create_project,
-        handlers::update_project,
-        handlers::void_project,
-        handlers::list_users,
-        handlers::create_user,
-        handlers::disable_user,
-        handlers::enable_user,
-        handlers::list_tokens,
-        handlers::revoke_token,
-        handlers::user_tokens,
-        handlers::unlock_user,
-        docket::list,
-        docket::get,
-        docket::refresh,
-        docket::check,
-        docket::notifications,
-        docket::mark_read,
-        docket::import,
-        docket::export,
-        docket::records,
-        workflow::list_inspections,
-        workflow::create_inspection,
-        workflow::get_inspection,
-        workflow::update_inspection,
-        workflow::finalise_inspection,
-        workflow::correct_inspection,
-        workflow::upload_photo,
-        workflow::list_orders,
-        workflow::create_order,
-        workflow::get_order,
-        workflow::submit_order,
-        workflow::review_order,
-        workflow::list_sanctions,
-        workflow::create_sanction,
-        workflow::get_sanction,
-        workflow::act_sanction,
-        workflow::notices,
-        reporting::list_plans,
-        reporting::propose_plan,
-        reporting::list_reports,
-        reporting::submit_report,
-        reporting::list_data,
-        reporting::submit_data,
-        reporting::queue,
-        reporting::review,
-    )
-)]
+#[openapi(info(
+    title = "jianguan 监管 API",
+    description = "电子商务进农村综合示范项目日常监管系统的接口。认证：浏览器会话（需 X-CSRF-Token）或 Authorization: Bearer 访问令牌。"
+))]
 pub struct ApiDoc;
 
 /// The OpenAPI document as served: what utoipa derives from the handlers, completed with
 /// what only the route table knows (who may call each route: its security and permission)
 /// and what the derivation leaves out (a description for every response, the errors every
 /// route can answer, raw bodies as binary).
-pub fn document(routes: &[crate::RouteInfo]) -> serde_json::Value {
+pub fn document(routes: &[crate::RouteInfo], api: crate::routes::ApiPaths) -> serde_json::Value {
     use serde_json::{Value, json};
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
+    let mut openapi = ApiDoc::openapi();
+    openapi.paths = api.paths;
+    let mut components = openapi.components.take().unwrap_or_default();
+    components.schemas.extend(api.schemas);
+    openapi.components = Some(components);
+    let mut doc = serde_json::to_value(openapi).unwrap_or_else(|_| json!({}));
     doc["components"]["securitySchemes"] = json!({
         "bearer": {"type": "http", "scheme": "bearer", "description": "访问令牌（POST /api/v1/tokens 创建，到期或撤销即失效）"},
         "session": {"type": "apiKey", "in": "cookie", "name": "jg_session", "description": "浏览器会话（HTTPS 下为 __Host-jg_session）"},
@@ -135,7 +81,7 @@ pub fn document(routes: &[crate::RouteInfo]) -> serde_json::Value {
         for (method, op) in ops.iter_mut() {
             let info = routes
                 .iter()
-                .find(|r| r.path == path && r.method.as_str().eq_ignore_ascii_case(method));
+                .find(|r| &r.path == path && r.method.as_str().eq_ignore_ascii_case(method));
             let public = info.is_some_and(|r| r.permission == jianguan_app::Permission::Public);
             let safe = method == "get";
             op["security"] = if public {
@@ -188,187 +134,13 @@ pub fn document(routes: &[crate::RouteInfo]) -> serde_json::Value {
     doc
 }
 
+/// The API's routes, each area's declared beside its handlers.
 pub(crate) fn add_routes(r: Routes) -> Routes {
-    r.get("/api/v1/openapi.json", Public, handlers::openapi)
-        .get(
-            "/api/v1/inspections",
-            ReadRecords,
-            workflow::list_inspections,
-        )
-        .post(
-            "/api/v1/inspections",
-            Supervise,
-            workflow::create_inspection,
-        )
-        .get(
-            "/api/v1/inspections/{id}",
-            ReadRecords,
-            workflow::get_inspection,
-        )
-        .put(
-            "/api/v1/inspections/{id}",
-            Supervise,
-            workflow::update_inspection,
-        )
-        .post(
-            "/api/v1/inspections/{id}/finalise",
-            Supervise,
-            workflow::finalise_inspection,
-        )
-        .post(
-            "/api/v1/inspections/{id}/correct",
-            Supervise,
-            workflow::correct_inspection,
-        )
-        .post_large(
-            "/api/v1/inspections/{id}/photos",
-            Supervise,
-            PHOTO_LIMIT,
-            workflow::upload_photo,
-        )
-        .get("/api/v1/orders", ReadRecords, workflow::list_orders)
-        .post("/api/v1/orders", Supervise, workflow::create_order)
-        .get("/api/v1/orders/{id}", ReadRecords, workflow::get_order)
-        .post("/api/v1/orders/{id}/submit", HandIn, workflow::submit_order)
-        .post(
-            "/api/v1/orders/{id}/review",
-            Supervise,
-            workflow::review_order,
-        )
-        .get("/api/v1/sanctions", ReadRecords, workflow::list_sanctions)
-        .post("/api/v1/sanctions", Supervise, workflow::create_sanction)
-        .get(
-            "/api/v1/sanctions/{id}",
-            ReadRecords,
-            workflow::get_sanction,
-        )
-        .post("/api/v1/sanctions/{id}/act", Decide, workflow::act_sanction)
-        .get("/api/v1/notices", Public, workflow::notices)
-        .get(
-            "/api/v1/projects/{id}/plans",
-            ReadRecords,
-            reporting::list_plans,
-        )
-        .post(
-            "/api/v1/projects/{id}/plans",
-            HandIn,
-            reporting::propose_plan,
-        )
-        .get(
-            "/api/v1/projects/{id}/reports",
-            ReadRecords,
-            reporting::list_reports,
-        )
-        .post(
-            "/api/v1/projects/{id}/reports",
-            HandIn,
-            reporting::submit_report,
-        )
-        .get("/api/v1/data-reports", ReadRecords, reporting::list_data)
-        .post("/api/v1/data-reports", HandIn, reporting::submit_data)
-        .get("/api/v1/reviews", ReadRecords, reporting::queue)
-        .post("/api/v1/reviews/{id}", Supervise, reporting::review)
-        .get("/api/v1/docket", ReadRecords, docket::list)
-        .post("/api/v1/docket/refresh", EditRecords, docket::refresh)
-        .get("/api/v1/docket/{id}", ReadRecords, docket::get)
-        .get("/api/v1/check", ReadRecords, docket::check)
-        .get(
-            "/api/v1/notifications",
-            Authenticated,
-            docket::notifications,
-        )
-        .post(
-            "/api/v1/notifications/read",
-            Authenticated,
-            docket::mark_read,
-        )
-        .post_large("/api/v1/import", Administer, IMPORT_LIMIT, docket::import)
-        .get("/api/v1/export", ReadCounty, docket::export)
-        .get("/api/v1/records/{kind}", ReadCounty, docket::records)
-        .get("/api/v1/me", Authenticated, handlers::me)
-        .post("/api/v1/tokens", Authenticated, handlers::create_token)
-        .get("/api/v1/tokens", Authenticated, handlers::list_tokens)
-        .post(
-            "/api/v1/tokens/{id}/revoke",
-            Authenticated,
-            handlers::revoke_token,
-        )
-        .get("/api/v1/counties", ReadRecords, handlers::list_counties)
-        .get("/api/v1/programmes", ReadRecords, handlers::list_programmes)
-        .post("/api/v1/programmes", Administer, handlers::create_programme)
-        .get(
-            "/api/v1/programmes/{id}",
-            ReadRecords,
-            handlers::get_programme,
-        )
-        .put(
-            "/api/v1/programmes/{id}",
-            Administer,
-            handlers::update_programme,
-        )
-        .post(
-            "/api/v1/programmes/{id}/void",
-            Administer,
-            handlers::void_programme,
-        )
-        .get(
-            "/api/v1/enterprises",
-            ReadRecords,
-            handlers::list_enterprises,
-        )
-        .post(
-            "/api/v1/enterprises",
-            EditRecords,
-            handlers::create_enterprise,
-        )
-        .get(
-            "/api/v1/enterprises/{id}",
-            ReadRecords,
-            handlers::get_enterprise,
-        )
-        .put(
-            "/api/v1/enterprises/{id}",
-            EditRecords,
-            handlers::update_enterprise,
-        )
-        .post(
-            "/api/v1/enterprises/{id}/void",
-            EditRecords,
-            handlers::void_enterprise,
-        )
-        .get("/api/v1/projects", ReadRecords, handlers::list_projects)
-        .post("/api/v1/projects", EditRecords, handlers::create_project)
-        .get("/api/v1/projects/{id}", ReadRecords, handlers::get_project)
-        .put(
-            "/api/v1/projects/{id}",
-            EditRecords,
-            handlers::update_project,
-        )
-        .post(
-            "/api/v1/projects/{id}/void",
-            EditRecords,
-            handlers::void_project,
-        )
-        .get("/api/v1/users", Administer, handlers::list_users)
-        .post("/api/v1/users", Administer, handlers::create_user)
-        .post(
-            "/api/v1/users/{id}/disable",
-            Administer,
-            handlers::disable_user,
-        )
-        .post(
-            "/api/v1/users/{id}/enable",
-            Administer,
-            handlers::enable_user,
-        )
-        .get(
-            "/api/v1/users/{id}/tokens",
-            Administer,
-            handlers::user_tokens,
-        )
-        .post(
-            "/api/v1/users/{id}/unlock",
-            Administer,
-            handlers::unlock_user,
-        )
+    let r = accounts::routes(r);
+    let r = records::routes(r);
+    let r = docket::routes(r);
+    let r = inspections::routes(r);
+    let r = orders::routes(r);
+    let r = sanctions::routes(r);
+    reporting::routes(r)
 }

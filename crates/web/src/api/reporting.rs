@@ -5,7 +5,6 @@ use super::dto::ErrorBody;
 use super::extract::ApiJson;
 use crate::AppState;
 use crate::auth::Auth;
-use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,7 +15,20 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::ApiResult;
+use crate::routes::Routes;
+use jianguan_app::Permission::*;
+
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.api(ReadRecords, __path_list_plans, list_plans)
+        .api(HandIn, __path_propose_plan, propose_plan)
+        .api(ReadRecords, __path_list_reports, list_reports)
+        .api(HandIn, __path_submit_report, submit_report)
+        .api(ReadRecords, __path_list_data, list_data)
+        .api(HandIn, __path_submit_data, submit_data)
+        .api(ReadRecords, __path_queue, queue)
+        .api(Supervise, __path_review, review)
+}
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct MilestoneDto {

@@ -1,14 +1,27 @@
 use super::{Layout, PageResult, layout, render};
 use crate::AppState;
 use crate::auth::{Auth, MaybeAuth, clear_session_cookie, session_cookie_from, set_session_cookie};
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_app::Permission::*;
 use jianguan_app::{AppError, accounts};
 use jianguan_domain::FieldErrors;
 use serde::Deserialize;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/login", Public, login_form)
+        .post("/login", Public, login)
+        .post("/logout", Authenticated, logout)
+        .get("/account", Authenticated, show)
+        .post("/account/password", Authenticated, change_password)
+        .post("/account/tokens", Authenticated, create_token)
+        .post("/account/tokens/{id}/revoke", Authenticated, revoke_token)
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]

@@ -4,16 +4,31 @@
 use super::{Layout, PageResult, layout, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep};
 use jianguan_app::{AppError, Role};
 use jianguan_domain::reporting::{DataInput, MetricSpec, Review};
 use jianguan_domain::{FieldErrors, Money};
 use std::collections::HashMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/data-reports", ReadRecords, show)
+        .post("/data-reports", HandIn, create)
+        .get("/data-reports/template", ReadRecords, template)
+        .post_large(
+            "/data-reports/upload",
+            HandIn,
+            super::SHEET_UPLOAD_LIMIT + 64 * 1024,
+            upload,
+        )
+}
 
 pub struct MetricField {
     pub code: String,

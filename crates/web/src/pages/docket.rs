@@ -1,17 +1,29 @@
 use super::{Layout, PageResult, SelectOption, cn_time, layout, options, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::docket::{self, DocketFilter};
 use jianguan_app::{Permission, records};
 use jianguan_domain::System;
 use jianguan_domain::format_cn_date;
+use jianguan_domain::rules::Severity;
 use jianguan_store::entity::finding;
 use jianguan_store::queries::ListFilter;
 use serde::Deserialize;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/docket", ReadRecords, list)
+        .post("/docket/refresh", EditRecords, refresh)
+        .get("/docket/{id}", ReadRecords, show)
+        .get("/notifications", Authenticated, notifications)
+        .post("/notifications/read", Authenticated, mark_read)
+}
 
 /// The areas of the rule table, as the docket groups them.
 pub const AREAS: [(&str, &str); 10] = [
@@ -28,15 +40,9 @@ pub const AREAS: [(&str, &str); 10] = [
 ];
 
 pub fn severity_label(code: &str) -> &'static str {
-    match code {
-        "critical" => "紧急",
-        "serious" => "严重",
-        "warning" => "提醒",
-        _ => "提示",
-    }
+    Severity::parse(code).map_or("", Severity::label)
 }
 
-/// A short name for each rule, for headings.
 /// A finding's name, from its rule's setting in the profile (the profile refuses a rule
 /// without one).
 fn rule_label<'a>(profile: &'a jianguan_domain::rules::Profile, rule: &'a str) -> &'a str {
@@ -200,9 +206,7 @@ pub async fn list(
         },
         areas,
         severities: options(
-            ["critical", "serious", "warning", "info"]
-                .iter()
-                .map(|x| (*x, severity_label(x))),
+            Severity::ALL.iter().map(|x| (x.code(), x.label())),
             &q.severity,
         ),
         area_options: options(AREAS.iter().copied().chain([("tipoff", "举报")]), &q.area),

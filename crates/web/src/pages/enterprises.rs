@@ -2,11 +2,13 @@ use super::{HistoryRow, Layout, PageResult, history_rows, layout, pager, render}
 use crate::AppState;
 use crate::auth::Auth;
 use crate::forms::EnterpriseForm;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::{AppError, Permission, records};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::System;
@@ -14,6 +16,17 @@ use jianguan_domain::project::ProjectStatus;
 use jianguan_store::entity::enterprise;
 use jianguan_store::queries::ListFilter;
 use serde::Deserialize;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/enterprises", ReadRecords, list)
+        .post("/enterprises", EditRecords, create)
+        .get("/enterprises/new", EditRecords, new_form)
+        .get("/enterprises/{id}", ReadRecords, show)
+        .get("/enterprises/{id}/edit", EditRecords, edit_form)
+        .post("/enterprises/{id}/edit", EditRecords, update)
+        .post("/enterprises/{id}/void", EditRecords, void)
+}
 
 pub struct Row {
     pub id: String,

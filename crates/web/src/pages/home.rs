@@ -1,13 +1,20 @@
 use super::{Layout, PageResult, layout, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jianguan_app::Permission::*;
 use jianguan_app::records;
 use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::{DateRange, Money, System, format_cn_date};
 use jianguan_store::queries::ListFilter;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/", Authenticated, show)
+}
 
 pub struct ProgrammeView {
     pub name: String,

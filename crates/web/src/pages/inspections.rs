@@ -7,11 +7,13 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::evidence::{self};
 use jianguan_app::inspections::{self as ins, InspectionFilter};
 use jianguan_app::{Actor, AppError, Role};
@@ -20,10 +22,27 @@ use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{
     InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
 };
-use jianguan_store::entity::{inspection, training_class};
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter};
+use jianguan_store::entity::inspection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/inspections", ReadRecords, list)
+        .post("/inspections", Supervise, create)
+        .get("/inspections/new", Supervise, new_form)
+        .get("/inspections/{id}", ReadRecords, show)
+        .get("/inspections/{id}/edit", Supervise, edit_form)
+        .post("/inspections/{id}/edit", Supervise, update)
+        .post("/inspections/{id}/correct", Supervise, correct)
+        .post("/inspections/{id}/finalise", Supervise, finalise)
+        .post_large(
+            "/inspections/{id}/photos",
+            Supervise,
+            super::UPLOAD_LIMIT,
+            upload,
+        )
+}
 
 /// The label of a stored status (empty for a code that is none).
 pub fn status_label(code: &str) -> &'static str {
@@ -344,24 +363,8 @@ async fn form_page(
         ),
     };
     let projects = ins::projects(&s.app, a).await?;
-    let project_ids: Vec<String> = projects
-        .iter()
-        .filter(|p| p.voided_at.is_none())
-        .map(|p| p.id.clone())
-        .collect();
-    let classes = training_class::Entity::find()
-        .filter(training_class::Column::ProjectId.is_in(project_ids))
-        .filter(training_class::Column::VoidedAt.is_null())
-        .all(s.app.store.reader())
-        .await?;
-    let payments = jianguan_store::entity::disbursement::Entity::find()
-        .filter(
-            jianguan_store::entity::disbursement::Column::ProjectId
-                .is_in(projects.iter().map(|p| p.id.clone())),
-        )
-        .filter(jianguan_store::entity::disbursement::Column::VoidedAt.is_null())
-        .all(s.app.store.reader())
-        .await?;
+    let classes = jianguan_app::reporting::classes(&s.app, a).await?;
+    let payments = jianguan_app::funds::disbursements(&s.app, a).await?;
     let names: BTreeMap<&str, &str> = projects
         .iter()
         .map(|p| (p.id.as_str(), p.name.as_str()))
@@ -639,11 +642,11 @@ async fn detail(
     let ent = jianguan_store::queries::enterprise_names(db, std::slice::from_ref(&p.enterprise_id))
         .await?;
     let class = match &i.training_class_id {
-        Some(cid) => training_class::Entity::find_by_id(cid.clone())
-            .one(db)
-            .await?
-            .map(|t| t.name)
-            .unwrap_or_default(),
+        Some(cid) => match jianguan_app::reporting::class(&s.app, a, cid).await {
+            Ok(t) => t.name,
+            Err(AppError::NotFound) => String::new(),
+            Err(e) => return Err(e),
+        },
         None => String::new(),
     };
     let standards = i.standards_parsed()?;
@@ -655,7 +658,7 @@ async fn detail(
             jianguan_app::evidence::photos(&s.app, "inspection", id).await?,
         )?
     };
-    let versions = ins::versions(&s.app, id)
+    let versions = ins::versions(&s.app, &i)
         .await?
         .into_iter()
         .map(|v| VersionView {

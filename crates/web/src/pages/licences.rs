@@ -4,15 +4,24 @@
 use super::{Layout, PageResult, layout, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep, LicenceInput};
 use jianguan_app::{AppError, Role, evidence};
 use jianguan_domain::{FieldErrors, format_cn_date};
 use std::collections::HashMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/licences", ReadRecords, show)
+        .post("/licences", HandIn, create)
+        .post_large("/licences/{id}/scans", HandIn, super::UPLOAD_LIMIT, upload)
+}
 
 pub struct LicenceRow {
     pub id: String,

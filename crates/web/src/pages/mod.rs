@@ -25,128 +25,22 @@ use jianguan_app::Permission::*;
 use jianguan_app::{Actor, AppError, Permission};
 use jianguan_domain::dates::china_offset;
 
+/// Every page, each area's routes declared beside its handlers.
 pub(crate) fn add_routes(r: Routes) -> Routes {
-    r.get("/login", Public, account::login_form)
-        .post("/login", Public, account::login)
-        .post("/logout", Authenticated, account::logout)
-        .get("/account", Authenticated, account::show)
-        .post("/account/password", Authenticated, account::change_password)
-        .post("/account/tokens", Authenticated, account::create_token)
-        .post(
-            "/account/tokens/{id}/revoke",
-            Authenticated,
-            account::revoke_token,
-        )
-        .get("/", Authenticated, home::show)
-        .get("/docket", ReadRecords, docket::list)
-        .post("/docket/refresh", EditRecords, docket::refresh)
-        .get("/docket/{id}", ReadRecords, docket::show)
-        .get("/notifications", Authenticated, docket::notifications)
-        .post("/notifications/read", Authenticated, docket::mark_read)
-        .get("/enterprises", ReadRecords, enterprises::list)
-        .post("/enterprises", EditRecords, enterprises::create)
-        .get("/enterprises/new", EditRecords, enterprises::new_form)
-        .get("/enterprises/{id}", ReadRecords, enterprises::show)
-        .get(
-            "/enterprises/{id}/edit",
-            EditRecords,
-            enterprises::edit_form,
-        )
-        .post("/enterprises/{id}/edit", EditRecords, enterprises::update)
-        .post("/enterprises/{id}/void", EditRecords, enterprises::void)
-        .get("/projects", ReadRecords, projects::list)
-        .post("/projects", EditRecords, projects::create)
-        .get("/projects/new", EditRecords, projects::new_form)
-        .get("/projects/{id}", ReadRecords, projects::show)
-        .get("/projects/{id}/edit", EditRecords, projects::edit_form)
-        .post("/projects/{id}/edit", EditRecords, projects::update)
-        .post("/projects/{id}/void", EditRecords, projects::void)
-        .get("/inspections", ReadRecords, inspections::list)
-        .post("/inspections", Supervise, inspections::create)
-        .get("/inspections/new", Supervise, inspections::new_form)
-        .get("/inspections/{id}", ReadRecords, inspections::show)
-        .get("/inspections/{id}/edit", Supervise, inspections::edit_form)
-        .post("/inspections/{id}/edit", Supervise, inspections::update)
-        .post("/inspections/{id}/correct", Supervise, inspections::correct)
-        .post(
-            "/inspections/{id}/finalise",
-            Supervise,
-            inspections::finalise,
-        )
-        .post_large(
-            "/inspections/{id}/photos",
-            Supervise,
-            UPLOAD_LIMIT,
-            inspections::upload,
-        )
-        .get("/photos/{id}/{variant}", ReadRecords, uploads::photo_file)
-        .get("/orders", ReadRecords, orders::list)
-        .post("/orders", Supervise, orders::create)
-        .get("/orders/new", Supervise, orders::new_form)
-        .get("/orders/{id}", ReadRecords, orders::show)
-        .post("/orders/{id}/submit", HandIn, orders::submit)
-        .post_large("/orders/{id}/photos", HandIn, UPLOAD_LIMIT, orders::upload)
-        .post("/orders/{id}/review", Supervise, orders::review)
-        .get("/sanctions", ReadRecords, sanctions::list)
-        .post("/sanctions", Supervise, sanctions::create)
-        .get("/sanctions/new", Supervise, sanctions::new_form)
-        .get("/sanctions/{id}", ReadRecords, sanctions::show)
-        .post("/sanctions/{id}/act", Decide, sanctions::act)
-        .post(
-            "/sanctions/{id}/repayments",
-            Supervise,
-            sanctions::repayment,
-        )
-        .get("/notices", Public, sanctions::board)
-        .get("/projects/{id}/oversight", ReadRecords, oversight::show)
-        .post(
-            "/projects/{id}/incidents",
-            Supervise,
-            oversight::record_incident,
-        )
-        .post("/projects/{id}/evaluations", Decide, oversight::evaluate)
-        .post("/incidents/{id}/decide", Decide, oversight::decide)
-        .get("/projects/{id}/progress", ReadRecords, progress::show)
-        .post("/projects/{id}/plans", HandIn, progress::propose_plan)
-        .post("/projects/{id}/reports", HandIn, progress::submit_report)
-        .post_large(
-            "/progress-reports/{id}/photos",
-            HandIn,
-            UPLOAD_LIMIT,
-            progress::upload,
-        )
-        .get("/reviews", ReadRecords, progress::queue)
-        .post("/reviews/{id}", Supervise, progress::review)
-        .get("/data-reports", ReadRecords, data::show)
-        .post("/data-reports", HandIn, data::create)
-        .get("/data-reports/template", ReadRecords, data::template)
-        .post_large(
-            "/data-reports/upload",
-            HandIn,
-            SHEET_UPLOAD_LIMIT + 64 * 1024,
-            data::upload,
-        )
-        .get("/training", ReadRecords, training::show)
-        .post("/training", HandIn, training::create)
-        .get(
-            "/training/roster-template",
-            ReadRecords,
-            training::roster_template,
-        )
-        .post_large(
-            "/training/{id}/roster",
-            HandIn,
-            SHEET_UPLOAD_LIMIT + 64 * 1024,
-            training::upload_roster,
-        )
-        .get("/licences", ReadRecords, licences::show)
-        .post("/licences", HandIn, licences::create)
-        .post_large(
-            "/licences/{id}/scans",
-            HandIn,
-            UPLOAD_LIMIT,
-            licences::upload,
-        )
+    let r = account::routes(r);
+    let r = home::routes(r);
+    let r = docket::routes(r);
+    let r = enterprises::routes(r);
+    let r = projects::routes(r);
+    let r = inspections::routes(r);
+    let r = uploads::routes(r);
+    let r = orders::routes(r);
+    let r = sanctions::routes(r);
+    let r = oversight::routes(r);
+    let r = progress::routes(r);
+    let r = data::routes(r);
+    let r = training::routes(r);
+    licences::routes(r)
 }
 
 /// One upload request: several phone photos of up to 15 MB each.

@@ -6,20 +6,34 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::rectification::{self as rect, OrderInput};
 use jianguan_app::{AppError, Role};
-use jianguan_domain::rectification::{parse_state, state_label};
+use jianguan_domain::rectification::MaterialReview;
+use jianguan_domain::rules::facts::OrderState;
 use jianguan_domain::{FieldErrors, format_cn_date};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/orders", ReadRecords, list)
+        .post("/orders", Supervise, create)
+        .get("/orders/new", Supervise, new_form)
+        .get("/orders/{id}", ReadRecords, show)
+        .post("/orders/{id}/submit", HandIn, submit)
+        .post_large("/orders/{id}/photos", HandIn, super::UPLOAD_LIMIT, upload)
+        .post("/orders/{id}/review", Supervise, review)
+}
+
 fn state_text(code: &str) -> &'static str {
-    parse_state(code).map_or("", state_label)
+    OrderState::parse(code).map_or("", OrderState::label)
 }
 
 pub struct Row {
@@ -61,7 +75,7 @@ pub async fn list(
     let rows = orders
         .into_iter()
         .map(|o| Row {
-            overdue: o.state != "accepted" && o.deadline < today,
+            overdue: !OrderState::Accepted.is(&o.state) && o.deadline < today,
             project: names.get(&o.project_id).cloned().unwrap_or_default(),
             deadline: format_cn_date(o.deadline),
             state: state_text(&o.state).into(),
@@ -248,18 +262,20 @@ async fn detail(
     let p = jianguan_store::queries::project(s.app.store.reader(), &a.scope(), &o.project_id)
         .await
         .map_err(AppError::from)?;
-    let all = rect::submissions(&s.app, id).await?;
-    let can_attach =
-        a.role == Role::Contractor && all.last().is_some_and(|x| x.review == "pending");
+    let all = rect::submissions(&s.app, &o).await?;
+    let can_attach = a.role == Role::Contractor
+        && all
+            .last()
+            .is_some_and(|x| MaterialReview::Pending.is(&x.review));
     let mut submissions = Vec::new();
     for sub in all {
         submissions.push(SubmissionView {
             at: cn_time(sub.submitted_at),
-            review: match sub.review.as_str() {
-                "accepted" => "已验收通过",
-                "rejected" => "被退回",
-                _ => "待验收",
-            },
+            review: MaterialReview::parse(&sub.review)
+                .ok_or_else(|| {
+                    AppError::corrupt("order_submission", &sub.id, "review", &sub.review)
+                })?
+                .label(),
             note: sub.review_note.clone().unwrap_or_default(),
             photos: super::uploads::photo_views(
                 jianguan_app::evidence::photos(&s.app, "submission", &sub.id).await?,
@@ -267,7 +283,7 @@ async fn detail(
             text: sub.text,
         });
     }
-    let state = parse_state(&o.state);
+    let state = OrderState::parse(&o.state);
     use jianguan_domain::rectification::OrderAction;
     let can = |act: OrderAction| {
         act.allowed_for(a.role)
@@ -293,7 +309,7 @@ async fn detail(
             deadline: format_cn_date(o.deadline),
             responsible_person: o.responsible_person.clone().unwrap_or_default(),
             state: state_text(&o.state).into(),
-            overdue: o.state != "accepted" && o.deadline < s.app.today(),
+            overdue: !OrderState::Accepted.is(&o.state) && o.deadline < s.app.today(),
             submissions,
             history: history_rows(
                 jianguan_app::history::history(&s.app, a, "rectification_order", id).await?,
@@ -400,12 +416,12 @@ pub async fn upload(
     Path(id): Path<String>,
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    rect::get(&s.app, &auth.0, &id).await?;
+    let order = rect::get(&s.app, &auth.0, &id).await?;
     let result = async {
-        let pending = rect::submissions(&s.app, &id)
+        let pending = rect::submissions(&s.app, &order)
             .await?
             .into_iter()
-            .rfind(|x| x.review == "pending")
+            .rfind(|x| MaterialReview::Pending.is(&x.review))
             .ok_or_else(|| {
                 AppError::Conflict("没有待验收的整改材料，请先提交整改情况说明".into())
             })?;

@@ -4,11 +4,13 @@
 use super::{Layout, PageResult, SelectOption, layout, options, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::oversight::{
     self as ov, EvaluationInput, OUTCOMES, TARGET_RESULTS, TargetResult,
 };
@@ -17,6 +19,14 @@ use jianguan_domain::inspection::label_of;
 use jianguan_domain::project::Target;
 use jianguan_domain::{FieldErrors, format_cn_date};
 use std::collections::HashMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/projects/{id}/oversight", ReadRecords, show)
+        .post("/projects/{id}/incidents", Supervise, record_incident)
+        .post("/projects/{id}/evaluations", Decide, evaluate)
+        .post("/incidents/{id}/decide", Decide, decide)
+}
 
 pub struct IncidentView {
     pub id: String,

@@ -5,17 +5,34 @@
 use super::{Layout, PageResult, cn_time, layout, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
+use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep, PLAN};
 use jianguan_app::{AppError, Role, records};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::reporting::{PlanInput, ReportInput, Review};
 use std::collections::HashMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/projects/{id}/progress", ReadRecords, show)
+        .post("/projects/{id}/plans", HandIn, propose_plan)
+        .post("/projects/{id}/reports", HandIn, submit_report)
+        .post_large(
+            "/progress-reports/{id}/photos",
+            HandIn,
+            super::UPLOAD_LIMIT,
+            upload,
+        )
+        .get("/reviews", ReadRecords, queue)
+        .post("/reviews/{id}", Supervise, review)
+}
 
 pub struct PlanView {
     pub version: i64,
@@ -403,13 +420,8 @@ pub async fn upload(
     Path(id): Path<String>,
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    use jianguan_store::sea::EntityTrait;
-    let report = jianguan_store::entity::progress_report::Entity::find_by_id(id.clone())
-        .one(s.app.store.reader())
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
-    // The project in the caller's scope first: someone else's report is "not found".
+    // Someone else's report is "not found".
+    let report = jianguan_app::reporting::report(&s.app, &auth.0, &id).await?;
     records::project(&s.app, &auth.0, &report.project_id).await?;
     let result = async {
         let (files, device) = super::uploads::read_upload(&s, m).await?;

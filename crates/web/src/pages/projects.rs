@@ -4,17 +4,30 @@ use super::{
 use crate::AppState;
 use crate::auth::Auth;
 use crate::forms::ProjectForm;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::{Actor, AppError, Permission, records};
 use jianguan_domain::project::{ProjectStatus, Target};
 use jianguan_domain::{FieldErrors, Money, System};
 use jianguan_store::entity::project;
 use jianguan_store::queries::{self, ListFilter};
 use serde::Deserialize;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/projects", ReadRecords, list)
+        .post("/projects", EditRecords, create)
+        .get("/projects/new", EditRecords, new_form)
+        .get("/projects/{id}", ReadRecords, show)
+        .get("/projects/{id}/edit", EditRecords, edit_form)
+        .post("/projects/{id}/edit", EditRecords, update)
+        .post("/projects/{id}/void", EditRecords, void)
+}
 
 fn system_label(code: &str) -> String {
     System::parse(code)

@@ -4,11 +4,13 @@
 use super::{HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, options, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission::*;
 use jianguan_app::sanctions::{self as sn, PublicNotice, SanctionInput};
 use jianguan_app::{AppError, Role, records};
 use jianguan_domain::sanction::{
@@ -17,6 +19,17 @@ use jianguan_domain::sanction::{
 use jianguan_domain::{FieldErrors, Money, format_cn_date};
 use jianguan_store::queries::ListFilter;
 use serde::Deserialize;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/sanctions", ReadRecords, list)
+        .post("/sanctions", Supervise, create)
+        .get("/sanctions/new", Supervise, new_form)
+        .get("/sanctions/{id}", ReadRecords, show)
+        .post("/sanctions/{id}/act", Decide, act)
+        .post("/sanctions/{id}/repayments", Supervise, repayment)
+        .get("/notices", Public, board)
+}
 
 fn kind_label(code: &str) -> &'static str {
     SanctionKind::parse(code).map_or("", SanctionKind::label)

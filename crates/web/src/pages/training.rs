@@ -4,15 +4,30 @@
 use super::{Layout, PageResult, SelectOption, layout, options, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep, ClassInput};
 use jianguan_app::{AppError, Role};
 use jianguan_domain::{FieldErrors, System, format_cn_date};
 use std::collections::HashMap;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/training", ReadRecords, show)
+        .post("/training", HandIn, create)
+        .get("/training/roster-template", ReadRecords, roster_template)
+        .post_large(
+            "/training/{id}/roster",
+            HandIn,
+            super::SHEET_UPLOAD_LIMIT + 64 * 1024,
+            upload_roster,
+        )
+}
 
 pub struct ClassRow {
     pub id: String,
@@ -58,7 +73,7 @@ async fn page(
         .collect();
     let mut rows = Vec::new();
     for k in rep::classes(&s.app, a).await? {
-        let roster = rep::roster(&s.app, &k.id).await?;
+        let roster = rep::roster(&s.app, &k).await?;
         let review = rep::latest_review(&s.app, &k.id).await?;
         let state = review
             .as_ref()

@@ -4,12 +4,19 @@
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::routes::Routes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianguan_app::AppError;
+use jianguan_app::Permission::*;
 use jianguan_app::evidence::{self, Device};
 use jianguan_store::entity::photo;
+
+/// This area's pages, with who may use each.
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/photos/{id}/{variant}", ReadRecords, photo_file)
+}
 
 pub struct PhotoView {
     pub id: String,

@@ -174,7 +174,15 @@ async fn an_inspection_is_final_only_with_minutes_and_a_photo_and_then_locked() 
             .form(&format!("/inspections/{id}/correct"), &c)
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let versions = inspections::versions(&t.app, &id).await.unwrap();
+        let row = jianguan_store::scoped::one::<jianguan_store::entity::inspection::Entity>(
+            t.app.store.reader(),
+            &jianguan_store::Scope::everything(),
+            &id,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let versions = inspections::versions(&t.app, &row).await.unwrap();
         assert_eq!(versions.len(), 1);
         assert!(
             versions[0].snapshot.contains("进度与计划一致。\"")

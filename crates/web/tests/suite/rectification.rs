@@ -132,7 +132,7 @@ async fn a_rectification_order_is_sent_back_once_then_accepted() {
             (done.state.as_str(), done.accepted_on),
             ("accepted", Some(t.app.today()))
         );
-        let subs = rectification::submissions(&t.app, &order.id).await.unwrap();
+        let subs = rectification::submissions(&t.app, &order).await.unwrap();
         assert_eq!(
             subs.iter().map(|s| s.review.as_str()).collect::<Vec<_>>(),
             ["rejected", "accepted"]
