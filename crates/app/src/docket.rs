@@ -139,26 +139,23 @@ pub struct RefreshReport {
     pub resolved: usize,
 }
 
-/// Who is told about a new finding: the supervision group, and the contractor when the
-/// finding is about their enterprise and asks something of them.
-fn recipients<'a>(f: &Finding, users: &'a [user::Model]) -> Vec<&'a user::Model> {
-    let contractor_acts = [
-        "progress.",
-        "data.",
-        "qualification.",
-        "rectification.",
-        "assets.",
-    ]
-    .iter()
-    .any(|p| f.rule.starts_with(p));
+/// Who is told about a new finding: the supervision group; the responsible person when
+/// it is his to act on or serious; the contractor when it is about its enterprise and the
+/// profile says the contractor acts on it (never the bureau's own duties).
+fn recipients<'a>(
+    profile: &rules::Profile,
+    f: &Finding,
+    users: &'a [user::Model],
+) -> Vec<&'a user::Model> {
+    let acts = profile.acts(&f.rule);
     users
         .iter()
         .filter(|u| !u.disabled)
         .filter(|u| match Role::parse(&u.role) {
             Some(Role::Inspector) => true,
-            Some(Role::Chief) => f.severity.rank() <= 1,
+            Some(Role::Chief) => acts == rules::Party::Chief || f.severity.rank() <= 1,
             Some(Role::Contractor) => {
-                contractor_acts
+                acts == rules::Party::Contractor
                     && u.enterprise_id.is_some()
                     && u.enterprise_id == f.subject.enterprise_id
             }
@@ -237,7 +234,7 @@ async fn store(
                 .await?;
                 if reopened {
                     new_keys.push(f.key.clone());
-                    for u in recipients(f, &users) {
+                    for u in recipients(&app.profile, f, &users) {
                         notes.entry(u.id.clone()).or_default().push(f);
                     }
                 }
@@ -245,7 +242,7 @@ async fn store(
             None => {
                 rows::insert(tx.conn(), row(new_id(), as_of)).await?;
                 new_keys.push(f.key.clone());
-                for u in recipients(f, &users) {
+                for u in recipients(&app.profile, f, &users) {
                     notes.entry(u.id.clone()).or_default().push(f);
                 }
             }
@@ -353,6 +350,9 @@ pub struct DocketFilter {
     /// An inspector's name: the findings of the projects they inspect (named on a planned
     /// or recorded inspection of the project in the last year or the coming three months).
     pub inspector: Option<String>,
+    /// Who acts: bureau, contractor, chief (a contractor always sees only its own).
+    #[serde(default)]
+    pub acts: Option<String>,
     /// Include resolved findings too.
     #[serde(default)]
     pub include_resolved: bool,
@@ -410,19 +410,6 @@ pub async fn inspector_names(app: &App, actor: &Actor) -> Result<Vec<String>, Ap
 }
 
 pub const SEVERITIES: [&str; 4] = ["critical", "serious", "warning", "info"];
-pub const AREAS: [&str; 11] = [
-    "progress",
-    "inspection",
-    "qualification",
-    "rectification",
-    "performance",
-    "operations",
-    "market",
-    "funds",
-    "data",
-    "assets",
-    "tipoff",
-];
 
 impl DocketFilter {
     /// A filter value that matches nothing by construction is a mistake to report, not an
@@ -442,9 +429,10 @@ impl DocketFilter {
         if let Some(a) = self
             .area
             .as_deref()
-            .filter(|a| !a.is_empty() && !AREAS.contains(a))
+            .filter(|a| !a.is_empty() && !rules::AREAS.iter().any(|(code, _)| code == a))
         {
-            e.add("area", format!("方面“{a}”无效，可用：{}", AREAS.join("、")));
+            let all = rules::AREAS.map(|(code, _)| code).join("、");
+            e.add("area", format!("方面“{a}”无效，可用：{all}"));
         }
         if let Some(s) = self
             .system
@@ -453,8 +441,38 @@ impl DocketFilter {
         {
             e.add("system", format!("体系“{s}”无效"));
         }
+        if let Some(a) = self
+            .acts
+            .as_deref()
+            .filter(|a| !a.is_empty() && rules::Party::parse(a).is_none())
+        {
+            let all = rules::Party::ALL.map(rules::Party::code).join("、");
+            e.add("acts", format!("办理方“{a}”无效，可用：{all}"));
+        }
         e.into_result(()).map_err(AppError::from)
     }
+}
+
+/// Every rule evaluated for the actor's county as of `as_of`, nothing stored; a contractor
+/// gets only its own enterprise's duties.
+pub async fn evaluate_for(
+    app: &App,
+    actor: &Actor,
+    as_of: NaiveDate,
+) -> Result<Vec<Finding>, AppError> {
+    let county = actor
+        .county_code
+        .clone()
+        .ok_or_else(|| AppError::field("county_code", "请以某县用户的身份查询"))?;
+    let mut findings = evaluate(app, &county, as_of).await?;
+    if actor.role == Role::Contractor {
+        findings.retain(|f| {
+            f.acts == rules::Party::Contractor
+                && f.subject.enterprise_id.is_some()
+                && f.subject.enterprise_id == actor.enterprise_id
+        });
+    }
+    Ok(findings)
 }
 
 /// The stored docket the actor may see: their county; a contractor only their enterprise.
@@ -466,6 +484,15 @@ pub async fn list(
     actor.require(Permission::ReadRecords)?;
     f.validate()?;
     let mut q = scoped::find::<finding::Entity>(&actor.scope());
+    // A contractor's docket holds only what the contractor must do.
+    let acts = if actor.role == Role::Contractor {
+        Some(rules::Party::Contractor)
+    } else {
+        f.acts.as_deref().and_then(rules::Party::parse)
+    };
+    if let Some(party) = acts {
+        q = q.filter(finding::Column::Rule.is_in(app.profile.acted_on_by(party)));
+    }
     if !f.include_resolved {
         q = q.filter(finding::Column::ResolvedOn.is_null());
     }
@@ -526,9 +553,13 @@ pub fn severity_rank(code: &str) -> u8 {
     rules::Severity::parse(code).map_or(u8::MAX, rules::Severity::rank)
 }
 
+/// One finding; for a contractor only one its enterprise must act on.
 pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<finding::Model, AppError> {
     scoped::one::<finding::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
+        .filter(|f| {
+            actor.role != Role::Contractor || app.profile.acts(&f.rule) == rules::Party::Contractor
+        })
         .ok_or(AppError::NotFound)
 }
 

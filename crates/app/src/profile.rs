@@ -73,6 +73,55 @@ mod tests {
         );
     }
 
+    /// regulation.md, "Who acts": the contractor, the responsible person, the bureau for
+    /// everything else.
+    #[test]
+    fn the_default_profile_says_who_acts_as_the_regulation_reads() {
+        use jianguan_domain::rules::Party;
+        let p = default_profile();
+        let mut contractor = p.acted_on_by(Party::Contractor);
+        contractor.sort();
+        assert_eq!(
+            contractor,
+            [
+                "assets.discrepancy_open",
+                "assets.inventory_due",
+                "assets.unlabelled",
+                "data.report_late",
+                "funds.recovery_outstanding",
+                "progress.deviation",
+                "progress.report_missing",
+                "qualification.expiring",
+                "qualification.invalid",
+                "rectification.overdue",
+            ]
+        );
+        let mut chief = p.acted_on_by(Party::Chief);
+        chief.sort();
+        assert_eq!(
+            chief,
+            [
+                "data.uncooperative",
+                "funds.duplicate_claim",
+                "operations.incident_open",
+                "rectification.escalate",
+            ]
+        );
+        for code in [
+            "inspection.construction_quota",
+            "inspection.funds_followup",
+            "progress.severe_lag",
+            "data.incomplete",
+            "tipoff.unanswered",
+        ] {
+            assert_eq!(p.acts(code), Party::Bureau, "{code}");
+        }
+        // Every rule says it: a profile without it is refused, naming the rule.
+        let without = DEFAULT_PROFILE_TOML.replacen("acts = \"contractor\"\n", "", 1);
+        let e = parse(&without, "x.toml").unwrap_err().to_string();
+        assert!(e.contains("acts"), "{e}");
+    }
+
     #[test]
     fn a_bad_file_names_the_key() {
         let bad = DEFAULT_PROFILE_TOML.replace(

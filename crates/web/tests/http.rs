@@ -1275,6 +1275,100 @@ async fn the_docket_shows_each_caller_what_they_may_see() {
     }
 }
 
+/// regulation.md, "Who acts": a contractor's docket, finding pages, live check and
+/// notifications hold only what the contractor must do — never the bureau's quotas or
+/// follow-ups about its projects — and the staff docket shows and filters by who acts.
+#[tokio::test]
+async fn a_contractor_sees_only_its_own_duties_and_staff_see_who_acts() {
+    use jianguan_domain::rules::Party;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let profile = &t.app.profile;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, all) = inspector.get_json("/api/v1/docket").await;
+        let all = all.as_array().unwrap().clone();
+        // The bureau's own duties about enterprise A's projects exist …
+        let bureau_on_a: Vec<&serde_json::Value> = all
+            .iter()
+            .filter(|f| {
+                f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str()
+                    && f["acts"] != "contractor"
+            })
+            .collect();
+        assert!(
+            bureau_on_a
+                .iter()
+                .any(|f| f["rule"].as_str().unwrap().starts_with("inspection.")),
+            "{backend:?}: the demo should hold an inspection duty on A's projects"
+        );
+        for f in &all {
+            assert_eq!(
+                f["acts"].as_str(),
+                Some(profile.acts(f["rule"].as_str().unwrap()).code()),
+                "{f}"
+            );
+        }
+        // … and the contractor sees none of them, anywhere.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, own) = contractor.get_json("/api/v1/docket").await;
+        let own = own.as_array().unwrap();
+        assert!(!own.is_empty());
+        assert!(own.iter().all(|f| f["acts"] == "contractor"), "{own:?}");
+        let (_, html) = contractor.get("/docket").await;
+        assert!(
+            !html.contains("data-rule=\"inspection."),
+            "bureau duty on the contractor's page"
+        );
+        assert!(
+            !html.contains("办理方"),
+            "the contractor's docket has no one else to filter by"
+        );
+        for f in &bureau_on_a {
+            let id = f["id"].as_str().unwrap();
+            let (status, _) = contractor.get_json(&format!("/api/v1/docket/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{}", f["rule"]);
+            let (status, _) = contractor.get(&format!("/docket/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{}", f["rule"]);
+        }
+        let (_, live) = contractor.get_json("/api/v1/check?as_of=2026-12-31").await;
+        assert!(
+            live.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["acts"] == "contractor")
+        );
+        let (_, notes) = contractor.get_json("/api/v1/notifications").await;
+        for n in notes.as_array().unwrap() {
+            let text = format!("{}{}", n["title"], n["body"]);
+            assert!(
+                !text.contains("检查次数不足") && !text.contains("资金使用情况检查"),
+                "{text}"
+            );
+        }
+        // Staff: the column, and the filter per party.
+        let (_, html) = inspector.get("/docket").await;
+        assert!(html.contains("<th>办理方</th>") && html.contains("data-acts=\"承办企业\""));
+        for party in Party::ALL {
+            let (status, got) = inspector
+                .get_json(&format!("/api/v1/docket?acts={}", party.code()))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let got = got.as_array().unwrap();
+            assert_eq!(
+                got.len(),
+                all.iter().filter(|f| f["acts"] == party.code()).count(),
+                "{party:?}"
+            );
+        }
+        let (status, v) = inspector.get_json("/api/v1/docket?acts=mayor").await;
+        assert_eq!(
+            (status, v["fields"]["acts"].is_string()),
+            (StatusCode::UNPROCESSABLE_ENTITY, true),
+            "{v}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn importing_over_the_api_is_all_or_nothing_and_idempotent() {
     for backend in backends() {

@@ -24,7 +24,7 @@ mod props;
 mod testing;
 
 pub use facts::Facts;
-pub use profile::{DATA_INCOMPLETE, Profile, ProfileError, RULE_CODES};
+pub use profile::{DATA_INCOMPLETE, Party, Profile, ProfileError, RULE_CODES};
 pub use progress::planned_percent;
 
 use chrono::NaiveDate;
@@ -106,6 +106,8 @@ pub struct Finding {
     pub message: String,
     pub due: Option<NaiveDate>,
     pub action: String,
+    /// Who must act on it, from the profile.
+    pub acts: Party,
     /// rule + subject + period: the same finding on another day has the same key.
     pub key: String,
 }
@@ -209,10 +211,26 @@ impl<'a> Ctx<'a> {
             message: d.message,
             due: d.due,
             action: setting.action.clone(),
+            acts: setting.acts,
             key,
         })
     }
 }
+
+/// The docket's areas: a rule code's prefix and what a person calls it.
+pub const AREAS: [(&str, &str); 11] = [
+    ("progress", "进度"),
+    ("inspection", "监督检查"),
+    ("qualification", "资质"),
+    ("rectification", "整改"),
+    ("performance", "绩效"),
+    ("operations", "运行"),
+    ("market", "市场秩序"),
+    ("funds", "资金"),
+    ("data", "数据报送"),
+    ("assets", "资产"),
+    ("tipoff", "举报"),
+];
 
 /// One rule: adds its drafts for the day.
 type Rule = fn(&Ctx, &mut Vec<Draft>);
@@ -345,5 +363,9 @@ mod registry {
     fn every_rule_code_has_one_function_in_the_file_its_prefix_names() {
         let codes: Vec<&str> = super::RULES.iter().map(|(c, _)| *c).collect();
         assert_eq!(codes, super::RULE_CODES.to_vec());
+        for code in codes {
+            let prefix = code.split('.').next().unwrap_or_default();
+            assert!(super::AREAS.iter().any(|(a, _)| *a == prefix), "{code}");
+        }
     }
 }

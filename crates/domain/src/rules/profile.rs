@@ -122,8 +122,46 @@ pub struct RuleSetting {
     #[serde(default)]
     pub severity_current: Option<Severity>,
     pub action: String,
+    /// Who acts on the finding: the docket shows it, and a contractor sees only its own.
+    pub acts: Party,
     #[serde(default = "yes")]
     pub enabled: bool,
+}
+
+/// Who must act on a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The bureau's supervision group (inspectors).
+    Bureau,
+    /// The contracted enterprise.
+    Contractor,
+    /// The responsible person (监管责任人), who decides.
+    Chief,
+}
+
+impl Party {
+    pub const ALL: [Party; 3] = [Party::Bureau, Party::Contractor, Party::Chief];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Party::Bureau => "bureau",
+            Party::Contractor => "contractor",
+            Party::Chief => "chief",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::Bureau => "监管工作组",
+            Party::Contractor => "承办企业",
+            Party::Chief => "监管责任人",
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -146,6 +184,20 @@ fn err(key: &str, message: &str) -> ProfileError {
 }
 
 impl Profile {
+    /// Who acts on findings of `rule` (the bureau for a code the profile does not know).
+    pub fn acts(&self, rule: &str) -> Party {
+        self.rule(rule).map_or(Party::Bureau, |r| r.acts)
+    }
+
+    /// The rule codes on which `party` acts, `data.incomplete` included.
+    pub fn acted_on_by(&self, party: Party) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter(|(_, r)| r.acts == party)
+            .map(|(code, _)| code.as_str())
+            .collect()
+    }
+
     /// Checks what the types cannot: every rule configured, numbers in range.
     pub fn validate(&self) -> Result<(), ProfileError> {
         if self.id.trim().is_empty() {

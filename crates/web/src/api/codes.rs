@@ -90,6 +90,16 @@ pub enum SeverityCode {
     Info,
 }
 
+/// Who acts on a finding.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PartyCode {
+    Bureau,
+    Contractor,
+    Chief,
+}
+
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 #[allow(dead_code)]
@@ -160,20 +170,14 @@ mod tests {
                     .collect()
             )
         );
-        use jianguan_domain::rules::Severity;
+        use jianguan_domain::rules::{Party, Severity};
         assert_eq!(
             values::<SeverityCode>(),
-            codes(
-                [
-                    Severity::Critical,
-                    Severity::Serious,
-                    Severity::Warning,
-                    Severity::Info
-                ]
-                .iter()
-                .map(|s| s.code())
-                .collect()
-            )
+            codes(Severity::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<PartyCode>(),
+            codes(Party::ALL.iter().map(|s| s.code()).collect())
         );
     }
 }

@@ -10,9 +10,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jianguan_app::AppError;
 use jianguan_app::bundle::{self, ImportError};
 use jianguan_app::docket::{self, DocketFilter};
-use jianguan_app::{AppError, Role};
 
 use super::ApiResult;
 use crate::routes::Routes;
@@ -43,13 +43,14 @@ pub async fn list(
         system: q.system,
         project_id: q.project_id,
         inspector: q.inspector,
+        acts: q.acts,
         include_resolved: q.include_resolved,
     };
     Ok(Json(
         docket::list(&s.app, &a, &f)
             .await?
             .into_iter()
-            .map(Into::into)
+            .map(|f| FindingDto::stored(f, &s.app.profile))
             .collect(),
     ))
 }
@@ -60,7 +61,10 @@ pub async fn get(
     Auth(a, _): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<FindingDto>> {
-    Ok(Json(docket::get(&s.app, &a, &id).await?.into()))
+    Ok(Json(FindingDto::stored(
+        docket::get(&s.app, &a, &id).await?,
+        &s.app.profile,
+    )))
 }
 
 /// Evaluates the caller's county now and stores the findings (what the daily job does).
@@ -99,16 +103,7 @@ pub async fn check(
         Some(d) => jianguan_domain::dates::parse_date(d)
             .map_err(|m| ApiError::from(AppError::field("as_of", m)))?,
     };
-    let county = a
-        .county_code
-        .clone()
-        .ok_or_else(|| ApiError::from(AppError::field("county_code", "请以某县用户的身份查询")))?;
-    let mut findings = docket::evaluate(&s.app, &county, date).await?;
-    if a.role == Role::Contractor {
-        findings.retain(|f| {
-            f.subject.enterprise_id.is_some() && f.subject.enterprise_id == a.enterprise_id
-        });
-    }
+    let findings = docket::evaluate_for(&s.app, &a, date).await?;
     Ok(Json(findings.into_iter().map(Into::into).collect()))
 }
 

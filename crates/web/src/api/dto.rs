@@ -481,14 +481,22 @@ pub struct FindingDto {
     pub message: String,
     pub due: Option<chrono::NaiveDate>,
     pub action: String,
+    /// Who acts on it: bureau, contractor or chief (from the profile).
+    #[schema(value_type = codes::PartyCode)]
+    pub acts: String,
     pub key: String,
     pub first_seen: Option<chrono::NaiveDate>,
     pub resolved_on: Option<chrono::NaiveDate>,
 }
 
-impl From<jianguan_store::entity::finding::Model> for FindingDto {
-    fn from(f: jianguan_store::entity::finding::Model) -> Self {
+impl FindingDto {
+    /// A stored finding; who acts on it comes from the profile in force.
+    pub fn stored(
+        f: jianguan_store::entity::finding::Model,
+        profile: &jianguan_domain::rules::Profile,
+    ) -> Self {
         Self {
+            acts: profile.acts(&f.rule).code().into(),
             id: Some(f.id),
             rule: f.rule,
             severity: f.severity,
@@ -529,6 +537,7 @@ impl From<jianguan_domain::rules::Finding> for FindingDto {
             message: f.message,
             due: f.due,
             action: f.action,
+            acts: f.acts.code().into(),
             key: f.key,
             first_seen: None,
             resolved_on: None,
@@ -579,6 +588,9 @@ pub struct DocketQuery {
     pub project_id: Option<String>,
     /// An inspector's name as written on inspections: the findings of the projects they inspect.
     pub inspector: Option<String>,
+    /// Who acts: bureau, contractor, chief (a contractor sees only its own duties).
+    #[param(value_type = Option<codes::PartyCode>, inline)]
+    pub acts: Option<String>,
     #[serde(default)]
     pub include_resolved: bool,
 }

@@ -11,7 +11,7 @@ use jianguan_app::docket::{self, DocketFilter};
 use jianguan_app::{Permission, records};
 use jianguan_domain::System;
 use jianguan_domain::format_cn_date;
-use jianguan_domain::rules::Severity;
+use jianguan_domain::rules::{AREAS, Party, Severity};
 use jianguan_store::entity::finding;
 use jianguan_store::queries::ListFilter;
 use serde::Deserialize;
@@ -26,18 +26,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
 }
 
 /// The areas of the rule table, as the docket groups them.
-pub const AREAS: [(&str, &str); 10] = [
-    ("progress", "进度"),
-    ("inspection", "监督检查"),
-    ("qualification", "资质"),
-    ("rectification", "整改"),
-    ("performance", "绩效"),
-    ("operations", "运行"),
-    ("market", "市场秩序"),
-    ("funds", "资金"),
-    ("data", "数据报送"),
-    ("assets", "资产"),
-];
 
 pub fn severity_label(code: &str) -> &'static str {
     Severity::parse(code).map_or("", Severity::label)
@@ -108,6 +96,8 @@ pub struct Row {
     pub subject: String,
     pub due: String,
     pub clause: String,
+    /// Who must act on it (办理方).
+    pub acts: &'static str,
     pub resolved: bool,
     pub new_today: bool,
 }
@@ -124,6 +114,8 @@ struct DocketPage {
     projects: Vec<SelectOption>,
     /// Empty for contractors: they do not filter by the county's inspectors.
     inspectors: Vec<SelectOption>,
+    /// Who acts; empty for contractors, whose docket holds only their own duties.
+    acts: Vec<SelectOption>,
     include_resolved: bool,
     rows: Vec<Row>,
     can_refresh: bool,
@@ -138,6 +130,7 @@ pub struct DocketQuery {
     system: String,
     project_id: String,
     inspector: String,
+    acts: String,
     include_resolved: Option<String>,
     refreshed: Option<String>,
 }
@@ -155,6 +148,7 @@ pub async fn list(
         system: some(&q.system),
         project_id: some(&q.project_id),
         inspector: some(&q.inspector),
+        acts: some(&q.acts),
         include_resolved: q.include_resolved.is_some(),
     };
     let all_open = docket::list(app, &a, &DocketFilter::default()).await?;
@@ -171,14 +165,6 @@ pub async fn list(
                 .count(),
         })
         .collect();
-    areas.push(AreaCount {
-        code: "tipoff",
-        label: "举报",
-        count: all_open
-            .iter()
-            .filter(|f| f.rule.starts_with("tipoff."))
-            .count(),
-    });
     areas.retain(|x| x.count > 0);
     let projects = records::projects(
         app,
@@ -209,7 +195,7 @@ pub async fn list(
             Severity::ALL.iter().map(|x| (x.code(), x.label())),
             &q.severity,
         ),
-        area_options: options(AREAS.iter().copied().chain([("tipoff", "举报")]), &q.area),
+        area_options: options(AREAS.iter().copied(), &q.area),
         systems: options(System::ALL.iter().map(|x| (x.code(), x.label())), &q.system),
         projects: options(
             projects.iter().map(|p| (p.id.clone(), p.name.clone())),
@@ -226,15 +212,21 @@ pub async fn list(
                 &q.inspector,
             )
         },
+        acts: if a.role == jianguan_app::Role::Contractor {
+            vec![]
+        } else {
+            options(Party::ALL.iter().map(|p| (p.code(), p.label())), &q.acts)
+        },
         include_resolved: filter.include_resolved,
         rows: rows
             .into_iter()
             .map(|f| Row {
                 key: f.key.clone(),
                 severity_label: severity_label(&f.severity),
+                acts: app.profile.acts(&f.rule).label(),
                 resolved: f.resolved_on.is_some(),
                 new_today: f.first_seen == today && f.resolved_on.is_none(),
-                due: f.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                due: f.due.map(format_cn_date).unwrap_or_else(|| "—".into()),
                 subject: f.subject_name,
                 id: f.id,
                 rule: f.rule,
