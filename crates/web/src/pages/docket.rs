@@ -25,8 +25,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .post("/notifications/read", Authenticated, mark_read)
 }
 
-/// The areas of the rule table, as the docket groups them.
-
 pub fn severity_label(code: &str) -> &'static str {
     Severity::parse(code).map_or("", Severity::label)
 }
