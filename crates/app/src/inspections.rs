@@ -13,7 +13,9 @@ use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, fina
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, project, training_class,
 };
-use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use jianguan_store::sea::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use jianguan_store::{queries, scoped};
 
 /// Inspectors to plan for each visit: the profile's number (two in Jiaocheng).
@@ -31,8 +33,26 @@ fn require_inspector(actor: &Actor) -> Result<(), AppError> {
     }
 }
 
+/// Whether a contractor may know of the inspection at all: not of a planned visit that is
+/// unannounced (不打招呼).
+fn known_to_contractor(i: &inspection::Model) -> bool {
+    i.announced || !InspectionStatus::Planned.is(&i.status)
+}
+
+/// The inspection as the actor may read it: a contractor reads the minutes, problems and
+/// standards' notes only once the record is finalised.
+fn as_read_by(actor: &Actor, mut i: inspection::Model) -> inspection::Model {
+    if actor.role == crate::Role::Contractor && !InspectionStatus::Finalised.is(&i.status) {
+        i.minutes = None;
+        i.problems = None;
+        i.standards = "{}".into();
+    }
+    i
+}
+
 /// An inspection the actor may see: in their county and, for a contractor, of one of
-/// their enterprise's projects. Anything else is "not found".
+/// their enterprise's projects and known to it (an unannounced planned visit is not);
+/// anything else is "not found". A contractor gets it as [`as_read_by`] says.
 pub async fn get(
     app: &App,
     actor: &Actor,
@@ -41,6 +61,8 @@ pub async fn get(
     let db = app.store.reader();
     let row = scoped::one::<inspection::Entity>(db, &actor.scope(), id)
         .await?
+        .filter(|i| actor.role != crate::Role::Contractor || known_to_contractor(i))
+        .map(|i| as_read_by(actor, i))
         .ok_or(AppError::NotFound)?;
     let p = queries::project(db, &actor.scope(), &row.project_id)
         .await?
@@ -67,6 +89,13 @@ pub async fn list(
 ) -> Result<Vec<inspection::Model>, AppError> {
     let db = app.store.reader();
     let mut q = scoped::find::<inspection::Entity>(&actor.scope());
+    if actor.role == crate::Role::Contractor {
+        q = q.filter(
+            Condition::any()
+                .add(inspection::Column::Announced.eq(true))
+                .add(inspection::Column::Status.ne(InspectionStatus::Planned.code())),
+        );
+    }
     if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(inspection::Column::Status.eq(s));
     }
@@ -92,7 +121,10 @@ pub async fn list(
         .order_by_desc(inspection::Column::Id)
         .limit(500)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|i| as_read_by(actor, i))
+        .collect())
 }
 
 /// Checks what needs the database: the project, class and disbursement in the county.
@@ -155,6 +187,7 @@ fn model(
     base: Option<&inspection::Model>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<inspection::Model, AppError> {
+    let announced = f.announced(base.map(|b| b.announced));
     let kinds: Vec<&str> = f
         .kinds
         .iter()
@@ -174,7 +207,7 @@ fn model(
         inspectors: serde_json::to_string(&f.inspectors)?,
         minutes: f.minutes,
         photo_count: base.map_or(0, |b| b.photo_count),
-        announced: base.is_some_and(|b| b.announced),
+        announced,
         problems: f.problems,
         created_at: base.map_or(now, |b| b.created_at),
         updated_at: now,
@@ -218,7 +251,32 @@ pub async fn plan(
         None,
         Some(&m),
     )?;
-    insert_audited(app, audit, m.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    tx.insert(m.clone()).await?;
+    // An announced visit is made known to the enterprise; an unannounced one to no one
+    // outside the bureau.
+    if m.announced {
+        let enterprise = p.enterprise_id.clone();
+        crate::notify::notify(
+            app,
+            &tx,
+            &p.county_code,
+            |u| {
+                u.role == crate::Role::Contractor.code()
+                    && u.enterprise_id.as_deref() == Some(enterprise.as_str())
+            },
+            format!("检查通知：{}", jianguan_domain::format_cn_date(m.date)),
+            format!(
+                "监管工作组将于{}对“{}”进行监督检查，请做好准备。",
+                jianguan_domain::format_cn_date(m.date),
+                p.name
+            ),
+            format!("/inspections/{}", m.id),
+        )
+        .await?;
+    }
+    tx.record(audit).await?;
+    tx.commit().await?;
     Ok(m)
 }
 

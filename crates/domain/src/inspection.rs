@@ -147,6 +147,10 @@ pub struct InspectionInput {
     /// 发现的问题.
     #[serde(default)]
     pub problems: Option<String>,
+    /// Whether the contractor is told of the visit beforehand (事先通知). Not given: a funds
+    /// inspection is announced to the units concerned (三（一）4), any other is not (不打招呼).
+    #[serde(default)]
+    pub announced: Option<bool>,
 }
 
 /// Validated fields of an inspection.
@@ -162,6 +166,18 @@ pub struct InspectionFields {
     pub inspectors: Vec<String>,
     pub minutes: Option<String>,
     pub problems: Option<String>,
+    /// As given; see [`InspectionFields::announced`].
+    pub announced_given: Option<bool>,
+}
+
+impl InspectionFields {
+    /// Whether the visit is announced: as given, else as it was (an edit that does not say),
+    /// else a funds inspection is (三（一）4 notifies the units concerned) and others are not.
+    pub fn announced(&self, before: Option<bool>) -> bool {
+        self.announced_given
+            .or(before)
+            .unwrap_or(self.kinds.contains(&InspectionKind::Funds))
+    }
 }
 
 /// Whether the input plans a future visit or records one that took place.
@@ -290,7 +306,6 @@ impl InspectionInput {
         };
         Ok(InspectionFields {
             project_id: self.project_id.trim().to_string(),
-            kinds,
             date,
             training_class_id: class.map(str::to_string),
             disbursement_id: disbursement.map(str::to_string),
@@ -299,6 +314,8 @@ impl InspectionInput {
             inspectors,
             minutes,
             problems,
+            announced_given: self.announced,
+            kinds,
         })
     }
 }

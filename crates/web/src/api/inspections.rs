@@ -78,6 +78,10 @@ pub struct InspectionIn {
     pub minutes: Option<String>,
     #[serde(default)]
     pub problems: Option<String>,
+    /// Whether the contractor is told beforehand; absent: a funds inspection is announced
+    /// (三（一）4), any other is not — and an edit keeps what the record says.
+    #[serde(default)]
+    pub announced: Option<bool>,
     /// Corrections of a finalised record only: why.
     #[serde(default)]
     pub reason: Option<String>,
@@ -108,6 +112,7 @@ impl InspectionIn {
             inspectors: self.inspectors.clone(),
             minutes: self.minutes.clone(),
             problems: self.problems.clone(),
+            announced: self.announced,
         }
     }
 }
@@ -173,6 +178,8 @@ pub struct InspectionDto {
     pub inspectors: Vec<String>,
     pub minutes: Option<String>,
     pub problems: Option<String>,
+    /// Announced to the contractor beforehand (事先通知), or not (不打招呼).
+    pub announced: bool,
     pub photo_count: i64,
     /// On a single inspection: its photos and how many earlier versions it has.
     pub photos: Option<Vec<PhotoDto>>,
@@ -208,6 +215,7 @@ impl TryFrom<inspection::Model> for InspectionDto {
             disbursement_id: i.disbursement_id,
             minutes: i.minutes,
             problems: i.problems,
+            announced: i.announced,
             photo_count: i.photo_count,
             photos: None,
             versions: None,

@@ -178,6 +178,8 @@ pub struct InspectionForm {
     pub inspectors: String,
     pub minutes: String,
     pub problems: String,
+    /// "true" 事先通知, "false" 不打招呼, "" as the regulation says for the kind.
+    pub announced: String,
     pub reason: String,
 }
 
@@ -248,6 +250,11 @@ impl InspectionForm {
                 .collect(),
             minutes: opt(&self.minutes),
             problems: opt(&self.problems),
+            announced: match self.announced.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
         }
     }
 
@@ -293,6 +300,7 @@ impl InspectionForm {
             inspectors: i.inspectors_parsed()?.join("，"),
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
+            announced: i.announced.to_string(),
             reason: String::new(),
         })
     }
@@ -610,6 +618,8 @@ pub struct View {
     pub minutes: String,
     pub problems: String,
     pub class: String,
+    /// 事先通知 or 不打招呼.
+    pub notice: &'static str,
     /// Photos the record says it has (imported records) beyond those uploaded here.
     pub photo_count: i64,
 }
@@ -712,6 +722,11 @@ async fn detail(
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
             class,
+            notice: if i.announced {
+                "事先通知"
+            } else {
+                "不打招呼"
+            },
             photo_count: i.photo_count,
         },
         photos,

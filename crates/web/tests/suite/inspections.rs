@@ -628,3 +628,162 @@ async fn the_workflow_over_the_api() {
             && x["state"] != "proposed"));
     }
 }
+
+/// 不打招呼: a contractor never learns of a planned unannounced visit (list, record, page,
+/// notifications), and reads a recorded inspection's minutes, problems and notes only once it
+/// is finalised; an announced visit (by choice, or a funds inspection by default) is made known
+/// to it.
+#[tokio::test]
+async fn unannounced_visits_and_unfinished_minutes_stay_with_the_bureau() {
+    use axum::http::Method;
+    use serde_json::json;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let contractor = Client::login(&t, "contractor").await;
+        let day = |n: u64| (t.app.today() + chrono::Days::new(n)).to_string();
+        let plan = |kinds: serde_json::Value, date: String, announced: Option<bool>| {
+            let mut body = json!({"mode": "plan", "project_id": t.world.project_a, "kinds": kinds,
+                                  "date": date, "inspectors": ["甲", "乙"]});
+            if let Some(a) = announced {
+                body["announced"] = json!(a);
+            }
+            body
+        };
+        let (status, secret) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan(json!(["construction"]), day(4), None),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{secret}");
+        assert_eq!(
+            secret["announced"], false,
+            "unannounced unless said otherwise"
+        );
+        let (_, funds) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan(json!(["funds"]), day(6), None),
+            )
+            .await;
+        assert_eq!(
+            funds["announced"], true,
+            "三（一）4: a funds inspection is announced"
+        );
+        let (_, told) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan(json!(["operations"]), day(8), Some(true)),
+            )
+            .await;
+        assert_eq!(told["announced"], true);
+        let secret = secret["id"].as_str().unwrap().to_string();
+
+        let (_, listed) = contractor
+            .get_json("/api/v1/inspections?status=planned")
+            .await;
+        let ids: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            !ids.contains(&secret.as_str()),
+            "{backend:?}: listed to the contractor"
+        );
+        assert!(
+            ids.contains(&funds["id"].as_str().unwrap())
+                && ids.contains(&told["id"].as_str().unwrap())
+        );
+        let (status, _) = contractor
+            .get_json(&format!("/api/v1/inspections/{secret}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = contractor.get(&format!("/inspections/{secret}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, html) = contractor.get("/inspections").await;
+        assert!(!html.contains(&secret));
+        let (_, notes) = contractor.get_json("/api/v1/notifications").await;
+        let links: Vec<&str> = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n["link"].as_str())
+            .collect();
+        assert!(!links.iter().any(|l| l.contains(&secret)), "{links:?}");
+        for i in [&funds, &told] {
+            let link = format!("/inspections/{}", i["id"].as_str().unwrap());
+            assert!(
+                links.contains(&link.as_str()),
+                "{backend:?}: {link} not announced: {links:?}"
+            );
+        }
+        // The bureau sees it, and the page says how it was planned.
+        let (status, html) = inspector.get(&format!("/inspections/{secret}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("不打招呼"));
+
+        // Recorded: the contractor may know of it, not what it says until it is final.
+        let (status, rec) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": t.app.today().to_string(),
+                       "methods": ["on_site"], "inspectors": ["甲", "乙"], "minutes": "暗访所见：台账缺失",
+                       "problems": "库存商品过期", "standards": {"operation": {"result": "fail", "note": "安全制度未上墙"}}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{rec}");
+        let id = rec["id"].as_str().unwrap().to_string();
+        let (status, seen) = contractor
+            .get_json(&format!("/api/v1/inspections/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            seen["minutes"].is_null()
+                && seen["problems"].is_null()
+                && seen["standards"] == json!({}),
+            "{seen}"
+        );
+        let (_, listed) = contractor.get_json("/api/v1/inspections").await;
+        let text = listed.to_string();
+        assert!(
+            !text.contains("暗访所见")
+                && !text.contains("库存商品过期")
+                && !text.contains("安全制度未上墙")
+        );
+        let (_, html) = contractor.get(&format!("/inspections/{id}")).await;
+        assert!(
+            !html.contains("暗访所见")
+                && !html.contains("库存商品过期")
+                && !html.contains("安全制度未上墙")
+        );
+        let (status, _) = inspector
+            .raw(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/photos?name=a.jpg"),
+                "image/jpeg",
+                sample_jpeg(400, 300),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/finalise"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, seen) = contractor
+            .get_json(&format!("/api/v1/inspections/{id}"))
+            .await;
+        assert_eq!(seen["minutes"], "暗访所见：台账缺失");
+        assert_eq!(seen["standards"]["operation"]["note"], "安全制度未上墙");
+    }
+}
