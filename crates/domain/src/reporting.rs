@@ -465,6 +465,7 @@ impl DataInput {
                         v,
                         previous.and_then(|p| p.get(&m.code)).copied(),
                         factor,
+                        &m.unit,
                     )?;
                     Some(format!("“{}”{why}", m.name))
                 })

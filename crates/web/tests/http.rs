@@ -1369,6 +1369,33 @@ async fn a_contractor_sees_only_its_own_duties_and_staff_see_who_acts() {
     }
 }
 
+/// A record's history names each step in Chinese: an imported record says 导入创建, never
+/// the trail's code.
+#[tokio::test]
+async fn history_reads_in_chinese() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        // The demo's inspections come in as an import.
+        let (_, list) = inspector
+            .get_json(&format!(
+                "/api/v1/inspections?project_id={}",
+                t.world.project_a
+            ))
+            .await;
+        let id = list[0]["id"].as_str().unwrap();
+        let (status, html) = inspector.get(&format!("/inspections/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("导入创建"),
+            "{backend:?}: no import step in the history"
+        );
+        for code in ["import_create", "import_update", "seal_existing"] {
+            assert!(!html.contains(code), "{backend:?}: {code} on the page");
+        }
+    }
+}
+
 #[tokio::test]
 async fn importing_over_the_api_is_all_or_nothing_and_idempotent() {
     for backend in backends() {

@@ -169,10 +169,16 @@ pub(crate) fn report_suspicious(ctx: &Ctx, out: &mut Vec<Draft>) {
                 .and_then(|p| reports.get(&p));
             for (metric, &v) in &r.figures {
                 let name = ctx.profile.metric_name(metric);
+                let unit = ctx
+                    .profile
+                    .metrics
+                    .get(metric)
+                    .map_or("", |m| m.unit.as_str());
                 let why = suspicious_change(
                     v,
                     prev.and_then(|p| p.figures.get(metric)).copied(),
                     t.suspicious_factor,
+                    unit,
                 );
                 if let Some(why) = why {
                     out.push(Draft {
@@ -196,18 +202,35 @@ pub(crate) fn report_suspicious(ctx: &Ctx, out: &mut Vec<Draft>) {
 /// Why a month's figure deserves a second look against the month before (negative, fallen
 /// to zero, or changed by more than `factor` times), or None. Shared by the rule
 /// `data.report_suspicious` and the form that warns the contractor before submitting.
-pub fn suspicious_change(v: i64, prev: Option<i64>, factor: f64) -> Option<String> {
+pub fn suspicious_change(v: i64, prev: Option<i64>, factor: f64, unit: &str) -> Option<String> {
+    let show = |x: i64| metric_value(unit, x);
     if v < 0 {
-        return Some(format!("为负数（{v}）"));
+        return Some(format!("为负数（{}）", show(v)));
     }
     match prev {
-        Some(p) if p > 0 && v == 0 => Some(format!("为 0，上月为 {p}")),
+        Some(p) if p > 0 && v == 0 => Some(format!("为 0，上月为 {}", show(p))),
         Some(p)
             if p > 0 && v > 0 && (v as f64 / p as f64 > factor || p as f64 / v as f64 > factor) =>
         {
-            Some(format!("为 {v}，上月为 {p}，变化超过 {factor} 倍"))
+            Some(format!(
+                "为 {}，上月为 {}，变化超过 {factor} 倍",
+                show(v),
+                show(p)
+            ))
         }
         _ => None,
+    }
+}
+
+/// A reported figure as a person reads it: money (unit 元, reported in 分) as ¥12,000.00,
+/// a count with its unit (120 单).
+pub fn metric_value(unit: &str, v: i64) -> String {
+    if unit == "元" {
+        let m = crate::Money::from_fen(v.saturating_abs())
+            .map_or_else(|_| v.to_string(), |m| m.to_string());
+        if v < 0 { format!("-{m}") } else { m }
+    } else {
+        format!("{v} {unit}")
     }
 }
 
@@ -309,6 +332,34 @@ mod tests {
         assert!(
             !rules(&f, d(2026, 9, 11)).contains(&"data.uncooperative"),
             "window Mar–Aug holds only May"
+        );
+    }
+
+    /// Money is reported in 分 and read in 元: 432,000 分 is ¥4,320.00, never "432000".
+    #[test]
+    fn figures_read_in_their_units() {
+        use super::super::data::{metric_value, suspicious_change};
+        assert_eq!(metric_value("元", 432_000), "¥4,320.00");
+        assert_eq!(metric_value("元", -150), "-¥1.50");
+        assert_eq!(metric_value("单", 120), "120 单");
+        let why = suspicious_change(6_000_000, Some(100_000), 5.0, "元").unwrap();
+        assert_eq!(why, "为 ¥60,000.00，上月为 ¥1,000.00，变化超过 5 倍");
+        let mut f = operating();
+        f.data_reports.push(data(
+            d(2026, 1, 1),
+            d(2026, 2, 5),
+            &[("online_sales_fen", 100_000)],
+        ));
+        f.data_reports.push(data(
+            d(2026, 2, 1),
+            d(2026, 3, 5),
+            &[("online_sales_fen", 6_000_000)],
+        ));
+        let x = all(&f, d(2026, 3, 6), "data.report_suspicious");
+        assert!(
+            x.iter()
+                .any(|f| f.message.contains("为 ¥60,000.00，上月为 ¥1,000.00")),
+            "{x:?}"
         );
     }
 

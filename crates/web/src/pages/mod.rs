@@ -207,26 +207,7 @@ pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<
         .map(|r| HistoryRow {
             at: cn_time(r.at),
             actor: r.actor_name,
-            action: match r.action.as_str() {
-                "create" => "新建",
-                "update" => "修改",
-                "void" => "作废",
-                "plan" => "安排检查",
-                "record" => "记录检查",
-                "finalise" => "定稿",
-                "correct" => "更正",
-                "issue" => "开具整改通知",
-                "submit" => "提交整改材料",
-                "accept" => "验收通过",
-                "reject" => "退回重新整改",
-                "propose" => "提议处理",
-                "decide" => "决定",
-                "decline" => "不同意",
-                "withdraw" => "撤销决定",
-                "disqualify" => "取消承办资格",
-                other => other,
-            }
-            .to_string(),
+            action: jianguan_domain::audit::action_label(&r.action).to_string(),
         })
         .collect()
 }
