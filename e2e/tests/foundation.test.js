@@ -16,7 +16,9 @@ test("inspector creates an enterprise and a project at phone width", async (t) =
   await shoot(page, "01-login");
 
   await login(page, url, "inspector");
-  assert.equal(await page.textContent("h1"), "项目概览");
+  // An inspector lands on today's docket; the county's overview is one click away.
+  assert.match(new URL(page.url()).pathname, /^\/docket$/);
+  assert.match(await page.textContent("h1"), /^今日待办/);
   assert.ok((await page.textContent("[data-testid=who]")).includes("检查组成员"));
   // At phone width the menu is folded behind the menu button.
   assert.equal(await page.isVisible("nav.side"), false);

@@ -60,6 +60,16 @@ impl Role {
         matches!(self, Role::Admin | Role::Chief | Role::Inspector)
     }
 
+    /// Where the role lands after logging in: an inspector on today's docket; the responsible
+    /// person on the overview, which opens with what waits for his decision; a viewer on the
+    /// county overview; a contractor on its own duties; the administrator on the overview.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Inspector => "/docket",
+            Role::Chief | Role::Viewer | Role::Contractor | Role::Admin => "/",
+        }
+    }
+
     /// Sees every enterprise of its county rather than one.
     pub fn sees_whole_county(self) -> bool {
         !matches!(self, Role::Contractor)

@@ -1369,6 +1369,111 @@ async fn a_contractor_sees_only_its_own_duties_and_staff_see_who_acts() {
     }
 }
 
+/// Each role lands on its own home and finds a menu in ui.md's order and words, holding only
+/// pages it may open; the responsible person's home opens with what waits for his decision.
+#[tokio::test]
+async fn each_role_has_its_home_and_a_menu_of_what_it_may_use() {
+    const ORDER: [&str; 13] = [
+        "待办",
+        "项目",
+        "企业",
+        "监督检查",
+        "整改",
+        "处理决定",
+        "资金",
+        "资产",
+        "数据报送",
+        "举报",
+        "公示",
+        "报表",
+        "设置",
+    ];
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        for (user, home) in [
+            ("inspector", "/docket"),
+            ("chief", "/"),
+            ("viewer", "/"),
+            ("contractor", "/"),
+            ("admin", "/"),
+        ] {
+            let (status, headers) = Client::anonymous(&t).login_to(user, "").await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{user}");
+            assert_eq!(headers.get("location").unwrap(), home, "{backend:?} {user}");
+            let c = Client::login(&t, user).await;
+            let (status, html) = c.get(home).await;
+            assert_eq!(status, StatusCode::OK, "{user}");
+            let nav = html
+                .split("aria-label=\"主菜单\"")
+                .nth(1)
+                .and_then(|x| x.split("</nav>").next())
+                .unwrap_or_default()
+                .to_string();
+            let items: Vec<(String, String)> = nav
+                .split("<a href=\"")
+                .skip(1)
+                .map(|x| {
+                    let href = x.split('"').next().unwrap().to_string();
+                    let label = x
+                        .split('>')
+                        .nth(1)
+                        .unwrap()
+                        .split('<')
+                        .next()
+                        .unwrap()
+                        .to_string();
+                    (href, label)
+                })
+                .collect();
+            let labels: Vec<&str> = items.iter().map(|(_, l)| l.as_str()).collect();
+            let positions: Vec<usize> = labels
+                .iter()
+                .map(|l| {
+                    ORDER
+                        .iter()
+                        .position(|o| o == l)
+                        .unwrap_or_else(|| panic!("{user}: {l} is not a menu word"))
+                })
+                .collect();
+            assert!(
+                positions.windows(2).all(|w| w[0] < w[1]),
+                "{user}: {labels:?}"
+            );
+            assert!(
+                labels.contains(&"待办") && labels.contains(&"设置") && labels.contains(&"公示"),
+                "{user}: {labels:?}"
+            );
+            for (href, label) in &items {
+                let (status, _) = c.get(href).await;
+                assert_eq!(status, StatusCode::OK, "{user}: {label} {href}");
+            }
+        }
+        // The responsible person is shown the proposals awaiting him first.
+        let chief = Client::login(&t, "chief").await;
+        let (_, sanctions) = chief.get_json("/api/v1/sanctions").await;
+        let proposed: Vec<&serde_json::Value> = sanctions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["state"] == "proposed")
+            .collect();
+        let (_, html) = chief.get("/").await;
+        let decisions = html
+            .find("data-testid=\"decisions\"")
+            .expect("a decisions section");
+        assert!(
+            decisions < html.find("docket-summary").unwrap(),
+            "decisions first"
+        );
+        for x in proposed {
+            assert!(html.contains(&format!("/sanctions/{}", x["id"].as_str().unwrap())));
+        }
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, html) = inspector.get("/").await;
+        assert!(!html.contains("data-testid=\"decisions\""));
+    }
+}
+
 /// A record's history names each step in Chinese: an imported record says 导入创建, never
 /// the trail's code.
 #[tokio::test]

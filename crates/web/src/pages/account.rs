@@ -106,7 +106,14 @@ pub async fn login(
 ) -> Response {
     match accounts::login(&s.app, &f.username, &f.password, &c.ip).await {
         Ok(session) => {
-            let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+            // No page asked for (or only the front page): the role's own home.
+            let next = safe_next(&f.next);
+            let to = if next == "/" {
+                session.actor.role.home().to_string()
+            } else {
+                next
+            };
+            let mut res = Redirect::to(&to).into_response();
             if let Ok(v) = set_session_cookie(&session.cookie, &s.config).parse() {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use jianguan_app::Permission::*;
 use jianguan_app::records;
 use jianguan_domain::project::ProjectStatus;
+use jianguan_domain::rules::Party;
+use jianguan_domain::sanction::{SanctionKind, SanctionState};
 use jianguan_domain::{DateRange, Money, System, format_cn_date};
 use jianguan_store::queries::ListFilter;
 
@@ -56,9 +58,19 @@ pub struct ContractorView {
     pub reviews: Vec<(String, String, &'static str, String)>,
 }
 
+/// What waits for the responsible person's decision, shown to him first: proposed
+/// sanctions, and the findings the profile gives him to act on.
+pub struct DecisionsView {
+    /// (id, kind, enterprise, facts)
+    pub sanctions: Vec<(String, &'static str, String, String)>,
+    /// (id, severity, message)
+    pub findings: Vec<(String, String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    decisions: Option<DecisionsView>,
     contractor: Option<ContractorView>,
     layout: Layout,
     heading: String,
@@ -170,6 +182,45 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             .map(|f| (f.id.clone(), f.severity.clone(), f.message.clone()))
             .collect(),
     };
+    let decisions = if a.role == jianguan_app::Role::Chief {
+        let proposed = jianguan_app::sanctions::list(app, &a)
+            .await?
+            .into_iter()
+            .filter(|x| SanctionState::Proposed.code() == x.state)
+            .collect::<Vec<_>>();
+        let ids: Vec<String> = proposed.iter().map(|x| x.enterprise_id.clone()).collect();
+        let names = jianguan_store::queries::enterprise_names(app.store.reader(), &ids)
+            .await
+            .map_err(jianguan_app::AppError::from)?;
+        let mine = jianguan_app::docket::list(
+            app,
+            &a,
+            &jianguan_app::docket::DocketFilter {
+                acts: Some(Party::Chief.code().into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Some(DecisionsView {
+            sanctions: proposed
+                .into_iter()
+                .map(|x| {
+                    (
+                        x.id,
+                        SanctionKind::parse(&x.kind).map_or("", SanctionKind::label),
+                        names.get(&x.enterprise_id).cloned().unwrap_or_default(),
+                        x.facts,
+                    )
+                })
+                .collect(),
+            findings: mine
+                .into_iter()
+                .map(|f| (f.id, f.severity, f.message))
+                .collect(),
+        })
+    } else {
+        None
+    };
     let contractor = if a.role == jianguan_app::Role::Contractor {
         let month_end = jianguan_domain::rules::calendar::month_end(today);
         let line = |f: &&jianguan_store::entity::finding::Model| {
@@ -250,6 +301,7 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
         None
     };
     let page = HomePage {
+        decisions,
         contractor,
         docket,
         layout: layout(&s, &a, c.csrf.as_deref().unwrap_or_default(), "概览", "/").await,

@@ -3,7 +3,7 @@
 
 use super::{HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, options, render};
 use crate::AppState;
-use crate::auth::Auth;
+use crate::auth::{Auth, MaybeAuth};
 use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
@@ -440,7 +440,8 @@ const CHECKPOINTS_SHOWN: usize = 10;
 /// 公示: open to anyone, no login. Below the notices, the latest signed checkpoints of the
 /// audit chain: published, they let anyone holding one prove later that history before
 /// it was not rewritten.
-pub async fn board(State(s): State<AppState>) -> PageResult {
+/// Open to anyone; a logged-in reader sees it inside the menu (公示).
+pub async fn board(State(s): State<AppState>, MaybeAuth(c): MaybeAuth) -> PageResult {
     let notices = sn::public_board(&s.app).await?;
     let checkpoints = s
         .app
@@ -461,7 +462,19 @@ pub async fn board(State(s): State<AppState>) -> PageResult {
     Ok(render(
         StatusCode::OK,
         &BoardPage {
-            layout: Layout::anonymous("处理公示"),
+            layout: match &c.actor {
+                Some(a) => {
+                    layout(
+                        &s,
+                        a,
+                        c.csrf.as_deref().unwrap_or_default(),
+                        "处理公示",
+                        "/notices",
+                    )
+                    .await
+                }
+                None => Layout::anonymous("处理公示"),
+            },
             notices,
             checkpoints,
         },
