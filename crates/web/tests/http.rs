@@ -1474,6 +1474,29 @@ async fn each_role_has_its_home_and_a_menu_of_what_it_may_use() {
     }
 }
 
+/// The public notice board names the bureau and cites the county's own regulation by its
+/// title and document number, from the profile; the login page links to it.
+#[tokio::test]
+async fn the_notice_board_names_the_bureau_and_the_regulation() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let public = Client::anonymous(&t);
+    let (status, html) = public.get("/notices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("交城县工业和信息化（商务）局"), "no bureau");
+    assert!(
+        html.contains("《交城县电子商务进农村综合示范项目日常监管制度》")
+            && html.contains("交电商办〔2022〕9号"),
+        "the regulation is not cited by title and number"
+    );
+    assert!(html.contains("0358-3520080"));
+    assert!(
+        !html.contains("日常监管办法"),
+        "a regulation that does not exist"
+    );
+    let (_, login) = public.get("/login").await;
+    assert!(login.contains("href=\"/notices\""));
+}
+
 /// A record's history names each step in Chinese: an imported record says 导入创建, never
 /// the trail's code.
 #[tokio::test]

@@ -44,6 +44,10 @@ pub struct Profile {
     pub name: String,
     /// The document the numbers come from, e.g. 交电商办〔2022〕9号.
     pub source: String,
+    /// The supervising bureau, as the public notice board names it.
+    pub authority: String,
+    /// The public supervision and tip-off line (监督举报电话).
+    pub hotline: String,
     pub thresholds: Thresholds,
     pub licences: LicenceRules,
     /// Rule code → its setting; every code of [`RULE_CODES`] and `data.incomplete`.

@@ -422,8 +422,20 @@ pub async fn act(
 #[template(path = "notices.html")]
 struct BoardPage {
     layout: Layout,
-    notices: Vec<PublicNotice>,
+    /// The bureau, the regulation's title and its document number, the hotline.
+    authority: String,
+    regulation: String,
+    source: String,
+    hotline: String,
+    notices: Vec<NoticeView>,
     checkpoints: Vec<CheckpointRow>,
+}
+
+/// A public notice with its dates as people write them.
+pub struct NoticeView {
+    pub n: PublicNotice,
+    pub decided_on: String,
+    pub withdrawn_on: Option<String>,
 }
 
 /// A signed checkpoint of the audit chain, as the public sees it.
@@ -442,7 +454,16 @@ const CHECKPOINTS_SHOWN: usize = 10;
 /// it was not rewritten.
 /// Open to anyone; a logged-in reader sees it inside the menu (公示).
 pub async fn board(State(s): State<AppState>, MaybeAuth(c): MaybeAuth) -> PageResult {
-    let notices = sn::public_board(&s.app).await?;
+    let notices = sn::public_board(&s.app)
+        .await?
+        .into_iter()
+        .map(|n| NoticeView {
+            decided_on: n.decided_on.map(format_cn_date).unwrap_or_default(),
+            withdrawn_on: n.withdrawn_on.map(format_cn_date),
+            n,
+        })
+        .collect();
+    let profile = &s.app.profile;
     let checkpoints = s
         .app
         .store
@@ -475,6 +496,10 @@ pub async fn board(State(s): State<AppState>, MaybeAuth(c): MaybeAuth) -> PageRe
                 }
                 None => Layout::anonymous("处理公示"),
             },
+            authority: profile.authority.clone(),
+            regulation: profile.name.clone(),
+            source: profile.source.clone(),
+            hotline: profile.hotline.clone(),
             notices,
             checkpoints,
         },
