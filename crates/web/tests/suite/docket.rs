@@ -1,0 +1,217 @@
+//! The docket per caller: what each may see, in which order, with which filters, and who
+//! must act on each finding.
+
+use crate::common::{Client, seeded_router};
+use axum::http::{Method, StatusCode};
+use jianguan_testkit::backends;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_docket_shows_each_caller_what_they_may_see() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (status, all) = inspector.get_json("/api/v1/docket").await;
+        assert_eq!(status, StatusCode::OK);
+        let all = all.as_array().unwrap().clone();
+        let rules: std::collections::BTreeSet<&str> =
+            all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        // The demo is built so that every rule of the regulation has something to show.
+        for code in jianguan_domain::rules::RULE_CODES {
+            assert!(
+                rules.contains(code),
+                "{backend:?}: demo docket lacks {code}"
+            );
+        }
+        assert!(
+            all.iter()
+                .all(|f| f["subject"]["name"] != "文水县物流配送中心"),
+            "county Y leaked into X"
+        );
+        // Ordered by severity, critical first.
+        let ranks: Vec<u8> = all
+            .iter()
+            .map(|f| jianguan_app::docket::severity_rank(f["severity"].as_str().unwrap()))
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, own) = contractor.get_json("/api/v1/docket").await;
+        let own = own.as_array().unwrap();
+        assert!(!own.is_empty() && own.len() < all.len());
+        assert!(
+            own.iter()
+                .all(|f| f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str()),
+            "{own:?}"
+        );
+        let (_, html) = contractor.get("/docket").await;
+        assert!(html.contains("本企业待办") && !html.contains("顺通物流"));
+        let (_, live) = contractor.get_json("/api/v1/check?as_of=2026-12-31").await;
+        assert!(
+            live.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str())
+        );
+        let (status, v) = contractor.get_json("/api/v1/check?as_of=2026-02-30").await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+        );
+
+        // Filters and the finding page with its clause quoted.
+        let (_, serious) = inspector.get_json("/api/v1/docket?severity=critical").await;
+        assert!(
+            serious
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["severity"] == "critical")
+        );
+        // Filter values that match nothing by construction are errors, not empty dockets.
+        let (status, v) = inspector
+            .get_json("/api/v1/docket?severity=urgent&area=weather")
+            .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")),
+            "{v}"
+        );
+        assert!(
+            v["fields"]["severity"].as_str().unwrap().contains("urgent")
+                && v["fields"]["area"].is_string()
+        );
+        let (status, v) = inspector.get_json("/api/v1/docket?colour=red").await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_query")),
+            "{v}"
+        );
+        let (_, funds) = inspector.get_json("/api/v1/docket?area=funds").await;
+        assert!(
+            funds
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"].as_str().unwrap().starts_with("funds."))
+        );
+        let dup = all
+            .iter()
+            .find(|f| f["rule"] == "funds.duplicate_claim")
+            .unwrap();
+        let (status, html) = inspector
+            .get(&format!("/docket/{}", dup["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("一（四）") && html.contains("即刻追回资金并在政府网站上通报批评"),
+            "clause not quoted"
+        );
+        // Notifications reached the inspector; marking them read empties the bell.
+        let (_, notes) = inspector.get_json("/api/v1/notifications").await;
+        assert!(
+            !notes.as_array().unwrap().is_empty(),
+            "{backend:?}: no notification"
+        );
+        let (status, _) = inspector
+            .json(Method::POST, "/api/v1/notifications/read", json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, html) = inspector.get("/docket").await;
+        assert!(!html.contains("条未读"));
+    }
+}
+
+/// regulation.md, "Who acts": a contractor's docket, finding pages, live check and
+/// notifications hold only what the contractor must do — never the bureau's quotas or
+/// follow-ups about its projects — and the staff docket shows and filters by who acts.
+#[tokio::test]
+async fn a_contractor_sees_only_its_own_duties_and_staff_see_who_acts() {
+    use jianguan_domain::rules::Party;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let profile = &t.app.profile;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, all) = inspector.get_json("/api/v1/docket").await;
+        let all = all.as_array().unwrap().clone();
+        // The bureau's own duties about enterprise A's projects exist …
+        let bureau_on_a: Vec<&serde_json::Value> = all
+            .iter()
+            .filter(|f| {
+                f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str()
+                    && f["acts"] != "contractor"
+            })
+            .collect();
+        assert!(
+            bureau_on_a
+                .iter()
+                .any(|f| f["rule"].as_str().unwrap().starts_with("inspection.")),
+            "{backend:?}: the demo should hold an inspection duty on A's projects"
+        );
+        for f in &all {
+            assert_eq!(
+                f["acts"].as_str(),
+                Some(profile.acts(f["rule"].as_str().unwrap()).code()),
+                "{f}"
+            );
+        }
+        // … and the contractor sees none of them, anywhere.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, own) = contractor.get_json("/api/v1/docket").await;
+        let own = own.as_array().unwrap();
+        assert!(!own.is_empty());
+        assert!(own.iter().all(|f| f["acts"] == "contractor"), "{own:?}");
+        let (_, html) = contractor.get("/docket").await;
+        assert!(
+            !html.contains("data-rule=\"inspection."),
+            "bureau duty on the contractor's page"
+        );
+        assert!(
+            !html.contains("办理方"),
+            "the contractor's docket has no one else to filter by"
+        );
+        for f in &bureau_on_a {
+            let id = f["id"].as_str().unwrap();
+            let (status, _) = contractor.get_json(&format!("/api/v1/docket/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{}", f["rule"]);
+            let (status, _) = contractor.get(&format!("/docket/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{}", f["rule"]);
+        }
+        let (_, live) = contractor.get_json("/api/v1/check?as_of=2026-12-31").await;
+        assert!(
+            live.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["acts"] == "contractor")
+        );
+        let (_, notes) = contractor.get_json("/api/v1/notifications").await;
+        for n in notes.as_array().unwrap() {
+            let text = format!("{}{}", n["title"], n["body"]);
+            assert!(
+                !text.contains("检查次数不足") && !text.contains("资金使用情况检查"),
+                "{text}"
+            );
+        }
+        // Staff: the column, and the filter per party.
+        let (_, html) = inspector.get("/docket").await;
+        assert!(html.contains("<th>办理方</th>") && html.contains("data-acts=\"承办企业\""));
+        for party in Party::ALL {
+            let (status, got) = inspector
+                .get_json(&format!("/api/v1/docket?acts={}", party.code()))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let got = got.as_array().unwrap();
+            assert_eq!(
+                got.len(),
+                all.iter().filter(|f| f["acts"] == party.code()).count(),
+                "{party:?}"
+            );
+        }
+        let (status, v) = inspector.get_json("/api/v1/docket?acts=mayor").await;
+        assert_eq!(
+            (status, v["fields"]["acts"].is_string()),
+            (StatusCode::UNPROCESSABLE_ENTITY, true),
+            "{v}"
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! What each role finds on screen: its home and menu, the public notice board, history in
+//! Chinese.
+
+use crate::common::{Client, seeded_router};
+use axum::http::StatusCode;
+use jianguan_testkit::backends;
+
+/// Each role lands on its own home and finds a menu in ui.md's order and words, holding only
+/// pages it may open; the responsible person's home opens with what waits for his decision.
+#[tokio::test]
+async fn each_role_has_its_home_and_a_menu_of_what_it_may_use() {
+    const ORDER: [&str; 13] = [
+        "待办",
+        "项目",
+        "企业",
+        "监督检查",
+        "整改",
+        "处理决定",
+        "资金",
+        "资产",
+        "数据报送",
+        "举报",
+        "公示",
+        "报表",
+        "设置",
+    ];
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        for (user, home) in [
+            ("inspector", "/docket"),
+            ("chief", "/"),
+            ("viewer", "/"),
+            ("contractor", "/"),
+            ("admin", "/"),
+        ] {
+            let (status, headers) = Client::anonymous(&t).login_to(user, "").await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{user}");
+            assert_eq!(headers.get("location").unwrap(), home, "{backend:?} {user}");
+            let c = Client::login(&t, user).await;
+            let (status, html) = c.get(home).await;
+            assert_eq!(status, StatusCode::OK, "{user}");
+            let nav = html
+                .split("aria-label=\"主菜单\"")
+                .nth(1)
+                .and_then(|x| x.split("</nav>").next())
+                .unwrap_or_default()
+                .to_string();
+            let items: Vec<(String, String)> = nav
+                .split("<a href=\"")
+                .skip(1)
+                .map(|x| {
+                    let href = x.split('"').next().unwrap().to_string();
+                    let label = x
+                        .split('>')
+                        .nth(1)
+                        .unwrap()
+                        .split('<')
+                        .next()
+                        .unwrap()
+                        .to_string();
+                    (href, label)
+                })
+                .collect();
+            let labels: Vec<&str> = items.iter().map(|(_, l)| l.as_str()).collect();
+            let positions: Vec<usize> = labels
+                .iter()
+                .map(|l| {
+                    ORDER
+                        .iter()
+                        .position(|o| o == l)
+                        .unwrap_or_else(|| panic!("{user}: {l} is not a menu word"))
+                })
+                .collect();
+            assert!(
+                positions.windows(2).all(|w| w[0] < w[1]),
+                "{user}: {labels:?}"
+            );
+            assert!(
+                labels.contains(&"待办") && labels.contains(&"设置") && labels.contains(&"公示"),
+                "{user}: {labels:?}"
+            );
+            for (href, label) in &items {
+                let (status, _) = c.get(href).await;
+                assert_eq!(status, StatusCode::OK, "{user}: {label} {href}");
+            }
+        }
+        // The responsible person is shown the proposals awaiting him first.
+        let chief = Client::login(&t, "chief").await;
+        let (_, sanctions) = chief.get_json("/api/v1/sanctions").await;
+        let proposed: Vec<&serde_json::Value> = sanctions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["state"] == "proposed")
+            .collect();
+        let (_, html) = chief.get("/").await;
+        let decisions = html
+            .find("data-testid=\"decisions\"")
+            .expect("a decisions section");
+        assert!(
+            decisions < html.find("docket-summary").unwrap(),
+            "decisions first"
+        );
+        for x in proposed {
+            assert!(html.contains(&format!("/sanctions/{}", x["id"].as_str().unwrap())));
+        }
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, html) = inspector.get("/").await;
+        assert!(!html.contains("data-testid=\"decisions\""));
+    }
+}
+
+/// The public notice board names the bureau and cites the county's own regulation by its
+/// title and document number, from the profile; the login page links to it.
+#[tokio::test]
+async fn the_notice_board_names_the_bureau_and_the_regulation() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let public = Client::anonymous(&t);
+    let (status, html) = public.get("/notices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("交城县工业和信息化（商务）局"), "no bureau");
+    assert!(
+        html.contains("《交城县电子商务进农村综合示范项目日常监管制度》")
+            && html.contains("交电商办〔2022〕9号"),
+        "the regulation is not cited by title and number"
+    );
+    assert!(html.contains("0358-3520080"));
+    assert!(
+        !html.contains("日常监管办法"),
+        "a regulation that does not exist"
+    );
+    let (_, login) = public.get("/login").await;
+    assert!(login.contains("href=\"/notices\""));
+}
+
+/// A record's history names each step in Chinese: an imported record says 导入创建, never
+/// the trail's code.
+#[tokio::test]
+async fn history_reads_in_chinese() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        // The demo's inspections come in as an import.
+        let (_, list) = inspector
+            .get_json(&format!(
+                "/api/v1/inspections?project_id={}",
+                t.world.project_a
+            ))
+            .await;
+        let id = list[0]["id"].as_str().unwrap();
+        let (status, html) = inspector.get(&format!("/inspections/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("导入创建"),
+            "{backend:?}: no import step in the history"
+        );
+        for code in ["import_create", "import_update", "seal_existing"] {
+            assert!(!html.contains(code), "{backend:?}: {code} on the page");
+        }
+    }
+}
