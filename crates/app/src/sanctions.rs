@@ -165,6 +165,21 @@ pub async fn propose(
     )?;
     let mut tx = app.store.begin().await?;
     tx.insert(m.clone()).await?;
+    // The decision is the responsible person's: he is told it waits for him.
+    let kind_label = SanctionKind::parse(&m.kind).map_or("", SanctionKind::label);
+    crate::notify::notify(
+        app,
+        &tx,
+        &m.county_code,
+        |u| u.role == crate::Role::Chief.code(),
+        format!("处理建议待您决定：{kind_label}"),
+        format!(
+            "{}提议对{}{kind_label}，请审阅依据后决定。",
+            actor.display_name, ent.name
+        ),
+        format!("/sanctions/{}", m.id),
+    )
+    .await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(m)

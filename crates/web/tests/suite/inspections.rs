@@ -602,6 +602,20 @@ async fn the_workflow_over_the_api() {
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // The responsible person is told a decision waits for him; the contractor is not.
+        let link = format!("/sanctions/{sid}");
+        let (_, notes) = chief.get_json("/api/v1/notifications").await;
+        assert!(
+            notes
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["link"] == link.as_str()
+                    && n["title"].as_str().unwrap().contains("待您决定")),
+            "{backend:?}: {notes}"
+        );
+        let (_, notes) = contractor.get_json("/api/v1/notifications").await;
+        assert!(!notes.to_string().contains(&link));
         let (_, board) = Client::anonymous(&t).get_json("/api/v1/notices").await;
         assert!(!board.to_string().contains("API 测试"));
         let (status, sn) = chief
