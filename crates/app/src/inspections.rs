@@ -288,7 +288,16 @@ pub async fn record(
     pre: FieldErrors,
 ) -> Result<inspection::Model, AppError> {
     require_inspector(actor)?;
-    let (f, p) = fields(app, actor, input, Stage::Record, pre).await?;
+    let (f, p) = fields(
+        app,
+        actor,
+        input,
+        Stage::Record {
+            min_inspectors: min_inspectors(app),
+        },
+        pre,
+    )
+    .await?;
     let m = model(
         new_id(),
         p.county_code.clone(),
@@ -331,7 +340,9 @@ pub async fn update(
     let recording = InspectionStatus::Recorded.is(&before.status)
         || input.date.trim() <= app.today().to_string().as_str();
     let stage = if recording {
-        Stage::Record
+        Stage::Record {
+            min_inspectors: min_inspectors(app),
+        }
     } else {
         Stage::Plan {
             min_inspectors: min_inspectors(app),
@@ -431,7 +442,16 @@ pub async fn correct(
     }
     let mut e = pre;
     let reason = e.required_text("reason", "更正原因", reason, 500);
-    let (f, p) = fields(app, actor, input, Stage::Record, e).await?;
+    let (f, p) = fields(
+        app,
+        actor,
+        input,
+        Stage::Record {
+            min_inspectors: min_inspectors(app),
+        },
+        e,
+    )
+    .await?;
     if f.project_id != before.project_id {
         return Err(AppError::field(
             "project_id",

@@ -38,6 +38,19 @@ pub const ACTIONS: [(&str, &str); 34] = [
     ("status", "状态变更"),
 ];
 
+/// The Chinese name of an action on a record of `entity` (a table or kind name): where one
+/// code means different things, the record says which (a rectification order's "submit" is
+/// handing in rectification material).
+pub fn action_label_on(entity: &str, code: &str) -> &'static str {
+    match (entity, code) {
+        ("rectification_order" | "rectification_orders" | "order_submission", "submit") => {
+            "提交整改材料"
+        }
+        ("submission_review" | "progress_report" | "data_report", "submit") => "报送",
+        _ => action_label(code),
+    }
+}
+
 /// The Chinese name of an action code; one the trail may hold from elsewhere (an older
 /// version) is "其他操作", never the code itself.
 pub fn action_label(code: &str) -> &'static str {
@@ -63,5 +76,11 @@ mod tests {
         assert_eq!(codes.len(), ACTIONS.len());
         assert_eq!(action_label("import_create"), "导入创建");
         assert_eq!(action_label("frobnicate"), "其他操作");
+        assert_eq!(
+            action_label_on("rectification_order", "submit"),
+            "提交整改材料"
+        );
+        assert_eq!(action_label_on("progress_report", "submit"), "报送");
+        assert_eq!(action_label_on("project", "create"), "新建");
     }
 }

@@ -183,8 +183,13 @@ impl InspectionFields {
 /// Whether the input plans a future visit or records one that took place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    Plan { min_inspectors: usize },
-    Record,
+    Plan {
+        min_inspectors: usize,
+    },
+    /// A visit that took place, by at least as many inspectors as the profile asks (三).
+    Record {
+        min_inspectors: usize,
+    },
 }
 
 impl InspectionInput {
@@ -219,7 +224,7 @@ impl InspectionInput {
         };
         if let Some(d) = date {
             match stage {
-                Stage::Record if d > today => {
+                Stage::Record { .. } if d > today => {
                     e.add(
                         "date",
                         "检查尚未进行：记录的检查日期不能晚于今天。计划中的检查请用“安排检查”。",
@@ -239,7 +244,10 @@ impl InspectionInput {
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty());
-        if kinds.contains(&InspectionKind::Training) && class.is_none() && stage == Stage::Record {
+        if kinds.contains(&InspectionKind::Training)
+            && class.is_none()
+            && matches!(stage, Stage::Record { .. })
+        {
             e.add("training_class_id", "培训情况检查请选择所检查的培训班");
         }
         let disbursement = self
@@ -291,13 +299,16 @@ impl InspectionInput {
                 inspectors.push(n.to_string());
             }
         }
-        if let Stage::Plan { min_inspectors } = stage
-            && inspectors.len() < min_inspectors
-        {
-            e.add(
+        match stage {
+            Stage::Plan { min_inspectors } if inspectors.len() < min_inspectors => e.add(
                 "inspectors",
                 format!("每次检查至少安排 {min_inspectors} 名检查人员"),
-            );
+            ),
+            Stage::Record { min_inspectors } if inspectors.len() < min_inspectors => e.add(
+                "inspectors",
+                format!("每次检查应由至少 {min_inspectors} 名检查人员进行，请填写全部检查人员"),
+            ),
+            _ => {}
         }
         let minutes = e.optional_text("minutes", "会议记录", self.minutes.as_deref(), 20_000);
         let problems = e.optional_text("problems", "发现的问题", self.problems.as_deref(), 5_000);
@@ -364,18 +375,60 @@ mod tests {
         }
     }
 
+    /// 三: the supervision group inspects together — a record names as many inspectors as
+    /// the profile asks, as a plan does.
+    #[test]
+    fn a_record_names_enough_inspectors() {
+        let today = d(2026, 3, 15);
+        let mut one = input();
+        one.inspectors = vec!["王检查".into()];
+        let e = one
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                today,
+                FieldErrors::new(),
+            )
+            .unwrap_err();
+        assert!(e.get("inspectors").unwrap().contains("至少 2 名"), "{e:?}");
+        assert!(
+            input()
+                .validate(
+                    Stage::Record { min_inspectors: 2 },
+                    today,
+                    FieldErrors::new()
+                )
+                .is_ok()
+        );
+        assert!(
+            one.validate(
+                Stage::Record { min_inspectors: 1 },
+                today,
+                FieldErrors::new()
+            )
+            .is_ok()
+        );
+    }
+
     #[test]
     fn a_record_is_dated_today_or_before_and_a_plan_today_or_after() {
         let today = d(2026, 3, 15);
         assert!(
             input()
-                .validate(Stage::Record, today, FieldErrors::new())
+                .validate(
+                    Stage::Record { min_inspectors: 2 },
+                    today,
+                    FieldErrors::new()
+                )
                 .is_ok()
         );
         let plan = Stage::Plan { min_inspectors: 2 };
         assert!(input().validate(plan, today, FieldErrors::new()).is_ok());
         let e = input()
-            .validate(Stage::Record, d(2026, 3, 14), FieldErrors::new())
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 14),
+                FieldErrors::new(),
+            )
             .unwrap_err();
         assert!(e.get("date").unwrap().contains("不能晚于今天"));
         let e = input()
@@ -398,7 +451,11 @@ mod tests {
             },
         );
         let e = i
-            .validate(Stage::Record, d(2026, 3, 15), FieldErrors::new())
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                FieldErrors::new(),
+            )
             .unwrap_err();
         assert!(e.get("kinds").unwrap().contains("weather"));
         assert!(e.get("methods").unwrap().contains("telepathy"));
@@ -421,7 +478,11 @@ mod tests {
         let mut i = input();
         i.kinds = vec!["training".into()];
         let e = i
-            .validate(Stage::Record, d(2026, 3, 15), FieldErrors::new())
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                FieldErrors::new(),
+            )
             .unwrap_err();
         assert!(e.get("training_class_id").is_some());
     }

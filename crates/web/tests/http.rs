@@ -1124,7 +1124,8 @@ async fn login_redirects_only_within_the_site() {
     let c = Client::anonymous(&t);
     let (status, headers) = c.login_to("inspector", "//evil.example/x").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers.get("location").unwrap(), "/");
+    // Refused, as if none were given: the inspector's home.
+    assert_eq!(headers.get("location").unwrap(), "/docket");
     let (_, headers) = c.login_to("inspector", "/projects?system=logistics").await;
     assert_eq!(
         headers.get("location").unwrap(),

@@ -228,7 +228,7 @@ pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<
         .map(|r| HistoryRow {
             at: cn_time(r.at),
             actor: r.actor_name,
-            action: jianguan_domain::audit::action_label(&r.action).to_string(),
+            action: jianguan_domain::audit::action_label_on(&r.entity, &r.action).to_string(),
         })
         .collect()
 }
