@@ -553,6 +553,61 @@ pub fn severity_rank(code: &str) -> u8 {
     rules::Severity::parse(code).map_or(u8::MAX, rules::Severity::rank)
 }
 
+/// Sends an open finding the contractor must act on to its enterprise's users, as a
+/// notification linking to the finding (which they may open). Audited on the finding.
+pub async fn remind(app: &App, actor: &Actor, id: &str) -> Result<usize, AppError> {
+    actor.require(Permission::Supervise)?;
+    let f = get(app, actor, id).await?;
+    if f.resolved_on.is_some() {
+        return Err(AppError::Conflict("该问题已解决，无需提醒".into()));
+    }
+    let Some(enterprise) = f.enterprise_id.clone() else {
+        return Err(AppError::Conflict("该问题不涉及承办企业".into()));
+    };
+    if app.profile.acts(&f.rule) != rules::Party::Contractor {
+        return Err(AppError::Conflict(format!(
+            "该问题由{}办理，不能提醒承办企业",
+            app.profile.acts(&f.rule).label()
+        )));
+    }
+    let title = app
+        .profile
+        .rule(&f.rule)
+        .map_or_else(|| f.rule.clone(), |r| r.title.clone());
+    let mut tx = app.store.begin().await?;
+    let users = queries::users(tx.conn(), &Scope::county(&f.county_code)).await?;
+    let to: Vec<&user::Model> = users
+        .iter()
+        .filter(|u| {
+            !u.disabled
+                && u.role == Role::Contractor.code()
+                && u.enterprise_id.as_deref() == Some(enterprise.as_str())
+        })
+        .collect();
+    crate::notify::notify(
+        app,
+        &tx,
+        &f.county_code,
+        |u| to.iter().any(|t| t.id == u.id),
+        format!("请办理：{title}"),
+        f.message.clone(),
+        format!("/docket/{}", f.id),
+    )
+    .await?;
+    tx.record(crate::audit::entry(
+        app,
+        actor,
+        &f.county_code,
+        ("finding", &f.id),
+        "remind",
+        None,
+        Some(&serde_json::json!({ "recipients": to.len() })),
+    )?)
+    .await?;
+    tx.commit().await?;
+    Ok(to.len())
+}
+
 /// One finding; for a contractor only one its enterprise must act on.
 pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<finding::Model, AppError> {
     scoped::one::<finding::Entity>(app.store.reader(), &actor.scope(), id)

@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 34] = [
+pub const ACTIONS: [(&str, &str); 35] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -27,6 +27,7 @@ pub const ACTIONS: [(&str, &str); 34] = [
     ("repayment", "登记退回资金"),
     ("evaluate", "绩效评价"),
     ("refresh", "重新生成待办"),
+    ("remind", "提醒承办企业"),
     ("login", "登录"),
     ("logout", "退出登录"),
     ("change_password", "修改密码"),

@@ -21,6 +21,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/docket", ReadRecords, list)
         .post("/docket/refresh", EditRecords, refresh)
         .get("/docket/{id}", ReadRecords, show)
+        .post("/docket/{id}/remind", Supervise, remind)
         .get("/notifications", Authenticated, notifications)
         .post("/notifications/read", Authenticated, mark_read)
 }
@@ -253,6 +254,9 @@ pub async fn refresh(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult 
 }
 
 pub struct Detail {
+    pub id: String,
+    /// Who acts on it.
+    pub acts: &'static str,
     pub rule: String,
     pub rule_label: String,
     pub severity: String,
@@ -277,66 +281,132 @@ struct FindingPage {
     f: Detail,
     /// What the supervision group can do about it from here: (link, label).
     next_steps: Vec<(String, &'static str)>,
+    can_remind: bool,
+    reminded: bool,
+    /// The rule code is for administrators only (ui.md: no raw codes for county users).
+    show_code: bool,
     source: String,
     profile_name: String,
 }
 
-/// Links that start the work a finding asks for: an inspection for a missing one, a
-/// rectification order, a sanction proposal when it has come to that.
+/// Links that start the work a finding's rule asks for, with its subject filled in: an
+/// inspection for a missing one, the record to complete, a rectification order, a decision
+/// for the responsible person, a sanction proposal when it has come to that. Findings the
+/// contractor must act on can also be sent to it as a reminder (a form on the page).
+/// `tipoff.unanswered` waits for the tip-off area.
 fn next_steps(
     profile: &jianguan_domain::rules::Profile,
     f: &finding::Model,
     a: &jianguan_app::Actor,
 ) -> Vec<(String, &'static str)> {
     use super::percent;
-    let mut out = Vec::new();
-    if !matches!(
-        a.role,
-        jianguan_app::Role::Inspector | jianguan_app::Role::Chief
-    ) || f.resolved_on.is_some()
-    {
-        return out;
+    if !a.role.supervises() || f.resolved_on.is_some() {
+        return Vec::new();
     }
-    let Some(project) = &f.project_id else {
-        return out;
+    let project = f.project_id.as_deref().unwrap_or_default();
+    let enterprise = f.enterprise_id.as_deref().unwrap_or_default();
+    let inspect = |kind: &str| {
+        vec![
+            (
+                format!("/inspections/new?mode=record&project_id={project}&kind={kind}"),
+                "记录检查",
+            ),
+            (
+                format!("/inspections/new?mode=plan&project_id={project}&kind={kind}"),
+                "安排检查",
+            ),
+        ]
     };
-    let kind = match f.rule.as_str() {
-        "inspection.construction_quota" => Some("construction"),
-        "inspection.operation_quota" => Some("operations"),
-        "inspection.training_class" => Some("training"),
-        "inspection.funds_followup" => Some("funds"),
-        _ => None,
-    };
-    if let Some(kind) = kind {
-        out.push((
-            format!("/inspections/new?mode=record&project_id={project}&kind={kind}"),
-            "记录检查",
-        ));
-        out.push((
-            format!("/inspections/new?mode=plan&project_id={project}&kind={kind}"),
-            "安排检查",
-        ));
-    } else {
-        out.push((
+    let order = |label: &'static str| {
+        (
             format!(
                 "/orders/new?project_id={project}&source={}&title={}",
                 percent(&format!("finding:{}", f.key)),
                 percent(rule_label(profile, &f.rule))
             ),
-            "开具整改通知",
-        ));
-    }
-    if f.rule.starts_with("rectification.") || f.severity == "critical" {
-        out.push((
+            label,
+        )
+    };
+    let sanction = |kind: &str, label: &'static str| {
+        (
             format!(
-                "/sanctions/new?enterprise_id={}&project_id={project}&clause={}",
-                f.enterprise_id.as_deref().unwrap_or(""),
+                "/sanctions/new?enterprise_id={enterprise}&project_id={project}&kind={kind}&clause={}",
                 percent(&f.clause)
             ),
-            "提议处理",
-        ));
+            label,
+        )
+    };
+    match f.rule.as_str() {
+        "inspection.construction_quota" => inspect("construction"),
+        "inspection.operation_quota" => inspect("operations"),
+        "inspection.training_class" => inspect("training"),
+        "inspection.funds_followup" => inspect("funds"),
+        "inspection.evidence_missing" => vec![(
+            format!("/inspections/{}", f.subject_id),
+            "补齐会议记录和图片",
+        )],
+        "data.report_suspicious" => vec![
+            (
+                format!("/inspections/new?mode=plan&project_id={project}&kind=operations"),
+                "安排实地核查",
+            ),
+            ("/data-reports".into(), "查看报送数据"),
+        ],
+        "progress.severe_lag" => vec![order("下达限期整改通知书")],
+        "progress.deviation" => vec![order("责令说明原因并补救")],
+        "qualification.invalid"
+        | "market.violation_open"
+        | "assets.unlabelled"
+        | "assets.inventory_due"
+        | "assets.discrepancy_open" => vec![order("开具整改通知")],
+        "rectification.overdue" => vec![(format!("/orders/{}", f.subject_id), "查看整改通知")],
+        "rectification.escalate" => vec![
+            sanction("disqualification", "提议取消承办资格"),
+            (format!("/orders/{}", f.subject_id), "查看整改通知"),
+        ],
+        "funds.duplicate_claim" => vec![
+            sanction("fund_recovery", "提议追回资金"),
+            sanction("public_criticism", "提议通报批评"),
+        ],
+        // The recovery may come from an import without its decision; the list holds both.
+        "funds.recovery_outstanding" => vec![("/sanctions".into(), "查看追回资金决定")],
+        "data.uncooperative" => vec![
+            sanction("public_criticism", "提议批评公示"),
+            order("责令限期整改"),
+        ],
+        "performance.evaluation_due" => vec![(
+            format!("/projects/{project}/oversight#evaluations"),
+            "进行绩效评价",
+        )],
+        "operations.incident_open" => vec![(
+            format!("/projects/{project}/oversight#incidents"),
+            "作出追责决定",
+        )],
+        jianguan_domain::rules::DATA_INCOMPLETE => match f.period.as_deref() {
+            Some("operation_start") => {
+                vec![(format!("/projects/{project}/edit"), "补填运营开始日期")]
+            }
+            Some("progress_plan") => {
+                vec![(format!("/projects/{project}/progress"), "查看进度计划")]
+            }
+            _ => vec![(format!("/projects/{project}"), "查看项目")],
+        },
+        // What only the contractor does (reports, licences) is reminded, below.
+        _ => Vec::new(),
     }
-    out
+}
+
+/// Whether the finding may be sent to the contractor as a reminder: it is the contractor's
+/// to act on, about an enterprise, open, and the caller supervises.
+fn may_remind(
+    profile: &jianguan_domain::rules::Profile,
+    f: &finding::Model,
+    a: &jianguan_app::Actor,
+) -> bool {
+    a.role.supervises()
+        && f.resolved_on.is_none()
+        && f.enterprise_id.is_some()
+        && profile.acts(&f.rule) == Party::Contractor
 }
 
 fn subject_link(f: &finding::Model) -> Option<String> {
@@ -351,6 +421,7 @@ pub async fn show(
     State(s): State<AppState>,
     Auth(a, c): Auth,
     Path(id): Path<String>,
+    Query(q): Query<super::SavedQuery>,
 ) -> PageResult {
     let f = docket::get(&s.app, &a, &id).await?;
     let profile = &s.app.profile;
@@ -370,7 +441,12 @@ pub async fn show(
         source: profile.source.clone(),
         profile_name: profile.name.clone(),
         next_steps: next_steps(profile, &f, &a),
+        can_remind: may_remind(profile, &f, &a),
+        reminded: q.saved.is_some(),
+        show_code: a.role == jianguan_app::Role::Admin,
         f: Detail {
+            id: f.id.clone(),
+            acts: profile.acts(&f.rule).label(),
             rule_label: rule_label(profile, &f.rule).to_string(),
             severity_label: severity_label(&f.severity),
             subject_link: subject_link(&f),
@@ -461,4 +537,14 @@ mod tests {
         assert_eq!(period_label(Some("01a216f9-afea-7365"), &p), None);
         assert_eq!(period_label(None, &p), None);
     }
+}
+
+/// Sends the finding to the contractor's users as a reminder of what it must do.
+pub async fn remind(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    docket::remind(&s.app, &a, &id).await?;
+    Ok(Redirect::to(&format!("/docket/{id}?saved=1")).into_response())
 }

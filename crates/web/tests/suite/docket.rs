@@ -215,3 +215,103 @@ async fn a_contractor_sees_only_its_own_duties_and_staff_see_who_acts() {
         );
     }
 }
+
+/// Every finding offers the step its rule asks for (tip-offs wait for their area), each
+/// step opens, the right ones for the rules where a wrong one is easy (an inspection's
+/// missing evidence leads to that inspection, an escalation to a disqualification proposal),
+/// and a contractor's duty can be sent to it as a reminder it can open.
+#[tokio::test]
+async fn each_finding_offers_the_action_its_rule_asks_for() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, all) = inspector.get_json("/api/v1/docket").await;
+        let all = all.as_array().unwrap().clone();
+        let mut seen_rules = std::collections::BTreeSet::new();
+        for f in &all {
+            let rule = f["rule"].as_str().unwrap();
+            if !seen_rules.insert(rule.to_string()) {
+                continue;
+            }
+            let id = f["id"].as_str().unwrap();
+            let (status, html) = inspector.get(&format!("/docket/{id}")).await;
+            assert_eq!(status, StatusCode::OK, "{rule}");
+            let steps = html
+                .split("data-testid=\"next-steps\"")
+                .nth(1)
+                .and_then(|x| x.split("</div>").next())
+                .unwrap_or_default()
+                .to_string();
+            if rule == "tipoff.unanswered" {
+                continue;
+            }
+            assert!(!steps.is_empty(), "{backend:?}: {rule} offers no next step");
+            for href in steps
+                .split("href=\"")
+                .skip(1)
+                .map(|x| x.split('"').next().unwrap())
+            {
+                let href = href.replace("&amp;", "&");
+                let path = href.split('#').next().unwrap();
+                let (status, _) = inspector.get(path).await;
+                assert_eq!(status, StatusCode::OK, "{rule}: {href}");
+            }
+            match rule {
+                "inspection.evidence_missing" => assert!(
+                    steps.contains(&format!(
+                        "/inspections/{}",
+                        f["subject"]["id"].as_str().unwrap()
+                    )),
+                    "{steps}"
+                ),
+                "rectification.escalate" => {
+                    assert!(steps.contains("kind=disqualification"), "{steps}")
+                }
+                "inspection.construction_quota" => assert!(steps.contains("kind=construction")),
+                _ => {}
+            }
+            // A remind button exactly on the contractor's duties.
+            assert_eq!(
+                steps.contains("data-testid=\"remind\""),
+                f["acts"] == "contractor",
+                "{rule}"
+            );
+        }
+        // Remind: the contractor is told, and the link opens for it.
+        let duty = all
+            .iter()
+            .find(|f| {
+                f["acts"] == "contractor"
+                    && f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str()
+            })
+            .expect("a duty of enterprise A");
+        let id = duty["id"].as_str().unwrap();
+        let (status, _) = inspector.form(&format!("/docket/{id}/remind"), &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, notes) = contractor.get_json("/api/v1/notifications").await;
+        let link = format!("/docket/{id}");
+        assert!(
+            notes
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["link"] == link.as_str()),
+            "{backend:?}: {notes}"
+        );
+        let (status, _) = contractor.get(&link).await;
+        assert_eq!(status, StatusCode::OK);
+        // Not for the bureau's own duties, and not by a contractor.
+        let bureau = all.iter().find(|f| f["acts"] == "bureau").unwrap();
+        let (status, _) = inspector
+            .form(
+                &format!("/docket/{}/remind", bureau["id"].as_str().unwrap()),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, _) = contractor.form(&format!("/docket/{id}/remind"), &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
