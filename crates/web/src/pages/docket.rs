@@ -510,6 +510,16 @@ pub async fn mark_read(State(s): State<AppState>, Auth(a, _): Auth) -> PageResul
     Ok(Redirect::to("/notifications").into_response())
 }
 
+/// Sends the finding to the contractor's users as a reminder of what it must do.
+pub async fn remind(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    docket::remind(&s.app, &a, &id).await?;
+    Ok(Redirect::to(&format!("/docket/{id}?saved=1")).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::period_label;
@@ -537,14 +547,4 @@ mod tests {
         assert_eq!(period_label(Some("01a216f9-afea-7365"), &p), None);
         assert_eq!(period_label(None, &p), None);
     }
-}
-
-/// Sends the finding to the contractor's users as a reminder of what it must do.
-pub async fn remind(
-    State(s): State<AppState>,
-    Auth(a, _): Auth,
-    Path(id): Path<String>,
-) -> PageResult {
-    docket::remind(&s.app, &a, &id).await?;
-    Ok(Redirect::to(&format!("/docket/{id}?saved=1")).into_response())
 }
