@@ -261,13 +261,24 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
                     &path,
                     StatusCode::FORBIDDEN,
                     crate::error::ErrorCode::CsrfFailed,
-                    "页面已过期或来源不明，请刷新页面后重试",
+                    "页面已过期，请返回上一页重新提交（您填写的内容已保存在本机浏览器中，返回后会自动恢复）",
                 );
             }
         }
     }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The path (and query) of the page a request came from, when it is this site's own.
+fn same_site_referer(req: &Request) -> Option<String> {
+    let host = req.headers().get(header::HOST)?.to_str().ok()?;
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host)?;
+    path.starts_with('/').then(|| path.to_string())
 }
 
 /// The per-route permission check.
@@ -282,7 +293,7 @@ pub async fn require(permission: Permission, req: Request, next: Next) -> Respon
         (_, None) => {
             if is_api(&path) {
                 ApiError::from(AppError::Unauthenticated).into_response()
-            } else {
+            } else if req.method() == axum::http::Method::GET {
                 let next_url = req
                     .uri()
                     .path_and_query()
@@ -290,6 +301,15 @@ pub async fn require(permission: Permission, req: Request, next: Next) -> Respon
                     .unwrap_or_default();
                 Redirect::to(&format!("/login?next={}", encode_component(&next_url)))
                     .into_response()
+            } else {
+                // A form sent after the session ended: back to the page it was typed on
+                // (the browser keeps what was typed there), after logging in again.
+                let back = same_site_referer(&req).unwrap_or(path);
+                Redirect::to(&format!(
+                    "/login?expired=1&next={}",
+                    encode_component(&crate::pages::account::safe_next(&back))
+                ))
+                .into_response()
             }
         }
         (p, Some(actor)) if !actor.may(p) => {

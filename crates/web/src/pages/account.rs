@@ -31,6 +31,8 @@ struct LoginPage {
     next: String,
     username: String,
     logged_out: bool,
+    /// The session ended while the person was working (a form sent after the timeout).
+    expired: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -38,6 +40,7 @@ struct LoginPage {
 pub struct LoginQuery {
     next: String,
     logged_out: Option<String>,
+    expired: Option<String>,
 }
 
 /// Only a path on this site, parsed strictly: never an open redirect. Browsers drop tabs
@@ -87,6 +90,7 @@ pub async fn login_form(MaybeAuth(c): MaybeAuth, Query(q): Query<LoginQuery>) ->
             next: q.next,
             username: String::new(),
             logged_out: q.logged_out.is_some(),
+            expired: q.expired.is_some(),
         },
     )
 }
@@ -130,6 +134,7 @@ pub async fn login(
                     next: f.next,
                     username: f.username,
                     logged_out: false,
+                    expired: false,
                 },
             )
         }

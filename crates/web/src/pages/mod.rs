@@ -1,6 +1,6 @@
 //! Pages for people: server-rendered Chinese HTML that works without JavaScript.
 
-mod account;
+pub(crate) mod account;
 mod data;
 mod docket;
 mod enterprises;

@@ -349,7 +349,7 @@ pub async fn review(
         Ok(r) => {
             // Back to the queue when reviewed from there; else to the subject's page.
             let to = if get(&f, "back") == "/reviews" {
-                "/reviews".to_string()
+                "/reviews?saved=1".to_string()
             } else {
                 format!("{}?saved=1", rep::review_link(&r))
             };

@@ -422,3 +422,37 @@ async fn behind_https_the_session_cookie_is_host_bound_and_hsts_is_sent() {
         "max-age=31536000"
     );
 }
+
+/// A form sent after the session ended goes to the login page saying so, and from there
+/// back to the page the form was on (this site's own only), not to where it was sent.
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_leads_back_to_its_page() {
+    let t = seeded_router(Backend::Sqlite).await;
+    let c = Client::anonymous(&t);
+    let send = |referer: &'static str| {
+        c.builder_from(Method::POST, "/inspections", Some("http://localhost"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost")
+            .header(header::REFERER, referer)
+            .body(Body::from("minutes=x"))
+            .unwrap()
+    };
+    let (status, headers, _) = c
+        .send(send(
+            "http://localhost/inspections/new?mode=record&kind=funds",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers.get("location").unwrap(),
+        "/login?expired=1&next=/inspections/new%3Fmode%3Drecord%26kind%3Dfunds"
+    );
+    // Another site's page is not where anyone is sent.
+    let (_, headers, _) = c.send(send("http://evil.example/inspections/new")).await;
+    assert_eq!(
+        headers.get("location").unwrap(),
+        "/login?expired=1&next=/inspections"
+    );
+    let (_, html) = c.get("/login?expired=1&next=/inspections").await;
+    assert!(html.contains("登录已超时，请重新登录"));
+}
