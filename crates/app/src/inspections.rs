@@ -81,13 +81,53 @@ pub struct InspectionFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// The county's inspections (a contractor: their projects'), newest first, at most 500.
-pub async fn list(
-    app: &App,
+/// How a list of inspections is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InspectionSort {
+    /// Newest first.
+    #[default]
+    DateDesc,
+    DateAsc,
+    Project,
+    Status,
+}
+
+impl InspectionSort {
+    pub const ALL: [InspectionSort; 4] = [
+        InspectionSort::DateDesc,
+        InspectionSort::DateAsc,
+        InspectionSort::Project,
+        InspectionSort::Status,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InspectionSort::DateDesc => "date_desc",
+            InspectionSort::DateAsc => "date_asc",
+            InspectionSort::Project => "project",
+            InspectionSort::Status => "status",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InspectionSort::DateDesc => "日期（新的在前）",
+            InspectionSort::DateAsc => "日期（早的在前）",
+            InspectionSort::Project => "项目",
+            InspectionSort::Status => "状态",
+        }
+    }
+}
+
+/// The filtered inspections the actor may see, before ordering and paging.
+fn filtered(
     actor: &Actor,
     f: &InspectionFilter,
-) -> Result<Vec<inspection::Model>, AppError> {
-    let db = app.store.reader();
+) -> jianguan_store::sea::Select<inspection::Entity> {
     let mut q = scoped::find::<inspection::Entity>(&actor.scope());
     if actor.role == crate::Role::Contractor {
         q = q.filter(
@@ -117,14 +157,55 @@ pub async fn list(
         // Names are stored as a JSON array of strings.
         q = q.filter(inspection::Column::Inspectors.contains(format!("\"{name}\"")));
     }
-    Ok(q.order_by_desc(inspection::Column::Date)
+    q
+}
+
+/// The county's inspections (a contractor: their projects'), newest first, at most 500.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    f: &InspectionFilter,
+) -> Result<Vec<inspection::Model>, AppError> {
+    Ok(page(app, actor, f, InspectionSort::DateDesc, 0, 500)
+        .await?
+        .items)
+}
+
+/// One page of the inspections the actor may see, in `sort` order, with how many there
+/// are in all: `limit` at most 500 (0: 50).
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    f: &InspectionFilter,
+    sort: InspectionSort,
+    offset: u64,
+    limit: u64,
+) -> Result<queries::Paged<inspection::Model>, AppError> {
+    use jianguan_store::sea::PaginatorTrait;
+    let db = app.store.reader();
+    let q = filtered(actor, f);
+    let total = q.clone().count(db).await?;
+    let q = match sort {
+        InspectionSort::DateDesc => q.order_by_desc(inspection::Column::Date),
+        InspectionSort::DateAsc => q.order_by_asc(inspection::Column::Date),
+        InspectionSort::Project => q
+            .order_by_asc(inspection::Column::ProjectId)
+            .order_by_desc(inspection::Column::Date),
+        InspectionSort::Status => q
+            .order_by_asc(inspection::Column::Status)
+            .order_by_desc(inspection::Column::Date),
+    };
+    let limit = if limit == 0 { 50 } else { limit.min(500) };
+    let items = q
         .order_by_desc(inspection::Column::Id)
-        .limit(500)
+        .offset(offset)
+        .limit(limit)
         .all(db)
         .await?
         .into_iter()
         .map(|i| as_read_by(actor, i))
-        .collect())
+        .collect();
+    Ok(queries::Paged { items, total })
 }
 
 /// Checks what needs the database: the project, class and disbursement in the county.

@@ -356,6 +356,6 @@ pub mod sea {
     pub use sea_orm::{
         ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
         IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-        QueryTrait, Set,
+        QueryTrait, Select, Set,
     };
 }

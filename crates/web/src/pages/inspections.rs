@@ -78,8 +78,14 @@ pub struct Row {
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
+    total: u64,
+    pager: String,
     statuses: Vec<SelectOption>,
+    projects: Vec<SelectOption>,
+    sorts: Vec<SelectOption>,
     inspector: String,
+    from: String,
+    to: String,
     can_edit: bool,
 }
 
@@ -89,6 +95,10 @@ pub struct ListQuery {
     status: String,
     inspector: String,
     project_id: String,
+    from: String,
+    to: String,
+    sort: String,
+    offset: u64,
 }
 
 pub async fn list(
@@ -100,23 +110,63 @@ pub async fn list(
     if some(&q.status).is_some_and(|st| status_label(&st).is_empty()) {
         return Err(AppError::field("status", "没有这种检查状态").into());
     }
+    let mut e = FieldErrors::new();
+    let mut date = |field: &str, label: &str, v: &str| match some(v) {
+        None => None,
+        Some(v) => match jianguan_domain::dates::parse_date(&v) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                e.add(field, format!("{label}：{m}"));
+                None
+            }
+        },
+    };
+    let from = date("from", "起始日期", &q.from);
+    let to = date("to", "截止日期", &q.to);
+    let sort = match some(&q.sort) {
+        None => ins::InspectionSort::default(),
+        Some(code) => ins::InspectionSort::parse(&code).unwrap_or_else(|| {
+            e.add("sort", "没有这种排序方式");
+            ins::InspectionSort::default()
+        }),
+    };
+    if !e.is_empty() {
+        return Err(AppError::Validation(e).into());
+    }
     let f = InspectionFilter {
         status: some(&q.status),
         inspector: some(&q.inspector),
         project_id: some(&q.project_id),
-        ..Default::default()
+        from,
+        to,
     };
-    let items = ins::list(&s.app, &a, &f).await?;
+    const PAGE: u64 = 50;
+    let found = ins::page(&s.app, &a, &f, sort, q.offset, PAGE).await?;
+    let items = found.items;
     let projects: BTreeMap<String, String> = ins::projects(&s.app, &a)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
+    let pager = super::pager(
+        "/inspections",
+        &[
+            ("status", &q.status),
+            ("inspector", &q.inspector),
+            ("project_id", &q.project_id),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("sort", &q.sort),
+        ],
+        found.total,
+        q.offset,
+        PAGE,
+    );
     let rows = items
         .into_iter()
         .map(|i| {
             Ok(Row {
-                date: i.date.to_string(),
+                date: jianguan_domain::format_cn_date(i.date),
                 project: projects.get(&i.project_id).cloned().unwrap_or_default(),
                 kinds: kinds_text(&i.kinds_parsed()?),
                 inspectors: i.inspectors_parsed()?.join("、"),
@@ -136,11 +186,23 @@ pub async fn list(
         )
         .await,
         rows,
+        total: found.total,
+        pager,
         statuses: options(
             InspectionStatus::ALL.map(|x| (x.code(), x.label())),
             &q.status,
         ),
+        projects: options(
+            projects.iter().map(|(id, name)| (id.clone(), name.clone())),
+            &q.project_id,
+        ),
+        sorts: options(
+            ins::InspectionSort::ALL.map(|x| (x.code(), x.label())),
+            &q.sort,
+        ),
         inspector: q.inspector,
+        from: q.from,
+        to: q.to,
         can_edit: is_staff(&a),
     };
     Ok(render(StatusCode::OK, &page))

@@ -801,3 +801,104 @@ async fn unannounced_visits_and_unfinished_minutes_stay_with_the_bureau() {
         assert_eq!(seen["standards"]["operation"]["note"], "安全制度未上墙");
     }
 }
+
+/// A county with 500 more inspections: the list pages through them 50 at a time with the
+/// count, every row once, sorted as asked and filtered by project and dates.
+#[tokio::test]
+async fn the_inspection_list_pages_sorts_and_filters_500_records() {
+    use jianguan_store::entity::inspection;
+    use jianguan_store::sea::{EntityTrait, IntoActiveModel};
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, before) = inspector.get_json("/api/v1/inspections").await;
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let now = t.app.now();
+        let rows: Vec<inspection::ActiveModel> = (0..500u64)
+            .map(|n| {
+                inspection::Model {
+                    id: format!("bulk-{n:04}"),
+                    county_code: t.world.county_x.clone(),
+                    project_id: t.world.project_a.clone(),
+                    kinds: "[\"construction\"]".into(),
+                    date: start + chrono::Days::new(n),
+                    status: "finalised".into(),
+                    training_class_id: None,
+                    disbursement_id: None,
+                    methods: "[\"on_site\"]".into(),
+                    standards: "{}".into(),
+                    inspectors: "[\"批量甲\",\"批量乙\"]".into(),
+                    minutes: Some("批量记录".into()),
+                    photo_count: 1,
+                    announced: false,
+                    problems: None,
+                    created_at: now,
+                    updated_at: now,
+                    voided_at: None,
+                    void_reason: None,
+                }
+                .into_active_model()
+            })
+            .collect();
+        for chunk in rows.chunks(100) {
+            inspection::Entity::insert_many(chunk.to_vec())
+                .exec(t.app.store.housekeeping())
+                .await
+                .unwrap();
+        }
+        let ids_on = |html: &str| -> Vec<String> {
+            html.split("<tr data-id=\"")
+                .skip(1)
+                .map(|x| x.split('"').next().unwrap().to_string())
+                .collect()
+        };
+        // Only the bulk rows: by their inspectors' names, oldest first, ten pages of 50.
+        let mut seen = Vec::new();
+        for page in 0..10 {
+            let (status, html) = inspector
+                .get(&format!(
+                    "/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&sort=date_asc&offset={}",
+                    page * 50
+                ))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("共 500 条"), "{backend:?} page {page}");
+            let ids = ids_on(&html);
+            assert_eq!(ids.len(), 50, "page {page}");
+            seen.extend(ids);
+        }
+        let expected: Vec<String> = (0..500).map(|n| format!("bulk-{n:04}")).collect();
+        assert_eq!(seen, expected, "{backend:?}: every row once, oldest first");
+        let (_, html) = inspector
+            .get("/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&sort=date_desc")
+            .await;
+        assert_eq!(ids_on(&html)[0], "bulk-0499");
+        assert!(html.contains("下一页") && !html.contains("上一页"));
+        // Dates bound the list (both days included).
+        let (_, html) = inspector
+            .get("/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&from=2024-01-11&to=2024-01-20")
+            .await;
+        assert!(html.contains("共 10 条"), "{backend:?}");
+        let (_, html) = inspector
+            .get(&format!("/inspections?project_id={}", t.world.project_a))
+            .await;
+        assert!(html.contains(&format!(
+            "共 {} 条",
+            500 + existing_of(&before, &t.world.project_a)
+        )));
+        // Nonsense is named, not shown as an empty list.
+        let (status, html) = inspector
+            .get("/inspections?sort=colour&from=2024-02-30")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有这种排序方式") && html.contains("起始日期"));
+    }
+}
+
+fn existing_of(list: &serde_json::Value, project: &str) -> u64 {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["project_id"] == project)
+        .count() as u64
+}
