@@ -237,11 +237,9 @@ impl IntoResponse for PageError {
             AppError::NotFound => "该记录不存在，或不在您的查看范围内。".to_string(),
             AppError::Forbidden => "如需此权限，请联系管理员。".to_string(),
             // A page's own query or a form without a form of its own: say what is wrong.
-            AppError::Validation(e) if !e.is_empty() => e
-                .iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；"),
+            AppError::Validation(e) if !e.is_empty() => {
+                e.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")
+            }
             _ => "请返回上一页重试。".to_string(),
         };
         error_page(status, &self.0.message(), &detail)

@@ -240,17 +240,43 @@ pub(crate) fn funds_followup(ctx: &Ctx, out: &mut Vec<Draft>) {
             let money = crate::Money::from_fen(b.amount_fen)
                 .map(|m| m.to_string())
                 .unwrap_or_default();
+            // A late check does not make up for the deadline, but the message says it exists.
+            let late = ctx
+                .done
+                .iter()
+                .filter(|i| {
+                    i.project_id == b.project_id
+                        && i.covers(InspectionKind::Funds)
+                        && i.date > deadline
+                })
+                .map(|i| i.date)
+                .min();
+            let state = match late {
+                Some(on) => format!(
+                    "直到{}才进行检查，晚了 {}",
+                    format_cn_date(on),
+                    days_text((on - deadline).num_days())
+                ),
+                None => format!(
+                    "至今没有检查记录，已逾期 {}",
+                    days_text((d - deadline).num_days())
+                ),
+            };
             out.push(Draft {
                 rule: "inspection.funds_followup",
-                subject: ctx.of_project("disbursement", &b.id, format!("{}（{}）", b.batch, money), &b.project_id),
+                subject: ctx.of_project(
+                    "disbursement",
+                    &b.id,
+                    format!("{}（{}）", b.batch, money),
+                    &b.project_id,
+                ),
                 period: None,
                 message: format!(
-                    "“{}”{}拨付资金{}后，应在{}前进行资金使用情况检查，至今没有检查记录，已逾期 {}。",
+                    "“{}”{}拨付资金{}后，应在{}前进行资金使用情况检查，{state}。",
                     ctx.project_name(&b.project_id),
                     format_cn_date(b.date),
                     money,
-                    format_cn_date(deadline),
-                    days_text((d - deadline).num_days())
+                    format_cn_date(deadline)
                 ),
                 due: Some(deadline),
                 current: false,
@@ -650,6 +676,20 @@ mod tests {
             )
             .contains(&"inspection.funds_followup")
         );
+        // A late check still misses the deadline, and the message says when it came.
+        let late = fired(
+            &funds_world(Some(d(2026, 7, 4)), InspectionKind::Funds),
+            d(2026, 7, 10),
+            "inspection.funds_followup",
+        );
+        assert!(
+            late.message
+                .contains("直到2026年7月4日才进行检查，晚了 3 天")
+                && !late.message.contains("没有检查记录"),
+            "{}",
+            late.message
+        );
+        assert!(x.message.contains("至今没有检查记录"));
         assert!(
             rules(
                 &funds_world(Some(d(2026, 6, 10)), InspectionKind::Operations),
