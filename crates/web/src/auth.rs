@@ -271,7 +271,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 }
 
 /// The path (and query) of the page a request came from, when it is this site's own.
-fn same_site_referer(req: &Request) -> Option<String> {
+pub(crate) fn same_site_referer(req: &Request) -> Option<String> {
     let host = req.headers().get(header::HOST)?.to_str().ok()?;
     let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
     let rest = referer

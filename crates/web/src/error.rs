@@ -206,16 +206,68 @@ struct ErrorPage {
     detail: String,
     /// What the person quotes to the administrator; the log lines of the request carry it.
     request_id: Option<String>,
+    /// The page the person came from, on this site: a way back.
+    back: Option<String>,
+}
+
+/// What an error page said, kept on the response so that [`in_layout`] can show it again
+/// inside the menu of a logged-in person.
+#[derive(Clone)]
+struct Shown {
+    heading: String,
+    detail: String,
 }
 
 pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
-    crate::pages::render(
+    let mut res = crate::pages::render(
         status,
         &ErrorPage {
             layout: crate::pages::Layout::anonymous(heading),
             heading: heading.into(),
             detail: detail.into(),
             request_id: crate::ops::request_id(),
+            back: None,
+        },
+    );
+    res.extensions_mut().insert(Shown {
+        heading: heading.into(),
+        detail: detail.into(),
+    });
+    res
+}
+
+/// Error pages for a logged-in person inside the layout: the menu, the bell, and a way
+/// back to the page they came from.
+pub async fn in_layout(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let caller = req.extensions().get::<crate::auth::Caller>().cloned();
+    let back = crate::auth::same_site_referer(&req);
+    let res = next.run(req).await;
+    let (Some(shown), Some(caller)) = (res.extensions().get::<Shown>().cloned(), caller) else {
+        return res;
+    };
+    let Some(actor) = caller.actor.as_ref() else {
+        return res;
+    };
+    let status = res.status();
+    crate::pages::render(
+        status,
+        &ErrorPage {
+            layout: crate::pages::layout(
+                &s,
+                actor,
+                caller.csrf.as_deref().unwrap_or_default(),
+                &shown.heading,
+                "",
+            )
+            .await,
+            heading: shown.heading,
+            detail: shown.detail,
+            request_id: crate::ops::request_id(),
+            back: back.map(|b| crate::pages::account::safe_next(&b)),
         },
     )
 }

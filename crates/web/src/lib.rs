@@ -79,6 +79,10 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
     };
     let router = router
         .fallback(error::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::in_layout,
+        ))
         .layer(axum::middleware::from_fn(hygiene::check))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

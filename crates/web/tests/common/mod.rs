@@ -178,7 +178,7 @@ impl Client {
         self.actor.as_ref().is_some_and(|a| a.may(p))
     }
 
-    fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
+    pub fn builder(&self, method: Method, path: &str) -> axum::http::request::Builder {
         // A browser names the page's origin on every unsafe request.
         let origin = (!matches!(method, Method::GET | Method::HEAD)).then_some("http://localhost");
         self.builder_from(method, path, origin)

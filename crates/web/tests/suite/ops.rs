@@ -214,3 +214,37 @@ async fn a_corrupt_json_column_is_reported_with_its_row_never_shown_as_empty() {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
+
+/// An error page for a logged-in person sits inside the layout: the menu, a way back to
+/// the page they came from, and the request id; for a visitor it stays a bare page.
+#[tokio::test]
+async fn error_pages_keep_the_menu_and_a_way_back() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let req = inspector
+        .builder(axum::http::Method::GET, "/inspections/no-such-inspection")
+        .header(axum::http::header::HOST, "localhost")
+        .header(
+            axum::http::header::REFERER,
+            "http://localhost/docket?area=inspection",
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, body) = inspector.send(req).await;
+    let html = String::from_utf8_lossy(&body);
+    assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("aria-label=\"主菜单\""),
+        "no menu on the error page"
+    );
+    assert!(
+        html.contains("href=\"/docket?area=inspection\">返回上一页"),
+        "no way back"
+    );
+    assert!(html.contains("data-testid=\"request-id\""));
+    let (status, html) = inspector.get("/no/such/page").await;
+    assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
+    assert!(html.contains("aria-label=\"主菜单\""));
+    let (_, html) = Client::anonymous(&t).get("/no/such/page").await;
+    assert!(!html.contains("aria-label=\"主菜单\""));
+}
