@@ -66,7 +66,11 @@ impl Builder {
             "photo_count": if status == "planned" { 0 } else { photos },
             "announced": true,
         });
-        if status != "planned" {
+        if status == "planned" {
+            // A visit to come has no results yet.
+            v["methods"] = json!([]);
+            v["standards"] = json!({});
+        } else {
             v["minutes"] = json!(format!(
                 "{date} 检查组实地查看项目现场，听取企业汇报，查阅台账资料。"
             ));
@@ -148,15 +152,19 @@ pub fn bundle(
             } else {
                 month_end(m).min(e)
             };
-            if date < s {
+            // A report covers a month that has begun: none dated before its month (early in
+            // a month, the current month has no report yet).
+            if date < s || date < m {
                 continue;
             }
+            // Last month's report is handed in on the 3rd, or today if that is still to come
+            // (it is always after the month it covers).
             let submitted = if current {
                 date
             } else {
-                shift(day_of_next_month(m, 1), 2)
+                shift(day_of_next_month(m, 1), 2).min(t)
             };
-            if submitted > t {
+            if submitted > t || submitted <= date.min(month_end(m)) && !current {
                 continue;
             }
             let pct = if date >= e {

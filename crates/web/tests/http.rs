@@ -1007,7 +1007,7 @@ async fn csrf_is_required_for_every_cookie_write() {
     let fields = [("name", "跨站伪造"), ("uscc", "91350100M000100Y43")];
     let (status, html) = c.form_with_csrf("/enterprises", &fields, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(html.contains("刷新页面"));
+    assert!(html.contains("页面已过期") && html.contains("返回上一页重新提交"));
     assert_eq!(
         c.form_with_csrf("/enterprises", &fields, Some("forged"))
             .await

@@ -210,7 +210,13 @@ async fn a_corrupt_json_column_is_reported_with_its_row_never_shown_as_empty() {
         assert_eq!(v["error"], "corrupt_record", "{v}");
         assert!(v["message"].as_str().unwrap().contains(&named), "{v}");
         // The list that shows the row says so too, rather than a blank inspector column.
-        let (status, _) = inspector.get("/inspections").await;
+        let (status, _) = inspector
+            .get(&format!(
+                "/inspections?project_id={}&from={d}&to={d}",
+                i.project_id,
+                d = i.date
+            ))
+            .await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

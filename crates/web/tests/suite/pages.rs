@@ -159,3 +159,59 @@ async fn history_reads_in_chinese() {
         }
     }
 }
+
+/// The demo tells a consistent story on the day it is seeded: a planned inspection has no
+/// results yet, an order's state matches its material, a report covers a month that has
+/// begun and is handed in after the month starts.
+#[tokio::test]
+async fn the_demo_tells_a_consistent_story() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let today = t.app.today();
+    let (_, planned) = inspector
+        .get_json("/api/v1/inspections?status=planned")
+        .await;
+    let planned = planned.as_array().unwrap();
+    assert!(!planned.is_empty(), "the demo plans visits");
+    for i in planned {
+        assert!(
+            i["minutes"].is_null()
+                && i["standards"] == serde_json::json!({})
+                && i["methods"] == serde_json::json!([])
+                && i["photo_count"] == 0,
+            "a planned visit with results: {i}"
+        );
+        assert!(i["date"].as_str().unwrap() > today.to_string().as_str());
+    }
+    let (_, orders) = inspector.get_json("/api/v1/orders").await;
+    for o in orders.as_array().unwrap() {
+        let (_, full) = inspector
+            .get_json(&format!("/api/v1/orders/{}", o["id"].as_str().unwrap()))
+            .await;
+        let handed_in = full["submissions"].as_array().map_or(0, Vec::len);
+        let state = full["state"].as_str().unwrap();
+        assert_eq!(
+            handed_in > 0,
+            state != "issued",
+            "order {} is {state} with {handed_in} submissions",
+            o["id"]
+        );
+    }
+    let (_, projects) = inspector.get_json("/api/v1/projects").await;
+    for p in projects["items"].as_array().into_iter().flatten() {
+        let (_, reports) = inspector
+            .get_json(&format!(
+                "/api/v1/projects/{}/reports",
+                p["id"].as_str().unwrap()
+            ))
+            .await;
+        for r in reports.as_array().into_iter().flatten() {
+            let month = r["month"].as_str().unwrap();
+            let submitted = r["submitted_on"].as_str().unwrap();
+            assert!(
+                submitted >= month && submitted <= today.to_string().as_str(),
+                "{r}"
+            );
+        }
+    }
+}
