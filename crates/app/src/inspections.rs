@@ -18,9 +18,21 @@ use jianguan_store::sea::{
 };
 use jianguan_store::{queries, scoped};
 
-/// Inspectors to plan for each visit: the profile's number (two in Jiaocheng).
+/// Inspectors for each visit, planned or recorded: the profile's number (two in Jiaocheng).
 fn min_inspectors(app: &App) -> usize {
     app.profile.thresholds.inspectors_per_inspection as usize
+}
+
+fn planning(app: &App) -> Stage {
+    Stage::Plan {
+        min_inspectors: min_inspectors(app),
+    }
+}
+
+fn recording(app: &App) -> Stage {
+    Stage::Record {
+        min_inspectors: min_inspectors(app),
+    }
 }
 
 /// Only the supervision group plans and records inspections.
@@ -305,16 +317,7 @@ pub async fn plan(
     pre: FieldErrors,
 ) -> Result<inspection::Model, AppError> {
     require_inspector(actor)?;
-    let (f, p) = fields(
-        app,
-        actor,
-        input,
-        Stage::Plan {
-            min_inspectors: min_inspectors(app),
-        },
-        pre,
-    )
-    .await?;
+    let (f, p) = fields(app, actor, input, planning(app), pre).await?;
     let m = model(
         new_id(),
         p.county_code.clone(),
@@ -369,16 +372,7 @@ pub async fn record(
     pre: FieldErrors,
 ) -> Result<inspection::Model, AppError> {
     require_inspector(actor)?;
-    let (f, p) = fields(
-        app,
-        actor,
-        input,
-        Stage::Record {
-            min_inspectors: min_inspectors(app),
-        },
-        pre,
-    )
-    .await?;
+    let (f, p) = fields(app, actor, input, recording(app), pre).await?;
     let m = model(
         new_id(),
         p.county_code.clone(),
@@ -418,19 +412,15 @@ pub async fn update(
             "该检查记录已定稿锁定；如需更正，请使用“更正”，并写明更正原因。".into(),
         ));
     }
-    let recording = InspectionStatus::Recorded.is(&before.status)
+    let took_place = InspectionStatus::Recorded.is(&before.status)
         || input.date.trim() <= app.today().to_string().as_str();
-    let stage = if recording {
-        Stage::Record {
-            min_inspectors: min_inspectors(app),
-        }
+    let stage = if took_place {
+        recording(app)
     } else {
-        Stage::Plan {
-            min_inspectors: min_inspectors(app),
-        }
+        planning(app)
     };
     let (f, p) = fields(app, actor, input, stage, pre).await?;
-    let status = if recording {
+    let status = if took_place {
         InspectionStatus::Recorded
     } else {
         InspectionStatus::Planned
@@ -523,16 +513,7 @@ pub async fn correct(
     }
     let mut e = pre;
     let reason = e.required_text("reason", "更正原因", reason, 500);
-    let (f, p) = fields(
-        app,
-        actor,
-        input,
-        Stage::Record {
-            min_inspectors: min_inspectors(app),
-        },
-        e,
-    )
-    .await?;
+    let (f, p) = fields(app, actor, input, recording(app), e).await?;
     if f.project_id != before.project_id {
         return Err(AppError::field(
             "project_id",
