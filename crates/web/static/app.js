@@ -100,6 +100,10 @@
       form.addEventListener("submit", function () { save(true); });
     });
   }
+  // 打印: the browser's own print, at A4 (the print style hides the menus).
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
   // Move focus to the error summary so screen readers and keyboards land on it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }

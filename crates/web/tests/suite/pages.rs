@@ -215,3 +215,44 @@ async fn the_demo_tells_a_consistent_story() {
         }
     }
 }
+
+/// Whoever may read a finalised inspection, an order or a decision can print it: the
+/// auditor and the contractor concerned as well as the bureau.
+#[tokio::test]
+async fn every_reader_can_print_what_they_may_read() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let (_, list) = inspector
+        .get_json(&format!(
+            "/api/v1/inspections?status=finalised&project_id={}",
+            t.world.project_a
+        ))
+        .await;
+    let id = list[0]["id"].as_str().unwrap();
+    for user in ["viewer", "contractor", "inspector"] {
+        let c = Client::login(&t, user).await;
+        let (status, html) = c.get(&format!("/inspections/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert!(
+            html.contains(&format!("/inspections/{id}?print=1")),
+            "{user}: no print"
+        );
+        let (status, html) = c.get(&format!("/inspections/{id}?print=1")).await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert!(html.contains("检查人员"));
+    }
+    let (_, orders) = Client::login(&t, "contractor")
+        .await
+        .get_json("/api/v1/orders")
+        .await;
+    let order = orders[0]["id"]
+        .as_str()
+        .expect("the contractor has an order");
+    for user in ["viewer", "contractor"] {
+        let (_, html) = Client::login(&t, user)
+            .await
+            .get(&format!("/orders/{order}"))
+            .await;
+        assert!(html.contains("data-print"), "{user}: no print on the order");
+    }
+}
