@@ -248,6 +248,85 @@ struct DetailPage {
     /// A decided fund recovery: what was paid back, when, and what is still owed.
     recovery: Option<RecoveryView>,
     can_repay: bool,
+    /// What the decision rests on, for the bureau before it decides.
+    evidence: Option<Evidence>,
+    /// The text the public board will carry once decided.
+    preview: Option<String>,
+}
+
+/// The record behind a proposal: the enterprise's open findings, its rectification orders
+/// and its inspections that found problems, each a link.
+pub struct Evidence {
+    pub findings: Vec<(String, String)>,
+    pub orders: Vec<(String, String)>,
+    pub inspections: Vec<(String, String)>,
+}
+
+async fn evidence(
+    s: &AppState,
+    a: &jianguan_app::Actor,
+    m: &jianguan_store::entity::sanction::Model,
+) -> Result<Evidence, AppError> {
+    let app = &s.app;
+    let findings = jianguan_app::docket::list(app, a, &Default::default())
+        .await?
+        .into_iter()
+        .filter(|f| f.enterprise_id.as_deref() == Some(m.enterprise_id.as_str()))
+        .take(50)
+        .map(|f| (format!("/docket/{}", f.id), f.message))
+        .collect();
+    let orders = jianguan_app::rectification::list(app, a, false)
+        .await?
+        .into_iter()
+        .filter(|o| o.enterprise_id == m.enterprise_id)
+        .take(20)
+        .map(|o| {
+            let state = jianguan_domain::rules::facts::OrderState::parse(&o.state)
+                .map_or("", |s| s.label());
+            (
+                format!("/orders/{}", o.id),
+                format!("{}（{state}）", o.title),
+            )
+        })
+        .collect();
+    let projects: Vec<String> = jianguan_app::records::projects(
+        app,
+        a,
+        &jianguan_store::queries::ListFilter {
+            enterprise_id: Some(m.enterprise_id.clone()),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|p| p.id)
+    .collect();
+    let inspections = jianguan_app::inspections::list(app, a, &Default::default())
+        .await?
+        .into_iter()
+        .filter(|i| {
+            projects.contains(&i.project_id)
+                && i.problems.as_deref().is_some_and(|p| !p.trim().is_empty())
+        })
+        .take(10)
+        .map(|i| {
+            (
+                format!("/inspections/{}", i.id),
+                format!(
+                    "{}：{}",
+                    format_cn_date(i.date),
+                    i.problems.unwrap_or_default()
+                ),
+            )
+        })
+        .collect();
+    Ok(Evidence {
+        findings,
+        orders,
+        inspections,
+    })
 }
 
 pub struct RecoveryView {
@@ -343,6 +422,22 @@ async fn detail(
             errors,
             can_repay: recovery.is_some() && may_propose(a.role),
             recovery,
+            evidence: if a.role.supervises() && state == Some(SanctionState::Proposed) {
+                Some(evidence(s, a, &m).await?)
+            } else {
+                None
+            },
+            preview: (state == Some(SanctionState::Proposed)
+                && SanctionKind::parse(&m.kind).is_some_and(SanctionKind::is_public))
+            .then(|| {
+                format!(
+                    "{} · {} · 事实和理由：{} · 依据：{}",
+                    names.get(&m.enterprise_id).cloned().unwrap_or_default(),
+                    kind_label(&m.kind),
+                    m.facts,
+                    m.clause
+                )
+            }),
         },
     ))
 }

@@ -256,3 +256,56 @@ async fn every_reader_can_print_what_they_may_read() {
         assert!(html.contains("data-print"), "{user}: no print on the order");
     }
 }
+
+/// Before deciding, the responsible person sees what a proposal rests on (the enterprise's
+/// open findings, its orders, inspections that found problems) and the text the public
+/// board will carry; once decided, the page is the decision.
+#[tokio::test]
+async fn a_proposal_shows_its_evidence_and_the_public_text_before_the_decision() {
+    use axum::http::Method;
+    use serde_json::json;
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let (status, sn) = inspector
+        .json(
+            Method::POST,
+            "/api/v1/sanctions",
+            json!({"enterprise_id": t.world.enterprise_a, "kind": "public_criticism",
+                   "facts": "多次迟报生产经营数据，经提醒仍未改正。", "clause": "一（四）"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sn}");
+    let id = sn["id"].as_str().unwrap();
+    let chief = Client::login(&t, "chief").await;
+    let (_, html) = chief.get(&format!("/sanctions/{id}")).await;
+    let evidence = html
+        .split("data-testid=\"evidence\"")
+        .nth(1)
+        .expect("the evidence section")
+        .split("</section>")
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, own) = Client::login(&t, "contractor")
+        .await
+        .get_json("/api/v1/docket")
+        .await;
+    let some_finding = own[0]["id"].as_str().expect("A has an open finding");
+    assert!(
+        evidence.contains(&format!("/docket/{some_finding}")),
+        "{evidence}"
+    );
+    assert!(
+        html.contains("data-testid=\"public-preview\"") && html.contains("多次迟报生产经营数据")
+    );
+    let (status, _) = chief
+        .json(
+            Method::POST,
+            &format!("/api/v1/sanctions/{id}/act"),
+            json!({"action": "decide"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = chief.get(&format!("/sanctions/{id}")).await;
+    assert!(!html.contains("data-testid=\"evidence\"") && !html.contains("公示内容预览"));
+}
