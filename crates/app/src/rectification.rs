@@ -38,19 +38,59 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<order::Model, App
         .ok_or(AppError::NotFound)
 }
 
+/// Which orders a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Only those not yet accepted.
+    pub open_only: bool,
+    pub state: Option<OrderState>,
+    pub project_id: Option<String>,
+}
+
+/// The orders the actor may see, earliest deadline first, at most 500.
 pub async fn list(
     app: &App,
     actor: &Actor,
     open_only: bool,
 ) -> Result<Vec<order::Model>, AppError> {
+    let f = OrderFilter {
+        open_only,
+        ..Default::default()
+    };
+    Ok(page(app, actor, &f, 0, 500).await?.items)
+}
+
+/// One page of the orders the actor may see, earliest deadline first, with how many there
+/// are in all: `limit` at most 500 (0: 50).
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    f: &OrderFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<queries::Paged<order::Model>, AppError> {
+    use jianguan_store::sea::{PaginatorTrait, QuerySelect};
+    let db = app.store.reader();
     let mut q = scoped::find::<order::Entity>(&actor.scope());
-    if open_only {
+    if f.open_only {
         q = q.filter(order::Column::State.ne(OrderState::Accepted.code()));
     }
-    Ok(q.order_by_asc(order::Column::Deadline)
+    if let Some(s) = f.state {
+        q = q.filter(order::Column::State.eq(s.code()));
+    }
+    if let Some(p) = f.project_id.as_deref().filter(|p| !p.is_empty()) {
+        q = q.filter(order::Column::ProjectId.eq(p));
+    }
+    let total = q.clone().count(db).await?;
+    let limit = if limit == 0 { 50 } else { limit.min(500) };
+    let items = q
+        .order_by_asc(order::Column::Deadline)
         .order_by_asc(order::Column::Id)
-        .all(app.store.reader())
-        .await?)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(queries::Paged { items, total })
 }
 
 /// The material handed in for an order already loaded in the caller's scope (by [`get`]),

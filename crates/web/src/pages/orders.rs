@@ -51,12 +51,19 @@ struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
     open_only: bool,
+    total: u64,
+    pager: String,
+    states: Vec<super::SelectOption>,
+    projects: Vec<super::SelectOption>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ListQuery {
     all: Option<String>,
+    state: String,
+    project_id: String,
+    offset: u64,
 }
 
 pub async fn list(
@@ -64,13 +71,45 @@ pub async fn list(
     Auth(a, c): Auth,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let open_only = q.all.is_none();
-    let orders = rect::list(&s.app, &a, open_only).await?;
+    let state = match q.state.trim() {
+        "" => None,
+        code => Some(
+            OrderState::parse(code).ok_or_else(|| AppError::field("state", "没有这种整改状态"))?,
+        ),
+    };
+    // A state asked for is shown whether open or not.
+    let open_only = q.all.is_none() && state.is_none();
+    const PAGE: u64 = 50;
+    let found = rect::page(
+        &s.app,
+        &a,
+        &rect::OrderFilter {
+            open_only,
+            state,
+            project_id: Some(q.project_id.clone()),
+        },
+        q.offset,
+        PAGE,
+    )
+    .await?;
+    let orders = found.items;
     let names: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
+    let all = if q.all.is_some() { "1" } else { "" };
+    let pager = super::pager(
+        "/orders",
+        &[
+            ("all", all),
+            ("state", &q.state),
+            ("project_id", &q.project_id),
+        ],
+        found.total,
+        q.offset,
+        PAGE,
+    );
     let today = s.app.today();
     let rows = orders
         .into_iter()
@@ -96,6 +135,16 @@ pub async fn list(
             .await,
             rows,
             open_only,
+            total: found.total,
+            pager,
+            states: super::options(
+                OrderState::ALL.iter().map(|x| (x.code(), x.label())),
+                &q.state,
+            ),
+            projects: super::options(
+                names.iter().map(|(id, name)| (id.clone(), name.clone())),
+                &q.project_id,
+            ),
         },
     ))
 }

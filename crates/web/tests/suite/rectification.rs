@@ -145,3 +145,79 @@ async fn a_rectification_order_is_sent_back_once_then_accepted() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+/// The order list pages 50 at a time with its count, every order once in deadline order,
+/// and filters by state (open or not) and project.
+#[tokio::test]
+async fn the_order_list_pages_and_filters() {
+    use jianguan_store::entity::rectification_order as order;
+    use jianguan_store::sea::{EntityTrait, IntoActiveModel};
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let now = t.app.now();
+        let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let rows: Vec<order::ActiveModel> = (0..120u64)
+            .map(|n| {
+                order::Model {
+                    id: format!("bulk-order-{n:03}"),
+                    county_code: t.world.county_x.clone(),
+                    project_id: t.world.project_a.clone(),
+                    enterprise_id: t.world.enterprise_a.clone(),
+                    title: format!("批量整改{n}"),
+                    requirements: "补齐台账".into(),
+                    issued_on: start,
+                    deadline: start + chrono::Days::new(n),
+                    state: if n % 2 == 0 { "accepted" } else { "issued" }.into(),
+                    accepted_on: (n % 2 == 0).then_some(start),
+                    progress_notice: false,
+                    responsible_person: None,
+                    source: None,
+                    created_at: now,
+                    updated_at: now,
+                    voided_at: None,
+                    void_reason: None,
+                }
+                .into_active_model()
+            })
+            .collect();
+        order::Entity::insert_many(rows)
+            .exec(t.app.store.housekeeping())
+            .await
+            .unwrap();
+        let inspector = Client::login(&t, "inspector").await;
+        let ids = |html: &str| -> Vec<String> {
+            html.split("<tr data-id=\"")
+                .skip(1)
+                .map(|x| x.split('"').next().unwrap().to_string())
+                .filter(|id| id.starts_with("bulk-order-"))
+                .collect()
+        };
+        // Accepted ones, by state: 60, in two pages of 50 and 10, in deadline order.
+        let mut seen = Vec::new();
+        for offset in [0, 50] {
+            let (status, html) = inspector
+                .get(&format!(
+                    "/orders?state=accepted&project_id={}&offset={offset}",
+                    t.world.project_a
+                ))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            seen.extend(ids(&html));
+        }
+        let expected: Vec<String> = (0..120)
+            .step_by(2)
+            .map(|n| format!("bulk-order-{n:03}"))
+            .collect();
+        assert_eq!(seen, expected, "{backend:?}");
+        // Open only by default: none of the accepted.
+        let (_, html) = inspector.get("/orders").await;
+        assert!(html.contains("共 "));
+        assert!(ids(&html).iter().all(|id| {
+            let n: u64 = id.trim_start_matches("bulk-order-").parse().unwrap();
+            n % 2 == 1
+        }));
+        let (status, html) = inspector.get("/orders?state=done").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有这种整改状态"));
+    }
+}
