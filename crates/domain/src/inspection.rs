@@ -216,6 +216,10 @@ impl InspectionInput {
             e.add("kinds", "请至少选择一种检查类型");
         }
         let date = match crate::dates::parse_date(self.date.trim()) {
+            _ if self.date.trim().is_empty() => {
+                e.add("date", "请填写检查日期");
+                None
+            }
             Ok(d) => Some(d),
             Err(m) => {
                 e.add("date", format!("检查日期：{m}"));
@@ -377,6 +381,30 @@ mod tests {
 
     /// 三: the supervision group inspects together — a record names as many inspectors as
     /// the profile asks, as a plan does.
+    #[test]
+    fn an_empty_date_is_asked_for_not_called_malformed() {
+        let mut no_date = input();
+        no_date.date = " ".into();
+        let e = no_date
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                FieldErrors::new(),
+            )
+            .unwrap_err();
+        assert_eq!(e.get("date"), Some("请填写检查日期"));
+        let mut bad = input();
+        bad.date = "2026-02-30".into();
+        let e = bad
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                FieldErrors::new(),
+            )
+            .unwrap_err();
+        assert!(e.get("date").unwrap().starts_with("检查日期："));
+    }
+
     #[test]
     fn a_record_names_enough_inspectors() {
         let today = d(2026, 3, 15);
