@@ -165,6 +165,9 @@ struct AccountPage {
     /// A token just made: its secret, shown this once.
     new_token: Option<String>,
     token_errors: FieldErrors,
+    /// Settings: users for the administrator, the rules for every county reader.
+    is_admin: bool,
+    sees_rules: bool,
 }
 
 struct TokenRow {
@@ -222,6 +225,8 @@ async fn account_page(
         .await
         .unwrap_or_default();
     AccountPage {
+        is_admin: a.role == jianguan_app::Role::Admin,
+        sees_rules: a.role.sees_whole_county(),
         tokens: token_rows(tokens, s.app.now()),
         new_token: None,
         token_errors: FieldErrors::new(),

@@ -12,6 +12,7 @@ mod oversight;
 mod progress;
 mod projects;
 mod sanctions;
+mod settings;
 mod training;
 mod uploads;
 
@@ -36,6 +37,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = uploads::routes(r);
     let r = orders::routes(r);
     let r = sanctions::routes(r);
+    let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);
     let r = data::routes(r);

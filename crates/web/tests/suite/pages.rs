@@ -309,3 +309,104 @@ async fn a_proposal_shows_its_evidence_and_the_public_text_before_the_decision()
     let (_, html) = chief.get(&format!("/sanctions/{id}")).await;
     assert!(!html.contains("data-testid=\"evidence\"") && !html.contains("公示内容预览"));
 }
+
+/// 设置: the administrator creates a contractor user for an enterprise, who then sees only
+/// that enterprise; disables and enables it; the rules in force are readable by the county's
+/// readers; no one else manages users.
+#[tokio::test]
+async fn the_administrator_manages_users_and_readers_see_the_rules() {
+    for backend in jianguan_testkit::backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let (status, html) = admin.get("/settings/users").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-username=\"contractor\""));
+        // A contractor without its enterprise is refused, naming the field.
+        let (status, html) = admin
+            .form(
+                "/settings/users",
+                &[
+                    ("username", "station_a"),
+                    ("display_name", "站点管理员"),
+                    ("role", "contractor"),
+                    ("password", "station-pass-1"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(
+            html.contains("data-field-error=\"enterprise_id\""),
+            "{html}"
+        );
+        let (status, _) = admin
+            .form(
+                "/settings/users",
+                &[
+                    ("username", "station_a"),
+                    ("display_name", "站点管理员"),
+                    ("role", "contractor"),
+                    ("enterprise_id", &t.world.enterprise_a),
+                    ("password", "station-pass-1"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let new = Client::try_login(&t, "station_a", "station-pass-1")
+            .await
+            .expect("the new user logs in");
+        let (_, own) = new.get_json("/api/v1/docket").await;
+        assert!(
+            own.as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["subject"]["enterprise_id"] == t.world.enterprise_a.as_str())
+        );
+        let (status, _) = new.get("/settings/users").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Disabled, the user cannot log in; enabled again, it can.
+        let (_, html) = admin.get("/settings/users").await;
+        let row = html.split("data-username=\"station_a\"").nth(1).unwrap();
+        let id = row
+            .split("/settings/users/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let (status, _) = admin
+            .form(&format!("/settings/users/{id}/disable"), &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(
+            Client::try_login(&t, "station_a", "station-pass-1")
+                .await
+                .is_err()
+        );
+        let (status, _) = admin
+            .form(&format!("/settings/users/{id}/enable"), &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let new = Client::try_login(&t, "station_a", "station-pass-1")
+            .await
+            .expect("enabled again");
+        // The rules in force: every rule, for a reader; not for a contractor.
+        let viewer = Client::login(&t, "viewer").await;
+        let (status, html) = viewer.get("/settings/profile").await;
+        assert_eq!(status, StatusCode::OK);
+        for code in jianguan_domain::rules::RULE_CODES {
+            let title = &t.app.profile.rule(code).unwrap().title;
+            assert!(html.contains(title.as_str()), "{code}");
+        }
+        assert!(
+            !html.contains("<code>progress.deviation</code>"),
+            "codes only for the administrator"
+        );
+        let (status, _) = new.get("/settings/profile").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let inspector = Client::login(&t, "inspector").await;
+        let (status, _) = inspector.get("/settings/users").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
