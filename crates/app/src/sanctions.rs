@@ -42,13 +42,41 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, 
 
 /// The county's sanctions (a contractor: decisions about their own enterprise).
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<sanction::Model>, AppError> {
+    Ok(page(app, actor, None, None, 0, 500).await?.items)
+}
+
+/// One page of the sanctions the actor may see, newest proposal first, with how many there
+/// are in all: of one state and kind if given; `limit` at most 500 (0: 50).
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    state: Option<SanctionState>,
+    kind: Option<SanctionKind>,
+    offset: u64,
+    limit: u64,
+) -> Result<queries::Paged<sanction::Model>, AppError> {
+    use jianguan_store::sea::{PaginatorTrait, QuerySelect};
+    let db = app.store.reader();
     let mut q = scoped::find::<sanction::Entity>(&actor.scope());
     if actor.role == crate::Role::Contractor {
-        q = q.filter(sanction::Column::State.ne("proposed"));
+        q = q.filter(sanction::Column::State.ne(SanctionState::Proposed.code()));
     }
-    Ok(q.order_by_desc(sanction::Column::ProposedAt)
-        .all(app.store.reader())
-        .await?)
+    if let Some(s) = state {
+        q = q.filter(sanction::Column::State.eq(s.code()));
+    }
+    if let Some(k) = kind {
+        q = q.filter(sanction::Column::Kind.eq(k.code()));
+    }
+    let total = q.clone().count(db).await?;
+    let limit = if limit == 0 { 50 } else { limit.min(500) };
+    let items = q
+        .order_by_desc(sanction::Column::ProposedAt)
+        .order_by_asc(sanction::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(queries::Paged { items, total })
 }
 
 pub async fn propose(

@@ -33,6 +33,9 @@ struct LoginPage {
     logged_out: bool,
     /// The session ended while the person was working (a form sent after the timeout).
     expired: bool,
+    /// The supervising bureau and the public's line, from the profile.
+    authority: String,
+    hotline: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -78,7 +81,11 @@ pub(crate) fn safe_next(next: &str) -> String {
     if ok { next.to_string() } else { "/".into() }
 }
 
-pub async fn login_form(MaybeAuth(c): MaybeAuth, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(s): State<AppState>,
+    MaybeAuth(c): MaybeAuth,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if c.actor.is_some() {
         return Redirect::to(&safe_next(&q.next)).into_response();
     }
@@ -91,6 +98,8 @@ pub async fn login_form(MaybeAuth(c): MaybeAuth, Query(q): Query<LoginQuery>) ->
             username: String::new(),
             logged_out: q.logged_out.is_some(),
             expired: q.expired.is_some(),
+            authority: s.app.profile.authority.clone(),
+            hotline: s.app.profile.hotline.clone(),
         },
     )
 }
@@ -135,6 +144,8 @@ pub async fn login(
                     username: f.username,
                     logged_out: false,
                     expired: false,
+                    authority: s.app.profile.authority.clone(),
+                    hotline: s.app.profile.hotline.clone(),
                 },
             )
         }

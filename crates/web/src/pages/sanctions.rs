@@ -53,10 +53,53 @@ struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
     can_propose: bool,
+    total: u64,
+    pager: String,
+    states: Vec<super::SelectOption>,
+    kinds: Vec<super::SelectOption>,
 }
 
-pub async fn list(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
-    let items = sn::list(&s.app, &a).await?;
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    state: String,
+    kind: String,
+    offset: u64,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let mut e = FieldErrors::new();
+    let state = match q.state.trim() {
+        "" => None,
+        code => SanctionState::parse(code).or_else(|| {
+            e.add("state", "没有这种处理状态");
+            None
+        }),
+    };
+    let kind = match q.kind.trim() {
+        "" => None,
+        code => SanctionKind::parse(code).or_else(|| {
+            e.add("kind", "没有这种处理方式");
+            None
+        }),
+    };
+    if !e.is_empty() {
+        return Err(AppError::Validation(e).into());
+    }
+    const PAGE: u64 = 50;
+    let found = sn::page(&s.app, &a, state, kind, q.offset, PAGE).await?;
+    let pager = super::pager(
+        "/sanctions",
+        &[("state", &q.state), ("kind", &q.kind)],
+        found.total,
+        q.offset,
+        PAGE,
+    );
+    let items = found.items;
     let ids: Vec<String> = items.iter().map(|x| x.enterprise_id.clone()).collect();
     let names = jianguan_store::queries::enterprise_names(s.app.store.reader(), &ids)
         .await
@@ -80,12 +123,22 @@ pub async fn list(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
                 &s,
                 &a,
                 c.csrf.as_deref().unwrap_or_default(),
-                "处理",
+                "处理决定",
                 "/sanctions",
             )
             .await,
             rows,
             can_propose: may_propose(a.role),
+            total: found.total,
+            pager,
+            states: super::options(
+                SanctionState::ALL.iter().map(|x| (x.code(), x.label())),
+                &q.state,
+            ),
+            kinds: super::options(
+                SanctionKind::ALL.iter().map(|x| (x.code(), x.label())),
+                &q.kind,
+            ),
         },
     ))
 }

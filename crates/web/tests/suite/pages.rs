@@ -131,6 +131,8 @@ async fn the_notice_board_names_the_bureau_and_the_regulation() {
     );
     let (_, login) = public.get("/login").await;
     assert!(login.contains("href=\"/notices\""));
+    // The login page's line comes from the profile too.
+    assert!(login.contains("监督举报电话：交城县工业和信息化（商务）局 0358-3520080"));
 }
 
 /// A record's history names each step in Chinese: an imported record says 导入创建, never

@@ -469,3 +469,70 @@ async fn an_accepted_or_disqualified_project_cannot_be_disqualified() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+/// The sanction list pages 50 at a time with its count and filters by state and kind; a
+/// contractor's list never holds a proposal.
+#[tokio::test]
+async fn the_sanction_list_pages_and_filters() {
+    use jianguan_store::entity::sanction;
+    use jianguan_store::sea::{EntityTrait, IntoActiveModel};
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let now = t.app.now();
+        let rows: Vec<sanction::ActiveModel> = (0..70i64)
+            .map(|n| {
+                sanction::Model {
+                    id: format!("bulk-sanction-{n:03}"),
+                    county_code: t.world.county_x.clone(),
+                    enterprise_id: t.world.enterprise_a.clone(),
+                    project_id: None,
+                    kind: "notice".into(),
+                    facts: format!("批量提醒{n}"),
+                    clause: "二（四）".into(),
+                    amount_fen: None,
+                    deadline: None,
+                    state: if n < 60 { "decided" } else { "proposed" }.into(),
+                    proposed_by: "测试".into(),
+                    proposed_at: now - chrono::Duration::minutes(n),
+                    decided_by: (n < 60).then(|| "测试责任人".into()),
+                    decided_on: (n < 60).then(|| t.app.today()),
+                    decision_note: None,
+                    withdrawn_on: None,
+                    withdraw_reason: None,
+                    updated_at: now,
+                }
+                .into_active_model()
+            })
+            .collect();
+        sanction::Entity::insert_many(rows)
+            .exec(t.app.store.housekeeping())
+            .await
+            .unwrap();
+        let chief = Client::login(&t, "chief").await;
+        let bulk = |html: &str| -> Vec<String> {
+            html.split("<tr data-id=\"")
+                .skip(1)
+                .map(|x| x.split('"').next().unwrap().to_string())
+                .filter(|id| id.starts_with("bulk-sanction-"))
+                .collect()
+        };
+        let (_, first) = chief.get("/sanctions?kind=notice&state=decided").await;
+        let (_, second) = chief
+            .get("/sanctions?kind=notice&state=decided&offset=50")
+            .await;
+        let mut seen = bulk(&first);
+        assert_eq!(seen.len(), 50, "{backend:?}");
+        seen.extend(bulk(&second));
+        let expected: Vec<String> = (0..60).map(|n| format!("bulk-sanction-{n:03}")).collect();
+        assert_eq!(seen, expected, "newest proposal first, each once");
+        assert!(first.contains("下一页"));
+        let (_, proposed) = chief.get("/sanctions?state=proposed&kind=notice").await;
+        assert_eq!(bulk(&proposed).len(), 10);
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, html) = contractor.get("/sanctions?state=proposed").await;
+        assert!(bulk(&html).is_empty(), "a contractor sees no proposal");
+        let (status, html) = chief.get("/sanctions?kind=fine").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有这种处理方式"));
+    }
+}
