@@ -21,8 +21,8 @@ pub struct MetricRow {
 }
 
 /// The template for one enterprise and month: B1 the month, then code, name, unit and an
-/// empty value column per metric. The code column is what is read back; names are for
-/// people.
+/// empty value column per metric. The code column is what is read back; it is hidden, so
+/// the person filling the sheet sees names, units and values only.
 pub fn template(enterprise: &str, month: &str, metrics: &[MetricRow]) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
@@ -45,6 +45,7 @@ pub fn template(enterprise: &str, month: &str, metrics: &[MetricRow]) -> Result<
         e(ws.write_string(r, 2, &m.unit))?;
     }
     ws.set_column_width(0, 20).map_err(|e| e.to_string())?;
+    ws.set_column_hidden(0).map_err(|e| e.to_string())?;
     ws.set_column_width(1, 24).map_err(|e| e.to_string())?;
     ws.set_column_width(3, 16).map_err(|e| e.to_string())?;
     wb.save_to_buffer().map_err(|e| e.to_string())
@@ -182,6 +183,28 @@ mod tests {
             ws.write_string(3, 3, "12,500.50").unwrap();
         });
         assert_eq!(read(&ok).unwrap().values[1].1, Some(12500.5));
+    }
+
+    /// The machine keys stay out of sight: column A (the metric codes) is hidden.
+    #[test]
+    fn the_metric_codes_are_hidden_from_the_person_filling_in() {
+        use std::io::Read;
+        let t = template("企业", "2026-10", &metrics()).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(t)).unwrap();
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        let first_col = sheet
+            .split("<col ")
+            .nth(1)
+            .and_then(|c| c.split("/>").next())
+            .unwrap_or_default();
+        assert!(
+            first_col.contains("min=\"1\"") && first_col.contains("hidden=\"1\""),
+            "{first_col}"
+        );
     }
 
     #[test]
