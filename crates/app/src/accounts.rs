@@ -688,7 +688,7 @@ pub async fn change_password(
     if !e.is_empty() {
         return Err(e.into());
     }
-    set_password(app, Some(actor), user, new).await
+    set_password(app, Some(actor), user, new, "change_password").await
 }
 
 async fn set_password(
@@ -696,6 +696,7 @@ async fn set_password(
     actor: Option<&Actor>,
     user: user::Model,
     new: &str,
+    action: &str,
 ) -> Result<(), AppError> {
     let now = app.now();
     let after = user::Model {
@@ -714,7 +715,7 @@ async fn set_password(
         user.county_code.clone(),
         "user",
         &user.id,
-        "change_password",
+        action,
     ))
     .await?;
     tx.commit().await?;
@@ -740,6 +741,17 @@ pub async fn set_disabled(
         .ok_or(AppError::NotFound)?;
     if user.id == actor.user_id {
         return Err(AppError::Conflict("不能停用自己的账号".into()));
+    }
+    // A second click (or a stale page) changes nothing and says why.
+    if user.disabled == disabled {
+        return Err(AppError::Conflict(
+            if disabled {
+                "该用户已停用"
+            } else {
+                "该用户已是正常状态"
+            }
+            .into(),
+        ));
     }
     let before = UserView::from(&user);
     let updated = user::Model {
@@ -779,7 +791,38 @@ pub async fn reset_password(app: &App, username: &str, new: &str) -> Result<(), 
     if !e.is_empty() {
         return Err(e.into());
     }
-    set_password(app, None, user, new).await
+    set_password(app, None, user, new, "reset_password").await
+}
+
+/// The administrator sets a new password for a user of the county who forgot theirs: the
+/// user's sessions end and tokens are revoked, as when they change it themselves.
+pub async fn admin_reset_password(
+    app: &App,
+    actor: &Actor,
+    user_id: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    actor.require(Permission::Administer)?;
+    let user = managed_user(app, Some(actor), user_id).await?;
+    if user.id == actor.user_id {
+        return Err(AppError::Conflict(
+            "请在“我的账号”中修改自己的密码（需要原密码）".into(),
+        ));
+    }
+    let mut e = FieldErrors::new();
+    check_new_password(&mut e, "password", new);
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    set_password(app, Some(actor), user, new, "reset_password").await
+}
+
+/// One user of the actor's county (or the actor), for the administrator's page about them.
+pub async fn managed(app: &App, actor: &Actor, user_id: &str) -> Result<UserView, AppError> {
+    actor.require(Permission::Administer)?;
+    Ok(UserView::from(
+        &managed_user(app, Some(actor), user_id).await?,
+    ))
 }
 
 /// Removes sessions past their absolute lifetime and login attempts older than 90 days:

@@ -434,6 +434,7 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
             budget_fen: Some(20_000_000 * 100),
             responsible_person: "县工业和信息化（商务）局局长".into(),
         },
+        FieldErrors::new(),
     )
     .await
     .map_err(|e| demo_err("programme", e))?;

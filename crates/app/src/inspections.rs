@@ -13,9 +13,7 @@ use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, fina
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, project, training_class,
 };
-use jianguan_store::sea::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use jianguan_store::sea::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{queries, scoped};
 
 /// Inspectors for each visit, planned or recorded: the profile's number (two in Jiaocheng).
@@ -193,10 +191,7 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<queries::Paged<inspection::Model>, AppError> {
-    use jianguan_store::sea::PaginatorTrait;
-    let db = app.store.reader();
     let q = filtered(actor, f);
-    let total = q.clone().count(db).await?;
     let q = match sort {
         InspectionSort::DateDesc => q.order_by_desc(inspection::Column::Date),
         InspectionSort::DateAsc => q.order_by_asc(inspection::Column::Date),
@@ -207,17 +202,21 @@ pub async fn page(
             .order_by_asc(inspection::Column::Status)
             .order_by_desc(inspection::Column::Date),
     };
-    let limit = if limit == 0 { 50 } else { limit.min(500) };
-    let items = q
-        .order_by_desc(inspection::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| as_read_by(actor, i))
-        .collect();
-    Ok(queries::Paged { items, total })
+    let found = queries::page(
+        app.store.reader(),
+        q.order_by_desc(inspection::Column::Id),
+        offset,
+        limit,
+    )
+    .await?;
+    Ok(queries::Paged {
+        items: found
+            .items
+            .into_iter()
+            .map(|i| as_read_by(actor, i))
+            .collect(),
+        total: found.total,
+    })
 }
 
 /// Checks what needs the database: the project, class and disbursement in the county.

@@ -99,6 +99,81 @@ pub async fn create_county(
     Ok(model)
 }
 
+/// The most townships a county lists, and the longest name one may have.
+const TOWNSHIPS_MAX: usize = 100;
+const TOWNSHIP_NAME_MAX: usize = 20;
+
+/// Replaces the county's township list (one per line, in the county's official order). A
+/// township that live projects lie in cannot be removed: they would point at nothing.
+pub async fn update_townships(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    lines: &str,
+) -> Result<county::Model, AppError> {
+    actor.require(Permission::Administer)?;
+    let before = counties(app, actor)
+        .await?
+        .into_iter()
+        .find(|c| c.code == code)
+        .ok_or(AppError::NotFound)?;
+    // Every problem is named, in the order of the lines.
+    let mut problems: Vec<String> = Vec::new();
+    let mut townships: Vec<String> = Vec::new();
+    for (n, line) in lines.lines().enumerate() {
+        let name = line.trim();
+        if name.is_empty() {
+            continue;
+        }
+        if townships.len() == TOWNSHIPS_MAX {
+            problems.push(format!("乡镇最多 {TOWNSHIPS_MAX} 个"));
+            break;
+        }
+        let mut one = FieldErrors::new();
+        let label = format!("第 {} 行的乡镇", n + 1);
+        let name = one.required_text("t", &label, name, TOWNSHIP_NAME_MAX);
+        if let Some(m) = one.get("t") {
+            problems.push(m.to_string());
+        } else if townships.contains(&name) {
+            problems.push(format!("“{name}”重复填写了"));
+        } else {
+            townships.push(name);
+        }
+    }
+    if townships.is_empty() && problems.is_empty() {
+        problems.push("请至少填写一个乡镇".into());
+    }
+    let removed: Vec<String> = before
+        .township_list()
+        .into_iter()
+        .filter(|t| !townships.contains(t))
+        .collect();
+    for (t, n) in queries::projects_in_townships(app.store.reader(), code, &removed).await? {
+        problems.push(format!("“{t}”还有 {n} 个项目，不能删除"));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::field("townships", problems.join("；")));
+    }
+    let after = county::Model {
+        townships: serde_json::to_string(&townships)?,
+        ..before.clone()
+    };
+    if after == before {
+        return Ok(before);
+    }
+    let audit = entry(
+        app,
+        actor,
+        code,
+        ("county", code),
+        "update",
+        Some(&before),
+        Some(&after),
+    )?;
+    update_audited(app, audit, &before, after.clone()).await?;
+    Ok(after)
+}
+
 // ---------------------------------------------------------------- programmes
 
 pub async fn programmes(app: &App, actor: &Actor) -> Result<Vec<programme::Model>, AppError> {
@@ -130,9 +205,13 @@ struct ProgrammeFields {
     responsible_person: String,
 }
 
-fn validate_programme(input: &ProgrammeInput) -> Result<ProgrammeFields, AppError> {
+/// `pre` holds what the form could not even read (a budget that is not an amount).
+fn validate_programme(
+    input: &ProgrammeInput,
+    pre: FieldErrors,
+) -> Result<ProgrammeFields, AppError> {
     use jianguan_domain::dates::parse_date;
-    let mut e = FieldErrors::new();
+    let mut e = pre;
     let name = e.required_text("name", "项目名称", &input.name, 100);
     let plan_document = e.optional_text(
         "plan_document",
@@ -185,10 +264,11 @@ pub async fn create_programme(
     app: &App,
     actor: &Actor,
     input: &ProgrammeInput,
+    pre: FieldErrors,
 ) -> Result<programme::Model, AppError> {
     actor.require(Permission::Administer)?;
     let county = actor.county_for_write(input.county_code.as_deref())?;
-    let f = validate_programme(input)?;
+    let f = validate_programme(input, pre)?;
     if queries::county(app.store.reader(), &county)
         .await?
         .is_none()
@@ -229,13 +309,14 @@ pub async fn update_programme(
     actor: &Actor,
     id: &str,
     input: &ProgrammeInput,
+    pre: FieldErrors,
 ) -> Result<programme::Model, AppError> {
     actor.require(Permission::Administer)?;
     let before = programme(app, actor, id).await?;
     if before.voided_at.is_some() {
         return Err(AppError::Conflict("该综合示范项目已作废，不能修改".into()));
     }
-    let f = validate_programme(input)?;
+    let f = validate_programme(input, pre)?;
     let after = programme::Model {
         name: f.name,
         plan_document: f.plan_document,

@@ -69,8 +69,6 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<queries::Paged<order::Model>, AppError> {
-    use jianguan_store::sea::{PaginatorTrait, QuerySelect};
-    let db = app.store.reader();
     let mut q = scoped::find::<order::Entity>(&actor.scope());
     if f.open_only {
         q = q.filter(order::Column::State.ne(OrderState::Accepted.code()));
@@ -81,16 +79,10 @@ pub async fn page(
     if let Some(p) = f.project_id.as_deref().filter(|p| !p.is_empty()) {
         q = q.filter(order::Column::ProjectId.eq(p));
     }
-    let total = q.clone().count(db).await?;
-    let limit = if limit == 0 { 50 } else { limit.min(500) };
-    let items = q
+    let q = q
         .order_by_asc(order::Column::Deadline)
-        .order_by_asc(order::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok(queries::Paged { items, total })
+        .order_by_asc(order::Column::Id);
+    Ok(queries::page(app.store.reader(), q, offset, limit).await?)
 }
 
 /// The material handed in for an order already loaded in the caller's scope (by [`get`]),

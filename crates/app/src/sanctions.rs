@@ -55,8 +55,6 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<queries::Paged<sanction::Model>, AppError> {
-    use jianguan_store::sea::{PaginatorTrait, QuerySelect};
-    let db = app.store.reader();
     let mut q = scoped::find::<sanction::Entity>(&actor.scope());
     if actor.role == crate::Role::Contractor {
         q = q.filter(sanction::Column::State.ne(SanctionState::Proposed.code()));
@@ -67,16 +65,10 @@ pub async fn page(
     if let Some(k) = kind {
         q = q.filter(sanction::Column::Kind.eq(k.code()));
     }
-    let total = q.clone().count(db).await?;
-    let limit = if limit == 0 { 50 } else { limit.min(500) };
-    let items = q
+    let q = q
         .order_by_desc(sanction::Column::ProposedAt)
-        .order_by_asc(sanction::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok(queries::Paged { items, total })
+        .order_by_asc(sanction::Column::Id);
+    Ok(queries::page(app.store.reader(), q, offset, limit).await?)
 }
 
 pub async fn propose(

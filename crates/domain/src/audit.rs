@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 35] = [
+pub const ACTIONS: [(&str, &str); 36] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -31,6 +31,7 @@ pub const ACTIONS: [(&str, &str); 35] = [
     ("login", "登录"),
     ("logout", "退出登录"),
     ("change_password", "修改密码"),
+    ("reset_password", "重置密码"),
     ("disable", "停用"),
     ("enable", "启用"),
     ("unlock", "解除登录限制"),

@@ -379,61 +379,40 @@ mod tests {
         }
     }
 
-    /// 三: the supervision group inspects together — a record names as many inspectors as
-    /// the profile asks, as a plan does.
+    /// Validates `i` as the record of a visit on 15 March 2026 by at least two inspectors.
+    fn record(i: &InspectionInput) -> Result<InspectionFields, FieldErrors> {
+        i.validate(
+            Stage::Record { min_inspectors: 2 },
+            d(2026, 3, 15),
+            FieldErrors::new(),
+        )
+    }
+
     #[test]
     fn an_empty_date_is_asked_for_not_called_malformed() {
         let mut no_date = input();
         no_date.date = " ".into();
-        let e = no_date
-            .validate(
-                Stage::Record { min_inspectors: 2 },
-                d(2026, 3, 15),
-                FieldErrors::new(),
-            )
-            .unwrap_err();
+        let e = record(&no_date).unwrap_err();
         assert_eq!(e.get("date"), Some("请填写检查日期"));
         let mut bad = input();
         bad.date = "2026-02-30".into();
-        let e = bad
-            .validate(
-                Stage::Record { min_inspectors: 2 },
-                d(2026, 3, 15),
-                FieldErrors::new(),
-            )
-            .unwrap_err();
+        let e = record(&bad).unwrap_err();
         assert!(e.get("date").unwrap().starts_with("检查日期："));
     }
 
+    /// 三: the supervision group inspects together — a record names as many inspectors as
+    /// the profile asks, as a plan does.
     #[test]
     fn a_record_names_enough_inspectors() {
-        let today = d(2026, 3, 15);
         let mut one = input();
         one.inspectors = vec!["王检查".into()];
-        let e = one
-            .validate(
-                Stage::Record { min_inspectors: 2 },
-                today,
-                FieldErrors::new(),
-            )
-            .unwrap_err();
+        let e = record(&one).unwrap_err();
         assert!(e.get("inspectors").unwrap().contains("至少 2 名"), "{e:?}");
+        assert!(record(&input()).is_ok());
+        let one_is_enough = Stage::Record { min_inspectors: 1 };
         assert!(
-            input()
-                .validate(
-                    Stage::Record { min_inspectors: 2 },
-                    today,
-                    FieldErrors::new()
-                )
+            one.validate(one_is_enough, d(2026, 3, 15), FieldErrors::new())
                 .is_ok()
-        );
-        assert!(
-            one.validate(
-                Stage::Record { min_inspectors: 1 },
-                today,
-                FieldErrors::new()
-            )
-            .is_ok()
         );
     }
 

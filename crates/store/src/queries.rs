@@ -60,8 +60,31 @@ fn like(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn page_limit(f: &ListFilter) -> u64 {
-    if f.limit == 0 { 50 } else { f.limit.min(500) }
+/// The most rows a page holds (a `limit` of 0 asks for the default, 50).
+pub const PAGE_MAX: u64 = 500;
+/// No list is paged further than this: an offset from a URL stays a number both databases
+/// take (PostgreSQL's OFFSET is a signed 64-bit integer) and past it every page is empty.
+pub const OFFSET_MAX: u64 = 100_000_000;
+
+/// One page of an ordered query and how many rows it holds in all: the one way every list
+/// is paged, with the size and the offset bounded whatever the caller asked.
+pub async fn page<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    q: Select<E>,
+    offset: u64,
+    limit: u64,
+) -> Result<Paged<E::Model>, DbErr>
+where
+    E::Model: Send + Sync,
+{
+    let limit = if limit == 0 { 50 } else { limit.min(PAGE_MAX) };
+    let total = q.clone().count(conn).await?;
+    let items = q
+        .offset(offset.min(OFFSET_MAX))
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok(Paged { items, total })
 }
 
 async fn paged<E: EntityTrait>(
@@ -72,9 +95,7 @@ async fn paged<E: EntityTrait>(
 where
     E::Model: Send + Sync,
 {
-    let total = q.clone().count(conn).await?;
-    let items = q.offset(f.offset).limit(page_limit(f)).all(conn).await?;
-    Ok(Paged { items, total })
+    page(conn, q, f.offset, f.limit).await
 }
 
 fn enterprise_scope(scope: &Scope) -> Condition {
@@ -239,6 +260,28 @@ pub async fn county(
     code: &str,
 ) -> Result<Option<county::Model>, DbErr> {
     county::Entity::find_by_id(code.to_string()).one(conn).await
+}
+
+/// How many live projects of the county lie in each of `townships`: a township still used
+/// must not vanish from the county's list.
+pub async fn projects_in_townships(
+    conn: &impl ConnectionTrait,
+    county: &str,
+    townships: &[String],
+) -> Result<Vec<(String, u64)>, DbErr> {
+    let mut out = Vec::new();
+    for t in townships {
+        let n = project::Entity::find()
+            .filter(project::Column::CountyCode.eq(county))
+            .filter(project::Column::Township.eq(t.as_str()))
+            .filter(project::Column::VoidedAt.is_null())
+            .count(conn)
+            .await?;
+        if n > 0 {
+            out.push((t.clone(), n));
+        }
+    }
+    Ok(out)
 }
 
 /// Enterprise names by id, for lists that show them beside projects.

@@ -477,6 +477,7 @@ pub async fn seeded(backend: Backend) -> TestApp {
             budget_fen: Some(10_000_000),
             responsible_person: "文水县商务局局长".into(),
         },
+        FieldErrors::new(),
     )
     .await
     .expect("programme y");

@@ -4,7 +4,7 @@
 use jianguan_domain::enterprise::EnterpriseInput;
 use jianguan_domain::project::{ProjectInput, Target};
 use jianguan_domain::{FieldErrors, Money};
-use jianguan_store::entity::{enterprise, project};
+use jianguan_store::entity::{enterprise, programme, project};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -187,6 +187,58 @@ impl ProjectForm {
                 .collect::<Vec<_>>()
                 .join("\n"),
         })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProgrammeForm {
+    pub name: String,
+    pub plan_document: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub budget: String,
+    pub responsible_person: String,
+}
+
+impl ProgrammeForm {
+    /// The app's input, and the message for a budget that could not even be read.
+    pub fn to_input(&self) -> (jianguan_app::records::ProgrammeInput, FieldErrors) {
+        let mut e = FieldErrors::new();
+        let budget_fen = if self.budget.trim().is_empty() {
+            None
+        } else {
+            match Money::parse_yuan(&self.budget) {
+                Ok(m) => Some(m.fen()),
+                Err(err) => {
+                    e.add("budget", err.to_string());
+                    Some(0)
+                }
+            }
+        };
+        let input = jianguan_app::records::ProgrammeInput {
+            county_code: None,
+            name: self.name.clone(),
+            plan_document: opt(&self.plan_document),
+            period_start: self.period_start.clone(),
+            period_end: self.period_end.clone(),
+            budget_fen,
+            responsible_person: self.responsible_person.clone(),
+        };
+        (input, e)
+    }
+
+    pub fn from_model(p: &programme::Model) -> Self {
+        Self {
+            name: p.name.clone(),
+            plan_document: p.plan_document.clone().unwrap_or_default(),
+            period_start: p.period_start.to_string(),
+            period_end: p.period_end.to_string(),
+            budget: Money::from_fen(p.budget_fen)
+                .map(Money::to_plain_yuan)
+                .unwrap_or_default(),
+            responsible_person: p.responsible_person.clone(),
+        }
     }
 }
 

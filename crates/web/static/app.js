@@ -87,7 +87,7 @@
           note.textContent = "已恢复您上次未提交的内容。";
           var discard = document.createElement("button");
           discard.type = "button";
-          discard.className = "link";
+          discard.className = "secondary";
           discard.textContent = "放弃这些内容";
           discard.addEventListener("click", function () { store.removeItem(key); location.reload(); });
           note.appendChild(document.createTextNode(" "));

@@ -311,6 +311,8 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         }
     } else if path.contains("/programmes/") {
         w.programme_y.clone()
+    } else if path.contains("/counties/") {
+        w.county_y.clone()
     } else if path.contains("/users/") {
         w.user_y.clone()
     } else if path.contains("/docket/") {

@@ -87,7 +87,11 @@ pub async fn create_programme(
     };
     Ok((
         StatusCode::CREATED,
-        Json(records::create_programme(&s.app, &a, &input).await?.into()),
+        Json(
+            records::create_programme(&s.app, &a, &input, FieldErrors::new())
+                .await?
+                .into(),
+        ),
     ))
 }
 
@@ -99,7 +103,7 @@ pub async fn update_programme(
     ApiJson(b): ApiJson<ProgrammeIn>,
 ) -> ApiResult<Json<ProgrammeDto>> {
     Ok(Json(
-        records::update_programme(&s.app, &a, &id, &b.into_input())
+        records::update_programme(&s.app, &a, &id, &b.into_input(), FieldErrors::new())
             .await?
             .into(),
     ))

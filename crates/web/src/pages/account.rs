@@ -173,6 +173,7 @@ struct AccountPage {
     errors: FieldErrors,
     changed: bool,
     tokens: Vec<TokenRow>,
+    revoke_prefix: &'static str,
     /// A token just made: its secret, shown this once.
     new_token: Option<String>,
     token_errors: FieldErrors,
@@ -181,17 +182,17 @@ struct AccountPage {
     sees_rules: bool,
 }
 
-struct TokenRow {
-    id: String,
-    name: String,
-    created: String,
-    expires: String,
-    last_used: String,
-    state: &'static str,
-    live: bool,
+pub(crate) struct TokenRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) created: String,
+    pub(crate) expires: String,
+    pub(crate) last_used: String,
+    pub(crate) state: &'static str,
+    pub(crate) live: bool,
 }
 
-fn token_rows(
+pub(crate) fn token_rows(
     tokens: Vec<accounts::TokenView>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<TokenRow> {
@@ -239,6 +240,7 @@ async fn account_page(
         is_admin: a.role == jianguan_app::Role::Admin,
         sees_rules: a.role.sees_whole_county(),
         tokens: token_rows(tokens, s.app.now()),
+        revoke_prefix: "/account/tokens/",
         new_token: None,
         token_errors: FieldErrors::new(),
         layout: layout(

@@ -1,4 +1,4 @@
-use super::{Layout, PageResult, layout, render};
+use super::{Layout, PageResult, layout, money, render};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::routes::Routes;
@@ -10,7 +10,7 @@ use jianguan_app::records;
 use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::rules::Party;
 use jianguan_domain::sanction::{SanctionKind, SanctionState};
-use jianguan_domain::{DateRange, Money, System, format_cn_date};
+use jianguan_domain::{DateRange, System, format_cn_date};
 use jianguan_store::queries::ListFilter;
 
 /// This area's pages, with who may use each.
@@ -82,12 +82,6 @@ struct HomePage {
     under_construction: usize,
     systems: Vec<SystemRow>,
     ending: Vec<EndingRow>,
-}
-
-fn money(fen: i64) -> String {
-    Money::from_fen(fen)
-        .map(|m| m.to_string())
-        .unwrap_or_else(|_| format!("{fen} 分"))
 }
 
 pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {

@@ -159,7 +159,11 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
                 .iter()
                 .map(|(href, label)| NavItem {
                     href,
-                    label,
+                    label: if *href == "/reviews" {
+                        progress::review_heading(actor.role)
+                    } else {
+                        label
+                    },
                     active: *href == active,
                 })
                 .collect()
@@ -221,23 +225,53 @@ where
 
 pub struct HistoryRow {
     pub at: String,
+    /// Who did it: the name, and (when the trail recorded them) the login name, shown as
+    /// written, and the role.
     pub actor: String,
+    pub login: String,
+    pub role: String,
     pub action: String,
+}
+
+/// Splits the trail's "姓名（登录名，角色）" into its parts; anything else is a name.
+fn actor_parts(recorded: &str) -> (String, String, String) {
+    let parsed = recorded
+        .strip_suffix('）')
+        .and_then(|r| r.rsplit_once('（'))
+        .and_then(|(name, rest)| {
+            let (login, role) = rest.split_once('，')?;
+            Some((name.to_string(), login.to_string(), role.to_string()))
+        });
+    parsed.unwrap_or_else(|| (recorded.to_string(), String::new(), String::new()))
 }
 
 pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<HistoryRow> {
     rows.into_iter()
-        .map(|r| HistoryRow {
-            at: cn_time(r.at),
-            actor: r.actor_name,
-            action: jianguan_domain::audit::action_label_on(&r.entity, &r.action).to_string(),
+        .map(|r| {
+            let (actor, login, role) = actor_parts(&r.actor_name);
+            HistoryRow {
+                at: cn_time(r.at),
+                actor,
+                login,
+                role,
+                action: jianguan_domain::audit::action_label_on(&r.entity, &r.action).to_string(),
+            }
         })
         .collect()
 }
 
-/// Previous/next links for a long list; the query is built from known values only.
+/// An amount in 分 as people read it: ¥12,000.00.
+pub fn money(fen: i64) -> String {
+    jianguan_domain::Money::from_fen(fen)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| format!("{fen} 分"))
+}
+
+/// Previous/next links for a long list; the query is built from known values only. An
+/// offset past the end (a hand-edited URL) says so and links back to the first page.
 pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit: u64) -> String {
-    if total <= limit {
+    let past_end = offset > 0 && offset >= total;
+    if total <= limit && !past_end {
         return String::new();
     }
     let base: String = query
@@ -246,23 +280,27 @@ pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit:
         .map(|(k, v)| format!("{k}={}&", crate::auth::encode_component(v)))
         .collect();
     let mut html = String::from("<nav class=\"pager\" aria-label=\"分页\">");
+    if past_end {
+        html.push_str(&format!(
+            "<span>共 {total} 条，这一页已没有记录</span><a href=\"{path}?{base}offset=0\">回到第一页</a></nav>"
+        ));
+        return html;
+    }
     if offset > 0 {
         html.push_str(&format!(
             "<a href=\"{path}?{base}offset={}\">上一页</a>",
             offset.saturating_sub(limit)
         ));
     }
+    let end = offset.saturating_add(limit);
     html.push_str(&format!(
         "<span>第 {}–{} 条，共 {} 条</span>",
         offset + 1,
-        (offset + limit).min(total),
+        end.min(total),
         total
     ));
-    if offset + limit < total {
-        html.push_str(&format!(
-            "<a href=\"{path}?{base}offset={}\">下一页</a>",
-            offset + limit
-        ));
+    if end < total {
+        html.push_str(&format!("<a href=\"{path}?{base}offset={end}\">下一页</a>"));
     }
     html.push_str("</nav>");
     html
@@ -344,4 +382,30 @@ pub async fn read_capped(
 #[serde(default)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::actor_parts;
+
+    #[test]
+    fn the_trail_s_actor_splits_into_name_login_and_role() {
+        assert_eq!(
+            actor_parts("李检查（inspector，检查组成员）"),
+            (
+                "李检查".to_string(),
+                "inspector".to_string(),
+                "检查组成员".to_string()
+            )
+        );
+        // A name that itself holds brackets keeps them.
+        assert_eq!(
+            actor_parts("王建国（晋商电商）（contractor，承办企业）").0,
+            "王建国（晋商电商）"
+        );
+        for plain in ["系统", "导入（批量）", ""] {
+            assert_eq!(actor_parts(plain).0, plain);
+            assert!(actor_parts(plain).1.is_empty());
+        }
+    }
 }

@@ -362,6 +362,7 @@ pub async fn review(
 pub struct QueueRow {
     pub what: String,
     pub project: String,
+    pub enterprise: String,
     pub link: String,
     pub submitted: String,
     pub state: &'static str,
@@ -372,16 +373,41 @@ pub struct QueueRow {
 struct QueuePage {
     layout: Layout,
     rows: Vec<QueueRow>,
-    is_staff: bool,
+    heading: &'static str,
+    empty: &'static str,
+}
+
+/// What the review queue is to each reader: the bureau reviews, a contractor follows its
+/// own submissions, an auditor reads what was handed in.
+pub(crate) fn review_heading(role: Role) -> &'static str {
+    if role.supervises() {
+        "待审核"
+    } else if role == Role::Contractor {
+        "我的提交"
+    } else {
+        "报送材料"
+    }
 }
 
 /// The review queue: what awaits review in the county (a contractor: its own recent ones).
 pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
     let items = rep::queue(&s.app, &a).await?;
-    let names: HashMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
-        .await?
+    let projects = jianguan_app::inspections::projects(&s.app, &a).await?;
+    let enterprise_ids: Vec<String> = projects.iter().map(|p| p.enterprise_id.clone()).collect();
+    let enterprises =
+        jianguan_store::queries::enterprise_names(s.app.store.reader(), &enterprise_ids)
+            .await
+            .map_err(jianguan_app::AppError::from)?;
+    // Project id → (project name, enterprise name): the reviewer sees whose material it is.
+    let names: HashMap<String, (String, String)> = projects
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| {
+            let enterprise = enterprises
+                .get(&p.enterprise_id)
+                .cloned()
+                .unwrap_or_default();
+            (p.id, (p.name, enterprise))
+        })
         .collect();
     let rows = items
         .into_iter()
@@ -389,7 +415,14 @@ pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             let state = Review::parse(&r.state).unwrap_or(Review::Submitted);
             QueueRow {
                 what: format!("{}（第 {} 版）", rep::kind_label(&r.kind), r.version),
-                project: names.get(&r.project_id).cloned().unwrap_or_default(),
+                project: names
+                    .get(&r.project_id)
+                    .map(|n| n.0.clone())
+                    .unwrap_or_default(),
+                enterprise: names
+                    .get(&r.project_id)
+                    .map(|n| n.1.clone())
+                    .unwrap_or_default(),
                 link: rep::review_link(&r),
                 submitted: cn_time(r.submitted_at),
                 state: state.label(),
@@ -408,7 +441,12 @@ pub async fn queue(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
             )
             .await,
             rows,
-            is_staff: a.role.supervises(),
+            heading: review_heading(a.role),
+            empty: if a.role.supervises() {
+                "没有待审核的材料。"
+            } else {
+                "暂无报送材料。"
+            },
         },
     ))
 }

@@ -1,5 +1,6 @@
 use super::{
-    HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, options, pager, render,
+    HistoryRow, Layout, PageResult, SelectOption, history_rows, layout, money, options, pager,
+    render,
 };
 use crate::AppState;
 use crate::auth::Auth;
@@ -13,7 +14,7 @@ use axum::response::{IntoResponse, Redirect};
 use jianguan_app::Permission::*;
 use jianguan_app::{Actor, AppError, Permission, records};
 use jianguan_domain::project::{ProjectStatus, Target};
-use jianguan_domain::{FieldErrors, Money, System};
+use jianguan_domain::{FieldErrors, System};
 use jianguan_store::entity::project;
 use jianguan_store::queries::{self, ListFilter};
 use serde::Deserialize;
@@ -41,12 +42,6 @@ fn status_label(code: &str) -> String {
         .map(|s| s.label())
         .unwrap_or(code)
         .to_string()
-}
-
-fn money(fen: i64) -> String {
-    Money::from_fen(fen)
-        .map(|m| m.to_string())
-        .unwrap_or_default()
 }
 
 async fn townships(s: &AppState, a: &Actor) -> Vec<String> {

@@ -1,9 +1,12 @@
 //! 设置 for the administrator: the county's users (create with role and, for a contractor,
-//! its enterprise; disable and enable), and the regulation profile in force, read only.
+//! its enterprise; disable and enable; reset a password; see and revoke API tokens), and
+//! the county's townships, the programmes (period, budget, responsible person), and the
+//! regulation profile in force, read only.
 
 use super::{Layout, PageResult, SelectOption, layout, options, render};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::forms::ProgrammeForm;
 use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
@@ -23,7 +26,21 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .post("/settings/users", Administer, create_user)
         .post("/settings/users/{id}/disable", Administer, disable)
         .post("/settings/users/{id}/enable", Administer, enable)
+        .get("/settings/users/{id}", Administer, user)
+        .post("/settings/users/{id}/password", Administer, reset_password)
+        .post(
+            "/settings/users/{id}/tokens/{token_id}/revoke",
+            Administer,
+            revoke_token,
+        )
         .get("/settings/profile", ReadCounty, profile)
+        .get("/settings/counties", Administer, counties)
+        .get("/settings/counties/{code}", Administer, county)
+        .post("/settings/counties/{code}", Administer, save_county)
+        .get("/settings/programmes", Administer, programmes)
+        .post("/settings/programmes", Administer, create_programme)
+        .get("/settings/programmes/{id}", Administer, programme)
+        .post("/settings/programmes/{id}", Administer, save_programme)
 }
 
 pub struct UserRow {
@@ -167,12 +184,119 @@ pub async fn create_user(
 
 pub async fn disable(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> PageResult {
     accounts::set_disabled(&s.app, &auth.0, &id, true).await?;
-    Ok(Redirect::to("/settings/users?saved=1").into_response())
+    Ok(Redirect::to(&format!("/settings/users/{id}?saved=1")).into_response())
 }
 
 pub async fn enable(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> PageResult {
     accounts::set_disabled(&s.app, &auth.0, &id, false).await?;
-    Ok(Redirect::to("/settings/users?saved=1").into_response())
+    Ok(Redirect::to(&format!("/settings/users/{id}?saved=1")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "settings_user.html")]
+struct UserPage {
+    layout: Layout,
+    user: accounts::UserView,
+    role: &'static str,
+    enterprise: String,
+    tokens: Vec<super::account::TokenRow>,
+    revoke_prefix: String,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+async fn user_page(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    errors: FieldErrors,
+    saved: bool,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let user = accounts::managed(&s.app, a, id).await?;
+    let tokens = accounts::tokens(&s.app, Some(a), &user.id).await?;
+    let enterprise = match &user.enterprise_id {
+        Some(eid) => records::enterprise(&s.app, a, eid)
+            .await
+            .map(|e| e.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(render(
+        status,
+        &UserPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                &user.display_name,
+                "/account",
+            )
+            .await,
+            role: Role::parse(&user.role).map_or("", Role::label),
+            enterprise,
+            tokens: super::account::token_rows(tokens, s.app.now()),
+            revoke_prefix: format!("/settings/users/{}/tokens/", user.id),
+            user,
+            errors,
+            saved,
+        },
+    ))
+}
+
+/// One user: role, enterprise, state, a new password, the API tokens.
+pub async fn user(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<super::SavedQuery>,
+) -> PageResult {
+    user_page(
+        &s,
+        &auth,
+        &id,
+        FieldErrors::new(),
+        q.saved.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub password: String,
+}
+
+pub async fn reset_password(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    match accounts::admin_reset_password(&s.app, &auth.0, &id, &f.password).await {
+        Ok(()) => Ok(Redirect::to(&format!("/settings/users/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            user_page(&s, &auth, &id, e, false, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes one of the user's tokens: the token must be that user's, whatever the URL says.
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path((id, token_id)): Path<(String, String)>,
+) -> PageResult {
+    let user = accounts::managed(&s.app, &auth.0, &id).await?;
+    let theirs = accounts::tokens(&s.app, Some(&auth.0), &user.id).await?;
+    if !theirs.iter().any(|t| t.id == token_id) {
+        return Err(AppError::NotFound.into());
+    }
+    accounts::revoke_token(&s.app, Some(&auth.0), &token_id).await?;
+    Ok(Redirect::to(&format!("/settings/users/{id}?saved=1")).into_response())
 }
 
 pub struct RuleRow {
@@ -231,4 +355,295 @@ pub async fn profile(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult 
             show_codes: a.role == Role::Admin,
         },
     ))
+}
+
+// ---------------------------------------------------------------- counties and townships
+
+#[derive(Template)]
+#[template(path = "settings_counties.html")]
+struct CountiesPage {
+    layout: Layout,
+    rows: Vec<jianguan_store::entity::county::Model>,
+}
+
+/// The counties this administrator looks after (one, for a county's own administrator).
+pub async fn counties(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
+    let rows = records::counties(&s.app, &a).await?;
+    Ok(render(
+        StatusCode::OK,
+        &CountiesPage {
+            layout: layout(
+                &s,
+                &a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "县和乡镇",
+                "/account",
+            )
+            .await,
+            rows,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "settings_county.html")]
+struct CountyPage {
+    layout: Layout,
+    county: jianguan_store::entity::county::Model,
+    townships: String,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CountyForm {
+    pub townships: String,
+}
+
+async fn county_page(
+    s: &AppState,
+    auth: &Auth,
+    code: &str,
+    typed: Option<String>,
+    errors: FieldErrors,
+    saved: bool,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let county = records::counties(&s.app, a)
+        .await?
+        .into_iter()
+        .find(|x| x.code == code)
+        .ok_or(AppError::NotFound)?;
+    Ok(render(
+        status,
+        &CountyPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                &county.name,
+                "/account",
+            )
+            .await,
+            townships: typed.unwrap_or_else(|| county.township_list().join("\n")),
+            county,
+            errors,
+            saved,
+        },
+    ))
+}
+
+pub async fn county(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(q): Query<super::SavedQuery>,
+) -> PageResult {
+    county_page(
+        &s,
+        &auth,
+        &code,
+        None,
+        FieldErrors::new(),
+        q.saved.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn save_county(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(f): Form<CountyForm>,
+) -> PageResult {
+    match records::update_townships(&s.app, &auth.0, &code, &f.townships).await {
+        Ok(_) => Ok(Redirect::to(&format!("/settings/counties/{code}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            county_page(
+                &s,
+                &auth,
+                &code,
+                Some(f.townships),
+                e,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- programmes
+
+pub struct ProgrammeRow {
+    pub id: String,
+    pub name: String,
+    pub period: String,
+    pub budget: String,
+    pub responsible_person: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_programmes.html")]
+struct ProgrammesPage {
+    layout: Layout,
+    rows: Vec<ProgrammeRow>,
+    form: ProgrammeForm,
+    errors: FieldErrors,
+}
+
+async fn programmes_page(
+    s: &AppState,
+    auth: &Auth,
+    form: ProgrammeForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let rows = records::programmes(&s.app, a)
+        .await?
+        .into_iter()
+        .filter(|p| p.voided_at.is_none())
+        .map(|p| ProgrammeRow {
+            period: format!("{} 至 {}", p.period_start, p.period_end),
+            budget: super::money(p.budget_fen),
+            id: p.id,
+            name: p.name,
+            responsible_person: p.responsible_person,
+        })
+        .collect();
+    Ok(render(
+        status,
+        &ProgrammesPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "综合示范项目",
+                "/account",
+            )
+            .await,
+            rows,
+            form,
+            errors,
+        },
+    ))
+}
+
+pub async fn programmes(State(s): State<AppState>, auth: Auth) -> PageResult {
+    programmes_page(
+        &s,
+        &auth,
+        ProgrammeForm::default(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_programme(
+    State(s): State<AppState>,
+    auth: Auth,
+    Form(f): Form<ProgrammeForm>,
+) -> PageResult {
+    let (input, pre) = f.to_input();
+    match records::create_programme(&s.app, &auth.0, &input, pre).await {
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/settings/programmes/{}?saved=1", p.id)).into_response())
+        }
+        Err(AppError::Validation(e)) => {
+            programmes_page(&s, &auth, f, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings_programme.html")]
+struct ProgrammePage {
+    layout: Layout,
+    id: String,
+    form: ProgrammeForm,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+async fn programme_page(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    typed: Option<ProgrammeForm>,
+    errors: FieldErrors,
+    saved: bool,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let p = records::programme(&s.app, a, id).await?;
+    if p.voided_at.is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(render(
+        status,
+        &ProgrammePage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                &p.name,
+                "/account",
+            )
+            .await,
+            id: p.id.clone(),
+            form: typed.unwrap_or_else(|| ProgrammeForm::from_model(&p)),
+            errors,
+            saved,
+        },
+    ))
+}
+
+pub async fn programme(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<super::SavedQuery>,
+) -> PageResult {
+    programme_page(
+        &s,
+        &auth,
+        &id,
+        None,
+        FieldErrors::new(),
+        q.saved.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn save_programme(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<ProgrammeForm>,
+) -> PageResult {
+    let (input, pre) = f.to_input();
+    match records::update_programme(&s.app, &auth.0, &id, &input, pre).await {
+        Ok(_) => Ok(Redirect::to(&format!("/settings/programmes/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            programme_page(
+                &s,
+                &auth,
+                &id,
+                Some(f),
+                e,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -301,8 +301,9 @@ async fn each_finding_offers_the_action_its_rule_asks_for() {
         );
         let (status, _) = contractor.get(&link).await;
         assert_eq!(status, StatusCode::OK);
-        // Not for the bureau's own duties, and not by a contractor.
+        // Not for the bureau's own duties, and not by a contractor: refused, nothing written.
         let bureau = all.iter().find(|f| f["acts"] == "bureau").unwrap();
+        let before = crate::common::counts(&t).await;
         let (status, _) = inspector
             .form(
                 &format!("/docket/{}/remind", bureau["id"].as_str().unwrap()),
@@ -312,6 +313,7 @@ async fn each_finding_offers_the_action_its_rule_asks_for() {
         assert_eq!(status, StatusCode::CONFLICT);
         let (status, _) = contractor.form(&format!("/docket/{id}/remind"), &[]).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(crate::common::counts(&t).await, before, "{backend:?}");
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }

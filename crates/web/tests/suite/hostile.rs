@@ -283,3 +283,39 @@ async fn a_submitted_order_without_material_answers_a_clear_error() {
         "{v}"
     );
 }
+
+/// An offset in a page's URL, however large, gives an empty page with the count and a way
+/// back, not a database error or an overflow; one that is not a number is named.
+#[tokio::test]
+async fn a_huge_offset_is_an_empty_page_and_a_negative_one_is_named() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        for list in ["/inspections", "/orders", "/sanctions"] {
+            let (status, html) = inspector
+                .get(&format!("{list}?offset=18446744073709551615"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{backend:?} {list}: {html}");
+            assert!(
+                html.contains("共 ") && !html.contains("<tr data-id="),
+                "{list}"
+            );
+            let (status, html) = inspector.get(&format!("{list}?offset=-1")).await;
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{backend:?} {list}: {html}"
+            );
+            assert!(html.contains("offset"), "{list}: the parameter is named");
+        }
+        // The API names its bound instead.
+        let (status, v) = inspector
+            .get_json("/api/v1/records/inspections?offset=18446744073709551615")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}: {v}");
+        assert!(
+            v["fields"]["offset"].as_str().unwrap().contains("起始位置"),
+            "{v}"
+        );
+    }
+}

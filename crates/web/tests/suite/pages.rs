@@ -1,7 +1,7 @@
 //! What each role finds on screen: its home and menu, the public notice board, history in
 //! Chinese.
 
-use crate::common::{Client, seeded_router};
+use crate::common::{Client, counts, seeded_router};
 use axum::http::StatusCode;
 use jianguan_testkit::backends;
 
@@ -372,7 +372,7 @@ async fn the_administrator_manages_users_and_readers_see_the_rules() {
             .split("/settings/users/")
             .nth(1)
             .unwrap()
-            .split('/')
+            .split(['/', '"'])
             .next()
             .unwrap()
             .to_string();
@@ -392,6 +392,102 @@ async fn the_administrator_manages_users_and_readers_see_the_rules() {
         let new = Client::try_login(&t, "station_a", "station-pass-1")
             .await
             .expect("enabled again");
+        // The user makes an API token; the administrator sees it on the user's page and
+        // revokes it, and it stops working.
+        let (status, html) = new
+            .form("/account/tokens", &[("name", "站点对接"), ("days", "30")])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let secret = html
+            .split("<code class=\"token\" translate=\"no\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        let machine = Client::bearer(&t, &secret);
+        assert_eq!(machine.get_json("/api/v1/docket").await.0, StatusCode::OK);
+        let (status, html) = admin.get(&format!("/settings/users/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("站点对接") && html.contains("晋商"), "{html}");
+        let token_id = html
+            .split(&format!("/settings/users/{id}/tokens/"))
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        // Another user's token through this user's URL is not found, and nothing changes.
+        let before = counts(&t).await;
+        let (status, _) = admin
+            .form(
+                &format!(
+                    "/settings/users/{}/tokens/{token_id}/revoke",
+                    t.world.user_y
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let me = admin.get_json("/api/v1/me").await.1["user_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, _) = admin
+            .form(
+                &format!("/settings/users/{me}/tokens/{token_id}/revoke"),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(counts(&t).await, before);
+        let (status, _) = admin
+            .form(
+                &format!("/settings/users/{id}/tokens/{token_id}/revoke"),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            machine.get_json("/api/v1/docket").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (_, html) = admin.get(&format!("/settings/users/{id}")).await;
+        assert!(html.contains("已撤销"));
+        // A forgotten password: a short one is refused and nothing changes; then reset,
+        // the old one no longer works, the new one does, and the old session is ended.
+        let before = counts(&t).await;
+        let (status, html) = admin
+            .form(
+                &format!("/settings/users/{id}/password"),
+                &[("password", "short")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field-error=\"password\""), "{html}");
+        assert_eq!(counts(&t).await, before);
+        let (status, _) = admin
+            .form(
+                &format!("/settings/users/{id}/password"),
+                &[("password", "station-pass-2")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_ne!(
+            new.get("/docket").await.0,
+            StatusCode::OK,
+            "old session ended"
+        );
+        assert!(
+            Client::try_login(&t, "station_a", "station-pass-1")
+                .await
+                .is_err()
+        );
+        let new = Client::try_login(&t, "station_a", "station-pass-2")
+            .await
+            .expect("the new password works");
         // The rules in force: every rule, for a reader; not for a contractor.
         let viewer = Client::login(&t, "viewer").await;
         let (status, html) = viewer.get("/settings/profile").await;
@@ -409,6 +505,146 @@ async fn the_administrator_manages_users_and_readers_see_the_rules() {
         let inspector = Client::login(&t, "inspector").await;
         let (status, _) = inspector.get("/settings/users").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+/// 设置: the county's townships and its programmes, edited by the administrator with every
+/// problem named and nothing saved until all is right.
+#[tokio::test]
+async fn the_administrator_keeps_townships_and_programmes() {
+    for backend in jianguan_testkit::backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let county = t.world.county_x.clone();
+        let (status, html) = admin.get("/settings/counties").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("/settings/counties/{county}")));
+        let (status, html) = admin.get(&format!("/settings/counties/{county}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let current: String = html
+            .split("<textarea id=\"townships\"")
+            .nth(1)
+            .unwrap()
+            .split_once('>')
+            .unwrap()
+            .1
+            .split("</textarea>")
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(current.contains("天宁镇"), "{current}");
+        // A duplicate, a name too long and a township still holding projects, at once.
+        let before = counts(&t).await;
+        let kept: Vec<&str> = current.lines().filter(|l| *l != "天宁镇").collect();
+        let bad = format!(
+            "{}\n夏家营镇\n夏家营镇\n这个乡镇的名字实在是写得太长了超过了二十个字",
+            kept.join("\n")
+        );
+        let (status, html) = admin
+            .form(
+                &format!("/settings/counties/{county}"),
+                &[("townships", &bad)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        for said in ["“夏家营镇”重复填写了", "“天宁镇”还有", "不能删除", "20"]
+        {
+            assert!(html.contains(said), "{backend:?}: {said} in {html}");
+        }
+        assert!(
+            html.contains("夏家营镇\n夏家营镇"),
+            "what was typed comes back"
+        );
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
+        // A new township, added at the end, is offered on the project form.
+        let good = format!("{current}\n新设乡");
+        let (status, _) = admin
+            .form(
+                &format!("/settings/counties/{county}"),
+                &[("townships", &good)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, form) = inspector.get("/projects/new").await;
+        assert!(form.contains(">新设乡<"), "{backend:?}");
+        assert_eq!(
+            inspector
+                .get(&format!("/settings/counties/{county}"))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+
+        // Programmes: an unreadable budget and a period that ends before it starts.
+        let before = counts(&t).await;
+        let (status, html) = admin
+            .form(
+                "/settings/programmes",
+                &[
+                    ("name", "第二期示范"),
+                    ("period_start", "2027-06-01"),
+                    ("period_end", "2027-01-01"),
+                    ("budget", "两千万"),
+                    ("responsible_person", "县商务局局长"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(html.contains("data-field-error=\"budget\""), "{html}");
+        assert!(html.contains("data-field-error=\"period_end\""), "{html}");
+        assert!(
+            html.contains("value=\"两千万\""),
+            "what was typed comes back"
+        );
+        assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
+        let (status, html) = admin
+            .form(
+                "/settings/programmes",
+                &[
+                    ("name", "第二期示范"),
+                    ("period_start", "2027-01-01"),
+                    ("period_end", "2028-12-31"),
+                    ("budget", "15,000,000"),
+                    ("responsible_person", "县商务局局长"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}: {html}");
+        let (_, list) = admin.get("/settings/programmes").await;
+        assert!(
+            list.contains("第二期示范") && list.contains("¥15,000,000.00"),
+            "{list}"
+        );
+        let id = list
+            .split("/settings/programmes/")
+            .skip(1)
+            .find(|x| x.split("</a>").next().unwrap().contains("第二期示范"))
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let (status, _) = admin
+            .form(
+                &format!("/settings/programmes/{id}"),
+                &[
+                    ("name", "第二期示范"),
+                    ("period_start", "2027-01-01"),
+                    ("period_end", "2028-12-31"),
+                    ("budget", "16,000,000.50"),
+                    ("responsible_person", "县商务局局长"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = admin.get(&format!("/settings/programmes/{id}")).await;
+        assert!(html.contains("value=\"16000000.50\""), "{html}");
+        assert_eq!(
+            inspector.get("/settings/programmes").await.0,
+            StatusCode::FORBIDDEN
+        );
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }

@@ -135,3 +135,57 @@ async fn of_many_identical_transitions_at_once_exactly_one_happens() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+/// Two administrators' identical clicks: one user made, one disable done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_user_is_created_once_and_disabled_once_whatever_the_clicks() {
+    use jianguan_store::entity::user;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let admin = Client::login(&t, "admin").await;
+        let fields = [
+            ("username", "twice"),
+            ("display_name", "重复点击"),
+            ("role", "inspector"),
+            ("password", "twice-pass-1"),
+        ];
+        let outcomes =
+            futures_util::future::join_all((0..6).map(|_| admin.form("/settings/users", &fields)))
+                .await;
+        let made = outcomes
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(made, 1, "{backend:?}: {outcomes:?}");
+        for (s, html) in outcomes.iter().filter(|(s, _)| *s != StatusCode::SEE_OTHER) {
+            // Refused as taken (seen before the write) or as a conflict (inside it).
+            assert!(
+                (*s == StatusCode::UNPROCESSABLE_ENTITY && html.contains("该用户名已被使用"))
+                    || *s == StatusCode::CONFLICT,
+                "{backend:?}: {s} {html}"
+            );
+        }
+        let users = user::Entity::find()
+            .filter(user::Column::Username.eq("twice"))
+            .all(t.app.store.reader())
+            .await
+            .unwrap();
+        assert_eq!(users.len(), 1);
+        let id = users[0].id.clone();
+        assert_eq!(audit_rows(&t, &id, "create").await, 1);
+        let path = format!("/settings/users/{id}/disable");
+        let outcomes = futures_util::future::join_all((0..6).map(|_| admin.form(&path, &[]))).await;
+        let done = outcomes
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(done, 1, "{backend:?}: {outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT)
+        );
+        assert_eq!(audit_rows(&t, &id, "disable").await, 1, "{backend:?}");
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}

@@ -304,6 +304,12 @@ async fn plans_and_reports_are_handed_in_reviewed_and_corrected() {
             q.contains("新建冷链仓储项目"),
             "the queue lists what awaits review"
         );
+        let row = q.split("新建冷链仓储项目").next().unwrap();
+        let row = &row[row.rfind("<tr>").unwrap()..];
+        assert!(
+            row.contains("data-label=\"企业\">") && !row.contains("data-label=\"企业\"></td>"),
+            "whose material it is: {row}"
+        );
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
