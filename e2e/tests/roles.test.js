@@ -59,8 +59,8 @@ async function check(page, who, name, problems) {
 }
 
 /**
- * The pages a role's menu leads to: the side menu, the 数据报送 tabs, 设置's links, and on
- * each list the first record's page.
+ * The pages a role's menu leads to: the side menu, the 数据报送 tabs, 设置's links, the
+ * inspection calendar, and on each list the first record's page.
  */
 async function walk(page, url, who, problems) {
   const seen = new Set();
@@ -78,6 +78,7 @@ async function walk(page, url, who, problems) {
       ...(await links("nav.side a[href^='/']")),
       ...(await links("nav.subnav a[href^='/']")),
       ...(path === "/account" ? await links("main a[href^='/settings']") : []),
+      ...(await links("main a[data-testid=calendar-link]")),
       ...(await links("main table tbody tr:first-child a[href^='/']")).slice(0, 1),
     ];
     for (const p of found) if (!seen.has(p) && !p.startsWith("/logout")) queue.push(p);
@@ -88,7 +89,7 @@ async function walk(page, url, who, problems) {
 for (const [who, expects] of [
   ["admin", ["/settings/users", "/settings/profile"]],
   ["chief", ["/sanctions", "/docket"]],
-  ["inspector", ["/docket", "/inspections", "/reviews"]],
+  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/reviews"]],
   ["viewer", ["/projects", "/settings/profile", "/reviews"]],
   ["contractor", ["/docket", "/data-reports"]],
 ]) {

@@ -571,6 +571,42 @@ pub async fn data_reports(app: &App, actor: &Actor) -> Result<Vec<data_report::M
     )
 }
 
+/// How many months the reporting matrix looks back (the current month included).
+pub const MATRIX_MONTHS: u32 = 12;
+
+/// Enterprise × month for the last [`MATRIX_MONTHS`] months as of today: on time, late,
+/// missing, not yet due, or not owed — judged as `data.report_late` judges them. A
+/// contractor gets its own row only.
+pub async fn data_matrix(
+    app: &App,
+    actor: &Actor,
+) -> Result<
+    (
+        Vec<chrono::NaiveDate>,
+        Vec<jianguan_domain::rules::ReportingRow>,
+    ),
+    AppError,
+> {
+    use jianguan_domain::rules::calendar::month_start;
+    let today = app.today();
+    let first = month_start(today) - chrono::Months::new(MATRIX_MONTHS - 1);
+    let months: Vec<chrono::NaiveDate> = (0..MATRIX_MONTHS)
+        .map(|n| first + chrono::Months::new(n))
+        .collect();
+    let Some(county) = actor.county_code.as_deref() else {
+        return Ok((months, Vec::new()));
+    };
+    let facts = jianguan_store::facts::load(app.store.reader(), county, None).await?;
+    let rows = jianguan_domain::rules::reporting_matrix(&facts, &app.profile, today, &months)
+        .into_iter()
+        .filter(|r| match &actor.enterprise_id {
+            Some(own) => &r.enterprise_id == own,
+            None => true,
+        })
+        .collect();
+    Ok((months, rows))
+}
+
 /// The contractor reports a month's operating data (form or template), or a corrected
 /// version of a report that came back with issues. Unusual changes must be confirmed.
 pub async fn submit_data(

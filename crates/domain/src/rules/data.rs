@@ -102,6 +102,89 @@ fn bad_months(ctx: &Ctx, e: &EnterpriseFacts) -> Vec<(NaiveDate, NaiveDate, Stri
     out
 }
 
+/// How one month's operating data of an enterprise stands on a day, as the reporting
+/// matrix shows it (the same judgement as `data.report_late`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthReport {
+    /// No project of the enterprise was operating that month.
+    NotOwed,
+    /// Owed, the due day not yet passed and nothing handed in.
+    NotDue,
+    OnTime,
+    /// Handed in this many days after the due day.
+    Late(i64),
+    /// The due day passed and nothing handed in.
+    Missing,
+}
+
+impl MonthReport {
+    pub fn label(self) -> String {
+        match self {
+            MonthReport::NotOwed => "—".into(),
+            MonthReport::NotDue => "未到期".into(),
+            MonthReport::OnTime => "已报".into(),
+            MonthReport::Late(days) => format!("迟报 {}", days_text(days)),
+            MonthReport::Missing => "未报".into(),
+        }
+    }
+
+    /// A late or missing month: what the reader must notice.
+    pub fn is_problem(self) -> bool {
+        matches!(self, MonthReport::Late(_) | MonthReport::Missing)
+    }
+}
+
+/// One enterprise's row of the reporting matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportingRow {
+    pub enterprise_id: String,
+    pub name: String,
+    pub months: Vec<(NaiveDate, MonthReport)>,
+}
+
+/// Enterprise × month: for each enterprise of the facts and each of `months` (first days),
+/// whether that month's data was owed, and on `as_of` on time, late, missing or not yet due.
+/// Only reports handed in by `as_of` count, as for the rules.
+pub fn reporting_matrix(
+    facts: &super::Facts,
+    profile: &super::Profile,
+    as_of: NaiveDate,
+    months: &[NaiveDate],
+) -> Vec<ReportingRow> {
+    let ctx = Ctx::new(facts, profile, as_of);
+    let due_day = profile.thresholds.data_report_due_day;
+    ctx.facts
+        .enterprises
+        .iter()
+        .map(|e| {
+            let owed = duty_months(&ctx, &e.id, as_of);
+            let reports = first_reports(&ctx, e);
+            let months = months
+                .iter()
+                .map(|&m| {
+                    let m = super::calendar::month_start(m);
+                    if !owed.contains(&m) {
+                        return (m, MonthReport::NotOwed);
+                    }
+                    let due = day_of_next_month(m, due_day);
+                    let state = match lateness(reports.get(&m), due, as_of) {
+                        Lateness::OnTime => MonthReport::OnTime,
+                        Lateness::Late(days) => MonthReport::Late(days),
+                        Lateness::Missing if as_of <= due => MonthReport::NotDue,
+                        Lateness::Missing => MonthReport::Missing,
+                    };
+                    (m, state)
+                })
+                .collect();
+            ReportingRow {
+                enterprise_id: e.id.clone(),
+                name: e.name.clone(),
+                months,
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn report_late(ctx: &Ctx, out: &mut Vec<Draft>) {
     for e in &ctx.facts.enterprises {
         for (m, due, message) in bad_months(ctx, e) {
@@ -293,6 +376,46 @@ mod tests {
             "data.report_late",
             Some("2025-12")
         ));
+    }
+
+    /// The matrix judges each month as `data.report_late` does, on the same boundary days.
+    #[test]
+    fn the_matrix_marks_each_month_owed_on_time_late_missing_or_not_due() {
+        let mut f = operating();
+        let months = [d(2025, 12, 1), d(2026, 1, 1), d(2026, 2, 1), d(2026, 3, 1)];
+        let cells = |f: &Facts, on| {
+            super::reporting_matrix(f, &profile(), on, &months)
+                .into_iter()
+                .find(|r| r.enterprise_id == "e1")
+                .unwrap()
+                .months
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+        };
+        use super::MonthReport::*;
+        // December: before operation, not owed. January on 10 Feb: the due day, not late;
+        // February, begun, owed but not due; March not begun, not owed yet.
+        assert_eq!(
+            cells(&f, d(2026, 2, 10)),
+            [NotOwed, NotDue, NotDue, NotOwed]
+        );
+        // The day after, missing — as the rule says.
+        assert_eq!(cells(&f, d(2026, 2, 11))[1], Missing);
+        assert!(has(&f, d(2026, 2, 11), "data.report_late", Some("2026-01")));
+        f.data_reports
+            .push(data(d(2026, 1, 1), d(2026, 2, 10), &[("orders", 10)]));
+        assert_eq!(cells(&f, d(2026, 2, 11))[1], OnTime);
+        // Handed in two days late: late on the day it arrives, missing the day before.
+        f.data_reports[0].submitted_on = d(2026, 2, 12);
+        assert_eq!(cells(&f, d(2026, 2, 11))[1], Missing, "not known yet");
+        assert_eq!(cells(&f, d(2026, 2, 12))[1], Late(2));
+        assert_eq!(Late(2).label(), "迟报 2 天");
+        assert!(Late(2).is_problem() && Missing.is_problem() && !NotDue.is_problem());
+        // February is owed once February has begun; March not before it.
+        let on = d(2026, 3, 11);
+        assert_eq!(cells(&f, on)[2], Missing);
+        assert_eq!(cells(&f, on)[3], NotDue);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod props;
 #[cfg(test)]
 mod testing;
 
+pub use data::{MonthReport, ReportingRow, reporting_matrix};
 pub use facts::Facts;
 pub use profile::{DATA_INCOMPLETE, Party, Profile, ProfileError, RULE_CODES};
 pub use progress::planned_percent;
@@ -273,41 +274,48 @@ rules![
     tipoff::unanswered,
 ];
 
+impl<'a> Ctx<'a> {
+    /// The facts indexed once for every rule (and for the reporting matrix).
+    pub(crate) fn new(facts: &'a Facts, profile: &'a Profile, as_of: NaiveDate) -> Self {
+        let done: Vec<&facts::Inspection> = facts
+            .inspections
+            .iter()
+            .filter(|i| i.done && i.date <= as_of)
+            .collect();
+        let mut done_by_project: HashMap<&str, Vec<&facts::Inspection>> = HashMap::new();
+        for i in &done {
+            done_by_project
+                .entry(i.project_id.as_str())
+                .or_default()
+                .push(i);
+        }
+        let mut tallies_by_project: HashMap<&str, Vec<&facts::InspectionTally>> = HashMap::new();
+        for t in &facts.inspection_tallies {
+            tallies_by_project
+                .entry(t.project_id.as_str())
+                .or_default()
+                .push(t);
+        }
+        Ctx {
+            facts,
+            profile,
+            as_of,
+            projects: facts.projects.iter().map(|p| (p.id.as_str(), p)).collect(),
+            enterprises: facts
+                .enterprises
+                .iter()
+                .map(|e| (e.id.as_str(), e))
+                .collect(),
+            done,
+            done_by_project,
+            tallies_by_project,
+        }
+    }
+}
+
 /// Evaluates every rule of the profile for one county's facts as of a date.
 pub fn evaluate(facts: &Facts, profile: &Profile, as_of: NaiveDate) -> Vec<Finding> {
-    let done: Vec<&facts::Inspection> = facts
-        .inspections
-        .iter()
-        .filter(|i| i.done && i.date <= as_of)
-        .collect();
-    let mut done_by_project: HashMap<&str, Vec<&facts::Inspection>> = HashMap::new();
-    for i in &done {
-        done_by_project
-            .entry(i.project_id.as_str())
-            .or_default()
-            .push(i);
-    }
-    let mut tallies_by_project: HashMap<&str, Vec<&facts::InspectionTally>> = HashMap::new();
-    for t in &facts.inspection_tallies {
-        tallies_by_project
-            .entry(t.project_id.as_str())
-            .or_default()
-            .push(t);
-    }
-    let ctx = Ctx {
-        facts,
-        profile,
-        as_of,
-        projects: facts.projects.iter().map(|p| (p.id.as_str(), p)).collect(),
-        enterprises: facts
-            .enterprises
-            .iter()
-            .map(|e| (e.id.as_str(), e))
-            .collect(),
-        done,
-        done_by_project,
-        tallies_by_project,
-    };
+    let ctx = Ctx::new(facts, profile, as_of);
     let mut drafts = Vec::new();
     // Every rule runs: one switched off in the profile is dropped in `finish`, while the
     // `data.incomplete` it may report has its own switch.

@@ -47,10 +47,18 @@ pub struct ReportRow {
     pub pending: bool,
 }
 
+/// A row of the enterprise × month table: the cells' words, and whether each is a problem.
+pub struct MatrixRow {
+    pub enterprise: String,
+    pub cells: Vec<(String, bool)>,
+}
+
 #[derive(Template)]
 #[template(path = "data_reports.html")]
 struct Page {
     layout: Layout,
+    matrix_months: Vec<String>,
+    matrix: Vec<MatrixRow>,
     is_contractor: bool,
     is_staff: bool,
     month: String,
@@ -104,6 +112,18 @@ async fn page(
         month: default_month,
         ..Default::default()
     });
+    let (months, owed) = rep::data_matrix(&s.app, a).await?;
+    let matrix = owed
+        .into_iter()
+        .map(|r| MatrixRow {
+            enterprise: r.name,
+            cells: r
+                .months
+                .iter()
+                .map(|(_, st)| (st.label(), st.is_problem()))
+                .collect(),
+        })
+        .collect();
     let reports = rep::data_reports(&s.app, a).await?;
     let ids: Vec<String> = reports.iter().map(|r| r.enterprise_id.clone()).collect();
     let names = jianguan_store::queries::enterprise_names(s.app.store.reader(), &ids)
@@ -123,6 +143,8 @@ async fn page(
             figures: figures
                 .iter()
                 .map(|(k, v)| match all_metrics.iter().find(|m| &m.code == k) {
+                    // Money as people read it (¥432,000.00), not 分 nor a bare number of 元.
+                    Some(m) if m.is_money() => format!("{} {}", m.name, super::money(*v)),
                     Some(m) => format!("{} {} {}", m.name, show_value(m, *v), m.unit),
                     None => format!("{k} {v}"),
                 })
@@ -158,6 +180,11 @@ async fn page(
                 "/data-reports",
             )
             .await,
+            matrix_months: months
+                .iter()
+                .map(|m| m.format("%Y年%-m月").to_string())
+                .collect(),
+            matrix,
             is_contractor,
             is_staff: a.role.supervises(),
             fields: metrics

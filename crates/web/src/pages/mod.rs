@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered Chinese HTML that works without JavaScript.
 
 pub(crate) mod account;
+mod calendar;
 mod data;
 mod docket;
 mod enterprises;
@@ -34,6 +35,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = enterprises::routes(r);
     let r = projects::routes(r);
     let r = inspections::routes(r);
+    let r = calendar::routes(r);
     let r = uploads::routes(r);
     let r = orders::routes(r);
     let r = sanctions::routes(r);

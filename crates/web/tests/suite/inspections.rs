@@ -722,6 +722,27 @@ async fn unannounced_visits_and_unfinished_minutes_stay_with_the_bureau() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (_, html) = contractor.get("/inspections").await;
         assert!(!html.contains(&secret));
+        // Nor on the calendar of the month it falls in, where the bureau sees it.
+        let month = |d: &str| d[..7].to_string();
+        let cal = format!("/inspections/calendar?month={}", month(&day(4)));
+        let (status, html) = contractor.get(&cal).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !html.contains(&secret),
+            "{backend:?}: on the contractor's calendar"
+        );
+        let (_, html) = inspector.get(&cal).await;
+        assert!(
+            html.contains(&format!("/inspections/{secret}")),
+            "{backend:?}"
+        );
+        let (_, html) = contractor
+            .get(&format!("/inspections/calendar?month={}", month(&day(6))))
+            .await;
+        assert!(
+            html.contains(funds["id"].as_str().unwrap()),
+            "announced: shown"
+        );
         let (_, notes) = contractor.get_json("/api/v1/notifications").await;
         let links: Vec<&str> = notes
             .as_array()
@@ -901,4 +922,83 @@ fn existing_of(list: &serde_json::Value, project: &str) -> u64 {
         .iter()
         .filter(|i| i["project_id"] == project)
         .count() as u64
+}
+
+/// 检查日历: a month's inspections by day, for the county or one inspector; a month that is
+/// not one is named.
+#[tokio::test]
+async fn the_calendar_shows_a_month_by_day_and_by_inspector() {
+    use axum::http::Method;
+    use serde_json::json;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let plan = |date: &str, who: [&str; 2]| {
+            json!({"mode": "plan", "project_id": t.world.project_a, "kinds": ["construction"],
+                   "date": date, "inspectors": who})
+        };
+        let (status, a) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan("2027-03-01", ["日历甲", "日历乙"]),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{a}");
+        let (_, b) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan("2027-03-31", ["日历丙", "日历乙"]),
+            )
+            .await;
+        let (_, other_month) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/inspections",
+                plan("2027-04-01", ["日历甲", "日历乙"]),
+            )
+            .await;
+        let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
+        let (status, html) = inspector.get("/inspections/calendar?month=2027-03").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("检查日历 · 2027年3月"));
+        assert!(
+            html.contains(&id(&a)) && html.contains(&id(&b)),
+            "{backend:?}"
+        );
+        assert!(!html.contains(&id(&other_month)), "April is not in March");
+        assert!(html.contains("本月已安排 2 次"), "{backend:?}");
+        // 1 March 2027 is a Monday: the first cell of the first week holds it.
+        let first_week = html
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        let first_cell = first_week.split("<td").nth(1).unwrap();
+        assert!(
+            first_cell.contains("<span class=\"day\">1</span>") && first_cell.contains(&id(&a))
+        );
+        // One inspector's month.
+        let (_, html) = inspector
+            .get("/inspections/calendar?month=2027-03&inspector=%E6%97%A5%E5%8E%86%E7%94%B2")
+            .await;
+        assert!(
+            html.contains(&id(&a)) && !html.contains(&id(&b)),
+            "{backend:?}"
+        );
+        assert!(html.contains("month=2027-04&amp;inspector=%E6%97%A5%E5%8E%86%E7%94%B2"));
+        for bad in ["2027-13", "三月", "99999-01"] {
+            let (status, html) = inspector
+                .get(&format!(
+                    "/inspections/calendar?month={}",
+                    crate::common::urlencode(bad)
+                ))
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(html.contains("月份请按"), "{bad}");
+        }
+    }
 }

@@ -922,3 +922,98 @@ async fn reporting_over_the_api() {
             .all(|r| r["enterprise_id"] == t.world.enterprise_a.as_str())
     );
 }
+
+/// 数据报送: the enterprise × month table agrees with the docket — every month
+/// `data.report_late` names is 未报 or 迟报 in the table — and a contractor sees its own row only.
+#[tokio::test]
+async fn the_reporting_table_marks_what_the_docket_calls_late() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, docket) = inspector.get_json("/api/v1/docket").await;
+        let late: Vec<(String, String)> = docket
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "data.report_late")
+            .map(|f| {
+                (
+                    f["subject"]["enterprise_id"].as_str().unwrap().to_string(),
+                    f["period"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(!late.is_empty(), "{backend:?}: the world has late data");
+        let (status, html) = inspector.get("/data-reports").await;
+        assert_eq!(status, StatusCode::OK);
+        let table = html
+            .split("data-testid=\"reporting-matrix\"")
+            .nth(1)
+            .expect("the table")
+            .split("</table>")
+            .next()
+            .unwrap();
+        let head: Vec<String> = table
+            .split("<thead>")
+            .nth(1)
+            .unwrap()
+            .split("</thead>")
+            .next()
+            .unwrap()
+            .split("<th scope=\"col\">")
+            .skip(2)
+            .map(|c| c.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(head.len(), 12, "{head:?}");
+        // The records below the table show money as people read it, never 分 or bare 元.
+        let records = html.split("报送记录").nth(1).unwrap();
+        assert!(records.contains("零售额 ¥"), "{backend:?}: {records}");
+        assert!(!records.contains(".00 元"), "{backend:?}");
+        let enterprises = jianguan_store::queries::enterprise_names(
+            t.app.store.reader(),
+            &late.iter().map(|(e, _)| e.clone()).collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+        for (enterprise, period) in &late {
+            let (y, m) = period.split_once('-').unwrap();
+            let label = format!("{}年{}月", y, m.trim_start_matches('0'));
+            let Some(col) = head.iter().position(|h| *h == label) else {
+                continue; // older than the table's twelve months
+            };
+            let name = &enterprises[enterprise];
+            let row = table
+                .split("<tr><th scope=\"row\">")
+                .find(|r| r.starts_with(name.as_str()))
+                .unwrap_or_else(|| panic!("{backend:?}: no row for {name}"));
+            let cell = row
+                .split("<td")
+                .nth(col + 1)
+                .unwrap()
+                .split_once('>')
+                .unwrap()
+                .1
+                .split('<')
+                .next()
+                .unwrap();
+            assert!(
+                cell == "未报" || cell.starts_with("迟报"),
+                "{backend:?}: {name} {label} is {cell}"
+            );
+        }
+        // The contractor: one row, its own.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, html) = contractor.get("/data-reports").await;
+        let table = html
+            .split("data-testid=\"reporting-matrix\"")
+            .nth(1)
+            .map(|x| x.split("</table>").next().unwrap().to_string())
+            .unwrap_or_default();
+        let rows = table.matches("<tr><th scope=\"row\">").count();
+        assert!(rows <= 1, "{backend:?}: {rows} rows for a contractor");
+        assert!(
+            !table.contains("顺通物流"),
+            "{backend:?}: another enterprise's row"
+        );
+    }
+}
