@@ -88,8 +88,8 @@ async function walk(page, url, who, problems) {
 
 for (const [who, expects] of [
   ["admin", ["/settings/users", "/settings/profile"]],
-  ["chief", ["/sanctions", "/docket"]],
-  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/reviews"]],
+  ["chief", ["/sanctions", "/docket", "/market"]],
+  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews"]],
   ["viewer", ["/projects", "/settings/profile", "/reviews"]],
   ["contractor", ["/docket", "/data-reports"]],
 ]) {

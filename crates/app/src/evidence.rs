@@ -12,7 +12,8 @@ use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::rectification::MaterialReview;
 use jianguan_files::photo::{self, Limits};
 use jianguan_store::entity::{
-    licence, order_submission, photo as photo_row, progress_report, rectification_order,
+    licence, market_finding, order_submission, photo as photo_row, progress_report,
+    rectification_order,
 };
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{Scope, scoped};
@@ -151,6 +152,33 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "market_finding" => {
+            let m = crate::market::get(app, actor, id).await?;
+            // The supervision group keeps the evidence of what it found.
+            if !actor.role.supervises() {
+                return Err(AppError::Forbidden);
+            }
+            if m.closed_on.is_some() {
+                return Err(AppError::Conflict(
+                    "该问题已处理完毕，不能再添加图片".into(),
+                ));
+            }
+            let p = match &m.project_id {
+                Some(pid) => {
+                    jianguan_store::queries::project(app.store.reader(), &actor.scope(), pid)
+                        .await?
+                }
+                None => None,
+            };
+            Ok(Owner {
+                kind: "market_finding",
+                id: m.id,
+                county: m.county_code,
+                enterprise_id: Some(m.enterprise_id),
+                place: p.and_then(|p| p.latitude.zip(p.longitude)),
+                day: Some(m.raised_on),
+            })
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -178,6 +206,9 @@ async fn still_open(
         "licence" => scoped::one::<licence::Entity>(conn, &all, id)
             .await?
             .is_some(),
+        "market_finding" => scoped::one::<market_finding::Entity>(conn, &all, id)
+            .await?
+            .is_some_and(|m| m.closed_on.is_none()),
         _ => false,
     };
     if open {

@@ -28,6 +28,9 @@ pub async fn history(
         "sanction" => {
             crate::sanctions::get(app, actor, id).await?;
         }
+        "market_finding" => {
+            crate::market::get(app, actor, id).await?;
+        }
         _ => return Err(AppError::NotFound),
     }
     Ok(queries::audit_for(app.store.reader(), entity, id).await?)

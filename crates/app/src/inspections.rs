@@ -102,35 +102,13 @@ pub enum InspectionSort {
     Status,
 }
 
-impl InspectionSort {
-    pub const ALL: [InspectionSort; 4] = [
-        InspectionSort::DateDesc,
-        InspectionSort::DateAsc,
-        InspectionSort::Project,
-        InspectionSort::Status,
+impl crate::sorting::ListSort for InspectionSort {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (InspectionSort::DateDesc, "date_desc", "日期（新的在前）"),
+        (InspectionSort::DateAsc, "date_asc", "日期（早的在前）"),
+        (InspectionSort::Project, "project", "项目"),
+        (InspectionSort::Status, "status", "状态"),
     ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            InspectionSort::DateDesc => "date_desc",
-            InspectionSort::DateAsc => "date_asc",
-            InspectionSort::Project => "project",
-            InspectionSort::Status => "status",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            InspectionSort::DateDesc => "日期（新的在前）",
-            InspectionSort::DateAsc => "日期（早的在前）",
-            InspectionSort::Project => "项目",
-            InspectionSort::Status => "状态",
-        }
-    }
 }
 
 /// The filtered inspections the actor may see, before ordering and paging.
@@ -266,7 +244,7 @@ async fn fields(
             e.add("disbursement_id", "所选资金拨付不属于该项目");
         }
     }
-    let f = input.validate(stage, app.today(), e)?;
+    let f = input.validate(stage, app.today(), &app.profile.operations_checks, e)?;
     let project = project.ok_or_else(|| AppError::field("project_id", "请选择被检查的项目"))?;
     Ok((f, project))
 }
@@ -447,6 +425,30 @@ pub async fn update(
     Ok(after)
 }
 
+/// What a record lacks to be final: minutes and photos (三（二）5) and, for an operations
+/// inspection, an answer to each check of 一（二）.
+fn final_errors(app: &App, i: &inspection::Model, photos: u32) -> Result<FieldErrors, AppError> {
+    let mut e = finalise_errors(
+        i.minutes.as_deref(),
+        photos,
+        app.profile.thresholds.evidence_min_photos,
+    );
+    let kinds: Vec<_> = i
+        .kinds_parsed()?
+        .iter()
+        .filter_map(|k| jianguan_domain::inspection::parse_kind(k))
+        .collect();
+    let checks = jianguan_domain::inspection::checklist_errors(
+        &kinds,
+        &i.standards_parsed()?,
+        &app.profile.operations_checks,
+    );
+    for (k, m) in checks.iter() {
+        e.add(k, m);
+    }
+    Ok(e)
+}
+
 /// Locks a recorded inspection: it needs minutes and at least one photo (三（二）5).
 pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::Model, AppError> {
     // The record first: someone else's is "not found", whoever asks.
@@ -464,11 +466,7 @@ pub async fn finalise(app: &App, actor: &Actor, id: &str) -> Result<inspection::
         _ => {}
     }
     let n = crate::evidence::photos(app, "inspection", id).await?.len() as u32;
-    let e = finalise_errors(
-        before.minutes.as_deref(),
-        n,
-        app.profile.thresholds.evidence_min_photos,
-    );
+    let e = final_errors(app, &before, n)?;
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
@@ -528,11 +526,7 @@ pub async fn correct(
         app.now(),
     )?;
     let n = crate::evidence::photos(app, "inspection", id).await?.len() as u32;
-    let fe = finalise_errors(
-        after.minutes.as_deref(),
-        n,
-        app.profile.thresholds.evidence_min_photos,
-    );
+    let fe = final_errors(app, &after, n)?;
     if !fe.is_empty() {
         return Err(AppError::Validation(fe));
     }

@@ -16,6 +16,7 @@ pub mod heavy;
 pub mod history;
 pub mod inspections;
 pub mod jobs;
+pub mod market;
 pub mod metrics;
 mod notify;
 pub mod oversight;
@@ -25,6 +26,7 @@ pub mod rectification;
 pub mod reporting;
 pub mod sanctions;
 pub mod secrets;
+pub mod sorting;
 
 pub use actor::{Actor, Permission};
 pub use error::AppError;

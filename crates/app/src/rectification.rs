@@ -45,6 +45,37 @@ pub struct OrderFilter {
     pub open_only: bool,
     pub state: Option<OrderState>,
     pub project_id: Option<String>,
+    pub sort: OrderSort,
+}
+
+/// How a list of orders is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrderSort {
+    /// The nearest deadline first: what is due soonest.
+    #[default]
+    DeadlineAsc,
+    DeadlineDesc,
+    IssuedDesc,
+    Project,
+    State,
+}
+
+impl crate::sorting::ListSort for OrderSort {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            OrderSort::DeadlineAsc,
+            "deadline_asc",
+            "整改期限（近的在前）",
+        ),
+        (
+            OrderSort::DeadlineDesc,
+            "deadline_desc",
+            "整改期限（远的在前）",
+        ),
+        (OrderSort::IssuedDesc, "issued_desc", "下达日期（新的在前）"),
+        (OrderSort::Project, "project", "项目"),
+        (OrderSort::State, "state", "状态"),
+    ];
 }
 
 /// The orders the actor may see, earliest deadline first, at most 500.
@@ -60,7 +91,7 @@ pub async fn list(
     Ok(page(app, actor, &f, 0, 500).await?.items)
 }
 
-/// One page of the orders the actor may see, earliest deadline first, with how many there
+/// One page of the orders the actor may see, in the filter's order, with how many there
 /// are in all: `limit` at most 500 (0: 50).
 pub async fn page(
     app: &App,
@@ -79,9 +110,20 @@ pub async fn page(
     if let Some(p) = f.project_id.as_deref().filter(|p| !p.is_empty()) {
         q = q.filter(order::Column::ProjectId.eq(p));
     }
-    let q = q
-        .order_by_asc(order::Column::Deadline)
-        .order_by_asc(order::Column::Id);
+    let q = match f.sort {
+        OrderSort::DeadlineAsc => q.order_by_asc(order::Column::Deadline),
+        OrderSort::DeadlineDesc => q.order_by_desc(order::Column::Deadline),
+        OrderSort::IssuedDesc => q
+            .order_by_desc(order::Column::IssuedOn)
+            .order_by_asc(order::Column::Deadline),
+        OrderSort::Project => q
+            .order_by_asc(order::Column::ProjectId)
+            .order_by_asc(order::Column::Deadline),
+        OrderSort::State => q
+            .order_by_asc(order::Column::State)
+            .order_by_asc(order::Column::Deadline),
+    };
+    let q = q.order_by_asc(order::Column::Id);
     Ok(queries::page(app.store.reader(), q, offset, limit).await?)
 }
 
@@ -141,6 +183,10 @@ pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order
         50,
     );
     let source = e.optional_text("source", "来源", input.source.as_deref(), 300);
+    if let Some(s) = &source {
+        let ent = project.as_ref().map(|p| p.enterprise_id.as_str());
+        crate::market::check_order_source(app, actor, s, ent, &mut e).await?;
+    }
     let (Some(p), Some(deadline), true) = (project, deadline, e.is_empty()) else {
         return Err(AppError::Validation(e));
     };
@@ -343,9 +389,19 @@ pub async fn review(
         Some(&before),
         Some(&after),
     )?;
+    // A market-order problem the order was issued for is closed by its acceptance.
+    let problem = if accept {
+        crate::market::closed_by_order(app, actor, &before).await?
+    } else {
+        None
+    };
     let mut tx = app.store.begin().await?;
     tx.replace(&pending, reviewed.clone()).await?;
     tx.replace(&before, after.clone()).await?;
+    if let Some((open, closed, audit)) = problem {
+        tx.replace(&open, closed).await?;
+        tx.record(audit).await?;
+    }
     let ent = before.enterprise_id.clone();
     notify(
         app,

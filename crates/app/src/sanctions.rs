@@ -42,19 +42,59 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> Result<sanction::Model, 
 
 /// The county's sanctions (a contractor: decisions about their own enterprise).
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<sanction::Model>, AppError> {
-    Ok(page(app, actor, None, None, 0, 500).await?.items)
+    Ok(page(app, actor, &SanctionFilter::default(), 0, 500)
+        .await?
+        .items)
 }
 
-/// One page of the sanctions the actor may see, newest proposal first, with how many there
+/// Which sanctions a list shows, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct SanctionFilter {
+    pub state: Option<SanctionState>,
+    pub kind: Option<SanctionKind>,
+    pub sort: SanctionSort,
+}
+
+/// How a list of sanctions is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SanctionSort {
+    /// The newest proposal first.
+    #[default]
+    ProposedDesc,
+    ProposedAsc,
+    Enterprise,
+    Kind,
+    State,
+}
+
+impl crate::sorting::ListSort for SanctionSort {
+    const ALL: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            SanctionSort::ProposedDesc,
+            "proposed_desc",
+            "提议时间（新的在前）",
+        ),
+        (
+            SanctionSort::ProposedAsc,
+            "proposed_asc",
+            "提议时间（早的在前）",
+        ),
+        (SanctionSort::Enterprise, "enterprise", "承办企业"),
+        (SanctionSort::Kind, "kind", "处理方式"),
+        (SanctionSort::State, "state", "状态"),
+    ];
+}
+
+/// One page of the sanctions the actor may see, in the filter's order, with how many there
 /// are in all: of one state and kind if given; `limit` at most 500 (0: 50).
 pub async fn page(
     app: &App,
     actor: &Actor,
-    state: Option<SanctionState>,
-    kind: Option<SanctionKind>,
+    f: &SanctionFilter,
     offset: u64,
     limit: u64,
 ) -> Result<queries::Paged<sanction::Model>, AppError> {
+    let (state, kind) = (f.state, f.kind);
     let mut q = scoped::find::<sanction::Entity>(&actor.scope());
     if actor.role == crate::Role::Contractor {
         q = q.filter(sanction::Column::State.ne(SanctionState::Proposed.code()));
@@ -65,9 +105,20 @@ pub async fn page(
     if let Some(k) = kind {
         q = q.filter(sanction::Column::Kind.eq(k.code()));
     }
-    let q = q
-        .order_by_desc(sanction::Column::ProposedAt)
-        .order_by_asc(sanction::Column::Id);
+    let q = match f.sort {
+        SanctionSort::ProposedDesc => q.order_by_desc(sanction::Column::ProposedAt),
+        SanctionSort::ProposedAsc => q.order_by_asc(sanction::Column::ProposedAt),
+        SanctionSort::Enterprise => q
+            .order_by_asc(sanction::Column::EnterpriseId)
+            .order_by_desc(sanction::Column::ProposedAt),
+        SanctionSort::Kind => q
+            .order_by_asc(sanction::Column::Kind)
+            .order_by_desc(sanction::Column::ProposedAt),
+        SanctionSort::State => q
+            .order_by_asc(sanction::Column::State)
+            .order_by_desc(sanction::Column::ProposedAt),
+    };
+    let q = q.order_by_asc(sanction::Column::Id);
     Ok(queries::page(app.store.reader(), q, offset, limit).await?)
 }
 

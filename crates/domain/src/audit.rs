@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 36] = [
+pub const ACTIONS: [(&str, &str); 37] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -38,6 +38,7 @@ pub const ACTIONS: [(&str, &str); 36] = [
     ("revoke", "撤销访问令牌"),
     ("seal_existing", "封存已有记录"),
     ("status", "状态变更"),
+    ("close", "处理完毕"),
 ];
 
 /// The Chinese name of an action on a record of `entity` (a table or kind name): where one

@@ -3,6 +3,7 @@
 
 use crate::FieldErrors;
 use crate::rules::facts::InspectionKind;
+use crate::rules::profile::CheckItem;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -90,6 +91,47 @@ pub const STANDARDS: [(&str, &str); 4] = [
 ];
 
 pub const RESULTS: [(&str, &str); 3] = [("pass", "符合"), ("fail", "不符合"), ("na", "不适用")];
+
+/// The prefix of a checklist item's key among an inspection's standards: the 一（二）
+/// checks are stored beside 运营标准 as `operation.organisation`, `operation.safety` ….
+pub const CHECK_PREFIX: &str = "operation.";
+
+/// Every line an inspection's results may hold, in the order the form and the record show
+/// them: the four standards of 四, then the profile's operations checks (一（二）).
+pub fn standard_lines(checks: &[CheckItem]) -> Vec<(String, String)> {
+    STANDARDS
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .chain(checks.iter().map(|c| {
+            (
+                format!("{CHECK_PREFIX}{}", c.code),
+                format!("运行管理：{}", c.name),
+            )
+        }))
+        .collect()
+}
+
+/// What an operations inspection still lacks before it is final: every check of 一（二）
+/// answered (符合, 不符合 or 不适用), each one named under its own key.
+pub fn checklist_errors(
+    kinds: &[InspectionKind],
+    standards: &BTreeMap<String, StandardResult>,
+    checks: &[CheckItem],
+) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    if kinds.contains(&InspectionKind::Operations) {
+        for c in checks {
+            let key = format!("{CHECK_PREFIX}{}", c.code);
+            if standards.get(&key).is_none_or(|r| r.result.is_empty()) {
+                e.add(
+                    &format!("standards.{key}"),
+                    format!("运营情况检查定稿前请填写“{}”的检查结论", c.name),
+                );
+            }
+        }
+    }
+    e
+}
 
 pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> &'static str {
     table.iter().find(|x| x.0 == code).map_or("", |x| x.1)
@@ -199,6 +241,7 @@ impl InspectionInput {
         &self,
         stage: Stage,
         today: NaiveDate,
+        checks: &[CheckItem],
         mut e: FieldErrors,
     ) -> Result<InspectionFields, FieldErrors> {
         if self.project_id.trim().is_empty() {
@@ -267,18 +310,19 @@ impl InspectionInput {
                 methods.push(m.clone());
             }
         }
+        let lines = standard_lines(checks);
         let mut standards = BTreeMap::new();
         for (k, r) in &self.standards {
-            if label_of(&STANDARDS, k).is_empty() {
+            let Some((_, label)) = lines.iter().find(|l| l.0 == *k) else {
                 e.add("standards", format!("没有“{k}”这项检查标准"));
                 continue;
-            }
+            };
             let note = r.note.trim().to_string();
             match r.result.as_str() {
                 "" => continue,
                 "fail" if note.is_empty() => e.add(
                     &format!("standards.{k}"),
-                    format!("{}不符合：请写明问题", label_of(&STANDARDS, k)),
+                    format!("{label}不符合：请写明问题"),
                 ),
                 x if label_of(&RESULTS, x).is_empty() => {
                     e.add(&format!("standards.{k}"), "请选择符合、不符合或不适用")
@@ -384,6 +428,7 @@ mod tests {
         i.validate(
             Stage::Record { min_inspectors: 2 },
             d(2026, 3, 15),
+            &[],
             FieldErrors::new(),
         )
     }
@@ -411,7 +456,7 @@ mod tests {
         assert!(record(&input()).is_ok());
         let one_is_enough = Stage::Record { min_inspectors: 1 };
         assert!(
-            one.validate(one_is_enough, d(2026, 3, 15), FieldErrors::new())
+            one.validate(one_is_enough, d(2026, 3, 15), &[], FieldErrors::new())
                 .is_ok()
         );
     }
@@ -424,22 +469,28 @@ mod tests {
                 .validate(
                     Stage::Record { min_inspectors: 2 },
                     today,
+                    &[],
                     FieldErrors::new()
                 )
                 .is_ok()
         );
         let plan = Stage::Plan { min_inspectors: 2 };
-        assert!(input().validate(plan, today, FieldErrors::new()).is_ok());
+        assert!(
+            input()
+                .validate(plan, today, &[], FieldErrors::new())
+                .is_ok()
+        );
         let e = input()
             .validate(
                 Stage::Record { min_inspectors: 2 },
                 d(2026, 3, 14),
+                &[],
                 FieldErrors::new(),
             )
             .unwrap_err();
         assert!(e.get("date").unwrap().contains("不能晚于今天"));
         let e = input()
-            .validate(plan, d(2026, 3, 16), FieldErrors::new())
+            .validate(plan, d(2026, 3, 16), &[], FieldErrors::new())
             .unwrap_err();
         assert!(e.get("date").unwrap().contains("不能早于今天"));
     }
@@ -461,6 +512,7 @@ mod tests {
             .validate(
                 Stage::Record { min_inspectors: 2 },
                 d(2026, 3, 15),
+                &[],
                 FieldErrors::new(),
             )
             .unwrap_err();
@@ -478,6 +530,7 @@ mod tests {
             .validate(
                 Stage::Plan { min_inspectors: 2 },
                 d(2026, 3, 1),
+                &[],
                 FieldErrors::new(),
             )
             .unwrap_err();
@@ -488,10 +541,103 @@ mod tests {
             .validate(
                 Stage::Record { min_inspectors: 2 },
                 d(2026, 3, 15),
+                &[],
                 FieldErrors::new(),
             )
             .unwrap_err();
         assert!(e.get("training_class_id").is_some());
+    }
+
+    fn checks() -> Vec<CheckItem> {
+        [
+            ("organisation", "组织机制"),
+            ("personnel", "人员管理"),
+            ("safety", "安全生产责任制"),
+        ]
+        .map(|(code, name)| CheckItem {
+            code: code.into(),
+            name: name.into(),
+        })
+        .to_vec()
+    }
+
+    /// 一（二）: the profile's operations checks are lines of their own beside the four
+    /// standards; an unknown one is refused, a 不符合 needs its note like a standard's.
+    #[test]
+    fn operations_checks_are_recorded_like_standards() {
+        let lines = standard_lines(&checks());
+        assert_eq!(lines.len(), 7);
+        assert_eq!(
+            lines[6],
+            ("operation.safety".into(), "运行管理：安全生产责任制".into())
+        );
+        let mut i = input();
+        let r = |result: &str, note: &str| StandardResult {
+            result: result.into(),
+            note: note.into(),
+        };
+        i.standards.insert("operation.safety".into(), r("fail", ""));
+        i.standards
+            .insert("operation.weather".into(), r("pass", ""));
+        let e = i
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                &checks(),
+                FieldErrors::new(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.get("standards.operation.safety"),
+            Some("运行管理：安全生产责任制不符合：请写明问题")
+        );
+        assert!(e.get("standards").unwrap().contains("operation.weather"));
+        // Without the profile's checks the same key is not a standard at all.
+        i.standards.remove("operation.weather");
+        i.standards
+            .insert("operation.safety".into(), r("fail", "未签订安全生产责任书"));
+        let f = i
+            .validate(
+                Stage::Record { min_inspectors: 2 },
+                d(2026, 3, 15),
+                &checks(),
+                FieldErrors::new(),
+            )
+            .unwrap();
+        assert_eq!(f.standards["operation.safety"].note, "未签订安全生产责任书");
+        assert!(record(&i).unwrap_err().get("standards").is_some());
+    }
+
+    /// An operations inspection is final only with every check answered; another kind
+    /// needs none.
+    #[test]
+    fn finalising_an_operations_inspection_needs_every_check() {
+        let mut answers = BTreeMap::new();
+        let ops = [InspectionKind::Operations];
+        let e = checklist_errors(&ops, &answers, &checks());
+        assert_eq!(e.iter().count(), 3, "{e:?}");
+        assert!(
+            e.get("standards.operation.personnel")
+                .unwrap()
+                .contains("人员管理")
+        );
+        for (code, result) in [("organisation", "pass"), ("personnel", "na")] {
+            answers.insert(
+                format!("operation.{code}"),
+                StandardResult {
+                    result: result.into(),
+                    note: String::new(),
+                },
+            );
+        }
+        let e = checklist_errors(&ops, &answers, &checks());
+        assert_eq!(e.iter().count(), 1);
+        assert!(e.get("standards.operation.safety").is_some());
+        assert!(
+            checklist_errors(&[InspectionKind::Construction], &BTreeMap::new(), &checks())
+                .is_empty()
+        );
+        assert!(checklist_errors(&ops, &BTreeMap::new(), &[]).is_empty());
     }
 
     #[test]

@@ -194,6 +194,9 @@ pub struct World {
     pub photo_y: String,
     pub order_b: String,
     pub order_y: String,
+    /// A market-order problem of enterprise B, and one of county Y.
+    pub market_b: String,
+    pub market_y: String,
     pub sanction_b: String,
     pub sanction_y: String,
     pub incident_b: String,
@@ -354,7 +357,7 @@ async fn workflow_records(
     inspector: &Actor,
     project: &str,
     enterprise: &str,
-) -> [String; 5] {
+) -> [String; 6] {
     use jianguan_app::{evidence, inspections, rectification, sanctions};
     let today = app.today().to_string();
     let i = inspections::record(
@@ -420,7 +423,22 @@ async fn workflow_records(
     )
     .await
     .expect("incident");
-    [i.id, p.id, o.id, s.id, incident.id]
+    let market = jianguan_app::market::raise(
+        app,
+        inspector,
+        &jianguan_app::market::MarketInput {
+            project_id: project.into(),
+            category: "expired".into(),
+            raised_on: app.today().to_string(),
+            products: "核桃仁 250 克装".into(),
+            description: "货架上有超过保质期的核桃仁。".into(),
+            source: None,
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("market-order problem");
+    [i.id, p.id, o.id, s.id, incident.id, market.id]
 }
 
 pub struct TestApp {
@@ -590,10 +608,22 @@ pub async fn seeded(backend: Backend) -> TestApp {
         .clone();
     let inspector_x = actor_of(&app, "inspector").await;
     let inspector_y = actor_of(&app, "inspector_y").await;
-    let [inspection_b, photo_b, order_b, sanction_b, incident_b] =
-        workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
-    let [inspection_y, photo_y, order_y, sanction_y, incident_y] =
-        workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
+    let [
+        inspection_b,
+        photo_b,
+        order_b,
+        sanction_b,
+        incident_b,
+        market_b,
+    ] = workflow_records(&app, &inspector_x, &project_b, &enterprise_b).await;
+    let [
+        inspection_y,
+        photo_y,
+        order_y,
+        sanction_y,
+        incident_y,
+        market_y,
+    ] = workflow_records(&app, &inspector_y, &project_y.id, &ent_y.id).await;
     let (review_b, report_b) =
         report_for_review(&app, &enterprise_b, demo::COUNTY, &project_b).await;
     let (review_y, report_y) = report_for_review(&app, &ent_y.id, "141121", &project_y.id).await;
@@ -635,6 +665,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
             sanction_y,
             incident_b,
             incident_y,
+            market_b,
+            market_y,
             county_x: demo::COUNTY.into(),
             county_y: "141121".into(),
             enterprise_a,

@@ -17,6 +17,8 @@ mod fuzz;
 mod hostile;
 #[path = "suite/inspections.rs"]
 mod inspections;
+#[path = "suite/market.rs"]
+mod market;
 #[path = "suite/ops.rs"]
 mod ops;
 #[path = "suite/pages.rs"]
@@ -369,6 +371,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.incident_b.clone()
         }
+    } else if path.contains("/market/") {
+        if county {
+            w.market_y.clone()
+        } else {
+            w.market_b.clone()
+        }
     } else if path.contains("/sanctions/") {
         if county {
             w.sanction_y.clone()
@@ -421,6 +429,8 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
         json!({ "accept": true })
     } else if path.ends_with("/act") {
         json!({ "action": "decide", "note": "同意" })
+    } else if path.starts_with("/market/") && path.ends_with("/close") {
+        json!({ "reason": "已移交市场监管部门" })
     } else {
         json!({})
     }

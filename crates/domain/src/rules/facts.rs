@@ -338,6 +338,27 @@ pub enum MarketCategory {
 }
 
 impl MarketCategory {
+    pub const ALL: [MarketCategory; 4] = [
+        MarketCategory::Counterfeit,
+        MarketCategory::QualitySafety,
+        MarketCategory::Expired,
+        MarketCategory::ConsumerFraud,
+    ];
+
+    /// The code stored and imported (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            MarketCategory::Counterfeit => "counterfeit",
+            MarketCategory::QualitySafety => "quality_safety",
+            MarketCategory::Expired => "expired",
+            MarketCategory::ConsumerFraud => "consumer_fraud",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MarketCategory::Counterfeit => "销售假冒伪劣产品",

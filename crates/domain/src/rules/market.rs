@@ -35,6 +35,15 @@ mod tests {
     use super::super::testing::*;
 
     #[test]
+    fn every_category_reads_back_from_its_stored_code() {
+        for c in MarketCategory::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.code());
+            assert_eq!(MarketCategory::parse(c.code()), Some(c));
+        }
+        assert_eq!(MarketCategory::parse("weather"), None);
+    }
+
+    #[test]
     fn market_violations_stay_open_until_closed() {
         let mut f = world();
         f.plans

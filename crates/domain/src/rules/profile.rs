@@ -55,6 +55,19 @@ pub struct Profile {
     /// Operating-data metrics: code → what it is and which systems report it.
     #[serde(default)]
     pub metrics: BTreeMap<String, MetricDef>,
+    /// 一（二）运行管理: what an operations inspection checks at the enterprise, in order
+    /// (组织机制, 人员管理, 安全生产责任制 …); each is answered before the record is final.
+    #[serde(default)]
+    pub operations_checks: Vec<CheckItem>,
+}
+
+/// One item of an inspection's checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckItem {
+    /// Lower-case letters, digits and `_`; kept with the record, so never renamed.
+    pub code: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,6 +289,27 @@ impl Profile {
                     &format!("licences.by_system.{s}"),
                     "不是五大体系的代码",
                 ));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (n, c) in self.operations_checks.iter().enumerate() {
+            let key = format!("operations_checks[{n}]");
+            let well_formed = !c.code.is_empty()
+                && c.code.len() <= 40
+                && c.code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !well_formed {
+                return Err(err(
+                    &format!("{key}.code"),
+                    "只能由小写字母、数字和下划线组成",
+                ));
+            }
+            if !seen.insert(c.code.as_str()) {
+                return Err(err(&format!("{key}.code"), "与前面的检查项重复"));
+            }
+            if c.name.trim().is_empty() || c.name.chars().count() > 30 {
+                return Err(err(&format!("{key}.name"), "应为 1 到 30 个字"));
             }
         }
         if self.licences.required.is_empty() {

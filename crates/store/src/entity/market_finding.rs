@@ -13,6 +13,22 @@ pub struct Model {
     pub raised_on: Date,
     pub closed_on: Option<Date>,
     pub description: String,
+    // The columns below came later (m0009); absent, they are left out of the row's JSON so
+    // that the seal of a row written before them still matches.
+    /// The products concerned (names, brands, batches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<String>,
+    /// `inspection:ID` when raised from an inspection's problems; None by hand or imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Who raised it, as the audit names people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<String>,
+    /// Why it was closed: the rectification accepted, or the responsible person's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -33,6 +49,8 @@ pub const FIELDS: &[&str] = &[
     "raised_on",
     "closed_on",
     "description",
+    "products",
+    "close_reason",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &[];

@@ -11,6 +11,7 @@ mod m0005_reviews;
 mod m0006_rosters;
 pub(crate) mod m0007_tallies;
 pub(crate) mod m0008_seals;
+mod m0009_market;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_rosters::Migration),
             Box::new(m0007_tallies::Migration),
             Box::new(m0008_seals::Migration),
+            Box::new(m0009_market::Migration),
         ]
     }
 }

@@ -68,7 +68,10 @@ pub struct InspectionIn {
     #[serde(default)]
     #[schema(value_type = Vec<super::codes::MethodCode>)]
     pub methods: Vec<String>,
-    /// qualification, construction, operation, funds → result
+    /// qualification, construction, operation, funds → result; an operations inspection
+    /// also answers the profile's checks of 一（二） as `operation.<code>` (in Jiaocheng
+    /// `operation.organisation`, `operation.personnel`, `operation.safety`) before it is
+    /// finalised.
     #[serde(default)]
     pub standards: BTreeMap<String, StandardDto>,
     #[serde(default)]

@@ -159,7 +159,7 @@ pub async fn show(
                 &a,
                 c.csrf.as_deref().unwrap_or_default(),
                 &title,
-                "/inspections",
+                "/inspections/calendar",
             )
             .await,
             title,

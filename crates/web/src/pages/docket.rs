@@ -354,8 +354,19 @@ fn next_steps(
         ],
         "progress.severe_lag" => vec![order("下达限期整改通知书")],
         "progress.deviation" => vec![order("责令说明原因并补救")],
+        // The order names the problem, so that its acceptance closes it.
+        "market.violation_open" => vec![
+            (
+                format!(
+                    "/orders/new?project_id={project}&source={}&title={}",
+                    percent(&format!("market:{}", f.subject_id)),
+                    percent(rule_label(profile, &f.rule))
+                ),
+                "开具整改通知",
+            ),
+            (format!("/market/{}", f.subject_id), "查看问题"),
+        ],
         "qualification.invalid"
-        | "market.violation_open"
         | "assets.unlabelled"
         | "assets.inventory_due"
         | "assets.discrepancy_open" => vec![order("开具整改通知")],
@@ -413,6 +424,7 @@ fn subject_link(f: &finding::Model) -> Option<String> {
     match f.subject_kind.as_str() {
         "project" => Some(format!("/projects/{}", f.subject_id)),
         "enterprise" => Some(format!("/enterprises/{}", f.subject_id)),
+        "market_finding" => Some(format!("/market/{}", f.subject_id)),
         _ => f.project_id.as_ref().map(|p| format!("/projects/{p}")),
     }
 }

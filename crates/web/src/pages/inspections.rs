@@ -20,8 +20,9 @@ use jianguan_app::{Actor, AppError, Role};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::inspection::InspectionStatus;
 use jianguan_domain::inspection::{
-    InspectionInput, KINDS, METHODS, RESULTS, STANDARDS, StandardResult, label_of,
+    InspectionInput, KINDS, METHODS, RESULTS, StandardResult, label_of, standard_lines,
 };
+use jianguan_domain::rules::profile::CheckItem;
 use jianguan_store::entity::inspection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -123,13 +124,7 @@ pub async fn list(
     };
     let from = date("from", "起始日期", &q.from);
     let to = date("to", "截止日期", &q.to);
-    let sort = match some(&q.sort) {
-        None => ins::InspectionSort::default(),
-        Some(code) => ins::InspectionSort::parse(&code).unwrap_or_else(|| {
-            e.add("sort", "没有这种排序方式");
-            ins::InspectionSort::default()
-        }),
-    };
+    let sort: ins::InspectionSort = super::sort_of(&q.sort, &mut e);
     if !e.is_empty() {
         return Err(AppError::Validation(e).into());
     }
@@ -196,10 +191,7 @@ pub async fn list(
             projects.iter().map(|(id, name)| (id.clone(), name.clone())),
             &q.project_id,
         ),
-        sorts: options(
-            ins::InspectionSort::ALL.map(|x| (x.code(), x.label())),
-            &q.sort,
-        ),
+        sorts: super::sort_options::<ins::InspectionSort>(&q.sort),
         inspector: q.inspector,
         from: q.from,
         to: q.to,
@@ -229,20 +221,16 @@ pub struct InspectionForm {
     pub method_hearing: String,
     pub method_materials: String,
     pub method_other: String,
-    pub std_qualification: String,
-    pub std_construction: String,
-    pub std_operation: String,
-    pub std_funds: String,
-    pub note_qualification: String,
-    pub note_construction: String,
-    pub note_operation: String,
-    pub note_funds: String,
     pub inspectors: String,
     pub minutes: String,
     pub problems: String,
     /// "true" 事先通知, "false" 不打招呼, "" as the regulation says for the kind.
     pub announced: String,
     pub reason: String,
+    /// Each standard's and check's `std_{code}` (result) and `note_{code}`: the checks come
+    /// from the profile, so their names are not fields of their own.
+    #[serde(flatten)]
+    pub results: BTreeMap<String, String>,
 }
 
 impl InspectionForm {
@@ -263,16 +251,11 @@ impl InspectionForm {
     }
 
     fn standard(&self, code: &str) -> (&str, &str) {
-        match code {
-            "qualification" => (&self.std_qualification, &self.note_qualification),
-            "construction" => (&self.std_construction, &self.note_construction),
-            "operation" => (&self.std_operation, &self.note_operation),
-            "funds" => (&self.std_funds, &self.note_funds),
-            _ => ("", ""),
-        }
+        let get = |k: String| self.results.get(&k).map_or("", String::as_str);
+        (get(format!("std_{code}")), get(format!("note_{code}")))
     }
 
-    pub fn to_input(&self) -> InspectionInput {
+    pub fn to_input(&self, checks: &[CheckItem]) -> InspectionInput {
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         InspectionInput {
             project_id: self.project_id.clone(),
@@ -289,13 +272,13 @@ impl InspectionForm {
                 .filter(|m| self.flag(&format!("method_{}", m.0)))
                 .map(|m| m.0.to_string())
                 .collect(),
-            standards: STANDARDS
-                .iter()
+            standards: standard_lines(checks)
+                .into_iter()
                 .filter_map(|(code, _)| {
-                    let (r, n) = self.standard(code);
+                    let (r, n) = self.standard(&code);
                     (!r.is_empty()).then(|| {
                         (
-                            code.to_string(),
+                            code.clone(),
                             StandardResult {
                                 result: r.to_string(),
                                 note: n.to_string(),
@@ -331,7 +314,11 @@ impl InspectionForm {
                 String::new()
             }
         };
-        let st = |c: &str| standards.get(c).cloned().unwrap_or_default();
+        let mut results = BTreeMap::new();
+        for (code, r) in standards {
+            results.insert(format!("std_{code}"), r.result);
+            results.insert(format!("note_{code}"), r.note);
+        }
         Ok(InspectionForm {
             mode: if InspectionStatus::Planned.is(&i.status) {
                 "plan".into()
@@ -351,19 +338,12 @@ impl InspectionForm {
             method_hearing: on(&methods, "hearing"),
             method_materials: on(&methods, "materials"),
             method_other: on(&methods, "other"),
-            std_qualification: st("qualification").result,
-            std_construction: st("construction").result,
-            std_operation: st("operation").result,
-            std_funds: st("funds").result,
-            note_qualification: st("qualification").note,
-            note_construction: st("construction").note,
-            note_operation: st("operation").note,
-            note_funds: st("funds").note,
             inspectors: i.inspectors_parsed()?.join("，"),
             minutes: i.minutes.clone().unwrap_or_default(),
             problems: i.problems.clone().unwrap_or_default(),
             announced: i.announced.to_string(),
             reason: String::new(),
+            results,
         })
     }
 }
@@ -375,8 +355,8 @@ pub struct Check {
 }
 
 pub struct StandardRow {
-    pub code: &'static str,
-    pub label: &'static str,
+    pub code: String,
+    pub label: String,
     pub note: String,
     pub choices: Vec<SelectOption>,
 }
@@ -498,15 +478,15 @@ async fn form_page(
         ),
         kinds: KINDS.iter().map(|k| check("kind", k.1, k.2)).collect(),
         methods: METHODS.iter().map(|m| check("method", m.0, m.1)).collect(),
-        standards: STANDARDS
-            .iter()
+        standards: standard_lines(&s.app.profile.operations_checks)
+            .into_iter()
             .map(|(code, label)| {
-                let (r, n) = form.standard(code);
+                let (r, n) = form.standard(&code);
                 StandardRow {
-                    code,
-                    label,
                     note: n.to_string(),
                     choices: options(RESULTS.iter().map(|x| (x.0, x.1)), r),
+                    code,
+                    label,
                 }
             })
             .collect(),
@@ -586,7 +566,7 @@ pub async fn create(
     auth: Auth,
     Form(form): Form<InspectionForm>,
 ) -> PageResult {
-    let input = form.to_input();
+    let input = form.to_input(&s.app.profile.operations_checks);
     let result = if form.mode == "plan" {
         ins::plan(&s.app, &auth.0, &input, FieldErrors::new()).await
     } else {
@@ -621,7 +601,15 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<InspectionForm>,
 ) -> PageResult {
-    match ins::update(&s.app, &auth.0, &id, &form.to_input(), FieldErrors::new()).await {
+    match ins::update(
+        &s.app,
+        &auth.0,
+        &id,
+        &form.to_input(&s.app.profile.operations_checks),
+        FieldErrors::new(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/inspections/{id}?saved=1")).into_response()),
         Err(e) => form_error(&s, &auth, Some(&id), false, form, e).await,
     }
@@ -637,7 +625,7 @@ pub async fn correct(
         &s.app,
         &auth.0,
         &id,
-        &form.to_input(),
+        &form.to_input(&s.app.profile.operations_checks),
         &form.reason,
         FieldErrors::new(),
     )
@@ -651,7 +639,7 @@ pub async fn correct(
 // ------------------------------------------------------------------ detail
 
 pub struct StandardView {
-    pub label: &'static str,
+    pub label: String,
     pub result: &'static str,
     pub failed: bool,
     pub note: String,
@@ -769,10 +757,10 @@ async fn detail(
                 .map(|m| label_of(&METHODS, m))
                 .collect::<Vec<_>>()
                 .join("、"),
-            standards: STANDARDS
-                .iter()
+            standards: standard_lines(&s.app.profile.operations_checks)
+                .into_iter()
                 .filter_map(|(code, label)| {
-                    standards.get(*code).map(|r| StandardView {
+                    standards.get(&code).map(|r| StandardView {
                         label,
                         result: label_of(&RESULTS, &r.result),
                         failed: r.result == "fail",

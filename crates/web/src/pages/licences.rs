@@ -33,7 +33,9 @@ pub struct LicenceRow {
     pub enterprise: String,
     pub kind: String,
     pub number: String,
-    pub validity: String,
+    pub valid_from: String,
+    /// 长期有效 when the licence has no end.
+    pub valid_to: String,
     pub expired: bool,
     pub scans: Vec<super::uploads::PhotoView>,
 }
@@ -90,10 +92,8 @@ async fn page(
                 .cloned()
                 .unwrap_or_else(|| l.kind.clone()),
             number: l.number.clone(),
-            validity: match l.valid_to {
-                Some(to) => format!("{} 至 {}", format_cn_date(l.valid_from), format_cn_date(to)),
-                None => format!("{} 起长期有效", format_cn_date(l.valid_from)),
-            },
+            valid_from: format_cn_date(l.valid_from),
+            valid_to: l.valid_to.map_or_else(|| "长期有效".into(), format_cn_date),
             expired: l.valid_to.is_some_and(|to| to < today),
             scans: super::uploads::photo_views(
                 jianguan_app::evidence::photos(&s.app, "licence", &l.id).await?,

@@ -8,6 +8,7 @@ mod enterprises;
 mod home;
 mod inspections;
 mod licences;
+mod market;
 mod orders;
 mod oversight;
 mod progress;
@@ -24,7 +25,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use jianguan_app::Permission::*;
+use jianguan_app::sorting::ListSort;
 use jianguan_app::{Actor, AppError, Permission};
+use jianguan_domain::FieldErrors;
 use jianguan_domain::dates::china_offset;
 
 /// Every page, each area's routes declared beside its handlers.
@@ -36,6 +39,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = projects::routes(r);
     let r = inspections::routes(r);
     let r = calendar::routes(r);
+    let r = market::routes(r);
     let r = uploads::routes(r);
     let r = orders::routes(r);
     let r = sanctions::routes(r);
@@ -71,8 +75,10 @@ pub struct Layout {
     pub programme: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
-    /// The pages of the menu item in use, when it has several (数据报送).
+    /// The pages of the menu item in use, when it has several (监督检查, 数据报送).
     pub subnav: Vec<NavItem>,
+    /// That menu item's name, for the tabs' label.
+    pub subnav_label: &'static str,
     /// Unread notifications, shown on the bell.
     pub unread: usize,
 }
@@ -87,6 +93,7 @@ impl Layout {
             csrf: String::new(),
             nav: vec![],
             subnav: vec![],
+            subnav_label: "",
             unread: 0,
         }
     }
@@ -115,6 +122,42 @@ pub const REPORTING_PAGES: [(&str, &str); 4] = [
     ("/licences", "证照"),
     ("/training", "培训班"),
 ];
+
+/// The pages under 监督检查: the records, their calendar, and the market-order problems
+/// (一（四）) the group raises.
+pub const INSPECTION_PAGES: [(&str, &str); 3] = [
+    ("/inspections", "检查记录"),
+    ("/inspections/calendar", "检查日历"),
+    ("/market", "市场秩序问题"),
+];
+
+/// A menu item that stands for several pages, shown as a row of tabs under the menu.
+struct Area {
+    /// The menu item's link.
+    href: &'static str,
+    label: &'static str,
+    pages: &'static [(&'static str, &'static str)],
+}
+
+const AREAS: [Area; 2] = [
+    Area {
+        href: "/inspections",
+        label: "监督检查",
+        pages: &INSPECTION_PAGES,
+    },
+    Area {
+        href: "/data-reports",
+        label: "数据报送",
+        pages: &REPORTING_PAGES,
+    },
+];
+
+/// The area whose tabs hold the page `active`, if any.
+fn area_of(active: &str) -> Option<&'static Area> {
+    AREAS
+        .iter()
+        .find(|a| a.pages.iter().any(|(h, _)| *h == active))
+}
 
 pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active: &str) -> Layout {
     let db = s.app.store.reader();
@@ -151,13 +194,13 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
             .map(|(href, label, _)| NavItem {
                 href,
                 label,
-                active: *href == active
-                    || (*href == "/data-reports"
-                        && REPORTING_PAGES.iter().any(|(h, _)| *h == active)),
+                active: *href == active || area_of(active).is_some_and(|a| a.href == *href),
             })
             .collect(),
-        subnav: if REPORTING_PAGES.iter().any(|(h, _)| *h == active) {
-            REPORTING_PAGES
+        subnav_label: area_of(active).map_or("", |a| a.label),
+        subnav: match area_of(active) {
+            Some(area) => area
+                .pages
                 .iter()
                 .map(|(href, label)| NavItem {
                     href,
@@ -168,9 +211,8 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
                     },
                     active: *href == active,
                 })
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            None => Vec::new(),
         },
     }
 }
@@ -271,6 +313,23 @@ pub fn money(fen: i64) -> String {
 
 /// Previous/next links for a long list; the query is built from known values only. An
 /// offset past the end (a hand-edited URL) says so and links back to the first page.
+/// The ordering a list's `?sort=` asks for (empty: the list's default); an unknown one is
+/// named under `sort`.
+pub fn sort_of<S: ListSort>(code: &str, e: &mut FieldErrors) -> S {
+    match code.trim() {
+        "" => S::default(),
+        c => S::parse(c).unwrap_or_else(|| {
+            e.add("sort", "没有这种排序方式");
+            S::default()
+        }),
+    }
+}
+
+/// A list's orderings for its 排序 select.
+pub fn sort_options<S: ListSort>(selected: &str) -> Vec<SelectOption> {
+    options(S::ALL.iter().map(|x| (x.1, x.2)), selected)
+}
+
 pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit: u64) -> String {
     let past_end = offset > 0 && offset >= total;
     if total <= limit && !past_end {

@@ -55,6 +55,7 @@ struct ListPage {
     pager: String,
     states: Vec<super::SelectOption>,
     projects: Vec<super::SelectOption>,
+    sorts: Vec<super::SelectOption>,
 }
 
 #[derive(Deserialize, Default)]
@@ -63,6 +64,7 @@ pub struct ListQuery {
     all: Option<String>,
     state: String,
     project_id: String,
+    sort: String,
     offset: u64,
 }
 
@@ -71,12 +73,18 @@ pub async fn list(
     Auth(a, c): Auth,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
+    let mut e = FieldErrors::new();
     let state = match q.state.trim() {
         "" => None,
-        code => Some(
-            OrderState::parse(code).ok_or_else(|| AppError::field("state", "没有这种整改状态"))?,
-        ),
+        code => OrderState::parse(code).or_else(|| {
+            e.add("state", "没有这种整改状态");
+            None
+        }),
     };
+    let sort: rect::OrderSort = super::sort_of(&q.sort, &mut e);
+    if !e.is_empty() {
+        return Err(AppError::Validation(e).into());
+    }
     // A state asked for is shown whether open or not.
     let open_only = q.all.is_none() && state.is_none();
     const PAGE: u64 = 50;
@@ -87,6 +95,7 @@ pub async fn list(
             open_only,
             state,
             project_id: Some(q.project_id.clone()),
+            sort,
         },
         q.offset,
         PAGE,
@@ -105,6 +114,7 @@ pub async fn list(
             ("all", all),
             ("state", &q.state),
             ("project_id", &q.project_id),
+            ("sort", &q.sort),
         ],
         found.total,
         q.offset,
@@ -145,6 +155,7 @@ pub async fn list(
                 names.iter().map(|(id, name)| (id.clone(), name.clone())),
                 &q.project_id,
             ),
+            sorts: super::sort_options::<rect::OrderSort>(&q.sort),
         },
     ))
 }

@@ -57,6 +57,7 @@ struct ListPage {
     pager: String,
     states: Vec<super::SelectOption>,
     kinds: Vec<super::SelectOption>,
+    sorts: Vec<super::SelectOption>,
 }
 
 #[derive(Deserialize, Default)]
@@ -64,6 +65,7 @@ struct ListPage {
 pub struct ListQuery {
     state: String,
     kind: String,
+    sort: String,
     offset: u64,
 }
 
@@ -87,14 +89,16 @@ pub async fn list(
             None
         }),
     };
+    let sort: sn::SanctionSort = super::sort_of(&q.sort, &mut e);
     if !e.is_empty() {
         return Err(AppError::Validation(e).into());
     }
     const PAGE: u64 = 50;
-    let found = sn::page(&s.app, &a, state, kind, q.offset, PAGE).await?;
+    let f = sn::SanctionFilter { state, kind, sort };
+    let found = sn::page(&s.app, &a, &f, q.offset, PAGE).await?;
     let pager = super::pager(
         "/sanctions",
-        &[("state", &q.state), ("kind", &q.kind)],
+        &[("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)],
         found.total,
         q.offset,
         PAGE,
@@ -139,6 +143,7 @@ pub async fn list(
                 SanctionKind::ALL.iter().map(|x| (x.code(), x.label())),
                 &q.kind,
             ),
+            sorts: super::sort_options::<sn::SanctionSort>(&q.sort),
         },
     ))
 }

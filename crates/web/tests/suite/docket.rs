@@ -268,6 +268,12 @@ async fn each_finding_offers_the_action_its_rule_asks_for() {
                     assert!(steps.contains("kind=disqualification"), "{steps}")
                 }
                 "inspection.construction_quota" => assert!(steps.contains("kind=construction")),
+                // The order names the problem (its acceptance closes it); the problem opens.
+                "market.violation_open" => {
+                    let id = f["subject"]["id"].as_str().unwrap();
+                    assert!(steps.contains(&format!("source=market%3A{id}")), "{steps}");
+                    assert!(steps.contains(&format!("/market/{id}")), "{steps}");
+                }
                 _ => {}
             }
             // A remind button exactly on the contractor's duties.

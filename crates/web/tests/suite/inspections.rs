@@ -470,13 +470,20 @@ async fn the_workflow_over_the_api() {
         let t = seeded_router(backend).await;
         let inspector = Client::login(&t, "inspector").await;
         let today = t.app.today().to_string();
+        // An operations inspection carries the checks of 一（二）; one left open is named
+        // when it is finalised.
+        let body = |safety: serde_json::Value| {
+            json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": today,
+                   "methods": ["on_site"], "inspectors": ["甲", "乙"], "minutes": "查看运营台账。",
+                   "standards": {"operation": {"result": "fail", "note": "台账不全"},
+                                 "operation.organisation": {"result": "pass"}, "operation.personnel": {"result": "na"},
+                                 "operation.safety": safety}})
+        };
         let (status, i) = inspector
             .json(
                 Method::POST,
                 "/api/v1/inspections",
-                json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": today,
-                       "methods": ["on_site"], "inspectors": ["甲", "乙"], "minutes": "查看运营台账。",
-                       "standards": {"operation": {"result": "fail", "note": "台账不全"}}}),
+                body(json!({"result": ""})),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{backend:?} {i}");
@@ -493,6 +500,43 @@ async fn the_workflow_over_the_api() {
         assert!(
             e["fields"]["photos"].as_str().unwrap().contains("至少上传"),
             "{e}"
+        );
+        assert!(
+            e["fields"]["standards.operation.safety"]
+                .as_str()
+                .unwrap()
+                .contains("安全生产责任制"),
+            "{e}"
+        );
+        assert!(
+            e["fields"]["standards.operation.organisation"].is_null(),
+            "{e}"
+        );
+        let (status, v) = inspector
+            .json(
+                Method::PUT,
+                &format!("/api/v1/inspections/{id}"),
+                body(json!({"result": "fail", "note": ""})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(
+            v["fields"]["standards.operation.safety"]
+                .as_str()
+                .unwrap()
+                .contains("写明问题")
+        );
+        let (status, v) = inspector
+            .json(
+                Method::PUT,
+                &format!("/api/v1/inspections/{id}"),
+                body(json!({"result": "fail", "note": "未与员工签订安全生产责任书"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(
+            v["standards"]["operation.safety"]["note"],
+            "未与员工签订安全生产责任书"
         );
         let before = counts(&t).await;
         let (status, e) = inspector
@@ -770,7 +814,8 @@ async fn unannounced_visits_and_unfinished_minutes_stay_with_the_bureau() {
                 "/api/v1/inspections",
                 json!({"project_id": t.world.project_a, "kinds": ["operations"], "date": t.app.today().to_string(),
                        "methods": ["on_site"], "inspectors": ["甲", "乙"], "minutes": "暗访所见：台账缺失",
-                       "problems": "库存商品过期", "standards": {"operation": {"result": "fail", "note": "安全制度未上墙"}}}),
+                       "problems": "库存商品过期", "standards": {"operation": {"result": "fail", "note": "安全制度未上墙"},
+                       "operation.organisation": {"result": "pass"}, "operation.personnel": {"result": "pass"}, "operation.safety": {"result": "fail", "note": "未签责任书"}}}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{rec}");

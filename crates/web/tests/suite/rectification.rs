@@ -147,7 +147,7 @@ async fn a_rectification_order_is_sent_back_once_then_accepted() {
 }
 
 /// The order list pages 50 at a time with its count, every order once in deadline order,
-/// and filters by state (open or not) and project.
+/// filters by state (open or not) and project, and sorts by the column asked for.
 #[tokio::test]
 async fn the_order_list_pages_and_filters() {
     use jianguan_store::entity::rectification_order as order;
@@ -216,8 +216,29 @@ async fn the_order_list_pages_and_filters() {
             let n: u64 = id.trim_start_matches("bulk-order-").parse().unwrap();
             n % 2 == 1
         }));
+        // Sorted the other way, by deadline: the latest first (after any seeded order due
+        // later), and the choice kept in the select and the pager.
+        let n_of = |id: &String| -> u64 { id.trim_start_matches("bulk-order-").parse().unwrap() };
+        let (_, html) = inspector
+            .get("/orders?state=issued&sort=deadline_desc")
+            .await;
+        let latest: Vec<u64> = ids(&html).iter().map(n_of).collect();
+        assert_eq!(latest.first(), Some(&119), "{backend:?}");
+        assert!(latest.len() >= 40 && latest.windows(2).all(|w| w[1] + 2 == w[0]));
+        assert!(html.contains("<option value=\"deadline_desc\" selected>"));
+        assert!(html.contains("sort=deadline_desc&offset=50"));
+        // By state: every accepted one ("accepted" < "issued") before any issued one.
+        let (_, html) = inspector.get("/orders?all=1&sort=state").await;
+        let by_state: Vec<u64> = ids(&html).iter().map(n_of).collect();
+        assert!(
+            by_state.len() >= 40 && by_state.iter().all(|n| n % 2 == 0),
+            "{by_state:?}"
+        );
         let (status, html) = inspector.get("/orders?state=done").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("没有这种整改状态"));
+        let (status, html) = inspector.get("/orders?sort=price").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有这种排序方式"));
     }
 }

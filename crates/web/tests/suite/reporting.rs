@@ -604,7 +604,7 @@ async fn contractors_keep_their_licences_current() {
         let (_, page) = contractor.get("/licences").await;
         assert!(
             page.contains("食品经营许可证")
-                && page.contains("起长期有效")
+                && page.contains("长期有效")
                 && page.contains("/photos/")
         );
         // Another contractor cannot attach to it; an inspector only reads.
@@ -623,6 +623,13 @@ async fn contractors_keep_their_licences_current() {
         let inspector = Client::login(&t, "inspector").await;
         let (_, staff) = inspector.get("/licences").await;
         assert!(staff.contains("JY11411220001"));
+        // A table on a desk: the enterprise in its own column, the review inline in its row.
+        let row = staff
+            .split(&format!("<tr data-testid=\"licence\" data-id=\"{}\"", l.id))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .expect("the licence's row");
+        assert!(row.contains("data-label=\"承办企业\"") && row.contains("审核通过"));
         // Reviewed like every submission: sent back with a note, which the contractor sees.
         let review = jianguan_app::reporting::latest_review(&t.app, &l.id)
             .await

@@ -531,6 +531,29 @@ async fn the_sanction_list_pages_and_filters() {
         let contractor = Client::login(&t, "contractor").await;
         let (_, html) = contractor.get("/sanctions?state=proposed").await;
         assert!(bulk(&html).is_empty(), "a contractor sees no proposal");
+        // Oldest proposal first when asked, the choice kept in the select: the bulk rows
+        // run from the oldest (59) down, one after the other (the seeded ones may come
+        // before them).
+        let n_of =
+            |id: &String| -> i64 { id.trim_start_matches("bulk-sanction-").parse().unwrap() };
+        let (_, oldest) = chief
+            .get("/sanctions?kind=notice&state=decided&sort=proposed_asc")
+            .await;
+        let oldest: Vec<i64> = bulk(&oldest).iter().map(n_of).collect();
+        assert_eq!(oldest.first(), Some(&59), "{backend:?}");
+        assert!(oldest.len() >= 40 && oldest.windows(2).all(|w| w[1] == w[0] - 1));
+        // By state: every decided one ("decided" < "proposed") before any proposal.
+        let (_, by_state) = chief.get("/sanctions?kind=notice&sort=state").await;
+        assert!(by_state.contains("<option value=\"state\" selected>"));
+        let by_state: Vec<i64> = bulk(&by_state).iter().map(n_of).collect();
+        assert!(
+            by_state.len() >= 40 && by_state.iter().all(|&n| n < 60),
+            "{by_state:?}"
+        );
+        assert!(by_state.windows(2).all(|w| w[1] == w[0] + 1));
+        let (status, html) = chief.get("/sanctions?sort=amount").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有这种排序方式"));
         let (status, html) = chief.get("/sanctions?kind=fine").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("没有这种处理方式"));
