@@ -107,21 +107,14 @@ pub async fn raise(
 ) -> Result<market::Model, AppError> {
     require_staff(actor)?;
     let mut e = pre;
-    let project = match input.project_id.trim() {
-        "" => {
-            e.add("project_id", "请选择发现问题的项目");
-            None
-        }
-        id => {
-            let p = queries::project(app.store.reader(), &actor.scope(), id)
-                .await?
-                .filter(|p| p.voided_at.is_none());
-            if p.is_none() {
-                e.add("project_id", "所选项目不存在或已作废");
-            }
-            p
-        }
-    };
+    let project = crate::records::chosen_project(
+        app,
+        actor,
+        &input.project_id,
+        "请选择发现问题的项目",
+        &mut e,
+    )
+    .await?;
     let category = match input.category.trim() {
         "" => {
             e.add("category", "请选择问题类别");

@@ -746,3 +746,26 @@ pub async fn void_project(
     update_audited(app, audit, &before, after.clone()).await?;
     Ok(after)
 }
+
+/// The live project a form chose, read in the actor's scope: none chosen is `missing`
+/// under `project_id`, one that is not there (or voided) says so; both leave None.
+pub(crate) async fn chosen_project(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    missing: &str,
+    e: &mut FieldErrors,
+) -> Result<Option<project::Model>, AppError> {
+    let id = id.trim();
+    if id.is_empty() {
+        e.add("project_id", missing);
+        return Ok(None);
+    }
+    let p = queries::project(app.store.reader(), &actor.scope(), id)
+        .await?
+        .filter(|p| p.voided_at.is_none());
+    if p.is_none() {
+        e.add("project_id", "所选项目不存在或已作废");
+    }
+    Ok(p)
+}

@@ -147,21 +147,9 @@ pub async fn issue(app: &App, actor: &Actor, input: &OrderInput) -> Result<order
         return Err(AppError::Forbidden);
     }
     let mut e = FieldErrors::new();
-    let project = match input.project_id.trim() {
-        "" => {
-            e.add("project_id", "请选择需整改的项目");
-            None
-        }
-        id => {
-            let p = queries::project(app.store.reader(), &actor.scope(), id)
-                .await?
-                .filter(|p| p.voided_at.is_none());
-            if p.is_none() {
-                e.add("project_id", "所选项目不存在或已作废");
-            }
-            p
-        }
-    };
+    let project =
+        crate::records::chosen_project(app, actor, &input.project_id, "请选择需整改的项目", &mut e)
+            .await?;
     let title = e.required_text("title", "整改事项", &input.title, 100);
     let requirements = e.required_text("requirements", "整改要求", &input.requirements, 5000);
     let today = app.today();

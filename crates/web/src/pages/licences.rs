@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep, LicenceInput};
-use jianguan_app::{AppError, Role, evidence};
+use jianguan_app::{AppError, Role};
 use jianguan_domain::{FieldErrors, format_cn_date};
 use std::collections::HashMap;
 
@@ -180,23 +180,7 @@ pub async fn upload(
     {
         return Err(AppError::NotFound.into());
     }
-    let result = async {
-        let (files, device) = super::uploads::read_upload(&s, m).await?;
-        for (name, bytes) in files {
-            evidence::upload(
-                &s.app,
-                &auth.0,
-                "licence",
-                &id,
-                &name,
-                bytes,
-                device.clone(),
-            )
-            .await?;
-        }
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let result = async { super::uploads::save_uploads(&s, &auth.0, "licence", &id, m).await }.await;
     match result {
         Ok(()) => Ok(Redirect::to("/licences?saved=1").into_response()),
         Err(AppError::Validation(e)) => page(&s, &auth, HashMap::new(), e, false).await,

@@ -442,23 +442,9 @@ pub async fn upload(
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let problem = mk::get(&s.app, &auth.0, &id).await?;
-    let result = async {
-        let (files, device) = super::uploads::read_upload(&s, m).await?;
-        for (name, bytes) in files {
-            jianguan_app::evidence::upload(
-                &s.app,
-                &auth.0,
-                "market_finding",
-                &problem.id,
-                &name,
-                bytes,
-                device.clone(),
-            )
-            .await?;
-        }
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let result =
+        async { super::uploads::save_uploads(&s, &auth.0, "market_finding", &problem.id, m).await }
+            .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/market/{id}?saved=1")).into_response()),
         Err(AppError::Validation(e)) => {

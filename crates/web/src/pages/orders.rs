@@ -485,20 +485,7 @@ pub async fn upload(
             .ok_or_else(|| {
                 AppError::Conflict("没有待验收的整改材料，请先提交整改情况说明".into())
             })?;
-        let (files, device) = super::uploads::read_upload(&s, m).await?;
-        for (name, bytes) in files {
-            jianguan_app::evidence::upload(
-                &s.app,
-                &auth.0,
-                "submission",
-                &pending.id,
-                &name,
-                bytes,
-                device.clone(),
-            )
-            .await?;
-        }
-        Ok::<_, AppError>(())
+        super::uploads::save_uploads(&s, &auth.0, "submission", &pending.id, m).await
     }
     .await;
     match result {

@@ -461,23 +461,8 @@ pub async fn upload(
     // Someone else's report is "not found".
     let report = jianguan_app::reporting::report(&s.app, &auth.0, &id).await?;
     records::project(&s.app, &auth.0, &report.project_id).await?;
-    let result = async {
-        let (files, device) = super::uploads::read_upload(&s, m).await?;
-        for (name, bytes) in files {
-            jianguan_app::evidence::upload(
-                &s.app,
-                &auth.0,
-                "progress_report",
-                &id,
-                &name,
-                bytes,
-                device.clone(),
-            )
-            .await?;
-        }
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let result =
+        async { super::uploads::save_uploads(&s, &auth.0, "progress_report", &id, m).await }.await;
     match result {
         Ok(()) => Ok(
             Redirect::to(&format!("/projects/{}/progress?saved=1", report.project_id))

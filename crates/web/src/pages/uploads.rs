@@ -47,6 +47,23 @@ pub fn photo_views(rows: Vec<photo::Model>) -> Result<Vec<PhotoView>, AppError> 
 }
 
 /// Reads a multipart upload: the files under `photo`, the page's device fields beside.
+/// Reads the posted files and keeps each as evidence of the record `kind`/`id` (the app
+/// checks the actor may add to it, and that it is still open for evidence).
+pub async fn save_uploads(
+    s: &AppState,
+    actor: &jianguan_app::Actor,
+    kind: &str,
+    id: &str,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(), AppError> {
+    let (files, device) = read_upload(s, m).await?;
+    for (name, bytes) in files {
+        jianguan_app::evidence::upload(&s.app, actor, kind, id, &name, bytes, device.clone())
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn read_upload(
     s: &AppState,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
