@@ -88,10 +88,10 @@ async function walk(page, url, who, problems) {
 
 for (const [who, expects] of [
   ["admin", ["/settings/users", "/settings/profile"]],
-  ["chief", ["/sanctions", "/docket", "/market"]],
-  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews"]],
-  ["viewer", ["/projects", "/settings/profile", "/reviews"]],
-  ["contractor", ["/docket", "/data-reports"]],
+  ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements"]],
+  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims"]],
+  ["viewer", ["/projects", "/settings/profile", "/reviews", "/funds"]],
+  ["contractor", ["/docket", "/data-reports", "/funds/claims"]],
 ]) {
   test(`${who}: every menu page is accessible and in Chinese`, async (t) => {
     const s = await session(t);

@@ -92,6 +92,17 @@ impl Actor {
         }
     }
 
+    /// The county's own staff writing a record: may edit records and supervises (an
+    /// administrator edits records but is not of the supervision group).
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        self.require(Permission::EditRecords)?;
+        if self.role.supervises() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// What this actor may see. A contractor without an enterprise sees nothing: the
     /// scope names an enterprise id that cannot exist.
     pub fn scope(&self) -> Scope {

@@ -271,6 +271,9 @@ pub fn bundle(
     // A payment not yet inspected after 50 days, and one just made.
     b.push("disbursements", json!({"id": "demo-disb-late", "project_id": p(1), "date": shift(t, -50).to_string(), "amount_fen": 30_000_000, "batch": "第二批"}));
     b.push("disbursements", json!({"id": "demo-disb-new", "project_id": p(3), "date": shift(t, -10).to_string(), "amount_fen": 20_000_000, "batch": "第一批"}));
+    // A second batch paid in full on top of the first: more than the project's central
+    // funds (funds.over_budget); paid days ago, so its funds inspection is not yet due.
+    b.push("disbursements", json!({"id": "demo-disb-over", "project_id": p(6), "date": shift(t, -5).to_string(), "amount_fen": projects[6].central_funds_fen + 1_000_000, "batch": "第二批"}));
 
     // Training classes of the leader-training projects.
     let classes = [
@@ -403,12 +406,15 @@ pub fn bundle(
     b.push("incidents", json!({"id": "demo-incident-1", "project_id": p(2), "date": shift(t, -12).to_string(), "summary": "冷库制冷设备故障致部分农产品变质"}));
     b.push("market_findings", json!({"id": "demo-market-1", "enterprise_id": ent(8), "project_id": p(12), "category": "expired", "raised_on": shift(t, -8).to_string(), "description": "网店在售核桃仁超过保质期"}));
 
-    // Subsidy claims; the last cites an invoice already claimed.
+    // Subsidy claims: the third cites an invoice already claimed; the fourth one from the
+    // same seller (written as 有限责任公司) for the same amount twelve days later, which a
+    // person must compare.
     let inv = |code: &str, no: &str, seller: &str, fen: i64, d: NaiveDate| json!({"code": code, "number": no, "date": d.to_string(), "seller": seller, "amount_fen": fen});
     let d0 = shift(projects[0].construction_end, 10);
-    b.push("subsidy_claims", json!({"id": "demo-claim-1", "project_id": p(0), "submitted_on": shift(d0, 10).to_string(), "amount_fen": 120_000_000, "invoices": [inv("1400221130", "04512876", "太原市晋通设备有限公司", 8_600_000, d0), inv("1400221130", "04512877", "太原市晋通设备有限公司", 3_400_000, d0)]}));
-    b.push("subsidy_claims", json!({"id": "demo-claim-2", "project_id": p(2), "submitted_on": shift(projects[2].construction_end, 30).to_string(), "amount_fen": 150_000_000, "invoices": [inv("1400221130", "06633012", "吕梁市冷链装备有限公司", 23_800_000, shift(projects[2].construction_end, 5))]}));
+    b.push("subsidy_claims", json!({"id": "demo-claim-1", "project_id": p(0), "submitted_on": shift(d0, 10).to_string(), "amount_fen": 12_000_000, "invoices": [inv("1400221130", "04512876", "太原市晋通设备有限公司", 8_600_000, d0), inv("1400221130", "04512877", "太原市晋通设备有限公司", 3_400_000, d0)]}));
+    b.push("subsidy_claims", json!({"id": "demo-claim-2", "project_id": p(2), "submitted_on": shift(projects[2].construction_end, 30).to_string(), "amount_fen": 23_800_000, "invoices": [inv("1400221130", "06633012", "吕梁市冷链装备有限公司", 23_800_000, shift(projects[2].construction_end, 5))]}));
     b.push("subsidy_claims", json!({"id": "demo-claim-3", "project_id": p(5), "submitted_on": shift(t, -20).to_string(), "amount_fen": 8_600_000, "invoices": [inv("1400221130", "04512876", "太原市晋通设备有限公司", 8_600_000, d0)]}));
+    b.push("subsidy_claims", json!({"id": "demo-claim-4", "project_id": p(3), "submitted_on": shift(t, -6).to_string(), "amount_fen": 3_400_000, "invoices": [inv("1400221130", "05120933", "太原市晋通设备有限责任公司", 3_400_000, shift(d0, 12))]}));
 
     // Operating data from the enterprises with projects in operation.
     let metrics = |system: &str| -> Vec<&'static str> {

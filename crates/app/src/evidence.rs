@@ -179,8 +179,41 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: Some(m.raised_on),
             })
         }
+        "subsidy_claim" => {
+            let c = crate::funds::claim(app, actor, id).await?;
+            let p = crate::records::project(app, actor, &c.project_id).await?;
+            // Invoice scans come with the claim: from the contractor, or the staff member
+            // who entered it for the contractor.
+            let recorder = c.recorded_by.as_deref() == Some(actor.user_id.as_str());
+            if actor.role != Role::Contractor && !recorder {
+                return Err(AppError::Forbidden);
+            }
+            if claim_reviewed(app, &c).await? {
+                return Err(AppError::Conflict(
+                    "该申请已审核，不能再添加发票扫描件".into(),
+                ));
+            }
+            Ok(Owner {
+                kind: "subsidy_claim",
+                id: c.id,
+                county: c.county_code,
+                enterprise_id: Some(p.enterprise_id),
+                place: None,
+                day: None,
+            })
+        }
         _ => Err(AppError::NotFound),
     }
+}
+
+/// Whether a claim's review is done (or it was imported, with no review to wait for).
+async fn claim_reviewed(
+    app: &App,
+    c: &jianguan_store::entity::subsidy_claim::Model,
+) -> Result<bool, AppError> {
+    Ok(crate::funds::claim_review(app, c)
+        .await?
+        .is_none_or(|r| r.state != jianguan_domain::reporting::Review::Submitted.code()))
 }
 
 /// The owner read again inside the write: evidence is added only to a record that is still
@@ -209,6 +242,12 @@ async fn still_open(
         "market_finding" => scoped::one::<market_finding::Entity>(conn, &all, id)
             .await?
             .is_some_and(|m| m.closed_on.is_none()),
+        "subsidy_claim" => {
+            use jianguan_store::entity::subsidy_claim;
+            scoped::one::<subsidy_claim::Entity>(conn, &all, id)
+                .await?
+                .is_some()
+        }
         _ => false,
     };
     if open {

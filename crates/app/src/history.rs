@@ -31,6 +31,12 @@ pub async fn history(
         "market_finding" => {
             crate::market::get(app, actor, id).await?;
         }
+        "subsidy_claim" => {
+            crate::funds::claim(app, actor, id).await?;
+        }
+        "disbursement" => {
+            crate::funds::disbursement(app, actor, id).await?;
+        }
         _ => return Err(AppError::NotFound),
     }
     Ok(queries::audit_for(app.store.reader(), entity, id).await?)

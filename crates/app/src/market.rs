@@ -88,15 +88,6 @@ pub async fn orders(
         .await?)
 }
 
-fn require_staff(actor: &Actor) -> Result<(), AppError> {
-    actor.require(Permission::EditRecords)?;
-    if actor.role.supervises() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// Raises a problem. From an inspection, only a finalised one: before that its problems are
 /// not yet the group's word, and the contractor may not see them (unannounced visits).
 pub async fn raise(
@@ -105,7 +96,7 @@ pub async fn raise(
     input: &MarketInput,
     pre: FieldErrors,
 ) -> Result<market::Model, AppError> {
-    require_staff(actor)?;
+    actor.require_staff()?;
     let mut e = pre;
     let project = crate::records::chosen_project(
         app,

@@ -336,7 +336,11 @@ pub async fn update_programme(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, &before, after.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    crate::funds::check_budget(&tx, &after).await?;
+    tx.replace(&before, after.clone()).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     Ok(after)
 }
 
@@ -667,7 +671,11 @@ pub async fn create_project(
         None,
         Some(&model),
     )?;
-    insert_audited(app, audit, model.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    crate::funds::check_allocation(&tx, &model).await?;
+    tx.insert(model.clone()).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     Ok(model)
 }
 
@@ -711,7 +719,11 @@ pub async fn update_project(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, &before, after.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    crate::funds::check_allocation(&tx, &after).await?;
+    tx.replace(&before, after.clone()).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     Ok(after)
 }
 

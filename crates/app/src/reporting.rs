@@ -25,6 +25,7 @@ pub const REPORT: &str = "progress_report";
 pub const DATA: &str = "data_report";
 pub const LICENCE: &str = "licence";
 pub const CLASS: &str = "training_class";
+pub const CLAIM: &str = "subsidy_claim";
 
 /// What a review is of, in words.
 pub fn kind_label(kind: &str) -> &'static str {
@@ -34,6 +35,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         DATA => "生产经营数据",
         LICENCE => "证照",
         CLASS => "培训班",
+        CLAIM => "补助资金申请",
         _ => "材料",
     }
 }
@@ -44,6 +46,7 @@ pub fn review_link(r: &review::Model) -> String {
         DATA => "/data-reports".into(),
         LICENCE => "/licences".into(),
         CLASS => "/training".into(),
+        CLAIM => format!("/funds/claims/{}", r.record_id),
         _ => format!("/projects/{}/progress", r.project_id),
     }
 }
@@ -65,7 +68,7 @@ fn require_contractor(actor: &Actor) -> Result<(), AppError> {
 }
 
 /// The review rows of a record, oldest first.
-async fn reviews_of(app: &App, record_id: &str) -> Result<Vec<review::Model>, AppError> {
+pub(crate) async fn reviews_of(app: &App, record_id: &str) -> Result<Vec<review::Model>, AppError> {
     Ok(review::Entity::find()
         .filter(review::Column::RecordId.eq(record_id))
         .order_by_asc(review::Column::SubmittedAt)
@@ -155,7 +158,7 @@ pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<review::Model>, AppEr
 }
 
 /// A new version's review row, awaiting review.
-fn review_row(
+pub(crate) fn review_row(
     app: &App,
     actor: &Actor,
     p: &project::Model,
@@ -184,20 +187,25 @@ fn review_row(
 
 /// What a contractor hands in: the new record, the version it replaces (before and after
 /// voiding), its review row, and the notice to the supervision group.
-struct HandIn<M> {
-    kind: &'static str,
-    id: String,
-    record: M,
-    replaced: Option<(String, M, M)>,
-    review: review::Model,
-    title: String,
-    body: String,
-    link: String,
+pub(crate) struct HandIn<M> {
+    pub kind: &'static str,
+    pub id: String,
+    pub record: M,
+    pub replaced: Option<(String, M, M)>,
+    pub review: review::Model,
+    pub title: String,
+    pub body: String,
+    pub link: String,
 }
 
 /// Writes a hand-in in one transaction: the replaced version voided (kept), the new record
 /// and its review row, the notice, the audit rows; then refreshes the docket.
-async fn hand_in<M>(app: &App, actor: &Actor, county: &str, h: HandIn<M>) -> Result<(), AppError>
+pub(crate) async fn hand_in<M>(
+    app: &App,
+    actor: &Actor,
+    county: &str,
+    h: HandIn<M>,
+) -> Result<(), AppError>
 where
     M: ModelTrait
         + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>
@@ -418,6 +426,11 @@ pub async fn review(
     };
     if !actor.role.supervises() {
         return Err(AppError::Forbidden);
+    }
+    if before.kind == CLAIM {
+        return Err(AppError::Conflict(
+            "补助资金申请请在申请页面审核，并填写核定金额".into(),
+        ));
     }
     let verdict =
         Review::parse(verdict).ok_or_else(|| AppError::field("verdict", "请选择审核结论"))?;

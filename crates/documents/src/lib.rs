@@ -1,3 +1,4 @@
 //! Office documents. Knows nothing of records or users: it writes and reads grids.
 
+pub mod chart;
 pub mod xlsx;

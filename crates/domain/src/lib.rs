@@ -2,10 +2,13 @@
 //! randomness, so that rules and validation are trivially testable.
 
 pub mod audit;
+pub mod claim;
 pub mod dates;
 pub mod enterprise;
 pub mod ids;
 pub mod inspection;
+pub mod invoice;
+pub mod ledger;
 pub mod money;
 pub mod project;
 pub mod rectification;

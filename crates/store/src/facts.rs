@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, Value};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
+mod elsewhere;
 mod inspections;
 mod packed;
 
@@ -92,6 +93,7 @@ pub async fn load_many(
             &d.flag("status IN ('operating', 'deferred_acceptance')"),
             "closed_on",
             &d.flag("status = 'disqualified'"),
+            "central_funds_fen",
         ],
         ""
     );
@@ -138,7 +140,14 @@ pub async fn load_many(
     table!(
         disbursements,
         "disbursements",
-        ["id", "project_id", "date", "amount_fen", "batch"],
+        [
+            "id",
+            "project_id",
+            "date",
+            "amount_fen",
+            "batch",
+            &d.flag("state IS NULL OR state <> 'recorded'"),
+        ],
         ""
     );
     table!(
@@ -150,9 +159,21 @@ pub async fn load_many(
             "submitted_on",
             "amount_fen",
             &d.json("invoices"),
+            "approved_fen",
+            "approved_on",
         ],
         ""
     );
+    let decision_columns = ["claim_a", "claim_b", &d.flag("confirmed"), "fingerprint"];
+    for (county, decisions) in
+        live::<f::PairDecision>(conn, c, "duplicate_decisions", &decision_columns, "").await?
+    {
+        let mut decisions = decisions;
+        decisions.sort_unstable_by(|a, b| {
+            (&a.claim_a, &a.claim_b, &a.fingerprint).cmp(&(&b.claim_a, &b.claim_b, &b.fingerprint))
+        });
+        at(&mut by_county, &county).duplicate_decisions = decisions;
+    }
     table!(
         data_reports,
         "data_reports",
@@ -267,11 +288,12 @@ pub async fn load_many(
         ""
     );
     inspections::load(conn, counties, tally, &mut by_county).await?;
+    elsewhere::fill(conn, &mut by_county).await?;
     Ok(by_county)
 }
 
 /// The tables [`load`] reads.
-pub const FACT_TABLES: [&str; 18] = [
+pub const FACT_TABLES: [&str; 19] = [
     "projects",
     "enterprises",
     "progress_plans",
@@ -280,6 +302,7 @@ pub const FACT_TABLES: [&str; 18] = [
     "training_classes",
     "disbursements",
     "subsidy_claims",
+    "duplicate_decisions",
     "data_reports",
     "licences",
     "rectification_orders",

@@ -47,6 +47,7 @@ macro_rules! sealed_tables {
             training_roster: id / Id,
             disbursement: id / Id,
             subsidy_claim: id / Id,
+            duplicate_decision: id / Id,
             market_finding: id / Id,
             asset: id / Id,
             inventory_count: id / Id,

@@ -216,6 +216,14 @@ pub struct World {
     /// An API token of enterprise B's contractor and one of county Y's inspector.
     pub token_b: String,
     pub token_y: String,
+    /// A subsidy claim of enterprise B's project (handed in, awaiting review) and one of
+    /// county Y.
+    pub claim_b: String,
+    pub claim_y: String,
+    /// A disbursement to enterprise B's project and one of county Y, recorded by the
+    /// county's inspector and awaiting the second person's confirmation.
+    pub disbursement_b: String,
+    pub disbursement_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -307,6 +315,53 @@ fn contractor_of(enterprise: &str, county: &str) -> Actor {
         county_code: Some(county.into()),
         enterprise_id: Some(enterprise.into()),
     }
+}
+
+/// A subsidy claim handed in by the enterprise's contractor, with one invoice whose
+/// number no other claim uses.
+async fn claim_of(app: &App, enterprise: &str, county: &str, project: &str) -> String {
+    use jianguan_domain::claim::{ClaimInput, InvoiceInput};
+    jianguan_app::funds::submit_claim(
+        app,
+        &contractor_of(enterprise, county),
+        &ClaimInput {
+            project_id: project.into(),
+            amount_fen: Some(500_000),
+            purpose: "服务站设备购置".into(),
+            invoices: vec![InvoiceInput {
+                code: "1400221130".into(),
+                number: format!("9{}", &county[county.len() - 3..]),
+                date: app.today().pred_opt().unwrap_or(app.today()).to_string(),
+                seller: format!("{county}测试设备有限公司"),
+                buyer: String::new(),
+                amount_fen: Some(500_000),
+                tax_fen: None,
+            }],
+            declared: true,
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("claim")
+    .id
+}
+
+/// A disbursement recorded by `by`, awaiting confirmation.
+async fn disbursement_of(app: &App, by: &Actor, project: &str) -> String {
+    jianguan_app::funds::record_disbursement(
+        app,
+        by,
+        &jianguan_app::funds::DisbursementInput {
+            project_id: project.into(),
+            date: app.today().to_string(),
+            amount_fen: Some(10_000),
+            batch: "测试批次".into(),
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("disbursement")
+    .id
 }
 
 /// A progress report handed in by the enterprise's contractor, awaiting review: the id of
@@ -643,10 +698,18 @@ pub async fn seeded(backend: Backend) -> TestApp {
     };
     let token_b = token_of(actor_of(&app, "contractor2").await).await;
     let token_y = token_of(inspector_y.clone()).await;
+    let claim_b = claim_of(&app, &enterprise_b, demo::COUNTY, &project_b).await;
+    let claim_y = claim_of(&app, &ent_y.id, "141121", &project_y.id).await;
+    let disbursement_b = disbursement_of(&app, &inspector_x, &project_b).await;
+    let disbursement_y = disbursement_of(&app, &inspector_y, &project_y.id).await;
     TestApp {
         world: World {
             token_b,
             token_y,
+            claim_b,
+            claim_y,
+            disbursement_b,
+            disbursement_y,
             review_b,
             review_y,
             report_b,

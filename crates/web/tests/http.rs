@@ -11,6 +11,8 @@ mod common;
 mod docket;
 #[path = "suite/flows.rs"]
 mod flows;
+#[path = "suite/funds.rs"]
+mod funds;
 #[path = "suite/fuzz.rs"]
 mod fuzz;
 #[path = "suite/hostile.rs"]
@@ -204,7 +206,7 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
         );
     }
     assert_eq!(
-        hand_ins, 15,
+        hand_ins, 19,
         "the contractor's hand-in routes (pages and API)"
     );
 }
@@ -383,6 +385,24 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.sanction_b.clone()
         }
+    } else if path.contains("/claims/") {
+        if county {
+            w.claim_y.clone()
+        } else {
+            w.claim_b.clone()
+        }
+    } else if path.contains("/disbursements/") {
+        if county {
+            w.disbursement_y.clone()
+        } else {
+            w.disbursement_b.clone()
+        }
+    } else if path.contains("/duplicates/") {
+        if county {
+            w.finding_y.clone()
+        } else {
+            w.finding_b.clone()
+        }
     } else if path.contains("/tokens/") {
         if county {
             w.token_y.clone()
@@ -425,11 +445,15 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
         })
     } else if path.ends_with("/submit") {
         json!({ "text": "已整改" })
+    } else if path.contains("/claims/") && path.ends_with("/review") {
+        json!({ "verdict": "approved", "approved_fen": 500_000 })
+    } else if path.contains("/duplicates/") {
+        json!({ "confirmed": false, "reason": "经核实不是重复申请" })
     } else if path.ends_with("/review") {
         json!({ "accept": true })
     } else if path.ends_with("/act") {
         json!({ "action": "decide", "note": "同意" })
-    } else if path.starts_with("/market/") && path.ends_with("/close") {
+    } else if path.contains("/market/") && path.ends_with("/close") {
         json!({ "reason": "已移交市场监管部门" })
     } else {
         json!({})

@@ -288,8 +288,9 @@ impl Checker<'_> {
         self.not_negative(path, "amount_fen", m.amount_fen);
         if let Some(invoices) = self.json::<Vec<Invoice>>(path, "invoices", &m.invoices, "发票") {
             for (i, inv) in invoices.iter().enumerate() {
-                if inv.code.trim().is_empty() || inv.number.trim().is_empty() {
-                    self.err(path, &format!("invoices[{i}]"), "发票代码和号码都要填写");
+                // A fully digital invoice (全电发票) has a number and no code.
+                if inv.number.trim().is_empty() {
+                    self.err(path, &format!("invoices[{i}]"), "发票号码要填写");
                 }
                 if Money::from_fen(inv.amount_fen).is_err() {
                     self.err(
@@ -298,7 +299,20 @@ impl Checker<'_> {
                         "发票金额不能为负数",
                     );
                 }
+                if inv.tax_fen < 0 {
+                    self.err(
+                        path,
+                        &format!("invoices[{i}].tax_fen"),
+                        "发票税额不能为负数",
+                    );
+                }
             }
+        }
+        match (m.approved_fen, m.approved_on) {
+            (None, None) => {}
+            (Some(fen), Some(_)) if (0..=m.amount_fen).contains(&fen) => {}
+            (Some(_), Some(_)) => self.err(path, "approved_fen", "核定金额应在 0 到申请金额之间"),
+            _ => self.err(path, "approved_on", "核定金额和审核通过日期要一起填写"),
         }
     }
 

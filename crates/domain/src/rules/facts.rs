@@ -19,6 +19,10 @@ pub struct Facts {
     pub training_classes: Vec<TrainingClass>,
     pub disbursements: Vec<Disbursement>,
     pub subsidy_claims: Vec<SubsidyClaim>,
+    /// Decisions on suspected duplicate pairs.
+    pub duplicate_decisions: Vec<PairDecision>,
+    /// Other counties' invoices that match this county's (deployment-wide detection).
+    pub invoices_elsewhere: Vec<InvoiceElsewhere>,
     pub data_reports: Vec<DataReport>,
     pub licences: Vec<Licence>,
     pub rectification_orders: Vec<RectificationOrder>,
@@ -45,6 +49,9 @@ pub struct ProjectFacts {
     /// Acceptance or disqualification: supervision of the project ends that day.
     pub closed_on: Option<NaiveDate>,
     pub disqualified: bool,
+    /// 中央财政资金: what the project may receive in all.
+    #[serde(default)]
+    pub central_funds_fen: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,6 +234,13 @@ pub struct Disbursement {
     pub date: NaiveDate,
     pub amount_fen: i64,
     pub batch: String,
+    /// Counts only once a second person confirmed it (imported ones arrive confirmed).
+    #[serde(default = "confirmed")]
+    pub confirmed: bool,
+}
+
+fn confirmed() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,7 +249,24 @@ pub struct Invoice {
     pub number: String,
     pub date: NaiveDate,
     pub seller: String,
+    /// 金额 (without tax).
     pub amount_fen: i64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub buyer: String,
+    /// 税额.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tax_fen: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+impl Invoice {
+    /// 价税合计: what the invoice says was paid.
+    pub fn total_fen(&self) -> i64 {
+        self.amount_fen.saturating_add(self.tax_fen)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,6 +276,31 @@ pub struct SubsidyClaim {
     pub submitted_on: NaiveDate,
     pub amount_fen: i64,
     pub invoices: Vec<Invoice>,
+    /// The amount approved on review (审核通过), which may be lower than claimed.
+    #[serde(default)]
+    pub approved_fen: Option<i64>,
+    #[serde(default)]
+    pub approved_on: Option<NaiveDate>,
+}
+
+/// A person's decision on a pair of claims `funds.suspected_duplicate` raised: confirmed
+/// (it is a duplicate) or cleared (with a reason, kept elsewhere). It holds while both
+/// claims are as they were when decided (`fingerprint`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairDecision {
+    pub claim_a: String,
+    pub claim_b: String,
+    pub confirmed: bool,
+    pub fingerprint: String,
+}
+
+/// An invoice of another county's claim that matches one of this county's: this county
+/// learns the other county's name and nothing of the claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceElsewhere {
+    pub county: String,
+    pub submitted_on: NaiveDate,
+    pub invoice: Invoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

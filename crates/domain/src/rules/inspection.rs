@@ -222,7 +222,8 @@ pub(crate) fn training_class(ctx: &Ctx, out: &mut Vec<Draft>) {
 pub(crate) fn funds_followup(ctx: &Ctx, out: &mut Vec<Draft>) {
     let t = &ctx.profile.thresholds;
     let d = ctx.as_of;
-    for b in &ctx.facts.disbursements {
+    // Only a confirmed disbursement is money paid; the check follows it.
+    for b in ctx.facts.disbursements.iter().filter(|b| b.confirmed) {
         let deadline = b
             .date
             .checked_add_days(Days::new(u64::from(t.funds_followup_days)))
@@ -628,11 +629,21 @@ mod tests {
             date: d(2026, 6, 1),
             amount_fen: 50_000_000,
             batch: "第一批".into(),
+            confirmed: true,
         });
         if let Some(date) = inspected_on {
             f.inspections.push(inspection("f1", "p1", &[kind], date));
         }
         f
+    }
+
+    #[test]
+    fn an_unconfirmed_disbursement_starts_no_followup() {
+        let mut f = funds_world(None, InspectionKind::Funds);
+        f.disbursements[0].confirmed = false;
+        assert!(!rules(&f, d(2026, 9, 1)).contains(&"inspection.funds_followup"));
+        f.disbursements[0].confirmed = true;
+        assert!(rules(&f, d(2026, 9, 1)).contains(&"inspection.funds_followup"));
     }
 
     #[test]

@@ -19,12 +19,15 @@ mod rectification;
 mod tipoff;
 
 #[cfg(test)]
+mod planted;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod testing;
 
 pub use data::{MonthReport, ReportingRow, reporting_matrix};
 pub use facts::Facts;
+pub use funds::{InvoiceComparison, claim_fingerprint, compare_invoices, pair_fingerprint};
 pub use profile::{DATA_INCOMPLETE, Party, Profile, ProfileError, RULE_CODES};
 pub use progress::planned_percent;
 
@@ -265,6 +268,8 @@ rules![
     market::violation_open,
     funds::duplicate_claim,
     funds::recovery_outstanding,
+    funds::suspected_duplicate,
+    funds::over_budget,
     data::report_late,
     data::uncooperative,
     data::report_suspicious,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Every rule code; a profile must configure each of them. The codes are a public interface.
-pub const RULE_CODES: [&str; 24] = [
+pub const RULE_CODES: [&str; 26] = [
     "progress.deviation",
     "progress.severe_lag",
     "progress.report_missing",
@@ -24,6 +24,8 @@ pub const RULE_CODES: [&str; 24] = [
     "market.violation_open",
     "funds.duplicate_claim",
     "funds.recovery_outstanding",
+    "funds.suspected_duplicate",
+    "funds.over_budget",
     "data.report_late",
     "data.uncooperative",
     "data.report_suspicious",
@@ -97,6 +99,10 @@ pub struct Thresholds {
     pub operation_inspections_per_month: u32,
     pub inspections_per_training_class: u32,
     pub funds_followup_days: u32,
+    /// Invoices of one seller with one amount this many days apart or fewer (inclusive)
+    /// are a suspected duplicate (`funds.suspected_duplicate`).
+    #[serde(default = "thirty")]
+    pub suspected_duplicate_days: u32,
     pub evidence_min_photos: u32,
     /// Inspectors to plan for each visit (三: the supervision group inspects in twos).
     pub inspectors_per_inspection: u32,
@@ -109,6 +115,10 @@ pub struct Thresholds {
     pub suspicious_factor: f64,
     pub inventory_interval_months: u32,
     pub tipoff_reply_days: u32,
+}
+
+fn thirty() -> u32 {
+    30
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,6 +35,7 @@ prop_compose! {
             marked_operating: false,
             closed_on: None,
             disqualified: false,
+            central_funds_fen: 1_000_000,
         }
     }
 }
@@ -65,7 +66,7 @@ prop_compose! {
             f.training_classes.push(TrainingClass { id: format!("c{k}"), project_id: format!("p{p}"), name: format!("班{k}"), first_day: first, last_day: first + chrono::Days::new(len) });
         }
         for (k, (p, date)) in disb.into_iter().enumerate() {
-            f.disbursements.push(Disbursement { id: format!("b{k}"), project_id: format!("p{p}"), date, amount_fen: 100, batch: format!("第{k}批") });
+            f.disbursements.push(Disbursement { id: format!("b{k}"), project_id: format!("p{p}"), date, amount_fen: 100, batch: format!("第{k}批"), confirmed: true });
         }
         for (k, (p, issued, len, notice)) in orders.into_iter().enumerate() {
             f.rectification_orders.push(RectificationOrder {

@@ -17,7 +17,7 @@ pub fn profile() -> Profile {
 }
 
 /// Enterprise e1 (a valid business licence without end), project p1 under construction
-/// from 1 Jan to 31 Dec 2026 with no operation start.
+/// from 1 Jan to 31 Dec 2026 with no operation start and ¥1,000,000 of central funds.
 pub fn world() -> Facts {
     Facts {
         enterprises: vec![EnterpriseFacts {
@@ -36,6 +36,7 @@ pub fn world() -> Facts {
             marked_operating: false,
             closed_on: None,
             disqualified: false,
+            central_funds_fen: 100_000_000,
         }],
         licences: vec![Licence {
             id: "l1".into(),

@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod county;
 pub mod data_report;
 pub mod disbursement;
+pub mod duplicate_decision;
 pub mod enterprise;
 pub mod finding;
 pub mod fund_recovery;

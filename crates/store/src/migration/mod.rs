@@ -12,6 +12,7 @@ mod m0006_rosters;
 pub(crate) mod m0007_tallies;
 pub(crate) mod m0008_seals;
 mod m0009_market;
+mod m0010_funds;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_tallies::Migration),
             Box::new(m0008_seals::Migration),
             Box::new(m0009_market::Migration),
+            Box::new(m0010_funds::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
             construction_end: p.construction_end,
             operation_start: p.operation_start,
             closed_on: p.closed_on,
+            central_funds_fen: p.central_funds_fen,
         });
     }
     for e in live!(conn, enterprise, county) {
@@ -86,6 +87,7 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
     }
     for b in live!(conn, disbursement, county) {
         facts.disbursements.push(f::Disbursement {
+            confirmed: b.confirmed(),
             id: b.id,
             project_id: b.project_id,
             date: b.date,
@@ -100,6 +102,16 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
             project_id: c.project_id,
             submitted_on: c.submitted_on,
             amount_fen: c.amount_fen,
+            approved_fen: c.approved_fen,
+            approved_on: c.approved_on,
+        });
+    }
+    for d in live!(conn, duplicate_decision, county) {
+        facts.duplicate_decisions.push(f::PairDecision {
+            claim_a: d.claim_a,
+            claim_b: d.claim_b,
+            confirmed: d.confirmed,
+            fingerprint: d.fingerprint,
         });
     }
     for r in live!(conn, data_report, county) {

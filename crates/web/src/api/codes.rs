@@ -117,6 +117,16 @@ pub enum ModeCode {
     Record,
 }
 
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum MarketCategoryCode {
+    Counterfeit,
+    QualitySafety,
+    Expired,
+    ConsumerFraud,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +179,11 @@ mod tests {
                     .map(|k| k.0)
                     .collect()
             )
+        );
+        use jianguan_domain::rules::facts::MarketCategory;
+        assert_eq!(
+            values::<MarketCategoryCode>(),
+            codes(MarketCategory::ALL.iter().map(|s| s.code()).collect())
         );
         use jianguan_domain::rules::{Party, Severity};
         assert_eq!(

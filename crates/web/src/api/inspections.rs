@@ -366,12 +366,24 @@ pub async fn upload_photo(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<PhotoDto>)> {
     ins::get(&s.app, &a, &id).await?;
+    let p = save_photo(&s, &a, "inspection", &id, q, body).await?;
+    Ok((StatusCode::CREATED, Json(p.try_into()?)))
+}
+
+/// Puts a photo sent as the request body through the evidence pipeline for its record.
+pub(super) async fn save_photo(
+    s: &AppState,
+    a: &jianguan_app::Actor,
+    owner: &str,
+    id: &str,
+    q: PhotoQuery,
+    body: Bytes,
+) -> Result<photo::Model, jianguan_app::AppError> {
     let device = Device {
         time: q.device_time,
         latitude: q.device_latitude.zip(q.device_longitude).map(|x| x.0),
         longitude: q.device_latitude.zip(q.device_longitude).map(|x| x.1),
     };
     let name = q.name.unwrap_or_else(|| "照片".into());
-    let p = evidence::upload(&s.app, &a, "inspection", &id, &name, body.to_vec(), device).await?;
-    Ok((StatusCode::CREATED, Json(p.try_into()?)))
+    evidence::upload(&s.app, a, owner, id, &name, body.to_vec(), device).await
 }

@@ -6,7 +6,9 @@ mod codes;
 mod docket;
 mod dto;
 mod extract;
+mod funds;
 mod inspections;
+mod market;
 mod orders;
 mod records;
 mod reporting;
@@ -142,5 +144,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = inspections::routes(r);
     let r = orders::routes(r);
     let r = sanctions::routes(r);
+    let r = market::routes(r);
+    let r = funds::routes(r);
     reporting::routes(r)
 }

@@ -376,9 +376,15 @@ fn next_steps(
             (format!("/orders/{}", f.subject_id), "查看整改通知"),
         ],
         "funds.duplicate_claim" => vec![
+            (format!("/funds/claims/{}", f.subject_id), "并排比对发票"),
             sanction("fund_recovery", "提议追回资金"),
             sanction("public_criticism", "提议通报批评"),
         ],
+        "funds.suspected_duplicate" => vec![(
+            format!("/funds/claims/{}", f.subject_id),
+            "并排比对发票，核实是否重复",
+        )],
+        "funds.over_budget" => vec![("/funds".into(), "查看项目资金")],
         // The recovery may come from an import without its decision; the list holds both.
         "funds.recovery_outstanding" => vec![("/sanctions".into(), "查看追回资金决定")],
         "data.uncooperative" => vec![

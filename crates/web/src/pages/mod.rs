@@ -5,6 +5,7 @@ mod calendar;
 mod data;
 mod docket;
 mod enterprises;
+mod funds;
 mod home;
 mod inspections;
 mod licences;
@@ -43,6 +44,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = uploads::routes(r);
     let r = orders::routes(r);
     let r = sanctions::routes(r);
+    let r = funds::routes(r);
     let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);
@@ -100,16 +102,17 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-/// In ui.md's order and words; areas not built yet (资金, 资产, 举报, 报表) are not listed.
+/// In ui.md's order and words; areas not built yet (资产, 举报, 报表) are not listed.
 /// 数据报送 holds the hand-ins and their review (审核, 经营数据, 证照, 培训班); 处理决定
 /// (sanctions) sits after 整改, which it follows.
-const MENU: [(&str, &str, Permission); 9] = [
+const MENU: [(&str, &str, Permission); 10] = [
     ("/docket", "待办", ReadRecords),
     ("/projects", "项目", ReadRecords),
     ("/enterprises", "企业", ReadRecords),
     ("/inspections", "监督检查", ReadRecords),
     ("/orders", "整改", ReadRecords),
     ("/sanctions", "处理决定", ReadRecords),
+    ("/funds", "资金", ReadRecords),
     ("/data-reports", "数据报送", ReadRecords),
     ("/notices", "公示", Authenticated),
     ("/account", "设置", Authenticated),
@@ -131,6 +134,13 @@ pub const INSPECTION_PAGES: [(&str, &str); 3] = [
     ("/market", "市场秩序问题"),
 ];
 
+/// The pages under 资金: the figures at a glance and the subsidy claims.
+pub const FUNDS_PAGES: [(&str, &str); 3] = [
+    ("/funds", "资金概况"),
+    ("/funds/claims", "补助资金申请"),
+    ("/funds/disbursements", "资金拨付"),
+];
+
 /// A menu item that stands for several pages, shown as a row of tabs under the menu.
 struct Area {
     /// The menu item's link.
@@ -139,11 +149,16 @@ struct Area {
     pages: &'static [(&'static str, &'static str)],
 }
 
-const AREAS: [Area; 2] = [
+const AREAS: [Area; 3] = [
     Area {
         href: "/inspections",
         label: "监督检查",
         pages: &INSPECTION_PAGES,
+    },
+    Area {
+        href: "/funds",
+        label: "资金",
+        pages: &FUNDS_PAGES,
     },
     Area {
         href: "/data-reports",
@@ -306,6 +321,10 @@ pub fn history_rows(rows: Vec<jianguan_store::entity::audit_log::Model>) -> Vec<
 
 /// An amount in 分 as people read it: ¥12,000.00.
 pub fn money(fen: i64) -> String {
+    if fen < 0 && fen > i64::MIN {
+        // A balance below zero (paid beyond the allocation) reads with its sign.
+        return format!("-{}", money(-fen));
+    }
     jianguan_domain::Money::from_fen(fen)
         .map(|m| m.to_string())
         .unwrap_or_else(|_| format!("{fen} 分"))

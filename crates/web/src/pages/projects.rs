@@ -189,6 +189,8 @@ pub struct Detail {
 struct DetailPage {
     layout: Layout,
     p: Detail,
+    /// The project's money from the funds ledger: (label, amount) in reading order.
+    money: Vec<(&'static str, String)>,
     history: Vec<HistoryRow>,
     can_edit: bool,
     saved: bool,
@@ -211,6 +213,22 @@ async fn detail_page(
         .unwrap_or_default();
     let targets: Vec<Target> = p.targets_parsed()?;
     let history = history_rows(jianguan_app::history::history(&s.app, a, "project", &p.id).await?);
+    let money_rows = match jianguan_app::funds::of_project(&s.app, a, &p.id).await? {
+        Some(f) => {
+            let b = f.balances;
+            vec![
+                ("中央财政资金", money(b.allocated_fen)),
+                ("已拨付", money(b.disbursed_fen)),
+                ("申请补助", money(f.claimed_fen)),
+                ("审核通过", money(b.approved_fen)),
+                ("决定追回", money(b.recovery_ordered_fen)),
+                ("已退回", money(b.repaid_fen)),
+                ("尚未退回", money(b.outstanding_recovery_fen())),
+                ("结余", money(b.balance_fen())),
+            ]
+        }
+        None => Vec::new(),
+    };
     let location = match (&p.village, p.latitude, p.longitude) {
         (v, Some(lat), Some(lon)) => format!(
             "{}{}（{lat:.5}, {lon:.5}）",
@@ -255,6 +273,7 @@ async fn detail_page(
             enterprise_id: p.enterprise_id,
         },
         history,
+        money: money_rows,
         can_edit: a.may(Permission::EditRecords),
         saved,
         void_error,

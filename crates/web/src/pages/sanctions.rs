@@ -246,6 +246,9 @@ pub struct NewQuery {
     project_id: String,
     kind: String,
     clause: String,
+    /// Pre-filled from a confirmed duplicate claim: the amount (元) and what was found.
+    amount: String,
+    facts: String,
 }
 
 pub async fn new_form(
@@ -261,6 +264,8 @@ pub async fn new_form(
         project_id: q.project_id,
         kind: q.kind,
         clause: q.clause,
+        amount: q.amount,
+        facts: q.facts,
         ..Default::default()
     };
     form_page(&s, &auth, form, FieldErrors::new(), StatusCode::OK).await

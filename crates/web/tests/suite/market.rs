@@ -413,3 +413,136 @@ async fn the_responsible_person_closes_a_market_problem_once() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+/// The same use cases over JSON: bad input named field by field with nothing saved, a
+/// photo as the body, the enterprise's own only, the close decided once and by the chief.
+#[tokio::test]
+async fn market_problems_over_the_api() {
+    use axum::http::Method;
+    use serde_json::json;
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let before = problems(&t).await.len();
+        let tomorrow = (t.app.today() + chrono::Days::new(1)).to_string();
+        let (status, err) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/market",
+                json!({"project_id": w.project_y, "category": "weather", "raised_on": tomorrow,
+                       "products": "", "description": "x"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        for field in ["project_id", "category", "raised_on", "products"] {
+            assert!(
+                err["fields"][field].is_string(),
+                "{backend:?}: {field} {err}"
+            );
+        }
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/market",
+                json!({"project_id": w.project_a, "category": "expired", "raised_on": "2026-01-01",
+                       "products": "x", "description": "x", "colour": "red"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "unknown field refused");
+        assert_eq!(problems(&t).await.len(), before, "nothing saved");
+
+        let (status, m) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/market",
+                json!({"project_id": w.project_a, "category": "expired",
+                       "raised_on": t.app.today().to_string(),
+                       "products": "过期酸奶 12 盒", "description": "冷柜内有过期 5 天的酸奶。"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {m}");
+        let id = m["id"].as_str().unwrap().to_string();
+        assert_eq!(m["enterprise_id"], w.enterprise_a.as_str());
+        assert_eq!(m["photos"], json!([]));
+        let (status, p) = inspector
+            .raw(
+                Method::POST,
+                &format!("/api/v1/market/{id}/photos?name=冷柜.jpg"),
+                "image/jpeg",
+                sample_jpeg(40, 30),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {p}");
+        let (status, list) = inspector
+            .get_json("/api/v1/market?open=true&category=expired&limit=5")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == id.as_str())
+        );
+        for bad in ["category=weather", "limit=501", "open=maybe"] {
+            let (status, _) = inspector.get_json(&format!("/api/v1/market?{bad}")).await;
+            assert!(status.is_client_error(), "{bad}: {status}");
+        }
+
+        // The enterprise concerned reads it with its photo; another gets 404 and an empty list.
+        let contractor = Client::login(&t, "contractor").await;
+        let other = Client::login(&t, "contractor2").await;
+        let (status, mine) = contractor.get_json(&format!("/api/v1/market/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(mine["photos"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            other.get_json(&format!("/api/v1/market/{id}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (_, theirs) = other.get_json("/api/v1/market").await;
+        assert!(
+            !theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == id.as_str())
+        );
+
+        // Only the responsible person closes it, with a reason, once.
+        let close = format!("/api/v1/market/{id}/close");
+        let reason = json!({"reason": "已责令下架并移交市场监管部门"});
+        assert_eq!(
+            inspector.json(Method::POST, &close, reason.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let chief = Client::login(&t, "chief").await;
+        let (status, err) = chief
+            .json(Method::POST, &close, json!({"reason": " "}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(err["fields"]["reason"].is_string());
+        let outcomes = futures_util::future::join_all(
+            (0..4).map(|_| chief.json(Method::POST, &close, reason.clone())),
+        )
+        .await;
+        let statuses: Vec<_> = outcomes.iter().map(|o| o.0).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{backend:?}: {statuses:?}"
+        );
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT)
+        );
+        let (_, closed) = contractor.get_json(&format!("/api/v1/market/{id}")).await;
+        assert!(closed["closed_on"].is_string());
+        assert!(
+            !on_docket(&inspector, &id).await,
+            "{backend:?}: off the docket"
+        );
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}

@@ -1,0 +1,556 @@
+//! 资金: the budget split by project and never over-allocated, claims handed in and
+//! compared with every other claim of the deployment, suspected duplicates decided once,
+//! reviews and disbursements under the two-person rule, and the figures that follow.
+
+use crate::common::{Client, TestRouter, seeded_router};
+use axum::http::{Method, StatusCode};
+use jianguan_app::{Actor, Role};
+use jianguan_store::entity::subsidy_claim;
+use jianguan_store::sea::{EntityTrait, PaginatorTrait};
+use jianguan_testkit::{actor_of, backends, sample_jpeg};
+use serde_json::{Value, json};
+
+async fn claim_count(t: &TestRouter) -> u64 {
+    subsidy_claim::Entity::find()
+        .count(t.app.store.reader())
+        .await
+        .unwrap()
+}
+
+fn invoice(code: &str, number: &str, date: &str, seller: &str, fen: i64) -> Value {
+    json!({"code": code, "number": number, "date": date, "seller": seller, "buyer": "交城县某电商公司",
+           "amount_fen": fen, "tax_fen": fen / 20})
+}
+
+/// The project's figures from the funds API.
+async fn figures(c: &Client, project: &str) -> Value {
+    let (status, all) = c.get_json("/api/v1/funds").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    all.as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["projects"].as_array().unwrap().clone())
+        .find(|p| p["project_id"] == project)
+        .map(|p| p["figures"].clone())
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn the_budget_is_split_by_project_and_never_over_allocated() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let (status, all) = inspector.get_json("/api/v1/funds").await;
+        assert_eq!(status, StatusCode::OK);
+        let prog = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["programme_id"] == w.programme_x.as_str())
+            .unwrap()
+            .clone();
+        let budget = prog["budget_fen"].as_i64().unwrap();
+        let unallocated = prog["unallocated_fen"].as_i64().unwrap();
+        assert_eq!(
+            budget,
+            prog["totals"]["allocated_fen"].as_i64().unwrap() + unallocated,
+            "{backend:?}: budget = allocated + unallocated"
+        );
+        // The demo's second batch paid beyond a project's central funds shows as overspent.
+        assert!(
+            prog["projects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["figures"]["balance_fen"].as_i64().unwrap() < 0)
+        );
+        let project = |fen: i64| {
+            json!({
+                "name": "新增冷链仓储项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a,
+                "system": "logistics", "township": "天宁镇", "central_funds_fen": fen,
+                "construction_start": "2026-01-01", "construction_end": "2026-06-30"
+            })
+        };
+        // One 分 more than what is left is refused, naming the room; exactly the rest fits.
+        let (status, err) = inspector
+            .json(Method::POST, "/api/v1/projects", project(unallocated + 1))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}: {err}"
+        );
+        assert!(
+            err["fields"]["central_funds"]
+                .as_str()
+                .unwrap()
+                .contains("不能超过"),
+            "{err}"
+        );
+        let (status, created) = inspector
+            .json(Method::POST, "/api/v1/projects", project(unallocated))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {created}");
+        let (_, after) = inspector.get_json("/api/v1/funds").await;
+        let prog = after
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["programme_id"] == w.programme_x.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(prog["unallocated_fen"], 0);
+        // Lowering the budget below what is allocated is refused.
+        let admin = Client::login(&t, "admin").await;
+        let (status, err) = admin
+            .json(
+                Method::PUT,
+                &format!("/api/v1/programmes/{}", w.programme_x),
+                json!({
+                    "name": "交城县电子商务进农村综合示范", "period_start": "2026-01-01", "period_end": "2027-12-31",
+                    "budget_fen": budget - 1, "responsible_person": "县工信局局长", "plan_document": null, "county_code": null
+                }),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}: {err}"
+        );
+        assert!(
+            err["fields"]["budget"]
+                .as_str()
+                .unwrap()
+                .contains("不能低于")
+        );
+
+        // The page shows the figures and the two charts, drawn on the server.
+        let (status, html) = inspector.get("/funds").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("资金概况") && html.matches("<svg").count() >= 2);
+        assert!(html.contains("各项目资金情况"));
+        // A contractor sees its own projects' money only, and no programme budget.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, mine) = contractor.get_json("/api/v1/funds").await;
+        for p in mine.as_array().unwrap() {
+            assert!(p["budget_fen"].is_null());
+            for x in p["projects"].as_array().unwrap() {
+                assert_ne!(x["project_id"], w.project_b.as_str());
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_claim_is_handed_in_compared_decided_reviewed_and_counted() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let contractor = Client::login(&t, "contractor").await;
+        let inspector = Client::login(&t, "inspector").await;
+        let today = t.app.today();
+        let tomorrow = (today + chrono::Days::new(1)).to_string();
+        let before = claim_count(&t).await;
+
+        // Bad input is named field by field and changes nothing: a negative amount, an
+        // invoice dated tomorrow, a project of another enterprise, no declaration.
+        let (status, err) = contractor
+            .json(
+                Method::POST,
+                "/api/v1/funds/claims",
+                json!({"project_id": w.project_b, "amount_fen": -1, "purpose": "",
+                       "invoices": [invoice("1400221130", "88001", &tomorrow, "某公司", 100)],
+                       "declared": false}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}: {err}"
+        );
+        for field in [
+            "project_id",
+            "amount",
+            "purpose",
+            "declared",
+            "invoices[0].date",
+        ] {
+            assert!(
+                err["fields"][field].is_string(),
+                "{backend:?}: {field} {err}"
+            );
+        }
+        let (status, _) = contractor
+            .json(
+                Method::POST,
+                "/api/v1/funds/claims",
+                json!({"project_id": w.project_a, "amount_fen": 1, "purpose": "x", "invoices": [],
+                       "declared": true, "extra": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "unknown field refused");
+        assert_eq!(claim_count(&t).await, before, "{backend:?}: nothing saved");
+
+        // Two invoices: one new, one the demo's invoice 04512876 typed under another code
+        // without its leading zero — a suspected duplicate the moment it is handed in.
+        let (status, c) = contractor
+            .json(
+                Method::POST,
+                "/api/v1/funds/claims",
+                json!({"project_id": w.project_a, "amount_fen": 945_000, "purpose": "服务站货架与电脑",
+                       "invoices": [
+                           invoice("1400221130", "07770001", &today.to_string(), "交城县鑫源办公用品有限公司", 400_000),
+                           invoice("1400221131", "4512876", &today.to_string(), "太原市晋通设备有限公司", 500_000)
+                       ],
+                       "declared": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {c}");
+        let id = c["id"].as_str().unwrap().to_string();
+        assert_eq!(c["review_state"], "submitted");
+        assert_eq!(
+            c["flags"],
+            json!([]),
+            "the contractor is not shown the comparison"
+        );
+        let (status, _) = contractor
+            .raw(
+                Method::POST,
+                &format!("/api/v1/funds/claims/{id}/scans?name=发票.jpg"),
+                "image/jpeg",
+                sample_jpeg(40, 30),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, seen) = inspector
+            .get_json(&format!("/api/v1/funds/claims/{id}"))
+            .await;
+        // The invoice matches both demo claims that carry 04512876: one finding per pair.
+        let suspected: Vec<String> = seen["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "funds.suspected_duplicate")
+            .map(|f| f["finding_id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(!suspected.is_empty(), "{backend:?}: not flagged: {seen}");
+        let finding = suspected[0].clone();
+        // Another enterprise's contractor cannot read it, whatever the URL.
+        let other = Client::login(&t, "contractor2").await;
+        assert_eq!(
+            other
+                .get_json(&format!("/api/v1/funds/claims/{id}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            other.get(&format!("/funds/claims/{id}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        // The claim page shows both invoices side by side, what matched marked.
+        let (status, page) = inspector.get(&format!("/funds/claims/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("发票号码相同、发票代码不同"), "{backend:?}");
+        assert!(page.contains("class=\"same\"") && page.contains("data-testid=\"decide-form\""));
+        let (_, mine) = contractor.get(&format!("/funds/claims/{id}")).await;
+        assert!(
+            !mine.contains("重复申请比对"),
+            "no comparison for the contractor"
+        );
+
+        // Not approved while the pair is undecided.
+        let review = format!("/api/v1/funds/claims/{id}/review");
+        let (status, err) = inspector
+            .json(
+                Method::POST,
+                &review,
+                json!({"verdict": "approved", "approved_fen": 900_000, "note": "核减不符部分"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {err}");
+        // Decided once, however many clicks arrive at once; the reason is required.
+        let decide = format!("/api/v1/funds/duplicates/{finding}/decide");
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                &decide,
+                json!({"confirmed": false, "reason": " "}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let body = json!({"confirmed": false, "reason": "核对发票原件：代码不同，为两张不同发票"});
+        let outcomes = futures_util::future::join_all(
+            (0..4).map(|_| inspector.json(Method::POST, &decide, body.clone())),
+        )
+        .await;
+        let statuses: Vec<_> = outcomes.iter().map(|o| o.0).collect();
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == StatusCode::CREATED)
+                .count(),
+            1,
+            "{backend:?}: {statuses:?}"
+        );
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT)
+        );
+        for other in &suspected[1..] {
+            let (status, _) = inspector
+                .json(
+                    Method::POST,
+                    &format!("/api/v1/funds/duplicates/{other}/decide"),
+                    body.clone(),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let (_, seen) = inspector
+            .get_json(&format!("/api/v1/funds/claims/{id}"))
+            .await;
+        assert_eq!(
+            seen["flags"],
+            json!([]),
+            "{backend:?}: the pair is not raised again"
+        );
+
+        // Approved for less than claimed, with the reason; more than claimed is refused.
+        let (status, err) = inspector
+            .json(
+                Method::POST,
+                &review,
+                json!({"verdict": "approved", "approved_fen": 945_001}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            err["fields"]["approved"]
+                .as_str()
+                .unwrap()
+                .contains("不能超过")
+        );
+        let (status, err) = inspector
+            .json(
+                Method::POST,
+                &review,
+                json!({"verdict": "approved", "approved_fen": 900_000}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(err["fields"]["note"].is_string());
+        let before_figures = figures(&inspector, &w.project_a).await;
+        let (status, done) = inspector
+            .json(Method::POST, &review, json!({"verdict": "approved", "approved_fen": 900_000, "note": "货架发票金额核减 1,000 元"}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {done}");
+        assert_eq!(done["approved_fen"], 900_000);
+        let after_figures = figures(&inspector, &w.project_a).await;
+        assert_eq!(
+            after_figures["approved_fen"].as_i64().unwrap()
+                - before_figures["approved_fen"].as_i64().unwrap(),
+            900_000,
+            "{backend:?}"
+        );
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                &review,
+                json!({"verdict": "approved", "approved_fen": 900_000}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "reviewed once");
+        // The project page shows its money.
+        let (_, page) = inspector.get(&format!("/projects/{}", w.project_a)).await;
+        assert!(page.contains("data-testid=\"project-money\"") && page.contains("¥9,000.00"));
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+#[tokio::test]
+async fn the_recorder_never_confirms_or_reviews_their_own_entry() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let chief = Client::login(&t, "chief").await;
+        let (status, d) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/funds/disbursements",
+                json!({"project_id": w.project_a, "date": t.app.today().to_string(), "amount_fen": 5_000_000, "batch": "第三批"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {d}");
+        assert_eq!(d["confirmed"], false);
+        let id = d["id"].as_str().unwrap().to_string();
+        let before = figures(&inspector, &w.project_a).await["disbursed_fen"]
+            .as_i64()
+            .unwrap();
+        let confirm = format!("/api/v1/funds/disbursements/{id}/confirm");
+        let (status, err) = inspector.json(Method::POST, &confirm, json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {err}");
+        assert!(err["message"].as_str().unwrap().contains("录入人不能"));
+        // On the page too: no button for the recorder, and the post is refused.
+        let (_, page) = inspector.get("/funds/disbursements").await;
+        assert!(page.contains("待另一名工作人员确认"));
+        let (status, _) = inspector
+            .form(&format!("/funds/disbursements/{id}/confirm"), &[])
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(
+            figures(&inspector, &w.project_a).await["disbursed_fen"],
+            before,
+            "an unconfirmed payment does not count"
+        );
+        let outcomes = futures_util::future::join_all(
+            (0..3).map(|_| chief.json(Method::POST, &confirm, json!({}))),
+        )
+        .await;
+        let ok = outcomes.iter().filter(|o| o.0 == StatusCode::OK).count();
+        assert_eq!(ok, 1, "{backend:?}: confirmed once");
+        assert_eq!(
+            figures(&inspector, &w.project_a).await["disbursed_fen"]
+                .as_i64()
+                .unwrap(),
+            before + 5_000_000
+        );
+        // Bad disbursements are named and not saved.
+        let (status, err) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/funds/disbursements",
+                json!({"project_id": w.project_y, "date": "2099-01-01", "amount_fen": 0, "batch": ""}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        for f in ["project_id", "date", "amount", "batch"] {
+            assert!(err["fields"][f].is_string(), "{f}: {err}");
+        }
+
+        // A claim staff enter for the contractor is reviewed by someone else.
+        let (status, c) = inspector
+            .json(
+                Method::POST,
+                "/api/v1/funds/claims/entered",
+                json!({"project_id": w.project_a, "amount_fen": 200_000, "purpose": "纸质申请代录",
+                       "invoices": [invoice("", "24142000000012345678", &t.app.today().to_string(), "交城县新星物流有限公司", 200_000)],
+                       "declared": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {c}");
+        assert_eq!(c["entered_by_staff"], true);
+        let review = format!("/api/v1/funds/claims/{}/review", c["id"].as_str().unwrap());
+        let body = json!({"verdict": "approved", "approved_fen": 200_000});
+        let (status, err) = inspector.json(Method::POST, &review, body.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{err}");
+        assert!(err["message"].as_str().unwrap().contains("录入人不能审核"));
+        let (status, _) = chief.json(Method::POST, &review, body).await;
+        assert_eq!(status, StatusCode::OK);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+#[tokio::test]
+async fn an_invoice_claimed_in_two_counties_is_caught_without_showing_the_other_claim() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        // County Y's contractor claims the demo county's invoice 04512877 again.
+        let y = Actor {
+            user_id: "contractor-y".into(),
+            username: "contractor-y".into(),
+            display_name: "文水企业填报人".into(),
+            role: Role::Contractor,
+            county_code: Some(w.county_y.clone()),
+            enterprise_id: Some(w.enterprise_y.clone()),
+        };
+        let input = jianguan_domain::claim::ClaimInput {
+            project_id: w.project_y.clone(),
+            amount_fen: Some(3_400_000),
+            purpose: "设备购置".into(),
+            invoices: vec![jianguan_domain::claim::InvoiceInput {
+                code: "1400221130".into(),
+                number: "04512877".into(),
+                date: "2026-01-05".into(),
+                seller: "太原市晋通设备有限公司".into(),
+                buyer: String::new(),
+                amount_fen: Some(3_400_000),
+                tax_fen: None,
+            }],
+            declared: true,
+        };
+        let theirs = jianguan_app::funds::submit_claim(
+            &t.app,
+            &y,
+            &input,
+            jianguan_domain::FieldErrors::new(),
+        )
+        .await
+        .unwrap();
+        jianguan_app::docket::refresh_all(&t.app, t.app.today())
+            .await
+            .unwrap();
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, docket) = inspector.get_json("/api/v1/docket").await;
+        let across: Vec<&Value> = docket
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["rule"] == "funds.duplicate_claim"
+                    && f["period"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with("elsewhere:"))
+            })
+            .collect();
+        assert!(!across.is_empty(), "{backend:?}: county X is told");
+        let ours = across[0]["subject"]["id"].as_str().unwrap().to_string();
+        let text = across[0].to_string();
+        assert!(text.contains("文水县"), "{backend:?}: {text}");
+        assert!(
+            !text.contains(&theirs.id),
+            "the other claim's id stays in Y"
+        );
+        // X's claim page names the county and nothing of Y's claim.
+        let (status, page) = inspector.get(&format!("/funds/claims/{ours}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("data-testid=\"elsewhere\"") && page.contains("文水县"));
+        assert!(!page.contains(&theirs.id) && !page.contains("文水县农特产品电商有限公司"));
+        // And X cannot open Y's claim, on the API or the page.
+        assert_eq!(
+            inspector
+                .get_json(&format!("/api/v1/funds/claims/{}", theirs.id))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            inspector
+                .get(&format!("/funds/claims/{}", theirs.id))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        // County Y learns of X the same way.
+        let y_inspector = actor_of(&t.app, "inspector_y").await;
+        let y_findings = jianguan_app::docket::list(
+            &t.app,
+            &y_inspector,
+            &jianguan_app::docket::DocketFilter::default(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            y_findings.iter().any(|f| {
+                f.rule == "funds.duplicate_claim"
+                    && f.subject_id == theirs.id
+                    && f.period.as_deref().is_some_and(|p| p.contains("交城县"))
+            }),
+            "{backend:?}"
+        );
+    }
+}
