@@ -187,6 +187,28 @@ impl From<jianguan_store::DbErr> for AppError {
     }
 }
 
+impl AppError {
+    /// An uploaded workbook refused: every cell problem, in order, under the form's file
+    /// `field`; counted as a rejected upload of `kind`.
+    pub fn workbook(
+        kind: &'static str,
+        field: &str,
+        errors: &[jianguan_documents::xlsx::CellError],
+    ) -> Self {
+        crate::metrics::global().rejected("xlsx", kind);
+        let mut e = FieldErrors::new();
+        e.add(
+            field,
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；"),
+        );
+        AppError::Validation(e)
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(f: FieldErrors) -> Self {
         AppError::Validation(f)

@@ -202,6 +202,20 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "disbursement" => {
+            let d = crate::funds::disbursement(app, actor, id).await?;
+            let p = crate::records::project(app, actor, &d.project_id).await?;
+            // The document a payment rests on is the bureau's own record.
+            actor.require_staff()?;
+            Ok(Owner {
+                kind: "disbursement",
+                id: d.id,
+                county: d.county_code,
+                enterprise_id: Some(p.enterprise_id),
+                place: None,
+                day: None,
+            })
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -242,6 +256,12 @@ async fn still_open(
         "market_finding" => scoped::one::<market_finding::Entity>(conn, &all, id)
             .await?
             .is_some_and(|m| m.closed_on.is_none()),
+        "disbursement" => {
+            use jianguan_store::entity::disbursement;
+            scoped::one::<disbursement::Entity>(conn, &all, id)
+                .await?
+                .is_some()
+        }
         "subsidy_claim" => {
             use jianguan_store::entity::subsidy_claim;
             scoped::one::<subsidy_claim::Entity>(conn, &all, id)
@@ -295,9 +315,10 @@ pub async fn upload(
 ) -> Result<photo_row::Model, AppError> {
     let o = owner(app, actor, owner_kind, owner_id).await?;
     let limits = app.photos.limits;
-    // Written material may be a PDF where the record takes documents (a progress report);
-    // it is kept as it is, with nothing derived.
-    if o.kind == "progress_report" && bytes.starts_with(b"%PDF") {
+    // Written material may be a PDF where the record takes documents (a progress report,
+    // an invoice scan, a payment's document); it is kept as it is, with nothing derived.
+    let takes_documents = matches!(o.kind, "progress_report" | "subsidy_claim" | "disbursement");
+    if takes_documents && bytes.starts_with(b"%PDF") {
         return upload_document(app, actor, o, file_name, bytes).await;
     }
     let processed = app

@@ -752,19 +752,7 @@ pub async fn read_data_template(app: &App, bytes: Vec<u8>) -> Result<DataInput, 
             explanation: None,
             confirmed: false,
         }),
-        Err(errors) => {
-            crate::metrics::global().rejected("xlsx", "data_template");
-            let mut e = jianguan_domain::FieldErrors::new();
-            e.add(
-                "file",
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("；"),
-            );
-            Err(AppError::Validation(e))
-        }
+        Err(errors) => Err(AppError::workbook("data_template", "file", &errors)),
     }
 }
 
@@ -1016,19 +1004,7 @@ pub async fn upload_roster(
         .heavy
         .run(move || jianguan_documents::xlsx::read_roster(&bytes))
         .await?;
-    let trainees = read.map_err(|errors| {
-        crate::metrics::global().rejected("xlsx", "roster");
-        let mut e = jianguan_domain::FieldErrors::new();
-        e.add(
-            "roster",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("；"),
-        );
-        AppError::Validation(e)
-    })?;
+    let trainees = read.map_err(|errors| AppError::workbook("roster", "roster", &errors))?;
     let now = app.now();
     let r = training_roster::Model {
         id: new_id(),

@@ -5,9 +5,12 @@
 
 mod data;
 pub mod grid;
+mod invoices;
 mod roster;
+pub mod table;
 
 pub use data::{Filled, MAX_ROWS, MetricRow, SHEET, read, template};
+pub use invoices::{INVOICE_SHEET, InvoiceRow, MAX_INVOICE_ROWS, invoice_template, read_invoices};
 pub use roster::{MAX_TRAINEES, ROSTER_SHEET, Trainee, read_roster, roster_template};
 
 /// A problem in an uploaded workbook, where a person can find it.
@@ -90,6 +93,22 @@ pub(crate) fn common_problems(sheet: &grid::Sheet) -> Vec<CellError> {
         }
     }
     errors
+}
+
+/// The one sheet a single-sheet upload (a roster, an invoice list) must have; `what` names
+/// the file in the message.
+pub(crate) fn only_sheet(wb: grid::Workbook, what: &str) -> Result<grid::Sheet, Vec<CellError>> {
+    if wb.sheet_names.len() != 1 {
+        return Err(vec![whole(format!(
+            "{what}应只有一个工作表，现有 {} 个：{}。",
+            wb.sheet_names.len(),
+            wb.sheet_names.join("、")
+        ))]);
+    }
+    wb.sheets
+        .into_iter()
+        .next()
+        .ok_or_else(|| vec![whole("无法读取工作表内容，文件可能已损坏。")])
 }
 
 /// An Excel serial day (1900 date system) as a date.

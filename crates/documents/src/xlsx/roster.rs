@@ -37,16 +37,7 @@ const LIMITS: grid::Limits = grid::Limits::small(MAX_TRAINEES + 1, 26);
 /// telephone number (where one is given) that is one.
 pub fn read_roster(bytes: &[u8]) -> Result<Vec<Trainee>, Vec<CellError>> {
     let wb = grid::read(bytes, &LIMITS, |i, _| i == 0).map_err(|e| vec![e])?;
-    if wb.sheet_names.len() != 1 {
-        return Err(vec![whole(format!(
-            "学员名单应只有一个工作表，现有 {} 个：{}。",
-            wb.sheet_names.len(),
-            wb.sheet_names.join("、")
-        ))]);
-    }
-    let Some(sheet) = wb.sheets.first() else {
-        return Err(vec![whole("无法读取工作表内容，文件可能已损坏。")]);
-    };
+    let sheet = &super::only_sheet(wb, "学员名单")?;
     let mut errors = common_problems(sheet);
     let at = |row: u32, col: u32, message: String| super::cell_error(sheet, row, col, message);
     let cells = sheet.index();

@@ -44,6 +44,13 @@ pub(crate) fn routes(r: Routes) -> Routes {
             __path_confirm_disbursement,
             confirm_disbursement,
         )
+        .api_large(
+            EditRecords,
+            super::PHOTO_LIMIT,
+            __path_upload_disbursement_document,
+            upload_disbursement_document,
+        )
+        .api(ReadRecords, __path_list_recoveries, list_recoveries)
 }
 
 // ------------------------------------------------------------------ figures
@@ -512,5 +519,58 @@ pub async fn confirm_disbursement(
 ) -> ApiResult<Json<DisbursementDto>> {
     Ok(Json(
         funds::confirm_disbursement(&s.app, &a, &id).await?.into(),
+    ))
+}
+
+/// Adds the document a payment rests on (a scan, photo or PDF): the body is the file itself.
+#[utoipa::path(post, path = "/api/v1/funds/disbursements/{id}/documents", params(("id" = String, Path), PhotoQuery), request_body(content = Vec<u8>, content_type = "application/pdf"), responses((status = 201, body = PhotoDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_disbursement_document(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PhotoQuery>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<PhotoDto>)> {
+    funds::disbursement(&s.app, &a, &id).await?;
+    let p = save_photo(&s, &a, "disbursement", &id, q, body).await?;
+    Ok((StatusCode::CREATED, Json(p.try_into()?)))
+}
+
+// ------------------------------------------------------------------ recoveries
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryDto {
+    /// The recovery's id, which is its decision's (the sanction) when it was decided here.
+    pub id: String,
+    pub project_id: String,
+    pub enterprise_id: String,
+    pub decided_on: chrono::NaiveDate,
+    pub amount_fen: i64,
+    pub repaid_fen: i64,
+    pub owed_fen: i64,
+    pub deadline: chrono::NaiveDate,
+}
+
+/// The recoveries the caller may see (a contractor: its own), the latest decided first.
+#[utoipa::path(get, path = "/api/v1/funds/recoveries", responses((status = 200, body = Vec<RecoveryDto>)))]
+pub async fn list_recoveries(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+) -> ApiResult<Json<Vec<RecoveryDto>>> {
+    Ok(Json(
+        funds::recoveries(&s.app, &a)
+            .await?
+            .into_iter()
+            .map(|r| RecoveryDto {
+                owed_fen: r.owed_fen(),
+                repaid_fen: r.repaid_fen,
+                id: r.recovery.id,
+                project_id: r.recovery.project_id,
+                enterprise_id: r.recovery.enterprise_id,
+                decided_on: r.recovery.decided_on,
+                amount_fen: r.recovery.amount_fen,
+                deadline: r.recovery.deadline,
+            })
+            .collect(),
     ))
 }

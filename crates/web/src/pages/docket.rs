@@ -386,7 +386,7 @@ fn next_steps(
         )],
         "funds.over_budget" => vec![("/funds".into(), "查看项目资金")],
         // The recovery may come from an import without its decision; the list holds both.
-        "funds.recovery_outstanding" => vec![("/sanctions".into(), "查看追回资金决定")],
+        "funds.recovery_outstanding" => vec![("/funds/recoveries".into(), "查看追回资金")],
         "data.uncooperative" => vec![
             sanction("public_criticism", "提议批评公示"),
             order("责令限期整改"),

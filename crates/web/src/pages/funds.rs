@@ -10,7 +10,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_app::AppError;
 use jianguan_app::Permission::*;
 use jianguan_app::Role;
@@ -25,9 +26,18 @@ use std::collections::BTreeMap;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/funds", ReadRecords, overview)
+        .get("/funds/ledger.xlsx", ReadCounty, ledger_xlsx)
+        .get("/funds/claims.xlsx", ReadRecords, claims_xlsx)
         .get("/funds/claims", ReadRecords, claims)
         .post("/funds/claims", HandIn, hand_in)
         .get("/funds/claims/new", ReadRecords, new_claim)
+        .get("/funds/claims/invoices.xlsx", ReadRecords, invoice_template)
+        .post_large(
+            "/funds/claims/new/invoices",
+            HandIn,
+            super::SHEET_UPLOAD_LIMIT + 64 * 1024,
+            invoices_from_list,
+        )
         .post("/funds/claims/entered", EditRecords, enter_for_contractor)
         .get("/funds/claims/{id}", ReadRecords, claim)
         .post_large(
@@ -38,8 +48,16 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .post("/funds/claims/{id}/review", Supervise, review)
         .post("/funds/duplicates/{id}/decide", Supervise, decide)
+        .get("/funds/recoveries", ReadRecords, recoveries)
         .get("/funds/disbursements", ReadRecords, disbursements)
         .post("/funds/disbursements", EditRecords, record_disbursement)
+        .get("/funds/disbursements/{id}", ReadRecords, disbursement)
+        .post_large(
+            "/funds/disbursements/{id}/documents",
+            EditRecords,
+            super::UPLOAD_LIMIT,
+            upload_document,
+        )
         .post(
             "/funds/disbursements/{id}/confirm",
             EditRecords,
@@ -171,6 +189,7 @@ struct OverviewPage {
     layout: Layout,
     programmes: Vec<ProgrammeView>,
     contractor: bool,
+    can_export: bool,
 }
 
 pub async fn overview(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
@@ -193,6 +212,7 @@ pub async fn overview(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult
             .await,
             programmes,
             contractor,
+            can_export: a.may(ReadCounty),
         },
     ))
 }
@@ -794,6 +814,17 @@ impl ClaimForm {
                     else {
                         continue;
                     };
+                    // Rows beyond the form's five come from an uploaded list.
+                    if n >= jianguan_domain::claim::MAX_INVOICES {
+                        continue;
+                    }
+                    while f.rows.len() <= n {
+                        let n = f.rows.len();
+                        f.rows.push(InvoiceFormRow {
+                            n,
+                            ..Default::default()
+                        });
+                    }
                     let Some(row) = f.rows.get_mut(n) else {
                         continue;
                     };
@@ -1112,4 +1143,290 @@ pub async fn confirm_disbursement(
 ) -> PageResult {
     funds::confirm_disbursement(&s.app, &auth.0, &id).await?;
     Ok(Redirect::to("/funds/disbursements?saved=1").into_response())
+}
+
+// ------------------------------------------------------------------ spreadsheets out
+
+fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{}", super::percent(name)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// 资金台账: every movement of money, one a row.
+pub async fn ledger_xlsx(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
+    let bytes = funds::ledger_xlsx(&s.app, &a).await?;
+    Ok(xlsx(bytes, &format!("资金台账-{}.xlsx", s.app.today())))
+}
+
+/// 补助资金申请登记表.
+pub async fn claims_xlsx(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
+    let bytes = funds::claims_xlsx(&s.app, &a).await?;
+    Ok(xlsx(bytes, &format!("补助资金申请-{}.xlsx", s.app.today())))
+}
+
+// ------------------------------------------------------------------ recoveries
+
+pub struct RecoveryView {
+    pub id: String,
+    pub project: String,
+    pub decided_on: String,
+    pub amount: String,
+    pub repaid: String,
+    pub owed: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "funds_recoveries.html")]
+struct RecoveriesPage {
+    layout: Layout,
+    rows: Vec<RecoveryView>,
+    total_owed: String,
+}
+
+/// 追回资金: every recovery decided, what came back and what is still owed, overdue first
+/// to the eye (marked), each leading to its decision where it has one.
+pub async fn recoveries(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
+    let projects: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let today = s.app.today();
+    let found = funds::recoveries(&s.app, &a).await?;
+    let total_owed = money(found.iter().map(|r| r.owed_fen()).sum());
+    let rows = found
+        .into_iter()
+        .map(|r| {
+            let owed = r.owed_fen();
+            RecoveryView {
+                project: projects
+                    .get(&r.recovery.project_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                decided_on: format_cn_date(r.recovery.decided_on),
+                amount: money(r.recovery.amount_fen),
+                repaid: money(r.repaid_fen),
+                owed: money(owed),
+                deadline: format_cn_date(r.recovery.deadline),
+                overdue: owed > 0 && r.recovery.deadline < today,
+                href: if r.has_decision {
+                    format!("/sanctions/{}", r.recovery.id)
+                } else {
+                    String::new()
+                },
+                id: r.recovery.id,
+            }
+        })
+        .collect();
+    Ok(super::render(
+        StatusCode::OK,
+        &RecoveriesPage {
+            layout: layout(
+                &s,
+                &a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "追回资金",
+                "/funds/recoveries",
+            )
+            .await,
+            rows,
+            total_owed,
+        },
+    ))
+}
+
+// ------------------------------------------------------------------ invoices from a list
+
+/// The blank 发票清单 to fill in Excel or WPS.
+pub async fn invoice_template(State(s): State<AppState>, Auth(_, _): Auth) -> PageResult {
+    let bytes = funds::invoice_template(&s.app).await?;
+    Ok(xlsx(bytes, "发票清单.xlsx"))
+}
+
+fn yuan_text(fen: Option<i64>) -> String {
+    fen.map(|f| format!("{}.{:02}", f / 100, f % 100))
+        .unwrap_or_default()
+}
+
+/// An uploaded 发票清单 fills the claim form's invoice rows (every cell problem named,
+/// nothing saved); the contractor checks them, completes the claim and hands it in.
+pub async fn invoices_from_list(
+    State(s): State<AppState>,
+    auth: Auth,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let read = match super::read_file_field(m, "file", "请选择填写好的发票清单（Excel 文件）").await
+    {
+        Ok(bytes) => funds::read_invoice_list(&s.app, bytes).await,
+        Err(e) => Err(e),
+    };
+    match read {
+        Ok(invoices) => {
+            let mut form = ClaimForm::blank();
+            form.rows = invoices
+                .into_iter()
+                .enumerate()
+                .map(|(n, i)| InvoiceFormRow {
+                    n,
+                    code: i.code,
+                    number: i.number,
+                    date: i.date,
+                    seller: i.seller,
+                    buyer: i.buyer,
+                    amount: yuan_text(i.amount_fen),
+                    tax: yuan_text(i.tax_fen),
+                    errors: Vec::new(),
+                })
+                .collect();
+            while form.rows.len() < FORM_INVOICES {
+                let n = form.rows.len();
+                form.rows.push(InvoiceFormRow {
+                    n,
+                    ..Default::default()
+                });
+            }
+            claim_form(&s, &auth, form, FieldErrors::new(), StatusCode::OK).await
+        }
+        Err(AppError::Validation(e)) => {
+            claim_form(
+                &s,
+                &auth,
+                ClaimForm::blank(),
+                e,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ one disbursement
+
+#[derive(Template)]
+#[template(path = "funds_disbursement.html")]
+struct DisbursementPage {
+    layout: Layout,
+    id: String,
+    project_id: String,
+    project: String,
+    date: String,
+    batch: String,
+    amount: String,
+    state: &'static str,
+    pending: bool,
+    can_confirm: bool,
+    recorded_by_me: bool,
+    can_attach: bool,
+    can_plan: bool,
+    documents: Vec<super::uploads::PhotoView>,
+    errors: FieldErrors,
+    saved: bool,
+    history: Vec<HistoryRow>,
+}
+
+async fn disbursement_detail(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    saved: bool,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let Auth(a, c) = auth;
+    let d = funds::disbursement(&s.app, a, id).await?;
+    let project = jianguan_app::records::project(&s.app, a, &d.project_id)
+        .await
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let pending = !d.confirmed();
+    let mine = d.recorded_by.as_deref() == Some(a.user_id.as_str());
+    let staff = a.role.supervises() && a.may(EditRecords);
+    let documents = super::uploads::photo_views(
+        jianguan_app::evidence::photos(&s.app, "disbursement", &d.id).await?,
+    )?;
+    let history =
+        history_rows(jianguan_app::history::history(&s.app, a, "disbursement", &d.id).await?);
+    Ok(super::render(
+        status,
+        &DisbursementPage {
+            layout: layout(
+                s,
+                a,
+                c.csrf.as_deref().unwrap_or_default(),
+                "资金拨付",
+                "/funds/disbursements",
+            )
+            .await,
+            project,
+            date: format_cn_date(d.date),
+            batch: d.batch.clone(),
+            amount: money(d.amount_fen),
+            state: match d.state.as_deref() {
+                None => "已确认（导入）",
+                Some(_) if pending => "待复核",
+                Some(_) => "已确认",
+            },
+            pending,
+            can_confirm: pending && staff && !mine,
+            recorded_by_me: pending && mine,
+            can_attach: staff,
+            can_plan: !pending && a.role.supervises(),
+            documents,
+            errors,
+            saved,
+            history,
+            project_id: d.project_id,
+            id: d.id,
+        },
+    ))
+}
+
+pub async fn disbursement(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<super::SavedQuery>,
+) -> PageResult {
+    disbursement_detail(
+        &s,
+        &auth,
+        &id,
+        q.saved.is_some(),
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The document a payment rests on (拨付文件: a scan, a photo or a PDF).
+pub async fn upload_document(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let d = funds::disbursement(&s.app, &auth.0, &id).await?;
+    match super::uploads::save_uploads(&s, &auth.0, "disbursement", &d.id, m).await {
+        Ok(()) => Ok(Redirect::to(&format!("/funds/disbursements/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            disbursement_detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -134,11 +134,13 @@ pub const INSPECTION_PAGES: [(&str, &str); 3] = [
     ("/market", "市场秩序问题"),
 ];
 
-/// The pages under 资金: the figures at a glance and the subsidy claims.
-pub const FUNDS_PAGES: [(&str, &str); 3] = [
+/// The pages under 资金: the figures at a glance, the subsidy claims, the disbursements and
+/// the recoveries.
+pub const FUNDS_PAGES: [(&str, &str); 4] = [
     ("/funds", "资金概况"),
     ("/funds/claims", "补助资金申请"),
     ("/funds/disbursements", "资金拨付"),
+    ("/funds/recoveries", "追回资金"),
 ];
 
 /// A menu item that stands for several pages, shown as a row of tabs under the menu.

@@ -125,6 +125,22 @@ async fn the_budget_is_split_by_project_and_never_over_allocated() {
                 .contains("不能低于")
         );
 
+        // The demo's recovery: ¥50,000 ordered, ¥20,000 repaid, the rest owed and overdue.
+        let (_, recoveries) = inspector.get_json("/api/v1/funds/recoveries").await;
+        let demo = recoveries
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "demo-recovery-1")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (demo["repaid_fen"].as_i64(), demo["owed_fen"].as_i64()),
+            (Some(2_000_000), Some(3_000_000))
+        );
+        let (status, page) = inspector.get("/funds/recoveries").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("已逾期") && page.contains("¥30,000.00"));
         // The page shows the figures and the two charts, drawn on the server.
         let (status, html) = inspector.get("/funds").await;
         assert_eq!(status, StatusCode::OK);
@@ -133,6 +149,15 @@ async fn the_budget_is_split_by_project_and_never_over_allocated() {
         // A contractor sees its own projects' money only, and no programme budget.
         let contractor = Client::login(&t, "contractor").await;
         let (_, mine) = contractor.get_json("/api/v1/funds").await;
+        let (_, theirs) = contractor.get_json("/api/v1/funds/recoveries").await;
+        assert!(
+            theirs
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["enterprise_id"] == w.enterprise_a.as_str()),
+            "{backend:?}: only its own recoveries"
+        );
         for p in mine.as_array().unwrap() {
             assert!(p["budget_fen"].is_null());
             for x in p["projects"].as_array().unwrap() {
@@ -412,6 +437,28 @@ async fn the_recorder_never_confirms_or_reviews_their_own_entry() {
         .await;
         let ok = outcomes.iter().filter(|o| o.0 == StatusCode::OK).count();
         assert_eq!(ok, 1, "{backend:?}: confirmed once");
+        // The document the payment rests on, kept as evidence on its page with its history.
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+        let (status, _) = inspector
+            .upload(
+                &format!("/funds/disbursements/{id}/documents"),
+                &[("拨付通知.pdf", &pdf)],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let (status, page) = inspector.get(&format!("/funds/disbursements/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("拨付通知.pdf") && page.contains("已确认"));
+        assert!(page.contains("安排资金使用检查"));
+        let contractor2 = Client::login(&t, "contractor2").await;
+        assert_eq!(
+            contractor2
+                .get(&format!("/funds/disbursements/{id}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
         assert_eq!(
             figures(&inspector, &w.project_a).await["disbursed_fen"]
                 .as_i64()
@@ -553,4 +600,173 @@ async fn an_invoice_claimed_in_two_counties_is_caught_without_showing_the_other_
             "{backend:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_ledger_and_the_claims_register_come_out_as_spreadsheets() {
+    use jianguan_documents::xlsx::grid::{self, Limits, Value};
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = Client::login(&t, "inspector").await;
+    let read = |bytes: &[u8]| {
+        grid::read(bytes, &Limits::small(5_000, 12), |_, _| true)
+            .unwrap()
+            .sheets
+            .remove(0)
+    };
+    let (status, bytes, headers) = inspector.get_bytes("/funds/ledger.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let ledger = read(&bytes);
+    assert_eq!(ledger.get(0, 3), Some(&Value::Text("类型".into())));
+    // Real dates and amounts, one row per movement; the demo's recovery and repayment are there.
+    assert!(matches!(ledger.get(1, 1), Some(Value::Date(_))));
+    assert!(matches!(ledger.get(1, 4), Some(Value::Number(_))));
+    let kinds: Vec<String> = (1..ledger.height())
+        .filter_map(|r| match ledger.get(r, 3) {
+            Some(Value::Text(k)) => Some(k.clone()),
+            _ => None,
+        })
+        .collect();
+    for k in ["预算分配", "资金拨付", "决定追回", "退回资金"] {
+        assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
+    }
+    assert!(ledger.cells.iter().all(|c| c.formula.is_none()));
+
+    // A purpose typed as a formula stays text in the register.
+    let contractor = Client::login(&t, "contractor").await;
+    let (status, _) = contractor
+        .json(
+            Method::POST,
+            "/api/v1/funds/claims",
+            json!({"project_id": t.world.project_a, "amount_fen": 10_000, "purpose": "=HYPERLINK(\"http://x\")",
+                   "invoices": [invoice("1400221130", "66600001", &t.app.today().to_string(), "交城县某商店", 10_000)],
+                   "declared": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, bytes, _) = inspector.get_bytes("/funds/claims.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let register = read(&bytes);
+    assert!(
+        register.cells.iter().all(|c| c.formula.is_none()),
+        "no formulas"
+    );
+    assert!(
+        register
+            .cells
+            .iter()
+            .any(|c| c.value == Value::Text("=HYPERLINK(\"http://x\")".into()))
+    );
+    // The contractor gets its own claims only; the ledger is the county's.
+    let (_, mine, _) = contractor.get_bytes("/funds/claims.xlsx").await;
+    let mine = read(&mine);
+    assert!(mine.height() >= 2);
+    assert_eq!(
+        contractor.get_bytes("/funds/ledger.xlsx").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn invoices_come_in_from_a_list_with_every_cell_problem_named() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let contractor = Client::login(&t, "contractor").await;
+    let (status, template, _) = contractor.get_bytes("/funds/claims/invoices.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let list = |rows: &[(&str, &str, &str, f64)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("发票清单").unwrap();
+        for (c, h) in [
+            "发票代码",
+            "发票号码",
+            "开票日期",
+            "销售方",
+            "购买方",
+            "金额（元）",
+            "税额（元）",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, (number, date, seller, yuan)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, "1400221130").unwrap();
+            ws.write_string(r, 1, *number).unwrap();
+            ws.write_string(r, 2, *date).unwrap();
+            ws.write_string(r, 3, *seller).unwrap();
+            ws.write_number(r, 5, *yuan).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let before = claim_count(&t).await;
+    // The blank template says it holds no invoice.
+    let (status, html) = contractor
+        .upload_as(
+            "/funds/claims/new/invoices",
+            "file",
+            &[("发票清单.xlsx", &template)],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("没有发票"));
+    let bad = list(&[("07000001", "2026-05-01", "", 12.345)]);
+    let (status, html) = contractor
+        .upload_as(
+            "/funds/claims/new/invoices",
+            "file",
+            &[("发票清单.xlsx", &bad)],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("D2 单元格：缺少销售方名称") && html.contains("F2 单元格"),
+        "{html}"
+    );
+    // Seven invoices fill seven rows of the form, for the contractor to check and hand in.
+    let rows: Vec<(String, &str, &str, f64)> = (1..=7)
+        .map(|i| (format!("0700000{i}"), "2026-05-01", "交城县某商店", 100.5))
+        .collect();
+    let good = list(
+        &rows
+            .iter()
+            .map(|(n, d, s, y)| (n.as_str(), *d, *s, *y))
+            .collect::<Vec<_>>(),
+    );
+    let (status, html) = contractor
+        .upload_as(
+            "/funds/claims/new/invoices",
+            "file",
+            &[("发票清单.xlsx", &good)],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("value=\"07000007\"") && html.contains("name=\"inv6_number\""));
+    assert!(html.contains("value=\"100.50\""));
+    assert_eq!(
+        claim_count(&t).await,
+        before,
+        "nothing saved by reading a list"
+    );
+    // Staff do not hand in for themselves.
+    let inspector = Client::login(&t, "inspector").await;
+    let (status, _) = inspector
+        .upload_as(
+            "/funds/claims/new/invoices",
+            "file",
+            &[("发票清单.xlsx", &good)],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

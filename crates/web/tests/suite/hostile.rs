@@ -46,6 +46,15 @@ async fn hostile_spreadsheets_are_refused_naming_the_limit_and_nothing_is_saved(
                 "{backend:?} {name}"
             );
             assert!(html.contains(says), "{backend:?} roster {name}");
+            let (status, html) = contractor
+                .upload_as("/funds/claims/new/invoices", "file", &[(name, &bytes)], &[])
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} invoices {name}"
+            );
+            assert!(html.contains(says), "{backend:?} invoices {name}");
         }
         assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
     }

@@ -1,0 +1,138 @@
+//! A register written out as one sheet: Chinese headers, real dates and numbers (so that
+//! Excel and WPS can sort and sum them), and text always written as text — a seller named
+//! "=HYPERLINK(…)" stays a name, never a formula.
+
+use chrono::Datelike;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+/// One cell of a register.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Date(chrono::NaiveDate),
+    /// An amount in 分, shown in 元 with two decimals.
+    Fen(i64),
+    Count(i64),
+    Empty,
+}
+
+/// One sheet: its name, the header row and the rows under it.
+pub struct Table {
+    pub sheet: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Rows a register may hold: far beyond a county's records, well under Excel's limit.
+pub const MAX_ROWS: usize = 200_000;
+
+fn err(e: rust_xlsxwriter::XlsxError) -> String {
+    e.to_string()
+}
+
+/// The workbook's bytes.
+pub fn write(t: &Table) -> Result<Vec<u8>, String> {
+    if t.rows.len() > MAX_ROWS {
+        return Err(format!("一次最多导出 {MAX_ROWS} 行"));
+    }
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(&t.sheet).map_err(err)?;
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let yuan = Format::new().set_num_format("#,##0.00");
+    for (c, h) in t.headers.iter().enumerate() {
+        let c = u16::try_from(c).map_err(|e| e.to_string())?;
+        ws.write_string_with_format(0, c, *h, &bold).map_err(err)?;
+        ws.set_column_width(c, 16).map_err(err)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|e| e.to_string())?;
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|e| e.to_string())?;
+            match cell {
+                // write_string never reads its text as a formula.
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).map_err(err)?;
+                }
+                Cell::Date(d) => {
+                    let (y, m, day) = (d.year(), d.month(), d.day());
+                    let x = ExcelDateTime::from_ymd(
+                        u16::try_from(y).map_err(|e| e.to_string())?,
+                        u8::try_from(m).map_err(|e| e.to_string())?,
+                        u8::try_from(day).map_err(|e| e.to_string())?,
+                    )
+                    .map_err(err)?;
+                    ws.write_date_with_format(r, c, &x, &date).map_err(err)?;
+                }
+                // Amounts stay well inside f64's exact integers (at most 10^13 分).
+                Cell::Fen(f) => {
+                    ws.write_number_with_format(r, c, *f as f64 / 100.0, &yuan)
+                        .map_err(err)?;
+                }
+                Cell::Count(n) => {
+                    ws.write_number(r, c, *n as f64).map_err(err)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn dates_and_amounts_are_real_and_text_is_never_a_formula() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 5, 21).unwrap();
+        let bytes = write(&Table {
+            sheet: "资金台账".into(),
+            headers: vec!["日期", "摘要", "金额（元）", "张数"],
+            rows: vec![
+                vec![
+                    Cell::Date(d),
+                    Cell::Text("=HYPERLINK(\"http://x\",\"点我\")".into()),
+                    Cell::Fen(1_234_567),
+                    Cell::Count(3),
+                ],
+                vec![
+                    Cell::Empty,
+                    Cell::Text("+1".into()),
+                    Cell::Fen(-5),
+                    Cell::Text("@SUM(A1)".into()),
+                ],
+            ],
+        })
+        .unwrap();
+        let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = x.worksheet_range("资金台账").unwrap();
+        assert_eq!(range.get((0, 2)), Some(&Data::String("金额（元）".into())));
+        assert!(matches!(range.get((1, 0)), Some(Data::DateTime(_))));
+        assert_eq!(range.get((1, 2)), Some(&Data::Float(12_345.67)));
+        assert_eq!(
+            range.get((1, 1)),
+            Some(&Data::String("=HYPERLINK(\"http://x\",\"点我\")".into()))
+        );
+        assert_eq!(range.get((2, 1)), Some(&Data::String("+1".into())));
+        assert_eq!(range.get((2, 2)), Some(&Data::Float(-0.05)));
+        let formulas = x.worksheet_formula("资金台账").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formulas"
+        );
+    }
+
+    #[test]
+    fn too_many_rows_are_refused_before_anything_is_written() {
+        let t = Table {
+            sheet: "x".into(),
+            headers: vec!["a"],
+            rows: vec![vec![]; MAX_ROWS + 1],
+        };
+        assert!(write(&t).unwrap_err().contains("最多"));
+    }
+}
