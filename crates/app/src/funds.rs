@@ -27,6 +27,44 @@ pub async fn disbursements(app: &App, actor: &Actor) -> Result<Vec<disbursement:
         .await?)
 }
 
+/// Which disbursements a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct DisbursementFilter {
+    pub project_id: Option<String>,
+    /// Some(true): awaiting confirmation only; Some(false): counted only.
+    pub pending: Option<bool>,
+}
+
+/// One page of the disbursements the actor may see, newest first, with how many there are.
+pub async fn disbursement_page(
+    app: &App,
+    actor: &Actor,
+    f: &DisbursementFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<queries::Paged<disbursement::Model>, AppError> {
+    crate::records::check_page(offset, limit)?;
+    let mut q = scoped::find::<disbursement::Entity>(&actor.scope());
+    if let Some(p) = f.project_id.as_deref().filter(|p| !p.is_empty()) {
+        q = q.filter(disbursement::Column::ProjectId.eq(p));
+    }
+    match f.pending {
+        Some(true) => q = q.filter(disbursement::Column::State.eq(disbursement::RECORDED)),
+        Some(false) => {
+            q = q.filter(
+                Condition::any()
+                    .add(disbursement::Column::State.is_null())
+                    .add(disbursement::Column::State.ne(disbursement::RECORDED)),
+            )
+        }
+        None => {}
+    }
+    let q = q
+        .order_by_desc(disbursement::Column::Date)
+        .order_by_asc(disbursement::Column::Id);
+    Ok(queries::page(app.store.reader(), q, offset, limit).await?)
+}
+
 // ------------------------------------------------------------------ overview
 
 pub use jianguan_documents::chart::Group as ChartGroup;
@@ -71,8 +109,9 @@ async fn records(app: &App, actor: &Actor, only: Option<&str>) -> Result<Records
     let db = app.store.reader();
     let scope = actor.scope();
     let mut projects = scoped::find::<project::Entity>(&scope);
-    let mut disbursements = scoped::find::<disbursement::Entity>(&scope);
-    let mut claims = scoped::find::<subsidy_claim::Entity>(&scope);
+    // Voided payments and claims stay: their movements are reversed, never dropped.
+    let mut disbursements = scoped::find_with_voided::<disbursement::Entity>(&scope);
+    let mut claims = scoped::find_with_voided::<subsidy_claim::Entity>(&scope);
     let mut recoveries = scoped::find::<fund_recovery::Entity>(&scope);
     if let Some(id) = only {
         projects = projects.filter(project::Column::Id.eq(id));
@@ -96,6 +135,7 @@ async fn records(app: &App, actor: &Actor, only: Option<&str>) -> Result<Records
 /// and on one day allocations before payments, a recovery before its repayments).
 fn movements(r: &Records) -> Result<Vec<Entry>, AppError> {
     let mut out = Vec::new();
+    let mut reversals = Vec::new();
     let mut add = |id: String, date, project_id: &str, movement, amount_fen| {
         out.push(Entry {
             id,
@@ -105,6 +145,24 @@ fn movements(r: &Records) -> Result<Vec<Entry>, AppError> {
             amount_fen,
             reverses: None,
         })
+    };
+    // A voided record's movement stays in the ledger, undone by a reversing entry on the
+    // day it was voided.
+    let mut reverse = |of: String,
+                       voided: Option<chrono::DateTime<chrono::Utc>>,
+                       project_id: &str,
+                       movement,
+                       amount_fen| {
+        if let Some(at) = voided {
+            reversals.push(Entry {
+                id: format!("{of}:void"),
+                date: jianguan_domain::china_today(at),
+                project_id: project_id.to_string(),
+                movement,
+                amount_fen,
+                reverses: Some(of),
+            });
+        }
     };
     for p in &r.projects {
         if p.central_funds_fen > 0 {
@@ -118,25 +176,24 @@ fn movements(r: &Records) -> Result<Vec<Entry>, AppError> {
         }
     }
     for d in r.disbursements.iter().filter(|d| d.confirmed()) {
-        add(
-            format!("disbursement:{}", d.id),
-            d.date,
-            &d.project_id,
-            Movement::Disbursement,
-            d.amount_fen,
-        );
+        let id = format!("disbursement:{}", d.id);
+        let (m, fen) = (Movement::Disbursement, d.amount_fen);
+        reverse(id.clone(), d.voided_at, &d.project_id, m, fen);
+        add(id, d.date, &d.project_id, m, fen);
     }
     for c in &r.claims {
         if let (Some(fen), Some(on)) = (c.approved_fen, c.approved_on)
             && fen > 0
         {
-            add(
-                format!("claim:{}", c.id),
-                on,
+            let id = format!("claim:{}", c.id);
+            reverse(
+                id.clone(),
+                c.voided_at,
                 &c.project_id,
                 Movement::ApprovedClaim,
                 fen,
             );
+            add(id, on, &c.project_id, Movement::ApprovedClaim, fen);
         }
     }
     for f in &r.recoveries {
@@ -158,11 +215,29 @@ fn movements(r: &Records) -> Result<Vec<Entry>, AppError> {
             );
         }
     }
+    // Each reversal after what it reverses, even when voided the same day.
     out.sort_by(|a, b| (a.date, a.movement, &a.id).cmp(&(b.date, b.movement, &b.id)));
-    Ok(out)
+    reversals.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let mut merged = Vec::with_capacity(out.len() + reversals.len());
+    let mut rev = reversals.into_iter().peekable();
+    for e in out {
+        while rev.peek().is_some_and(|x| x.date < e.date) {
+            merged.extend(rev.next());
+        }
+        merged.push(e);
+    }
+    merged.extend(rev);
+    Ok(merged)
 }
 
 fn entry_text(e: &Entry) -> String {
+    if e.reverses.is_some() {
+        return format!(
+            "冲正（{}，原{}作废）",
+            jianguan_domain::format_cn_date(e.date),
+            e.movement.label()
+        );
+    }
     let (kind, id) = e.id.split_once(':').unwrap_or(("", &e.id));
     let record = match kind {
         "project" => "项目中央财政资金",
@@ -200,7 +275,7 @@ async fn overview_of(
         .map(|p| (p.id.as_str(), p.programme_id.as_str()))
         .collect();
     let mut claimed: BTreeMap<&str, (i64, usize)> = BTreeMap::new();
-    for c in &r.claims {
+    for c in r.claims.iter().filter(|c| c.voided_at.is_none()) {
         let slot = claimed.entry(c.project_id.as_str()).or_default();
         slot.0 = slot.0.saturating_add(c.amount_fen);
         slot.1 += 1;
@@ -1278,4 +1353,55 @@ pub async fn read_invoice_list(
             .collect()),
         Err(errors) => Err(AppError::workbook("invoices", "file", &errors)),
     }
+}
+
+// ------------------------------------------------------------------ corrections
+
+/// A disbursement as recorded, voided ones included (its page stays, marked voided).
+pub async fn disbursement_record(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<disbursement::Model, AppError> {
+    scoped::find_with_voided::<disbursement::Entity>(&actor.scope())
+        .filter(disbursement::Column::Id.eq(id))
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Voids a disbursement recorded in error, with the reason: the record is kept, marked
+/// voided, and the ledger undoes its payment with a reversing entry on the day.
+pub async fn void_disbursement(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    reason: &str,
+) -> Result<disbursement::Model, AppError> {
+    actor.require(Permission::EditRecords)?;
+    let before = disbursement_record(app, actor, id).await?;
+    actor.require_staff()?;
+    if before.voided_at.is_some() {
+        return Err(AppError::Conflict("该拨付记录已经作废".into()));
+    }
+    let reason = crate::records::void_reason(reason)?;
+    let now = app.now();
+    let after = disbursement::Model {
+        voided_at: Some(now),
+        void_reason: Some(reason),
+        updated_at: now,
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        ("disbursement", id),
+        "void",
+        Some(&before),
+        Some(&after),
+    )?;
+    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
+    Ok(after)
 }

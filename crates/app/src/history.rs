@@ -35,7 +35,7 @@ pub async fn history(
             crate::funds::claim(app, actor, id).await?;
         }
         "disbursement" => {
-            crate::funds::disbursement(app, actor, id).await?;
+            crate::funds::disbursement_record(app, actor, id).await?;
         }
         _ => return Err(AppError::NotFound),
     }

@@ -11,7 +11,7 @@ use jianguan_store::AuditEntry;
 use jianguan_store::entity::{county, enterprise, programme, project};
 use jianguan_store::queries::{self, ListFilter, Paged};
 
-fn void_reason(reason: &str) -> Result<String, AppError> {
+pub(crate) fn void_reason(reason: &str) -> Result<String, AppError> {
     let mut e = FieldErrors::new();
     let r = e.required_text("reason", "作废原因", reason, 500);
     if r.chars().count() < 2 && e.is_empty() {

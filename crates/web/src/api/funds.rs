@@ -3,7 +3,7 @@
 //! confirmation. The same use cases as the `/funds` pages.
 
 use super::ApiResult;
-use super::dto::{ErrorBody, Page};
+use super::dto::{ErrorBody, Page, VoidIn};
 use super::extract::{ApiJson, ApiQuery};
 use super::inspections::{PhotoDto, PhotoQuery, save_photo};
 use crate::AppState;
@@ -51,6 +51,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             upload_disbursement_document,
         )
         .api(ReadRecords, __path_list_recoveries, list_recoveries)
+        .api(EditRecords, __path_void_disbursement, void_disbursement)
 }
 
 // ------------------------------------------------------------------ figures
@@ -572,5 +573,20 @@ pub async fn list_recoveries(
                 deadline: r.recovery.deadline,
             })
             .collect(),
+    ))
+}
+
+/// Voids a disbursement recorded in error, with the reason; the ledger reverses it.
+#[utoipa::path(post, path = "/api/v1/funds/disbursements/{id}/void", params(("id" = String, Path)), request_body = VoidIn, responses((status = 200, body = DisbursementDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn void_disbursement(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VoidIn>,
+) -> ApiResult<Json<DisbursementDto>> {
+    Ok(Json(
+        funds::void_disbursement(&s.app, &a, &id, &b.reason)
+            .await?
+            .into(),
     ))
 }

@@ -63,6 +63,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             EditRecords,
             confirm_disbursement,
         )
+        .post(
+            "/funds/disbursements/{id}/void",
+            EditRecords,
+            void_disbursement,
+        )
 }
 
 // ------------------------------------------------------------------ overview
@@ -1024,6 +1029,10 @@ pub struct DisbursementForm {
 struct DisbursementsPage {
     layout: Layout,
     rows: Vec<DisbursementRow>,
+    filter_projects: Vec<SelectOption>,
+    states: Vec<SelectOption>,
+    total: u64,
+    pager: String,
     can_record: bool,
     /// The supervision group plans the funds-use inspection each payment calls for.
     can_plan: bool,
@@ -1033,9 +1042,20 @@ struct DisbursementsPage {
     saved: bool,
 }
 
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct DisbursementQuery {
+    project_id: String,
+    /// pending, confirmed, or empty for both.
+    state: String,
+    offset: u64,
+    saved: Option<String>,
+}
+
 async fn disbursements_page(
     s: &AppState,
     auth: &Auth,
+    q: &DisbursementQuery,
     form: DisbursementForm,
     errors: FieldErrors,
     saved: bool,
@@ -1048,8 +1068,25 @@ async fn disbursements_page(
         .map(|p| (p.id, p.name))
         .collect();
     let staff = a.role.supervises() && a.may(EditRecords);
-    let rows = funds::disbursements(&s.app, a)
-        .await?
+    const PAGE: u64 = 50;
+    let filter = funds::DisbursementFilter {
+        project_id: Some(q.project_id.clone()),
+        pending: match q.state.as_str() {
+            "pending" => Some(true),
+            "confirmed" => Some(false),
+            _ => None,
+        },
+    };
+    let found = funds::disbursement_page(&s.app, a, &filter, q.offset, PAGE).await?;
+    let pager = super::pager(
+        "/funds/disbursements",
+        &[("project_id", &q.project_id), ("state", &q.state)],
+        found.total,
+        q.offset,
+        PAGE,
+    );
+    let rows = found
+        .items
         .into_iter()
         .map(|d| {
             let pending = !d.confirmed();
@@ -1086,6 +1123,10 @@ async fn disbursements_page(
             rows,
             can_record: staff,
             can_plan: a.role.supervises(),
+            filter_projects: options(projects.clone(), &q.project_id),
+            states: options([("pending", "待复核"), ("confirmed", "已确认")], &q.state),
+            total: found.total,
+            pager,
             projects: options(projects, &form.project_id),
             form,
             errors,
@@ -1097,18 +1138,25 @@ async fn disbursements_page(
 pub async fn disbursements(
     State(s): State<AppState>,
     auth: Auth,
-    Query(q): Query<super::SavedQuery>,
+    Query(q): Query<DisbursementQuery>,
 ) -> PageResult {
+    if !matches!(q.state.as_str(), "" | "pending" | "confirmed") {
+        let mut e = FieldErrors::new();
+        e.add("state", "没有这种拨付状态");
+        return Err(AppError::Validation(e).into());
+    }
     let form = DisbursementForm {
         date: s.app.today().to_string(),
         ..Default::default()
     };
+    let saved = q.saved.is_some();
     disbursements_page(
         &s,
         &auth,
+        &q,
         form,
         FieldErrors::new(),
-        q.saved.is_some(),
+        saved,
         StatusCode::OK,
     )
     .await
@@ -1130,7 +1178,8 @@ pub async fn record_disbursement(
     match funds::record_disbursement(&s.app, &auth.0, &input, pre).await {
         Ok(_) => Ok(Redirect::to("/funds/disbursements?saved=1").into_response()),
         Err(AppError::Validation(e)) => {
-            disbursements_page(&s, &auth, f, e, false, StatusCode::UNPROCESSABLE_ENTITY).await
+            let q = DisbursementQuery::default();
+            disbursements_page(&s, &auth, &q, f, e, false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
@@ -1329,6 +1378,8 @@ struct DisbursementPage {
     batch: String,
     amount: String,
     state: &'static str,
+    void_reason: String,
+    can_void: bool,
     pending: bool,
     can_confirm: bool,
     recorded_by_me: bool,
@@ -1349,14 +1400,15 @@ async fn disbursement_detail(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let d = funds::disbursement(&s.app, a, id).await?;
+    let d = funds::disbursement_record(&s.app, a, id).await?;
+    let voided = d.voided_at.is_some();
     let project = jianguan_app::records::project(&s.app, a, &d.project_id)
         .await
         .map(|p| p.name)
         .unwrap_or_default();
-    let pending = !d.confirmed();
+    let pending = !d.confirmed() && !voided;
     let mine = d.recorded_by.as_deref() == Some(a.user_id.as_str());
-    let staff = a.role.supervises() && a.may(EditRecords);
+    let staff = a.role.supervises() && a.may(EditRecords) && !voided;
     let documents = super::uploads::photo_views(
         jianguan_app::evidence::photos(&s.app, "disbursement", &d.id).await?,
     )?;
@@ -1378,15 +1430,18 @@ async fn disbursement_detail(
             batch: d.batch.clone(),
             amount: money(d.amount_fen),
             state: match d.state.as_deref() {
+                _ if voided => "已作废（已冲正）",
                 None => "已确认（导入）",
                 Some(_) if pending => "待复核",
                 Some(_) => "已确认",
             },
+            void_reason: d.void_reason.clone().unwrap_or_default(),
+            can_void: staff,
             pending,
             can_confirm: pending && staff && !mine,
             recorded_by_me: pending && mine,
             can_attach: staff,
-            can_plan: !pending && a.role.supervises(),
+            can_plan: !pending && !voided && a.role.supervises(),
             documents,
             errors,
             saved,
@@ -1424,6 +1479,28 @@ pub async fn upload_document(
     let d = funds::disbursement(&s.app, &auth.0, &id).await?;
     match super::uploads::save_uploads(&s, &auth.0, "disbursement", &d.id, m).await {
         Ok(()) => Ok(Redirect::to(&format!("/funds/disbursements/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            disbursement_detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct VoidForm {
+    reason: String,
+}
+
+/// 作废（冲正）: a payment recorded in error is voided with the reason; the ledger reverses it.
+pub async fn void_disbursement(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VoidForm>,
+) -> PageResult {
+    match funds::void_disbursement(&s.app, &auth.0, &id, &f.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/funds/disbursements/{id}?saved=1")).into_response()),
         Err(AppError::Validation(e)) => {
             disbursement_detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
