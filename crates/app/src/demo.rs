@@ -486,7 +486,19 @@ pub async fn seed(app: &App) -> Result<bool, AppError> {
             construction_start: start.to_string(),
             construction_end: end.to_string(),
             operation_start: p.operating.then(|| shift(end, 1).to_string()),
-            service_period_end: Some(shift(end, 3 * 365).to_string()),
+            // A training course serves for a few months; the first one's has ended, so
+            // its equipment is due to be handed over (assets.handover_due).
+            service_period_end: Some(
+                shift(
+                    end,
+                    if p.system == "leader_training" {
+                        120
+                    } else {
+                        3 * 365
+                    },
+                )
+                .to_string(),
+            ),
             status: Some(status.into()),
             targets: p
                 .targets

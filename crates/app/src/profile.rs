@@ -85,6 +85,7 @@ mod tests {
             contractor,
             [
                 "assets.discrepancy_open",
+                "assets.handover_due",
                 "assets.inventory_due",
                 "assets.unlabelled",
                 "data.report_late",

@@ -94,6 +94,7 @@ pub async fn load_many(
             "closed_on",
             &d.flag("status = 'disqualified'"),
             "central_funds_fen",
+            "service_period_end",
         ],
         ""
     );
@@ -272,6 +273,8 @@ pub async fn load_many(
             "purchase_date",
             &d.flag("central_funds"),
             "disposed_on",
+            "handed_over_on",
+            "renewed_until",
         ],
         ""
     );

@@ -22,6 +22,7 @@ pub struct Refs {
     pub projects: HashSet<String>,
     pub training_classes: HashSet<String>,
     pub disbursements: HashSet<String>,
+    pub subsidy_claims: HashSet<String>,
     pub assets: HashSet<String>,
     pub townships: Vec<String>,
 }
@@ -314,6 +315,34 @@ impl Checker<'_> {
             (Some(_), Some(_)) => self.err(path, "approved_fen", "核定金额应在 0 到申请金额之间"),
             _ => self.err(path, "approved_on", "核定金额和审核通过日期要一起填写"),
         }
+    }
+
+    pub fn duplicate_decision(&mut self, path: &str, m: &duplicate_decision::Model) {
+        self.refers(
+            path,
+            "claim_a",
+            &m.claim_a,
+            |r| &r.subsidy_claims,
+            "补助资金申请",
+        );
+        self.refers(
+            path,
+            "claim_b",
+            &m.claim_b,
+            |r| &r.subsidy_claims,
+            "补助资金申请",
+        );
+        // A pair is kept in id order (a claim with itself: a claim above its invoices).
+        if m.claim_a > m.claim_b {
+            self.err(path, "claim_b", "两份申请应按编号排列：claim_a 在前");
+        }
+        if m.fingerprint.trim().is_empty() {
+            self.err(path, "fingerprint", "缺少比对时两份申请的摘要");
+        }
+        let mut e = FieldErrors::new();
+        e.required_text("reason", "核实情况", &m.reason, 2_000);
+        e.required_text("decided_by", "核实人", &m.decided_by, 100);
+        self.fields(path, e);
     }
 
     pub fn data_report(&mut self, path: &str, m: &data_report::Model) {

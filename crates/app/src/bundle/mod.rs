@@ -94,6 +94,7 @@ macro_rules! each_table {
             disbursements: disbursement,
             inspections: inspection,
             subsidy_claims: subsidy_claim,
+            duplicate_decisions: duplicate_decision,
             data_reports: data_report,
             licences: licence,
             rectification_orders: rectification_order,
@@ -293,6 +294,7 @@ pub async fn import(
     stored_ids!(projects, project);
     stored_ids!(training_classes, training_class);
     stored_ids!(disbursements, disbursement);
+    stored_ids!(subsidy_claims, subsidy_claim);
     stored_ids!(assets, asset);
     refs.programmes
         .extend(p.programmes.iter().map(|x| x.1.id.clone()));
@@ -304,6 +306,8 @@ pub async fn import(
         .extend(p.training_classes.iter().map(|x| x.1.id.clone()));
     refs.disbursements
         .extend(p.disbursements.iter().map(|x| x.1.id.clone()));
+    refs.subsidy_claims
+        .extend(p.subsidy_claims.iter().map(|x| x.1.id.clone()));
     refs.assets.extend(p.assets.iter().map(|x| x.1.id.clone()));
 
     // Each record's own rules, and what is stored under its id already.

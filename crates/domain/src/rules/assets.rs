@@ -1,4 +1,5 @@
-//! 一（五）固定资产管理: labels, periodic counts, and discrepancies resolved.
+//! 一（五）固定资产管理: labels, periodic counts, discrepancies resolved, and the
+//! government's assets handed over (or their use renewed) when a service period ends.
 
 use super::calendar::months_after;
 use super::facts::{Asset, CountResult};
@@ -121,6 +122,52 @@ pub(crate) fn discrepancy_open(ctx: &Ctx, out: &mut Vec<Draft>) {
     }
 }
 
+/// 一（五）: the project's service period has ended (its last day is before the day) and a
+/// central-funds asset of it is neither handed over nor kept by a renewal decision that
+/// still runs. Only what was known on the day counts: a hand-over dated later does not.
+pub(crate) fn handover_due(ctx: &Ctx, out: &mut Vec<Draft>) {
+    let d = ctx.as_of;
+    for a in live(ctx) {
+        let Some(project) = ctx.facts.projects.iter().find(|p| p.id == a.project_id) else {
+            continue;
+        };
+        let Some(end) = project.service_period_end.filter(|e| *e < d) else {
+            continue;
+        };
+        if a.handed_over_on.is_some_and(|h| h <= d) {
+            continue;
+        }
+        let renewal = a.renewed_until;
+        if renewal.is_some_and(|r| r >= d) {
+            continue;
+        }
+        let lapsed = match renewal {
+            Some(r) => format!("续用期已于{}届满", format_cn_date(r)),
+            None => "也没有续用决定".to_string(),
+        };
+        let tag = a
+            .tag
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| format!("（标签 {t}）"))
+            .unwrap_or_default();
+        out.push(Draft {
+            rule: "assets.handover_due",
+            subject: ctx.of_project("asset", &a.id, a.name.clone(), &a.project_id),
+            period: None,
+            message: format!(
+                "“{}”的服务期已于{}届满，{}使用中央财政资金购置的“{}”{tag}尚未移交，{lapsed}；请按规定移交或报请续用。",
+                project.name,
+                format_cn_date(end),
+                ctx.enterprise_name(&a.enterprise_id),
+                a.name,
+            ),
+            due: Some(renewal.map_or(end, |r| r.max(end))),
+            current: false,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -138,8 +185,68 @@ mod tests {
             purchase_date: d(2026, 2, 28),
             central_funds: true,
             disposed_on: None,
+            handed_over_on: None,
+            renewed_until: None,
         });
         f
+    }
+
+    /// The service period of p1 ends on 30 June 2026.
+    fn service_ended() -> Facts {
+        let mut f = assets(Some("JG-141122-00001"));
+        f.projects[0].service_period_end = Some(d(2026, 6, 30));
+        f
+    }
+
+    #[test]
+    fn an_asset_is_due_for_hand_over_from_the_day_after_the_service_period() {
+        let f = service_ended();
+        assert!(
+            !rules(&f, d(2026, 6, 30)).contains(&"assets.handover_due"),
+            "the last day still serves"
+        );
+        let x = fired(&f, d(2026, 7, 1), "assets.handover_due");
+        assert_eq!(
+            (x.severity, x.due),
+            (Severity::Warning, Some(d(2026, 6, 30)))
+        );
+        assert!(
+            x.message.contains("冷藏配送车") && x.message.contains("JG-141122-00001"),
+            "{}",
+            x.message
+        );
+        assert!(x.message.contains("2026年6月30日") && x.message.contains("也没有续用决定"));
+        // No service period known, or not a central-funds asset: nothing to hand over.
+        let mut none = service_ended();
+        none.projects[0].service_period_end = None;
+        assert!(!rules(&none, d(2027, 1, 1)).contains(&"assets.handover_due"));
+        let mut own = service_ended();
+        own.assets[0].central_funds = false;
+        assert!(!rules(&own, d(2027, 1, 1)).contains(&"assets.handover_due"));
+        let mut gone = service_ended();
+        gone.assets[0].disposed_on = Some(d(2026, 6, 1));
+        assert!(!rules(&gone, d(2027, 1, 1)).contains(&"assets.handover_due"));
+    }
+
+    #[test]
+    fn a_hand_over_counts_from_its_day_and_a_renewal_until_its_last_day() {
+        let mut f = service_ended();
+        f.assets[0].handed_over_on = Some(d(2026, 7, 10));
+        assert!(
+            rules(&f, d(2026, 7, 9)).contains(&"assets.handover_due"),
+            "not yet known"
+        );
+        assert!(!rules(&f, d(2026, 7, 10)).contains(&"assets.handover_due"));
+        let mut r = service_ended();
+        r.assets[0].renewed_until = Some(d(2026, 12, 31));
+        assert!(!rules(&r, d(2026, 12, 31)).contains(&"assets.handover_due"));
+        let x = fired(&r, d(2027, 1, 1), "assets.handover_due");
+        assert_eq!(x.due, Some(d(2026, 12, 31)));
+        assert!(
+            x.message.contains("续用期已于2026年12月31日届满"),
+            "{}",
+            x.message
+        );
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub struct ProjectFacts {
     /// 中央财政资金: what the project may receive in all.
     #[serde(default)]
     pub central_funds_fen: i64,
+    /// 服务期 ends that day: the government's assets are then handed over or renewed.
+    #[serde(default)]
+    pub service_period_end: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -445,6 +448,12 @@ pub struct Asset {
     pub purchase_date: NaiveDate,
     pub central_funds: bool,
     pub disposed_on: Option<NaiveDate>,
+    /// 移交: handed over (to the government or the party it names) on that day.
+    #[serde(default)]
+    pub handed_over_on: Option<NaiveDate>,
+    /// 续用: by decision, the contractor keeps using it through that day.
+    #[serde(default)]
+    pub renewed_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

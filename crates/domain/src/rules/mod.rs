@@ -276,6 +276,7 @@ rules![
     assets::unlabelled,
     assets::inventory_due,
     assets::discrepancy_open,
+    assets::handover_due,
     tipoff::unanswered,
 ];
 

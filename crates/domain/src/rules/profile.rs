@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Every rule code; a profile must configure each of them. The codes are a public interface.
-pub const RULE_CODES: [&str; 26] = [
+pub const RULE_CODES: [&str; 27] = [
     "progress.deviation",
     "progress.severe_lag",
     "progress.report_missing",
@@ -32,6 +32,7 @@ pub const RULE_CODES: [&str; 26] = [
     "assets.unlabelled",
     "assets.inventory_due",
     "assets.discrepancy_open",
+    "assets.handover_due",
     "tipoff.unanswered",
 ];
 

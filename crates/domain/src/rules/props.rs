@@ -36,6 +36,7 @@ prop_compose! {
             closed_on: None,
             disqualified: false,
             central_funds_fen: 1_000_000,
+            service_period_end: None,
         }
     }
 }

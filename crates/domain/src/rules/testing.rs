@@ -37,6 +37,7 @@ pub fn world() -> Facts {
             closed_on: None,
             disqualified: false,
             central_funds_fen: 100_000_000,
+            service_period_end: None,
         }],
         licences: vec![Licence {
             id: "l1".into(),

@@ -19,6 +19,14 @@ pub struct Model {
     pub custodian: Option<String>,
     pub central_funds: bool,
     pub disposed_on: Option<Date>,
+    // The columns below came later (m0011); absent, they are left out of the row's JSON so
+    // that the seal of a row written before them still matches.
+    /// 移交: handed over on that day, once the service period ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_over_on: Option<Date>,
+    /// 续用: kept by decision through that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_until: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -45,6 +53,8 @@ pub const FIELDS: &[&str] = &[
     "custodian",
     "central_funds",
     "disposed_on",
+    "handed_over_on",
+    "renewed_until",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &[];

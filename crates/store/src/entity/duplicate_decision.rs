@@ -27,3 +27,19 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The fields of a record in an import bundle (everything but county and bookkeeping).
+pub const FIELDS: &[&str] = &[
+    "id",
+    "claim_a",
+    "claim_b",
+    "confirmed",
+    "fingerprint",
+    "reason",
+    "decided_by",
+    "decided_on",
+];
+/// Columns holding JSON text, which a bundle carries as JSON values.
+pub const JSON_FIELDS: &[&str] = &[];
+/// Date columns holding the first day of a month, written "YYYY-MM" in a bundle.
+pub const MONTH_FIELDS: &[&str] = &[];

@@ -13,6 +13,7 @@ pub(crate) mod m0007_tallies;
 pub(crate) mod m0008_seals;
 mod m0009_market;
 mod m0010_funds;
+mod m0011_assets;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_seals::Migration),
             Box::new(m0009_market::Migration),
             Box::new(m0010_funds::Migration),
+            Box::new(m0011_assets::Migration),
         ]
     }
 }

@@ -48,6 +48,7 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
             operation_start: p.operation_start,
             closed_on: p.closed_on,
             central_funds_fen: p.central_funds_fen,
+            service_period_end: p.service_period_end,
         });
     }
     for e in live!(conn, enterprise, county) {
@@ -193,6 +194,8 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
             purchase_date: a.purchase_date,
             central_funds: a.central_funds,
             disposed_on: a.disposed_on,
+            handed_over_on: a.handed_over_on,
+            renewed_until: a.renewed_until,
         });
     }
     for c in live!(conn, inventory_count, county) {

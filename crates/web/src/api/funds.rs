@@ -524,7 +524,7 @@ pub async fn confirm_disbursement(
 }
 
 /// Adds the document a payment rests on (a scan, photo or PDF): the body is the file itself.
-#[utoipa::path(post, path = "/api/v1/funds/disbursements/{id}/documents", params(("id" = String, Path), PhotoQuery), request_body(content = Vec<u8>, content_type = "application/pdf"), responses((status = 201, body = PhotoDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/funds/disbursements/{id}/documents", params(("id" = String, Path), PhotoQuery), request_body(content = Vec<u8>, content_type = "image/jpeg", description = "the file itself: JPEG, PNG, WebP or PDF"), responses((status = 201, body = PhotoDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload_disbursement_document(
     State(s): State<AppState>,
     Auth(a, _): Auth,

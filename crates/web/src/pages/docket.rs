@@ -369,7 +369,8 @@ fn next_steps(
         "qualification.invalid"
         | "assets.unlabelled"
         | "assets.inventory_due"
-        | "assets.discrepancy_open" => vec![order("开具整改通知")],
+        | "assets.discrepancy_open"
+        | "assets.handover_due" => vec![order("开具整改通知")],
         "rectification.overdue" => vec![(format!("/orders/{}", f.subject_id), "查看整改通知")],
         "rectification.escalate" => vec![
             sanction("disqualification", "提议取消承办资格"),

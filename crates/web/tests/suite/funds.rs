@@ -342,6 +342,16 @@ async fn a_claim_is_handed_in_compared_decided_reviewed_and_counted() {
             json!([]),
             "{backend:?}: the pair is not raised again"
         );
+        // The decisions are records of the county: in the bundle, read back per kind.
+        let (status, kept) = inspector
+            .get_json("/api/v1/records/duplicate_decisions")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let kept = kept["records"].as_array().unwrap().clone();
+        assert_eq!(kept.len(), suspected.len(), "{backend:?}");
+        assert!(kept.iter().all(|d| d["confirmed"] == false
+            && d["reason"].as_str().unwrap().contains("核对发票原件")
+            && (d["claim_a"] == id.as_str() || d["claim_b"] == id.as_str())));
 
         // Approved for less than claimed, with the reason; more than claimed is refused.
         let (status, err) = inspector
