@@ -465,19 +465,39 @@ impl From<disbursement::Model> for DisbursementDto {
     }
 }
 
-/// The disbursements the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/funds/disbursements", responses((status = 200, body = Vec<DisbursementDto>)))]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DisbursementQuery {
+    pub project_id: Option<String>,
+    /// true: awaiting confirmation only; false: counted only; absent: both.
+    pub pending: Option<bool>,
+    #[serde(default)]
+    #[param(minimum = 0, maximum = 10000000)]
+    pub offset: u64,
+    /// At most 500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+}
+
+/// The disbursements the caller may see, newest first: the same paged query as the page.
+#[utoipa::path(get, path = "/api/v1/funds/disbursements", params(DisbursementQuery), responses((status = 200, body = Page<DisbursementDto>)))]
 pub async fn list_disbursements(
     State(s): State<AppState>,
     Auth(a, _): Auth,
-) -> ApiResult<Json<Vec<DisbursementDto>>> {
-    Ok(Json(
-        funds::disbursements(&s.app, &a)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    ApiQuery(q): ApiQuery<DisbursementQuery>,
+) -> ApiResult<Json<Page<DisbursementDto>>> {
+    let f = funds::DisbursementFilter {
+        project_id: q.project_id,
+        pending: q.pending,
+    };
+    let limit = q.limit.unwrap_or(50).max(1);
+    let found = funds::disbursement_page(&s.app, &a, &f, q.offset, limit).await?;
+    Ok(Json(Page {
+        items: found.items.into_iter().map(Into::into).collect(),
+        total: found.total,
+        offset: q.offset,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

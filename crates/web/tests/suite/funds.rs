@@ -422,6 +422,22 @@ async fn the_recorder_never_confirms_or_reviews_their_own_entry() {
         assert_eq!(status, StatusCode::CREATED, "{backend:?}: {d}");
         assert_eq!(d["confirmed"], false);
         let id = d["id"].as_str().unwrap().to_string();
+        let (_, waiting) = inspector
+            .get_json("/api/v1/funds/disbursements?pending=true&limit=5")
+            .await;
+        assert!(
+            waiting["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == id.as_str())
+        );
+        for bad in ["limit=501", "pending=maybe", "colour=red"] {
+            let (status, _) = inspector
+                .get_json(&format!("/api/v1/funds/disbursements?{bad}"))
+                .await;
+            assert!(status.is_client_error(), "{bad}: {status}");
+        }
         let before = figures(&inspector, &w.project_a).await["disbursed_fen"]
             .as_i64()
             .unwrap();
