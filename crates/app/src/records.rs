@@ -674,6 +674,7 @@ pub async fn create_project(
     let mut tx = app.store.begin().await?;
     crate::funds::check_allocation(&tx, &model).await?;
     tx.insert(model.clone()).await?;
+    crate::funds::ledger::post_for(app, &mut tx, actor, &county, &model.id).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(model)
@@ -722,6 +723,7 @@ pub async fn update_project(
     let mut tx = app.store.begin().await?;
     crate::funds::check_allocation(&tx, &after).await?;
     tx.replace(&before, after.clone()).await?;
+    crate::funds::ledger::post_for(app, &mut tx, actor, &before.county_code, id).await?;
     tx.record(audit).await?;
     tx.commit().await?;
     Ok(after)
@@ -755,7 +757,12 @@ pub async fn void_project(
         Some(&before),
         Some(&after),
     )?;
-    update_audited(app, audit, &before, after.clone()).await?;
+    // Its central funds go back to the programme: the allocation is reversed.
+    let mut tx = app.store.begin().await?;
+    tx.replace(&before, after.clone()).await?;
+    crate::funds::ledger::post_for(app, &mut tx, actor, &before.county_code, id).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     Ok(after)
 }
 

@@ -354,6 +354,8 @@ async fn consequences(
                 void_reason: None,
             };
             tx.insert(r.clone()).await?;
+            let county = &r.county_code;
+            crate::funds::ledger::post_for(app, tx, actor, county, &r.project_id).await?;
             tx.record(entry(
                 app,
                 actor,
@@ -528,7 +530,12 @@ pub async fn record_repayment(
         Some(&before),
         Some(&after),
     )?;
-    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    tx.replace(&before, after.clone()).await?;
+    let county = &before.county_code;
+    crate::funds::ledger::post_for(app, &mut tx, actor, county, &before.project_id).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

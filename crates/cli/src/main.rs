@@ -451,6 +451,13 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
     if n > 0 {
         eprintln!("上次未正常关闭：已清理未写入记录的证据文件 {n} 个。");
     }
+    // A database written before the funds ledger was stored gets its entries now.
+    let n = jianguan_app::funds::post_all(&app)
+        .await
+        .map_err(describe)?;
+    if n > 0 {
+        eprintln!("资金台账：已为 {n} 个县补记入账。");
+    }
     let at = chrono::NaiveTime::parse_from_str(&args.docket_at, "%H:%M")
         .map_err(|_| anyhow::anyhow!("--docket-at 应为“时:分”，例如 06:00"))?;
     let holder = format!("{}:{}", std::process::id(), args.listen);

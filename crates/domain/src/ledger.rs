@@ -22,6 +22,21 @@ pub enum Movement {
 }
 
 impl Movement {
+    /// The code stored with an entry.
+    pub fn code(self) -> &'static str {
+        match self {
+            Movement::Allocation => "allocation",
+            Movement::Disbursement => "disbursement",
+            Movement::ApprovedClaim => "approved_claim",
+            Movement::RecoveryOrdered => "recovery_ordered",
+            Movement::Repayment => "repayment",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Movement> {
+        Movement::ALL.into_iter().find(|m| m.code() == code)
+    }
+
     pub const ALL: [Movement; 5] = [
         Movement::Allocation,
         Movement::Disbursement,
@@ -44,8 +59,11 @@ impl Movement {
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Unique in the ledger; the record it comes from (e.g. `disbursement:ID`).
+    /// Unique in the ledger: the source for its first entry, `source#2` … for later ones
+    /// (after a correction), `…:reversal` for a correction.
     pub id: String,
+    /// The record the money stands on (e.g. `disbursement:ID`).
+    pub source: String,
     pub date: NaiveDate,
     pub project_id: String,
     pub movement: Movement,
@@ -258,6 +276,101 @@ impl Ledger {
     }
 }
 
+/// What the records say one source stands at: the entry the ledger should hold for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub source: String,
+    pub project_id: String,
+    pub movement: Movement,
+    pub amount_fen: i64,
+    pub date: NaiveDate,
+}
+
+/// What bringing the ledger up to the records would append: the entries it takes, in
+/// order, and those it refuses, with why.
+#[derive(Debug, Clone, Default)]
+pub struct CatchUp {
+    pub entries: Vec<Entry>,
+    pub refused: Vec<(Entry, LedgerError)>,
+}
+
+impl Ledger {
+    /// The entries that bring the ledger to what the records say, never touching what is
+    /// there: every live entry whose source is gone or stands at another amount is
+    /// reversed (dated by `reversal_date` of its source), then every source not standing
+    /// in the ledger as it should gets a new entry. Repayments are reversed first and
+    /// posted last, so a recovery is never undone under its repayments nor repaid before
+    /// it is ordered.
+    pub fn catch_up(&self, due: &[Due], reversal_date: impl Fn(&str) -> NaiveDate) -> CatchUp {
+        let due_of: BTreeMap<&str, &Due> = due.iter().map(|d| (d.source.as_str(), d)).collect();
+        let live: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.reverses.is_none() && !self.reversed.contains(&e.id))
+            .collect();
+        let stands = |e: &Entry, d: &Due| {
+            e.movement == d.movement && e.amount_fen == d.amount_fen && e.project_id == d.project_id
+        };
+        let mut reversals: Vec<Entry> = live
+            .iter()
+            .filter(|e| due_of.get(e.source.as_str()).is_none_or(|d| !stands(e, d)))
+            .map(|e| Entry {
+                id: format!("{}:reversal", e.id),
+                date: reversal_date(&e.source),
+                reverses: Some(e.id.clone()),
+                ..(*e).clone()
+            })
+            .collect();
+        reversals.sort_by_key(|e| (e.movement != Movement::Repayment, e.date, e.id.clone()));
+        let mut fresh: Vec<&Due> = due
+            .iter()
+            .filter(|d| {
+                d.amount_fen != 0 && !live.iter().any(|e| e.source == d.source && stands(e, d))
+            })
+            .collect();
+        fresh.sort_by_key(|d| (d.movement, d.date, d.source.clone()));
+        let mut ids = self.ids.clone();
+        let mut next = self.clone();
+        let mut out = CatchUp::default();
+        let fresh = fresh.into_iter().map(|d| {
+            let mut id = d.source.clone();
+            let mut n = 1;
+            while ids.contains(&id) {
+                n += 1;
+                id = format!("{}#{n}", d.source);
+            }
+            ids.insert(id.clone());
+            Entry {
+                id,
+                source: d.source.clone(),
+                date: d.date,
+                project_id: d.project_id.clone(),
+                movement: d.movement,
+                amount_fen: d.amount_fen,
+                reverses: None,
+            }
+        });
+        // A source whose reversal is refused keeps its entry, and gets no second one.
+        let mut blocked: BTreeMap<String, LedgerError> = BTreeMap::new();
+        for e in reversals.into_iter().chain(fresh.collect::<Vec<_>>()) {
+            if let Some(why) = blocked.get(&e.source) {
+                out.refused.push((e, why.clone()));
+                continue;
+            }
+            match next.push(e.clone()) {
+                Ok(()) => out.entries.push(e),
+                Err(why) => {
+                    if e.reverses.is_some() {
+                        blocked.insert(e.source.clone(), why.clone());
+                    }
+                    out.refused.push((e, why))
+                }
+            }
+        }
+        out
+    }
+}
+
 impl Balances {
     fn get(&self, m: Movement) -> i64 {
         match m {
@@ -282,6 +395,7 @@ mod tests {
     fn e(id: &str, p: &str, m: Movement, fen: i64) -> Entry {
         Entry {
             id: id.into(),
+            source: id.into(),
             date: day(0),
             project_id: p.into(),
             movement: m,
@@ -382,6 +496,146 @@ mod tests {
         assert!(l.push(e("z", "p", Movement::Disbursement, 0)).is_err());
         assert!(l.push(e("z", "p", Movement::Disbursement, -5)).is_err());
         assert_eq!((l.totals(), l.entries().len()), before);
+    }
+
+    fn due(source: &str, p: &str, m: Movement, fen: i64) -> Due {
+        Due {
+            source: source.into(),
+            project_id: p.into(),
+            movement: m,
+            amount_fen: fen,
+            date: day(3),
+        }
+    }
+
+    fn apply(l: &mut Ledger, due: &[Due]) -> CatchUp {
+        let c = l.catch_up(due, |_| day(9));
+        for e in &c.entries {
+            l.push(e.clone()).unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn catching_up_posts_each_source_once() {
+        let mut l = Ledger::new(1_000);
+        let dues = [
+            due("disbursement:d", "p", Movement::Disbursement, 300),
+            due("project:p", "p", Movement::Allocation, 800),
+        ];
+        let c = apply(&mut l, &dues);
+        // The allocation first, each entry named after its source.
+        let ids: Vec<&str> = c.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["project:p", "disbursement:d"]);
+        assert!(c.refused.is_empty());
+        assert!(l.catch_up(&dues, |_| day(9)).entries.is_empty());
+        assert_eq!(l.project("p").balance_fen(), 500);
+    }
+
+    #[test]
+    fn a_changed_amount_is_reversed_and_posted_again() {
+        let mut l = Ledger::new(1_000);
+        apply(&mut l, &[due("project:p", "p", Movement::Allocation, 800)]);
+        let c = apply(&mut l, &[due("project:p", "p", Movement::Allocation, 600)]);
+        let ids: Vec<&str> = c.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["project:p:reversal", "project:p#2"]);
+        assert_eq!(c.entries[0].date, day(9));
+        assert_eq!(c.entries[0].reverses.as_deref(), Some("project:p"));
+        assert_eq!(l.project("p").allocated_fen, 600);
+        // Gone, then back: a third entry, the history kept.
+        apply(&mut l, &[]);
+        assert_eq!(l.project("p").allocated_fen, 0);
+        let c = apply(&mut l, &[due("project:p", "p", Movement::Allocation, 600)]);
+        assert_eq!(c.entries[0].id, "project:p#3");
+        assert_eq!(l.entries().len(), 5);
+    }
+
+    #[test]
+    fn a_recovery_voided_with_its_repayments_unwinds_repayments_first() {
+        let mut l = Ledger::new(1_000);
+        let r = due("recovery:r", "p", Movement::RecoveryOrdered, 300);
+        let y = due("recovery:r:1", "p", Movement::Repayment, 100);
+        // Posted together, the repayment comes after the recovery it repays.
+        let c = apply(&mut l, &[y.clone(), r.clone()]);
+        assert!(c.refused.is_empty(), "{:?}", c.refused);
+        let c = apply(&mut l, &[]);
+        assert!(c.refused.is_empty(), "{:?}", c.refused);
+        assert_eq!(c.entries[0].movement, Movement::Repayment);
+        assert_eq!(l.project("p"), Balances::default());
+    }
+
+    #[test]
+    fn what_the_ledger_refuses_is_reported_and_the_rest_posted() {
+        let mut l = Ledger::new(1_000);
+        let c = apply(
+            &mut l,
+            &[
+                due("project:a", "a", Movement::Allocation, 700),
+                due("project:b", "b", Movement::Allocation, 400),
+                due("disbursement:d", "a", Movement::Disbursement, 50),
+                due("recovery:x:1", "a", Movement::Repayment, 5),
+            ],
+        );
+        let refused: Vec<(&str, &LedgerError)> =
+            c.refused.iter().map(|(e, w)| (e.id.as_str(), w)).collect();
+        assert_eq!(
+            refused,
+            [
+                ("project:b", &LedgerError::OverBudget(100)),
+                ("recovery:x:1", &LedgerError::OverRepaid(5))
+            ]
+        );
+        assert_eq!(l.totals().allocated_fen, 700);
+        assert_eq!(l.totals().disbursed_fen, 50);
+    }
+
+    /// The records at one moment: an amount (0: none) for each of a few sources.
+    fn records_state() -> impl Strategy<Value = Vec<i64>> {
+        proptest::collection::vec(prop_oneof![1 => Just(0i64), 3 => 1i64..700], 6)
+    }
+
+    fn dues_of(amounts: &[i64]) -> Vec<Due> {
+        const SOURCES: [(&str, &str, Movement); 6] = [
+            ("project:a", "a", Movement::Allocation),
+            ("project:b", "b", Movement::Allocation),
+            ("disbursement:1", "a", Movement::Disbursement),
+            ("claim:1", "b", Movement::ApprovedClaim),
+            ("recovery:1", "a", Movement::RecoveryOrdered),
+            ("recovery:1:1", "a", Movement::Repayment),
+        ];
+        SOURCES
+            .iter()
+            .zip(amounts)
+            .filter(|(_, f)| **f > 0)
+            .map(|((s, p, m), f)| due(s, p, *m, *f))
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever the records go through, catching up leaves the ledger standing at what
+        /// they say (but what it refuses), and a second catch-up finds nothing to do.
+        #[test]
+        fn catching_up_follows_the_records(states in proptest::collection::vec(records_state(), 1..12)) {
+            let mut l = Ledger::new(1_000);
+            for s in &states {
+                let dues = dues_of(s);
+                let c = apply(&mut l, &dues);
+                let again = l.catch_up(&dues, |_| day(9));
+                prop_assert!(again.entries.is_empty());
+                let refused: BTreeSet<&str> = c.refused.iter().map(|(e, _)| e.source.as_str()).collect();
+                for d in dues.iter().filter(|d| !refused.contains(d.source.as_str())) {
+                    let standing: i64 = l
+                        .entries()
+                        .iter()
+                        .filter(|e| e.source == d.source)
+                        .map(|e| if e.reverses.is_some() { -e.amount_fen } else { e.amount_fen })
+                        .sum();
+                    prop_assert_eq!(standing, d.amount_fen, "{}", d.source);
+                }
+                prop_assert!(l.unallocated_fen() >= 0);
+                prop_assert!(l.project("a").outstanding_recovery_fen() >= 0);
+            }
+        }
     }
 
     /// A random step: a movement to one of three projects, or a correction of an earlier

@@ -110,6 +110,7 @@ in_scope! {
     incident: Project(ProjectId), voided VoidedAt;
     inspection: Project(ProjectId), voided VoidedAt;
     inventory_count: Enterprise(EnterpriseId), voided VoidedAt;
+    ledger_entry: Project(ProjectId);
     licence: Enterprise(EnterpriseId), voided VoidedAt;
     market_finding: Enterprise(EnterpriseId), voided VoidedAt;
     order_submission: Enterprise(EnterpriseId);

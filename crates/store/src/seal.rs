@@ -51,7 +51,8 @@ macro_rules! sealed_tables {
             market_finding: id / Id,
             asset: id / Id,
             inventory_count: id / Id,
-            tipoff: id / Id
+            tipoff: id / Id,
+            ledger_entry: id / Id
         }
     };
 }

@@ -19,6 +19,8 @@ mod fuzz;
 mod hostile;
 #[path = "suite/inspections.rs"]
 mod inspections;
+#[path = "suite/ledger.rs"]
+mod ledger;
 #[path = "suite/market.rs"]
 mod market;
 #[path = "suite/ops.rs"]

@@ -68,6 +68,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Per table: (created, updated, unchanged).
     pub tables: BTreeMap<String, (usize, usize, usize)>,
+    /// What the funds ledger could not take from the bundle, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ledger_problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -429,10 +432,21 @@ pub async fn import(
         )*};
     }
     each_table!(write_tables);
-    if report.created + report.updated == 0 && stored_county.is_some() {
+    // The money the bundle moved goes into the ledger with it; what the ledger refuses
+    // (beyond the budget, repaid beyond what was owed) is named in the report and on the
+    // funds pages.
+    let posted = crate::funds::ledger::post(app, &mut tx, &code, None, &actor_name, false).await?;
+    report.ledger_problems = posted.problems;
+    if report.created + report.updated == 0 && stored_county.is_some() && posted.written == 0 {
         // Nothing changed: no transaction to keep, and no audit row for nothing.
         tx.rollback().await?;
         return Ok(report);
+    }
+    if report.created + report.updated == 0 {
+        // Only the ledger caught up with records already here.
+        let after = json!({ "entries": posted.written });
+        tx.record(audit("ledger_entry", &code, "post", None, after))
+            .await?;
     }
     tx.commit().await?;
     Ok(report)

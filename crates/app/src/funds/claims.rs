@@ -223,6 +223,7 @@ pub async fn review_claim(
     };
     if approved.is_some() {
         tx.replace(&c, after.clone()).await?;
+        super::ledger::post_for(app, &mut tx, actor, &c.county_code, &c.project_id).await?;
         tx.record(entry(
             app,
             actor,

@@ -143,6 +143,7 @@ pub async fn confirm_disbursement(
     let p = crate::records::project(app, actor, &before.project_id).await?;
     let mut tx = app.store.begin().await?;
     tx.replace(&before, after.clone()).await?;
+    super::ledger::post_for(app, &mut tx, actor, &p.county_code, &p.id).await?;
     let ent = p.enterprise_id.clone();
     crate::notify::notify(
         app,
@@ -219,7 +220,12 @@ pub async fn void_disbursement(
         Some(&before),
         Some(&after),
     )?;
-    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    tx.replace(&before, after.clone()).await?;
+    let county = &before.county_code;
+    super::ledger::post_for(app, &mut tx, actor, county, &before.project_id).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

@@ -5,10 +5,11 @@ use super::*;
 use crate::reporting::CLAIM;
 use jianguan_documents::xlsx::table::{Cell, Table};
 use jianguan_domain::reporting::Review;
+use jianguan_store::entity::ledger_entry;
 use jianguan_store::entity::submission_review as review;
 // ------------------------------------------------------------------ spreadsheets out
 
-/// What an entry of the ledger is, in words.
+/// One entry of the ledger as a row.
 fn movement_row(e: &Entry, reversed: bool, projects: &BTreeMap<String, String>) -> Vec<Cell> {
     vec![
         Cell::Date(e.date),
@@ -19,18 +20,27 @@ fn movement_row(e: &Entry, reversed: bool, projects: &BTreeMap<String, String>) 
         } else {
             e.amount_fen
         }),
-        Cell::Text(entry_text(e)),
+        Cell::Text(ledger::describe(e)),
         Cell::Text(match (&e.reverses, reversed) {
             (Some(_), _) => "冲正".into(),
             (None, true) => "已冲正".into(),
             (None, false) => String::new(),
         }),
+        Cell::Text(e.id.clone()),
     ]
 }
 
 /// The funds ledger of every programme the actor may see, one movement a row, as XLSX.
 pub async fn ledger_xlsx(app: &App, actor: &Actor) -> Result<Vec<u8>, AppError> {
     let all = overview(app, actor).await?;
+    // Who wrote each entry, and when, as stored.
+    let written: BTreeMap<String, (String, chrono::DateTime<chrono::Utc>)> =
+        scoped::find::<ledger_entry::Entity>(&actor.scope())
+            .all(app.store.reader())
+            .await?
+            .into_iter()
+            .map(|m| (m.id, (m.recorded_by, m.recorded_at)))
+            .collect();
     let mut rows = Vec::new();
     for p in &all {
         let names: BTreeMap<String, String> = p
@@ -41,6 +51,15 @@ pub async fn ledger_xlsx(app: &App, actor: &Actor) -> Result<Vec<u8>, AppError> 
         for e in p.ledger.entries() {
             let mut row = vec![Cell::Text(p.programme.name.clone())];
             row.extend(movement_row(e, p.ledger.is_reversed(&e.id), &names));
+            let (by, at) = written.get(&e.id).cloned().unzip();
+            row.push(Cell::Text(by.unwrap_or_default()));
+            row.push(at.map_or(Cell::Text(String::new()), |at| {
+                Cell::Text(
+                    at.with_timezone(&jianguan_domain::dates::china_offset())
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                )
+            }));
             rows.push(row);
         }
     }
@@ -54,6 +73,9 @@ pub async fn ledger_xlsx(app: &App, actor: &Actor) -> Result<Vec<u8>, AppError> 
             "金额（元）",
             "依据",
             "冲正",
+            "台账编号",
+            "记账人",
+            "记账时间",
         ],
         rows,
     };

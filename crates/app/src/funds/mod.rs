@@ -5,8 +5,8 @@
 //! claims the duplicate rules matched it to.
 
 use crate::{Actor, App, AppError, Role};
-use jianguan_domain::ledger::{Balances, Entry, Ledger, Movement};
-use jianguan_domain::rules::facts::{Invoice, Repayment};
+use jianguan_domain::ledger::{Balances, Entry, Ledger};
+use jianguan_domain::rules::facts::Invoice;
 use jianguan_domain::rules::{InvoiceComparison, compare_invoices};
 use jianguan_store::entity::{
     disbursement, finding, fund_recovery, programme, project, subsidy_claim,
@@ -20,10 +20,13 @@ use std::collections::BTreeMap;
 mod claims;
 mod disbursements;
 mod exports;
+pub(crate) mod ledger;
 
 pub use claims::*;
 pub use disbursements::*;
 pub use exports::*;
+use ledger::Which;
+pub use ledger::post_all;
 
 /// The disbursements the actor may see (a contractor: its own projects'), newest first.
 pub async fn disbursements(app: &App, actor: &Actor) -> Result<Vec<disbursement::Model>, AppError> {
@@ -97,170 +100,14 @@ pub struct ProjectFunds {
 #[derive(Debug, Clone)]
 pub struct ProgrammeFunds {
     pub programme: programme::Model,
+    /// The budget shown: the programme's, or for a contractor what its projects were given.
+    pub budget_fen: i64,
     pub ledger: Ledger,
     pub projects: Vec<ProjectFunds>,
     pub claimed_fen: i64,
-    /// Records the ledger refused (imported data beyond the budget, repayments beyond what
-    /// was owed), each named, so nobody reads a balance that hides them.
+    /// What the records say and the ledger does not hold (imported data it refused:
+    /// beyond the budget, repaid beyond what was owed), each named.
     pub problems: Vec<String>,
-}
-
-/// Everything a funds page computes from.
-struct Records {
-    projects: Vec<project::Model>,
-    disbursements: Vec<disbursement::Model>,
-    claims: Vec<subsidy_claim::Model>,
-    recoveries: Vec<fund_recovery::Model>,
-}
-
-async fn records(app: &App, actor: &Actor, only: Option<&str>) -> Result<Records, AppError> {
-    let db = app.store.reader();
-    let scope = actor.scope();
-    let mut projects = scoped::find::<project::Entity>(&scope);
-    // Voided payments and claims stay: their movements are reversed, never dropped.
-    let mut disbursements = scoped::find_with_voided::<disbursement::Entity>(&scope);
-    let mut claims = scoped::find_with_voided::<subsidy_claim::Entity>(&scope);
-    let mut recoveries = scoped::find::<fund_recovery::Entity>(&scope);
-    if let Some(id) = only {
-        projects = projects.filter(project::Column::Id.eq(id));
-        disbursements = disbursements.filter(disbursement::Column::ProjectId.eq(id));
-        claims = claims.filter(subsidy_claim::Column::ProjectId.eq(id));
-        recoveries = recoveries.filter(fund_recovery::Column::ProjectId.eq(id));
-    }
-    Ok(Records {
-        projects: projects
-            .order_by_asc(project::Column::CreatedAt)
-            .order_by_asc(project::Column::Id)
-            .all(db)
-            .await?,
-        disbursements: disbursements.all(db).await?,
-        claims: claims.all(db).await?,
-        recoveries: recoveries.all(db).await?,
-    })
-}
-
-/// The movements the records make, dated, in the order the ledger takes them (by date,
-/// and on one day allocations before payments, a recovery before its repayments).
-fn movements(r: &Records) -> Result<Vec<Entry>, AppError> {
-    let mut out = Vec::new();
-    let mut reversals = Vec::new();
-    let mut add = |id: String, date, project_id: &str, movement, amount_fen| {
-        out.push(Entry {
-            id,
-            date,
-            project_id: project_id.to_string(),
-            movement,
-            amount_fen,
-            reverses: None,
-        })
-    };
-    // A voided record's movement stays in the ledger, undone by a reversing entry on the
-    // day it was voided.
-    let mut reverse = |of: String,
-                       voided: Option<chrono::DateTime<chrono::Utc>>,
-                       project_id: &str,
-                       movement,
-                       amount_fen| {
-        if let Some(at) = voided {
-            reversals.push(Entry {
-                id: format!("{of}:void"),
-                date: jianguan_domain::china_today(at),
-                project_id: project_id.to_string(),
-                movement,
-                amount_fen,
-                reverses: Some(of),
-            });
-        }
-    };
-    for p in &r.projects {
-        if p.central_funds_fen > 0 {
-            add(
-                format!("project:{}", p.id),
-                p.created_at.date_naive(),
-                &p.id,
-                Movement::Allocation,
-                p.central_funds_fen,
-            );
-        }
-    }
-    for d in r.disbursements.iter().filter(|d| d.confirmed()) {
-        let id = format!("disbursement:{}", d.id);
-        let (m, fen) = (Movement::Disbursement, d.amount_fen);
-        reverse(id.clone(), d.voided_at, &d.project_id, m, fen);
-        add(id, d.date, &d.project_id, m, fen);
-    }
-    for c in &r.claims {
-        if let (Some(fen), Some(on)) = (c.approved_fen, c.approved_on)
-            && fen > 0
-        {
-            let id = format!("claim:{}", c.id);
-            reverse(
-                id.clone(),
-                c.voided_at,
-                &c.project_id,
-                Movement::ApprovedClaim,
-                fen,
-            );
-            add(id, on, &c.project_id, Movement::ApprovedClaim, fen);
-        }
-    }
-    for f in &r.recoveries {
-        add(
-            format!("recovery:{}", f.id),
-            f.decided_on,
-            &f.project_id,
-            Movement::RecoveryOrdered,
-            f.amount_fen,
-        );
-        let repayments: Vec<Repayment> = f.repayments_parsed()?;
-        for (n, y) in repayments.iter().enumerate() {
-            add(
-                format!("recovery:{}:{}", f.id, n + 1),
-                y.date,
-                &f.project_id,
-                Movement::Repayment,
-                y.amount_fen,
-            );
-        }
-    }
-    // Each reversal after what it reverses, even when voided the same day.
-    out.sort_by(|a, b| (a.date, a.movement, &a.id).cmp(&(b.date, b.movement, &b.id)));
-    reversals.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    let mut merged = Vec::with_capacity(out.len() + reversals.len());
-    let mut rev = reversals.into_iter().peekable();
-    for e in out {
-        while rev.peek().is_some_and(|x| x.date < e.date) {
-            merged.extend(rev.next());
-        }
-        merged.push(e);
-    }
-    merged.extend(rev);
-    Ok(merged)
-}
-
-fn entry_text(e: &Entry) -> String {
-    if e.reverses.is_some() {
-        return format!(
-            "冲正（{}，原{}作废）",
-            jianguan_domain::format_cn_date(e.date),
-            e.movement.label()
-        );
-    }
-    let (kind, id) = e.id.split_once(':').unwrap_or(("", &e.id));
-    let record = match kind {
-        "project" => "项目中央财政资金",
-        "disbursement" => "拨付记录",
-        "claim" => "补助资金申请",
-        "recovery" if id.contains(':') => "退回记录",
-        "recovery" => "追回决定",
-        _ => "记录",
-    };
-    format!(
-        "{}（{}，{}）",
-        record,
-        jianguan_domain::format_cn_date(e.date),
-        e.movement.label()
-    )
 }
 
 /// The money of every programme the actor may see: for a contractor, only its own
@@ -274,9 +121,15 @@ async fn overview_of(
     actor: &Actor,
     only: Option<&str>,
 ) -> Result<Vec<ProgrammeFunds>, AppError> {
-    let r = records(app, actor, only).await?;
-    let programmes = queries::programmes(app.store.reader(), &actor.scope()).await?;
-    let moves = movements(&r)?;
+    let db = app.store.reader();
+    let scope = actor.scope();
+    let which = only.map_or(Which::All, Which::Project);
+    let r = ledger::load(db, &scope, which).await?;
+    let only_ids = only.map(|id| vec![id.to_string()]);
+    let entries = ledger::stored(db, &scope, only_ids.as_deref()).await?;
+    let dues = ledger::dues(&r)?;
+    let when = ledger::reversal_dates(&r, app.today());
+    let programmes = queries::programmes(db, &scope).await?;
     let programme_of: BTreeMap<&str, &str> = r
         .projects
         .iter()
@@ -290,26 +143,28 @@ async fn overview_of(
     }
     let mut out = Vec::new();
     for prog in programmes {
-        let budget = if actor.role == Role::Contractor {
-            // The contractor's view: its allocations are its "budget".
-            r.projects
-                .iter()
-                .filter(|p| p.programme_id == prog.id)
-                .map(|p| p.central_funds_fen.max(0))
-                .sum()
+        let mine = |pid: &str| programme_of.get(pid) == Some(&prog.id.as_str());
+        let ours: Vec<Entry> = entries
+            .iter()
+            .filter(|e| mine(&e.project_id))
+            .cloned()
+            .collect();
+        let (ledger, mut problems) = ledger::replay(prog.budget_fen, &ours);
+        let due: Vec<_> = dues
+            .iter()
+            .filter(|d| mine(&d.project_id))
+            .cloned()
+            .collect();
+        // Anything the records say that the ledger does not hold is named, so nobody
+        // reads a balance that hides it.
+        problems.extend(ledger::pending(&ledger.catch_up(&due, &when)));
+        let budget_fen = if actor.role == Role::Contractor {
+            // The contractor's view: its allocations are its "budget"; the programme's
+            // budget is the county's.
+            ledger.totals().allocated_fen
         } else {
             prog.budget_fen
         };
-        let mut ledger = Ledger::new(budget);
-        let mut problems = Vec::new();
-        for m in moves
-            .iter()
-            .filter(|m| programme_of.get(m.project_id.as_str()) == Some(&prog.id.as_str()))
-        {
-            if let Err(err) = ledger.push(m.clone()) {
-                problems.push(format!("{}未计入台账：{err}", entry_text(m)));
-            }
-        }
         let projects: Vec<ProjectFunds> = r
             .projects
             .iter()
@@ -328,6 +183,7 @@ async fn overview_of(
             continue;
         }
         out.push(ProgrammeFunds {
+            budget_fen,
             claimed_fen: projects.iter().map(|p| p.claimed_fen).sum(),
             programme: prog,
             ledger,

@@ -16,6 +16,7 @@ pub mod inspection;
 pub mod inspection_version;
 pub mod inventory_count;
 pub mod job_lease;
+pub mod ledger_entry;
 pub mod licence;
 pub mod login_attempt;
 pub mod market_finding;

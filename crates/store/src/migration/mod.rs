@@ -14,6 +14,7 @@ pub(crate) mod m0008_seals;
 mod m0009_market;
 mod m0010_funds;
 mod m0011_assets;
+mod m0012_ledger;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_market::Migration),
             Box::new(m0010_funds::Migration),
             Box::new(m0011_assets::Migration),
+            Box::new(m0012_ledger::Migration),
         ]
     }
 }

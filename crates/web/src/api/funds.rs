@@ -115,7 +115,7 @@ pub async fn funds_overview(
         .await?
         .into_iter()
         .map(|p| ProgrammeFundsDto {
-            budget_fen: (!contractor).then(|| p.ledger.budget_fen()),
+            budget_fen: (!contractor).then_some(p.budget_fen),
             unallocated_fen: (!contractor).then(|| p.ledger.unallocated_fen()),
             totals: figures(&p.ledger.totals(), p.claimed_fen),
             projects: p

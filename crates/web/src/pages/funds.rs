@@ -157,7 +157,7 @@ fn programme_view(p: ProgrammeFunds, contractor: bool) -> ProgrammeView {
             .collect::<Vec<_>>(),
     );
     ProgrammeView {
-        budget: money(p.ledger.budget_fen()),
+        budget: money(p.budget_fen),
         allocated: money(totals.allocated_fen),
         unallocated: if contractor {
             String::new()

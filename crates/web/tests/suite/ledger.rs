@@ -1,0 +1,224 @@
+//! 资金台账 as stored: every movement an entry written with the change that made it,
+//! sealed into the audit chain; the database refuses an edit or a deletion; a changed or
+//! withdrawn amount is a reversing entry; a database from before the stored ledger is
+//! posted once at start. On both backends.
+
+use crate::common::{Client, seeded_router};
+use axum::http::{Method, StatusCode};
+use jianguan_store::entity::{disbursement, ledger_entry};
+use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use jianguan_testkit::backends;
+use serde_json::{Value, json};
+
+async fn entries_of(t: &crate::common::TestRouter, source: &str) -> Vec<ledger_entry::Model> {
+    ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::Source.eq(source))
+        .order_by_asc(ledger_entry::Column::Seq)
+        .all(t.app.store.reader())
+        .await
+        .unwrap()
+}
+
+async fn all_entries(t: &crate::common::TestRouter) -> Vec<ledger_entry::Model> {
+    ledger_entry::Entity::find()
+        .order_by_asc(ledger_entry::Column::Seq)
+        .all(t.app.store.reader())
+        .await
+        .unwrap()
+}
+
+/// The programme's figures and the funds API's problems for it.
+async fn programme(c: &Client, id: &str) -> Value {
+    let (status, all) = c.get_json("/api/v1/funds").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["programme_id"] == id)
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_ledger_is_stored_append_only_and_sealed() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let entries = all_entries(&t).await;
+        assert!(
+            entries.iter().any(|e| e.movement == "allocation")
+                && entries.iter().any(|e| e.movement == "repayment"),
+            "{backend:?}: the seeded money is in the ledger"
+        );
+        let inspector = Client::login(&t, "inspector").await;
+        let prog = programme(&inspector, &t.world.programme_x).await;
+        assert_eq!(prog["problems"], json!([]), "{backend:?}");
+        // The database itself refuses to change or remove an entry.
+        let db = t.app.store.reader();
+        for sql in [
+            "UPDATE ledger_entries SET amount_fen = 1",
+            "DELETE FROM ledger_entries",
+        ] {
+            let r = jianguan_store::execute_raw(db, sql).await;
+            assert!(r.is_err(), "{backend:?}: {sql} must be refused");
+        }
+        assert_eq!(all_entries(&t).await, entries, "{backend:?}: unchanged");
+        // Every entry is sealed into the audit chain with the change that wrote it.
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+#[tokio::test]
+async fn a_changed_or_withdrawn_allocation_is_reversed_never_edited() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let before = programme(&inspector, &w.programme_x).await;
+        let unallocated = before["unallocated_fen"].as_i64().unwrap();
+        assert!(unallocated >= 300_000, "{backend:?}: room for the test");
+        let body = |fen: i64| {
+            json!({
+                "name": "新增冷链仓储项目", "programme_id": w.programme_x, "enterprise_id": w.enterprise_a,
+                "system": "logistics", "township": "天宁镇", "central_funds_fen": fen,
+                "construction_start": "2026-01-01", "construction_end": "2026-06-30"
+            })
+        };
+        let (status, created) = inspector
+            .json(Method::POST, "/api/v1/projects", body(300_000))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {created}");
+        let id = created["id"].as_str().unwrap().to_string();
+        let source = format!("project:{id}");
+        let first = entries_of(&t, &source).await;
+        assert_eq!(first.len(), 1, "{backend:?}");
+        assert_eq!(
+            (first[0].amount_fen, first[0].movement.as_str()),
+            (300_000, "allocation")
+        );
+        assert!(first[0].recorded_by.contains("inspector"), "who posted it");
+
+        // Lowered: the first entry stays as it was; a reversal and a new entry follow.
+        let (status, _) = inspector
+            .json(
+                Method::PUT,
+                &format!("/api/v1/projects/{id}"),
+                body(120_000),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let lines = entries_of(&t, &source).await;
+        assert_eq!(lines[0], first[0], "{backend:?}: never edited");
+        let shape: Vec<(i64, Option<&str>)> = lines
+            .iter()
+            .map(|e| (e.amount_fen, e.reverses.as_deref()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (300_000, None),
+                (300_000, Some(first[0].id.as_str())),
+                (120_000, None)
+            ]
+        );
+        let after = programme(&inspector, &w.programme_x).await;
+        assert_eq!(
+            after["unallocated_fen"].as_i64().unwrap(),
+            unallocated - 120_000,
+            "{backend:?}"
+        );
+        // Saving the same again posts nothing.
+        let (status, _) = inspector
+            .json(
+                Method::PUT,
+                &format!("/api/v1/projects/{id}"),
+                body(120_000),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(entries_of(&t, &source).await.len(), 3);
+
+        // Voided: the allocation goes back to the programme, by a reversal.
+        let (status, _) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/projects/{id}/void"),
+                json!({"reason": "重复立项"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let lines = entries_of(&t, &source).await;
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[3].reverses.as_deref(), Some(lines[2].id.as_str()));
+        let after = programme(&inspector, &w.programme_x).await;
+        assert_eq!(after["unallocated_fen"].as_i64().unwrap(), unallocated);
+        assert_eq!(after["problems"], json!([]), "{backend:?}");
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+#[tokio::test]
+async fn money_written_before_the_ledger_was_stored_is_posted_once_at_start() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        // A payment written the way a database from before the stored ledger holds it:
+        // the record and its audit row, no entry.
+        let now = t.app.now();
+        let row = disbursement::Model {
+            id: "old-payment".into(),
+            county_code: w.county_x.clone(),
+            project_id: w.project_a.clone(),
+            date: t.app.today(),
+            amount_fen: 777_700,
+            batch: "旧系统第一批".into(),
+            state: None,
+            recorded_by: None,
+            confirmed_by: None,
+            confirmed_on: None,
+            created_at: now,
+            updated_at: now,
+            voided_at: None,
+            void_reason: None,
+        };
+        let mut tx = t.app.store.begin().await.unwrap();
+        tx.insert(row.clone()).await.unwrap();
+        tx.record(jianguan_store::AuditEntry {
+            at: now,
+            actor_id: None,
+            actor_name: "测试（旧数据）".into(),
+            county_code: Some(w.county_x.clone()),
+            entity: "disbursement".into(),
+            entity_id: row.id.clone(),
+            action: "import_create".into(),
+            before: None,
+            after: Some(serde_json::to_value(&row).unwrap()),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        // Until it is posted, the funds pages say so rather than hide it.
+        let inspector = Client::login(&t, "inspector").await;
+        let prog = programme(&inspector, &w.programme_x).await;
+        let problems = prog["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{backend:?}: {problems:?}");
+        assert!(problems[0].as_str().unwrap().contains("尚未记入台账"));
+        let paid_before = prog["totals"]["disbursed_fen"].as_i64().unwrap();
+
+        assert_eq!(jianguan_app::funds::post_all(&t.app).await.unwrap(), 1);
+        let posted = entries_of(&t, "disbursement:old-payment").await;
+        assert_eq!(posted.len(), 1, "{backend:?}");
+        assert_eq!(posted[0].amount_fen, 777_700);
+        let prog = programme(&inspector, &w.programme_x).await;
+        assert_eq!(prog["problems"], json!([]));
+        assert_eq!(
+            prog["totals"]["disbursed_fen"].as_i64().unwrap(),
+            paid_before + 777_700
+        );
+        // Nothing left to post: a second start writes nothing.
+        let n = all_entries(&t).await.len();
+        assert_eq!(jianguan_app::funds::post_all(&t.app).await.unwrap(), 0);
+        assert_eq!(all_entries(&t).await.len(), n);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
