@@ -32,7 +32,7 @@ pub async fn history(
             crate::market::get(app, actor, id).await?;
         }
         "subsidy_claim" => {
-            crate::funds::claim(app, actor, id).await?;
+            crate::funds::claim_record(app, actor, id).await?;
         }
         "disbursement" => {
             crate::funds::disbursement_record(app, actor, id).await?;

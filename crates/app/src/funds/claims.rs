@@ -373,3 +373,60 @@ pub async fn decisions(
         .all(app.store.reader())
         .await?)
 }
+
+// ------------------------------------------------------------------ corrections
+
+/// A claim as recorded, voided ones included (its page stays, marked voided).
+pub async fn claim_record(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<subsidy_claim::Model, AppError> {
+    scoped::find_with_voided::<subsidy_claim::Entity>(&actor.scope())
+        .filter(subsidy_claim::Column::Id.eq(id))
+        .one(app.store.reader())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Voids a claim entered or approved in error, with the reason: the record is kept,
+/// marked voided, and an approved amount is undone in the ledger by a reversing entry on
+/// the day. Staff only, once; the claim leaves the lists and the duplicate comparisons.
+pub async fn void_claim(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    reason: &str,
+) -> Result<subsidy_claim::Model, AppError> {
+    actor.require(Permission::EditRecords)?;
+    let before = claim_record(app, actor, id).await?;
+    actor.require_staff()?;
+    if before.voided_at.is_some() {
+        return Err(AppError::Conflict("该补助资金申请已经作废".into()));
+    }
+    let reason = crate::records::void_reason(reason)?;
+    let now = app.now();
+    let after = subsidy_claim::Model {
+        voided_at: Some(now),
+        void_reason: Some(reason),
+        updated_at: now,
+        ..before.clone()
+    };
+    let audit = entry(
+        app,
+        actor,
+        &before.county_code,
+        (CLAIM, id),
+        "void",
+        Some(&before),
+        Some(&after),
+    )?;
+    let mut tx = app.store.begin().await?;
+    tx.replace(&before, after.clone()).await?;
+    let county = &before.county_code;
+    super::ledger::post_for(app, &mut tx, actor, county, &before.project_id).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
+    Ok(after)
+}

@@ -52,6 +52,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
         .api(ReadRecords, __path_list_recoveries, list_recoveries)
         .api(EditRecords, __path_void_disbursement, void_disbursement)
+        .api(EditRecords, __path_void_claim, void_claim)
 }
 
 // ------------------------------------------------------------------ figures
@@ -228,6 +229,8 @@ pub struct ClaimDto {
     pub entered_by_staff: bool,
     /// Open duplicate findings (empty for a contractor).
     pub flags: Vec<ClaimFlagDto>,
+    /// Voided (作废): no longer counted; an approved amount reversed in the ledger.
+    pub voided: bool,
 }
 
 async fn claim_dto(s: &AppState, a: &Actor, c: subsidy_claim::Model) -> ApiResult<ClaimDto> {
@@ -259,6 +262,7 @@ async fn claim_dto(s: &AppState, a: &Actor, c: subsidy_claim::Model) -> ApiResul
         .collect();
     Ok(ClaimDto {
         entered_by_staff: c.recorded_by.is_some(),
+        voided: c.voided_at.is_some(),
         id: c.id,
         project_id: c.project_id,
         submitted_on: c.submitted_on,
@@ -609,4 +613,17 @@ pub async fn void_disbursement(
             .await?
             .into(),
     ))
+}
+
+/// Voids a claim entered or approved in error, with the reason; the ledger reverses an
+/// approved amount. The claim is kept, marked voided.
+#[utoipa::path(post, path = "/api/v1/funds/claims/{id}/void", params(("id" = String, Path)), request_body = VoidIn, responses((status = 200, body = ClaimDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn void_claim(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<VoidIn>,
+) -> ApiResult<Json<ClaimDto>> {
+    let c = funds::void_claim(&s.app, &a, &id, &b.reason).await?;
+    Ok(Json(claim_dto(&s, &a, c).await?))
 }

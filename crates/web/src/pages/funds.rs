@@ -47,6 +47,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             upload_scans,
         )
         .post("/funds/claims/{id}/review", Supervise, review)
+        .post("/funds/claims/{id}/void", EditRecords, void_claim)
         .post("/funds/duplicates/{id}/decide", Supervise, decide)
         .get("/funds/recoveries", ReadRecords, recoveries)
         .get("/funds/disbursements", ReadRecords, disbursements)
@@ -431,6 +432,8 @@ fn pair_view(p: &funds::InvoicePair) -> PairView {
 #[template(path = "funds_claim.html")]
 struct ClaimPage {
     layout: Layout,
+    void_reason: String,
+    can_void: bool,
     id: String,
     project_id: String,
     project: String,
@@ -485,7 +488,8 @@ async fn claim_detail(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let m = funds::claim(&s.app, a, id).await?;
+    let m = funds::claim_record(&s.app, a, id).await?;
+    let voided = m.voided_at.is_some();
     let invoices = m.invoices_parsed().map_err(AppError::from)?;
     let project = jianguan_app::records::project(&s.app, a, &m.project_id)
         .await
@@ -555,9 +559,10 @@ async fn claim_detail(
         .as_ref()
         .and_then(|r| Review::parse(&r.state))
         .map_or("导入的记录", Review::label);
-    let pending = review
-        .as_ref()
-        .is_some_and(|r| r.state == Review::Submitted.code());
+    let pending = !voided
+        && review
+            .as_ref()
+            .is_some_and(|r| r.state == Review::Submitted.code());
     let recorder = m.recorded_by.as_deref() == Some(a.user_id.as_str());
     let scans = super::uploads::photo_views(
         jianguan_app::evidence::photos(&s.app, "subsidy_claim", &m.id).await?,
@@ -583,10 +588,16 @@ async fn claim_detail(
             recorded_by_staff: m.recorded_by.is_some(),
             invoiced: money(invoices.iter().map(Invoice::total_fen).sum()),
             invoices: invoices.iter().map(invoice_row).collect(),
-            state: state.to_string(),
+            state: if voided {
+                "已作废".to_string()
+            } else {
+                state.to_string()
+            },
+            void_reason: m.void_reason.clone().unwrap_or_default(),
+            can_void: staff && !voided && a.may(jianguan_app::Permission::EditRecords),
             review_note: review.and_then(|r| r.note).unwrap_or_default(),
             approved: m.approved_fen.map(money).unwrap_or_default(),
-            can_decide: staff && a.role.supervises(),
+            can_decide: staff && !voided && a.role.supervises(),
             comparisons,
             decisions,
             scans,
@@ -1503,6 +1514,37 @@ pub async fn void_disbursement(
         Ok(_) => Ok(Redirect::to(&format!("/funds/disbursements/{id}?saved=1")).into_response()),
         Err(AppError::Validation(e)) => {
             disbursement_detail(&s, &auth, &id, false, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// 作废（冲正）: a claim entered or approved in error is voided with the reason; the ledger
+/// reverses an approved amount.
+pub async fn void_claim(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VoidForm>,
+) -> PageResult {
+    match funds::void_claim(&s.app, &auth.0, &id, &f.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/funds/claims/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            let mut errors = FieldErrors::new();
+            for (field, msg) in e.iter() {
+                // The decision form on the same page has a field named reason too.
+                errors.add(
+                    if field == "reason" {
+                        "void_reason"
+                    } else {
+                        field
+                    },
+                    msg,
+                );
+            }
+            let form = ReviewForm::default();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            claim_detail(&s, &auth, &id, false, errors, form, status).await
         }
         Err(e) => Err(e.into()),
     }

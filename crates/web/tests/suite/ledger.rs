@@ -222,3 +222,81 @@ async fn money_written_before_the_ledger_was_stored_is_posted_once_at_start() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+#[tokio::test]
+async fn an_approved_claim_voided_is_reversed_and_kept() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let contractor = Client::login(&t, "contractor").await;
+        let inspector = Client::login(&t, "inspector").await;
+        let today = t.app.today().to_string();
+        let (status, c) = contractor
+            .json(
+                Method::POST,
+                "/api/v1/funds/claims",
+                json!({"project_id": w.project_a, "amount_fen": 250_000, "purpose": "冷库设备",
+                       "invoices": [{"code": "1400221130", "number": "90001234", "date": today,
+                                     "seller": "吕梁市冷链设备有限公司", "buyer": "交城县某电商公司",
+                                     "amount_fen": 240_000, "tax_fen": 10_000}],
+                       "declared": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{backend:?}: {c}");
+        let id = c["id"].as_str().unwrap().to_string();
+        let approved_before = programme(&inspector, &w.programme_x).await["totals"]["approved_fen"]
+            .as_i64()
+            .unwrap();
+        let (status, r) = inspector
+            .json(
+                Method::POST,
+                &format!("/api/v1/funds/claims/{id}/review"),
+                json!({"verdict": "approved", "approved_fen": 250_000}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {r}");
+        let approved = |p: Value| p["totals"]["approved_fen"].as_i64().unwrap();
+        assert_eq!(
+            approved(programme(&inspector, &w.programme_x).await),
+            approved_before + 250_000
+        );
+
+        let void = format!("/api/v1/funds/claims/{id}/void");
+        // Not by the contractor, and not without a reason.
+        let (status, _) = contractor
+            .json(Method::POST, &void, json!({"reason": "企业撤回"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+        let (status, _) = inspector
+            .json(Method::POST, &void, json!({"reason": ""}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Three clicks at once void it once, and the ledger reverses the approval once.
+        let outcomes =
+            futures_util::future::join_all((0..3).map(|_| {
+                inspector.json(Method::POST, &void, json!({"reason": "核定金额录入错误"}))
+            }))
+            .await;
+        assert_eq!(
+            outcomes.iter().filter(|o| o.0 == StatusCode::OK).count(),
+            1,
+            "{backend:?}: voided once"
+        );
+        let lines = entries_of(&t, &format!("claim:{id}")).await;
+        let shape: Vec<(i64, bool)> = lines
+            .iter()
+            .map(|e| (e.amount_fen, e.reverses.is_some()))
+            .collect();
+        assert_eq!(shape, [(250_000, false), (250_000, true)], "{backend:?}");
+        let after = programme(&inspector, &w.programme_x).await;
+        assert_eq!(approved(after.clone()), approved_before);
+        assert_eq!(after["problems"], json!([]));
+        // The claim's page stays, marked voided with the reason, with nothing left to do.
+        let (status, page) = inspector.get(&format!("/funds/claims/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("已作废") && page.contains("核定金额录入错误"));
+        assert!(!page.contains("data-testid=\"void-claim\""));
+        assert!(!page.contains("data-testid=\"review-form\""));
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
