@@ -233,9 +233,9 @@ pub fn bundle(
                 }));
             }
             // Assets bought with central funds, kept by the contractor.
-            for (n, (name, value)) in [
-                ("电商服务终端设备", 8_600_000i64),
-                ("冷链配送车", 23_800_000),
+            for (n, (name, category, value)) in [
+                ("电商服务终端设备", "electronic", 8_600_000i64),
+                ("冷链配送车", "vehicle", 23_800_000),
             ]
             .iter()
             .enumerate()
@@ -247,7 +247,7 @@ pub fn bundle(
                 };
                 b.push("assets", json!({
                     "id": format!("demo-asset-{k:02}-{n}"), "enterprise_id": p.enterprise_id, "project_id": p.id, "name": name,
-                    "asset_kind": "fixed", "tag": tag, "category": "设备", "value_fen": value, "purchase_date": shift(s, 30).to_string(),
+                    "asset_kind": "fixed", "tag": tag, "category": category, "value_fen": value, "purchase_date": shift(s, 30).to_string(),
                     "location": spec.township, "custodian": "企业资产管理员", "central_funds": true,
                 }));
             }

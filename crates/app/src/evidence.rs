@@ -202,6 +202,21 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "asset" => {
+            let a = crate::assets::get(app, actor, id).await?;
+            // Photos of an asset come from the contractor who keeps the ledger.
+            if !crate::assets::keeps(actor, &a) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(Owner {
+                kind: "asset",
+                id: a.id,
+                county: a.county_code,
+                enterprise_id: Some(a.enterprise_id),
+                place: a.latitude.zip(a.longitude),
+                day: None,
+            })
+        }
         "disbursement" => {
             let d = crate::funds::disbursement(app, actor, id).await?;
             let p = crate::records::project(app, actor, &d.project_id).await?;
@@ -256,6 +271,12 @@ async fn still_open(
         "market_finding" => scoped::one::<market_finding::Entity>(conn, &all, id)
             .await?
             .is_some_and(|m| m.closed_on.is_none()),
+        "asset" => {
+            use jianguan_store::entity::asset;
+            scoped::one::<asset::Entity>(conn, &all, id)
+                .await?
+                .is_some()
+        }
         "disbursement" => {
             use jianguan_store::entity::disbursement;
             scoped::one::<disbursement::Entity>(conn, &all, id)

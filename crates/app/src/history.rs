@@ -31,6 +31,9 @@ pub async fn history(
         "market_finding" => {
             crate::market::get(app, actor, id).await?;
         }
+        "asset" => {
+            crate::assets::get(app, actor, id).await?;
+        }
         "subsidy_claim" => {
             crate::funds::claim_record(app, actor, id).await?;
         }

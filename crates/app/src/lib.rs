@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod anchor;
+pub mod assets;
 mod audit;
 pub mod bundle;
 pub mod demo;

@@ -1,4 +1,5 @@
 //! Office documents. Knows nothing of records or users: it writes and reads grids.
 
 pub mod chart;
+pub mod labels;
 pub mod xlsx;

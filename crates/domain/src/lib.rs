@@ -1,6 +1,7 @@
 //! The regulation's vocabulary as types. Everything here is pure: no HTTP, SQL, clock or
 //! randomness, so that rules and validation are trivially testable.
 
+pub mod asset;
 pub mod audit;
 pub mod claim;
 pub mod dates;

@@ -102,6 +102,7 @@ macro_rules! in_scope {
 
 in_scope! {
     asset: Enterprise(EnterpriseId), voided VoidedAt;
+    asset_tag: Enterprise(EnterpriseId), voided VoidedAt;
     data_report: Enterprise(EnterpriseId), voided VoidedAt;
     disbursement: Project(ProjectId), voided VoidedAt;
     enterprise: Enterprise(Id), voided VoidedAt;

@@ -52,7 +52,8 @@ macro_rules! sealed_tables {
             asset: id / Id,
             inventory_count: id / Id,
             tipoff: id / Id,
-            ledger_entry: id / Id
+            ledger_entry: id / Id,
+            asset_tag: id / Id
         }
     };
 }

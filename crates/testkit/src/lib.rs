@@ -224,6 +224,9 @@ pub struct World {
     /// county's inspector and awaiting the second person's confirmation.
     pub disbursement_b: String,
     pub disbursement_y: String,
+    /// A ledger line of enterprise B and one of county Y, entered by their contractors.
+    pub asset_b: String,
+    pub asset_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -315,6 +318,30 @@ fn contractor_of(enterprise: &str, county: &str) -> Actor {
         county_code: Some(county.into()),
         enterprise_id: Some(enterprise.into()),
     }
+}
+
+/// A ledger line entered by the enterprise's contractor.
+async fn asset_of(app: &App, enterprise: &str, county: &str, project: &str) -> String {
+    jianguan_app::assets::create(
+        app,
+        &contractor_of(enterprise, county),
+        &jianguan_domain::asset::AssetInput {
+            project_id: project.into(),
+            asset_kind: "fixed".into(),
+            name: "电商服务终端".into(),
+            category: "electronic".into(),
+            quantity: Some(1),
+            value_fen: Some(500_000),
+            purchase_date: "2026-01-15".into(),
+            central_funds: true,
+            status: "in_use".into(),
+            ..Default::default()
+        },
+        FieldErrors::new(),
+    )
+    .await
+    .expect("asset")
+    .id
 }
 
 /// A subsidy claim handed in by the enterprise's contractor, with one invoice whose
@@ -702,6 +729,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
     let claim_y = claim_of(&app, &ent_y.id, "141121", &project_y.id).await;
     let disbursement_b = disbursement_of(&app, &inspector_x, &project_b).await;
     let disbursement_y = disbursement_of(&app, &inspector_y, &project_y.id).await;
+    let asset_b = asset_of(&app, &enterprise_b, demo::COUNTY, &project_b).await;
+    let asset_y = asset_of(&app, &ent_y.id, "141121", &project_y.id).await;
     TestApp {
         world: World {
             token_b,
@@ -710,6 +739,8 @@ pub async fn seeded(backend: Backend) -> TestApp {
             claim_y,
             disbursement_b,
             disbursement_y,
+            asset_b,
+            asset_y,
             review_b,
             review_y,
             report_b,

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "suite/assets.rs"]
+mod assets;
 #[path = "suite/auth.rs"]
 mod auth;
 mod common;
@@ -208,7 +210,7 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
         );
     }
     assert_eq!(
-        hand_ins, 20,
+        hand_ins, 30,
         "the contractor's hand-in routes (pages and API)"
     );
 }
@@ -399,6 +401,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.disbursement_b.clone()
         }
+    } else if path.contains("/assets/") {
+        if county {
+            w.asset_y.clone()
+        } else {
+            w.asset_b.clone()
+        }
     } else if path.contains("/duplicates/") {
         if county {
             w.finding_y.clone()
@@ -457,6 +465,13 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
         json!({ "action": "decide", "note": "同意" })
     } else if path.contains("/market/") && path.ends_with("/close") {
         json!({ "reason": "已移交市场监管部门" })
+    } else if path.starts_with("/api/v1/assets/") && path.ends_with("/tag") {
+        json!({ "tag": "JG-141122-00001" })
+    } else if path.starts_with("/api/v1/assets/") {
+        json!({
+            "project_id": w.project_a, "asset_kind": "fixed", "name": "改名资产", "category": "electronic",
+            "quantity": 1, "value_fen": 100, "purchase_date": "2026-01-05", "status": "in_use"
+        })
     } else {
         json!({})
     }

@@ -472,6 +472,16 @@ impl Checker<'_> {
         self.refers(path, "project_id", &m.project_id, |r| &r.projects, "项目");
         self.one_of(path, "asset_kind", &m.asset_kind, &["fixed", "intangible"]);
         self.not_negative(path, "value_fen", m.value_fen);
+        if let Some(st) = &m.status {
+            let codes: Vec<&str> = jianguan_domain::asset::AssetStatus::ALL
+                .iter()
+                .map(|x| x.code())
+                .collect();
+            self.one_of(path, "status", st, &codes);
+        }
+        if m.quantity.is_some_and(|q| q < 1) {
+            self.err(path, "quantity", "数量至少为 1");
+        }
     }
 
     pub fn inventory_count(&mut self, path: &str, m: &inventory_count::Model) {

@@ -62,6 +62,9 @@ pub struct Profile {
     /// (组织机制, 人员管理, 安全生产责任制 …); each is answered before the record is final.
     #[serde(default)]
     pub operations_checks: Vec<CheckItem>,
+    /// 一（五）: the tag pattern and the asset categories with their useful lives.
+    #[serde(default)]
+    pub assets: crate::asset::AssetSettings,
 }
 
 /// One item of an inspection's checklist.
@@ -325,6 +328,48 @@ impl Profile {
         }
         if self.licences.required.is_empty() {
             return Err(err("licences.required", "至少应要求营业执照"));
+        }
+        self.validate_assets()
+    }
+
+    fn validate_assets(&self) -> Result<(), ProfileError> {
+        let a = &self.assets;
+        let prefix_ok = (1..=8).contains(&a.tag_prefix.len())
+            && a.tag_prefix
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !prefix_ok {
+            return Err(err("assets.tag_prefix", "应为 1 到 8 个大写字母或数字"));
+        }
+        if !(3..=8).contains(&a.tag_digits) {
+            return Err(err("assets.tag_digits", "流水号应为 3 到 8 位"));
+        }
+        if a.categories.is_empty() {
+            return Err(err("assets.categories", "至少应有一个资产类别"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (n, c) in a.categories.iter().enumerate() {
+            let key = format!("assets.categories[{n}]");
+            let well_formed = !c.code.is_empty()
+                && c.code.len() <= 40
+                && c.code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !well_formed || !seen.insert(c.code.as_str()) {
+                return Err(err(
+                    &format!("{key}.code"),
+                    "只能由小写字母、数字和下划线组成，且不能重复",
+                ));
+            }
+            if c.name.trim().is_empty() || c.name.chars().count() > 30 {
+                return Err(err(&format!("{key}.name"), "应为 1 到 30 个字"));
+            }
+            if !(1..=100).contains(&c.life_years) {
+                return Err(err(
+                    &format!("{key}.life_years"),
+                    "折旧年限应为 1 到 100 年",
+                ));
+            }
         }
         Ok(())
     }

@@ -27,6 +27,27 @@ pub struct Model {
     /// 续用: kept by decision through that day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_until: Option<Date>,
+    // The columns below came later (m0013), left out of the JSON when absent likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_spec: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// 发票代码及号码.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// `jianguan_domain::asset::AssetStatus::code`; None (imported) reads as in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -55,6 +76,15 @@ pub const FIELDS: &[&str] = &[
     "disposed_on",
     "handed_over_on",
     "renewed_until",
+    "model_spec",
+    "quantity",
+    "unit",
+    "invoice",
+    "township",
+    "village",
+    "latitude",
+    "longitude",
+    "status",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &[];

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod asset;
+pub mod asset_tag;
 pub mod audit_log;
 pub mod county;
 pub mod data_report;

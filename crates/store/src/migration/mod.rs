@@ -15,6 +15,7 @@ mod m0009_market;
 mod m0010_funds;
 mod m0011_assets;
 mod m0012_ledger;
+mod m0013_asset_ledger;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_funds::Migration),
             Box::new(m0011_assets::Migration),
             Box::new(m0012_ledger::Migration),
+            Box::new(m0013_asset_ledger::Migration),
         ]
     }
 }

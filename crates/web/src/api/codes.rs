@@ -127,6 +127,26 @@ pub enum MarketCategoryCode {
     ConsumerFraud,
 }
 
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum AssetKindCode {
+    Fixed,
+    Intangible,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum AssetStatusCode {
+    InUse,
+    Idle,
+    UnderRepair,
+    Damaged,
+    Disposed,
+    HandedOver,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +199,15 @@ mod tests {
                     .map(|k| k.0)
                     .collect()
             )
+        );
+        use jianguan_domain::asset::{AssetKind, AssetStatus};
+        assert_eq!(
+            values::<AssetKindCode>(),
+            codes(AssetKind::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<AssetStatusCode>(),
+            codes(AssetStatus::ALL.iter().map(|s| s.code()).collect())
         );
         use jianguan_domain::rules::facts::MarketCategory;
         assert_eq!(

@@ -2,6 +2,7 @@
 //! "fields": {...}}`; bodies are size-limited and unknown fields are refused.
 
 mod accounts;
+mod assets;
 mod codes;
 mod docket;
 mod dto;
@@ -146,5 +147,6 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = sanctions::routes(r);
     let r = market::routes(r);
     let r = funds::routes(r);
+    let r = assets::routes(r);
     reporting::routes(r)
 }

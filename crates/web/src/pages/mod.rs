@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered Chinese HTML that works without JavaScript.
 
 pub(crate) mod account;
+mod assets;
 mod calendar;
 mod data;
 mod docket;
@@ -45,6 +46,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = orders::routes(r);
     let r = sanctions::routes(r);
     let r = funds::routes(r);
+    let r = assets::routes(r);
     let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);
@@ -102,10 +104,10 @@ impl Layout {
 }
 
 /// The menu, in the order county users expect, with only what the role may use.
-/// In ui.md's order and words; areas not built yet (资产, 举报, 报表) are not listed.
+/// In ui.md's order and words; areas not built yet (举报, 报表) are not listed.
 /// 数据报送 holds the hand-ins and their review (审核, 经营数据, 证照, 培训班); 处理决定
 /// (sanctions) sits after 整改, which it follows.
-const MENU: [(&str, &str, Permission); 10] = [
+const MENU: [(&str, &str, Permission); 11] = [
     ("/docket", "待办", ReadRecords),
     ("/projects", "项目", ReadRecords),
     ("/enterprises", "企业", ReadRecords),
@@ -113,6 +115,7 @@ const MENU: [(&str, &str, Permission); 10] = [
     ("/orders", "整改", ReadRecords),
     ("/sanctions", "处理决定", ReadRecords),
     ("/funds", "资金", ReadRecords),
+    ("/assets", "资产", ReadRecords),
     ("/data-reports", "数据报送", ReadRecords),
     ("/notices", "公示", Authenticated),
     ("/account", "设置", Authenticated),
@@ -151,7 +154,7 @@ struct Area {
     pages: &'static [(&'static str, &'static str)],
 }
 
-const AREAS: [Area; 3] = [
+const AREAS: [Area; 4] = [
     Area {
         href: "/inspections",
         label: "监督检查",
@@ -161,6 +164,11 @@ const AREAS: [Area; 3] = [
         href: "/funds",
         label: "资金",
         pages: &FUNDS_PAGES,
+    },
+    Area {
+        href: "/assets",
+        label: "资产",
+        pages: &assets::ASSET_PAGES,
     },
     Area {
         href: "/data-reports",
@@ -295,7 +303,7 @@ pub struct HistoryRow {
 }
 
 /// Splits the trail's "姓名（登录名，角色）" into its parts; anything else is a name.
-fn actor_parts(recorded: &str) -> (String, String, String) {
+pub(crate) fn actor_parts(recorded: &str) -> (String, String, String) {
     let parsed = recorded
         .strip_suffix('）')
         .and_then(|r| r.rsplit_once('（'))
