@@ -435,3 +435,318 @@ pub async fn label_pages(
         .await?
         .map_err(|e| AppError::internal("labels", e))
 }
+
+// ------------------------------------------------------------------ spreadsheets
+
+use jianguan_documents::xlsx::{ASSET_HEADERS, AssetRow, CellError, asset_cell_error};
+use jianguan_domain::asset::{AssetKind, AssetStatus};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The blank ledger to fill in Excel or WPS.
+pub async fn ledger_template(app: &App) -> Result<Vec<u8>, AppError> {
+    app.heavy
+        .run(jianguan_documents::xlsx::asset_template)
+        .await?
+        .map_err(|e| AppError::internal("asset template", e))
+}
+
+/// The column of each field a row's checks may name.
+fn column_of(field: &str) -> usize {
+    match field {
+        "name" => 1,
+        "asset_kind" => 2,
+        "category" => 3,
+        "model_spec" => 4,
+        "quantity" => 5,
+        "unit" => 6,
+        "value_fen" => 7,
+        "purchase_date" => 8,
+        "invoice" => 9,
+        "central_funds" => 10,
+        "project_id" => 11,
+        "township" => 12,
+        "village" => 13,
+        "address" => 14,
+        "custodian" => 15,
+        "status" => 16,
+        _ => 0,
+    }
+}
+
+/// A code typed as its Chinese label or as the code itself.
+fn code_of<'a>(typed: &str, choices: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let t = typed.trim();
+    choices
+        .into_iter()
+        .find(|(code, label)| *code == t || *label == t)
+        .map_or_else(|| t.to_string(), |(code, _)| code.to_string())
+}
+
+/// One row as the ledger's input, with what does not read as a number named.
+fn row_input(
+    app: &App,
+    projects: &BTreeMap<String, String>,
+    r: &AssetRow,
+    errors: &mut Vec<CellError>,
+) -> AssetInput {
+    let c = |i: usize| r.cells.get(i).map(String::as_str).unwrap_or_default();
+    let mut bad = |col: usize, m: &str| errors.push(asset_cell_error(r.row, col, m));
+    let quantity = match c(5) {
+        "" => None,
+        q => q.parse::<i64>().ok().or_else(|| {
+            bad(5, "数量应为正整数");
+            Some(0)
+        }),
+    };
+    let value_fen = match c(7).replace([',', '，'], "").as_str() {
+        "" => None,
+        v => match jianguan_domain::Money::parse_yuan(v) {
+            Ok(m) => Some(m.fen()),
+            Err(_) if v.starts_with('-') => Some(-1),
+            Err(e) => {
+                bad(7, &e.to_string());
+                Some(0)
+            }
+        },
+    };
+    let central_funds = match c(10) {
+        "" | "是" | "Y" | "y" | "1" => true,
+        "否" | "N" | "n" | "0" => false,
+        _ => {
+            bad(10, "请填写“是”或“否”");
+            false
+        }
+    };
+    let project_id = match c(11) {
+        "" => String::new(),
+        name => projects.get(name).cloned().unwrap_or_else(|| {
+            bad(11, "没有这个项目：请填写本企业项目的名称，与项目页面一致");
+            String::new()
+        }),
+    };
+    let cats = &app.profile.assets.categories;
+    AssetInput {
+        project_id,
+        asset_kind: code_of(c(2), AssetKind::ALL.iter().map(|k| (k.code(), k.label()))),
+        name: c(1).into(),
+        category: code_of(
+            c(3),
+            cats.iter().map(|x| (x.code.as_str(), x.name.as_str())),
+        ),
+        model_spec: c(4).into(),
+        quantity,
+        unit: c(6).into(),
+        value_fen,
+        purchase_date: c(8).into(),
+        invoice: c(9).into(),
+        central_funds,
+        township: c(12).into(),
+        village: c(13).into(),
+        address: c(14).into(),
+        latitude: None,
+        longitude: None,
+        custodian: c(15).into(),
+        status: match c(16) {
+            "" => AssetStatus::InUse.code().into(),
+            s => code_of(s, AssetStatus::ALL.iter().map(|x| (x.code(), x.label()))),
+        },
+    }
+}
+
+/// Imports the contractor's ledger from XLSX: every row checked as a line typed on the
+/// form, every problem named by its cell, and nothing saved unless the whole file is right.
+/// A tag of this deployment's pattern must be one issued to the enterprise and still free
+/// (it is bound); an older label's number is kept as typed; no tag twice.
+pub async fn import_ledger(
+    app: &App,
+    actor: &Actor,
+    bytes: Vec<u8>,
+) -> Result<Vec<asset::Model>, AppError> {
+    require_keeper(actor)?;
+    let county = actor.county_for_write(None)?;
+    let rows = match app
+        .heavy
+        .run(move || jianguan_documents::xlsx::read_assets(&bytes))
+        .await?
+    {
+        Ok(rows) => rows,
+        Err(errors) => return Err(AppError::workbook("assets", "file", &errors)),
+    };
+    let projects: BTreeMap<String, String> = crate::inspections::projects(app, actor)
+        .await?
+        .into_iter()
+        .map(|p| (p.name, p.id))
+        .collect();
+    let towns = townships(app, &county).await?;
+    let settings = &app.profile.assets;
+    let today = app.today();
+    let used: BTreeSet<String> =
+        scoped::find::<asset::Entity>(&jianguan_store::Scope::county(&county))
+            .filter(asset::Column::Tag.is_not_null())
+            .all(app.store.reader())
+            .await?
+            .into_iter()
+            .filter_map(|a| a.tag)
+            .collect();
+    let free: BTreeMap<String, asset_tag::Model> = tags(app, actor, None, true, 100_000)
+        .await?
+        .into_iter()
+        .map(|t| (t.id.clone(), t))
+        .collect();
+    let mut errors = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut lines = Vec::new();
+    for r in &rows {
+        let input = row_input(app, &projects, r, &mut errors);
+        let mut e = FieldErrors::new();
+        let fields = input.check(settings, &towns, today, &mut e);
+        for (field, message) in e.iter() {
+            errors.push(asset_cell_error(r.row, column_of(field), message));
+        }
+        let tag = r.cells.first().cloned().unwrap_or_default();
+        let mut bind = None;
+        if !tag.is_empty() {
+            let bad = |m: &str| asset_cell_error(r.row, 0, m);
+            if !seen.insert(tag.clone()) {
+                errors.push(bad("标签编号在本表中重复"));
+            } else if used.contains(&tag) {
+                errors.push(bad("标签编号已登记在另一件资产上"));
+            } else if let Some((c, _)) = settings.parse_tag(&tag) {
+                match free.get(&tag) {
+                    _ if c != county => errors.push(bad("这是其他县的资产标签")),
+                    Some(t) => bind = Some(t.clone()),
+                    None => errors.push(bad("没有这个标签，或已贴在其他资产上：请先生成标签")),
+                }
+            }
+        }
+        if let Some(f) = fields {
+            lines.push((
+                input.project_id.clone(),
+                f,
+                (!tag.is_empty()).then_some(tag),
+                bind,
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::workbook("assets", "file", &errors));
+    }
+    let all_projects = crate::inspections::projects(app, actor).await?;
+    let now = app.now();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut tx = app.store.begin().await?;
+    for (project_id, f, tag, bind) in lines {
+        let Some(p) = all_projects.iter().find(|p| p.id == project_id) else {
+            return Err(AppError::NotFound);
+        };
+        let mut m = model(new_id(), p, f, None, now);
+        m.tag = tag;
+        tx.insert(m.clone()).await?;
+        if let Some(t) = bind {
+            let after = asset_tag::Model {
+                asset_id: Some(m.id.clone()),
+                bound_on: Some(today),
+                updated_at: now,
+                ..t.clone()
+            };
+            tx.replace(&t, after).await?;
+        }
+        tx.record(entry(
+            app,
+            actor,
+            &county,
+            ("asset", &m.id),
+            "import",
+            None,
+            Some(&m),
+        )?)
+        .await?;
+        out.push(m);
+    }
+    tx.commit().await?;
+    crate::docket::refresh_after_change(app, &county).await?;
+    Ok(out)
+}
+
+/// The ledger the actor may see as XLSX, in the template's columns with the value today.
+pub async fn ledger_xlsx(app: &App, actor: &Actor) -> Result<Vec<u8>, AppError> {
+    use jianguan_documents::xlsx::table::{Cell, MAX_ROWS, Table};
+    let all = scoped::find::<asset::Entity>(&actor.scope())
+        .order_by_asc(asset::Column::ProjectId)
+        .order_by_asc(asset::Column::Name)
+        .limit(MAX_ROWS as u64)
+        .all(app.store.reader())
+        .await?;
+    let projects: BTreeMap<String, String> = crate::inspections::projects(app, actor)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let settings = &app.profile.assets;
+    let today = app.today();
+    let text = |s: Option<&str>| Cell::Text(s.unwrap_or_default().to_string());
+    let rows = all
+        .iter()
+        .map(|a| {
+            let cat = a.category.as_deref().and_then(|c| settings.category(c));
+            let status = a
+                .status
+                .as_deref()
+                .and_then(AssetStatus::parse)
+                .unwrap_or(AssetStatus::InUse);
+            vec![
+                text(a.tag.as_deref()),
+                Cell::Text(a.name.clone()),
+                Cell::Text(
+                    AssetKind::parse(&a.asset_kind)
+                        .map_or("", AssetKind::label)
+                        .into(),
+                ),
+                Cell::Text(cat.map_or_else(
+                    || a.category.clone().unwrap_or_default(),
+                    |c| c.name.clone(),
+                )),
+                text(a.model_spec.as_deref()),
+                Cell::Count(a.quantity.unwrap_or(1)),
+                text(a.unit.as_deref()),
+                Cell::Fen(a.value_fen),
+                Cell::Date(a.purchase_date),
+                text(a.invoice.as_deref()),
+                Cell::Text(if a.central_funds { "是" } else { "否" }.into()),
+                Cell::Text(projects.get(&a.project_id).cloned().unwrap_or_default()),
+                text(a.township.as_deref()),
+                text(a.village.as_deref()),
+                text(a.location.as_deref()),
+                text(a.custodian.as_deref()),
+                Cell::Text(status.label().into()),
+                cat.map_or(Cell::Empty, |c| {
+                    Cell::Fen(jianguan_domain::asset::net_value_fen(
+                        a.value_fen,
+                        a.purchase_date,
+                        c.life_years,
+                        today,
+                    ))
+                }),
+                Cell::Text(
+                    if a.central_funds {
+                        "政府所有"
+                    } else {
+                        "企业自有"
+                    }
+                    .into(),
+                ),
+            ]
+        })
+        .collect();
+    let mut headers: Vec<&'static str> = ASSET_HEADERS.to_vec();
+    headers.extend(["账面净值（元）", "所有权"]);
+    let t = Table {
+        sheet: jianguan_documents::xlsx::ASSET_SHEET.into(),
+        headers,
+        rows,
+    };
+    app.heavy
+        .run(move || jianguan_documents::xlsx::table::write(&t))
+        .await?
+        .map_err(|e| AppError::internal("asset ledger", e))
+}

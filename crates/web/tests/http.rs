@@ -210,7 +210,7 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
         );
     }
     assert_eq!(
-        hand_ins, 30,
+        hand_ins, 31,
         "the contractor's hand-in routes (pages and API)"
     );
 }

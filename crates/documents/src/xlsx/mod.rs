@@ -3,12 +3,17 @@
 //! operating data, a training roster) check what the cells mean and report every problem
 //! with its sheet, row and column.
 
+mod assets;
 mod data;
 pub mod grid;
 mod invoices;
 mod roster;
 pub mod table;
 
+pub use assets::{
+    ASSET_HEADERS, ASSET_SHEET, AssetRow, MAX_ASSET_ROWS, asset_cell_error, asset_template,
+    read_assets,
+};
 pub use data::{Filled, MAX_ROWS, MetricRow, SHEET, read, template};
 pub use invoices::{INVOICE_SHEET, InvoiceRow, MAX_INVOICE_ROWS, invoice_template, read_invoices};
 pub use roster::{MAX_TRAINEES, ROSTER_SHEET, Trainee, read_roster, roster_template};

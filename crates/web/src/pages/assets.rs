@@ -31,6 +31,14 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/assets/tags", ReadRecords, tags)
         .post("/assets/tags", HandIn, issue)
         .get("/assets/labels", ReadRecords, labels)
+        .get("/assets/ledger.xlsx", ReadRecords, ledger_xlsx)
+        .get("/assets/template.xlsx", ReadRecords, template_xlsx)
+        .post_large(
+            "/assets/import",
+            HandIn,
+            super::SHEET_UPLOAD_LIMIT + 64 * 1024,
+            import,
+        )
         .get("/assets/{id}", ReadRecords, show)
         .get("/assets/{id}/edit", HandIn, edit_form)
         .post("/assets/{id}", HandIn, update)
@@ -119,6 +127,8 @@ struct ListPage {
     categories: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
     untagged: bool,
+    errors: FieldErrors,
+    imported: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -130,13 +140,22 @@ pub struct ListQuery {
     status: String,
     untagged: String,
     offset: u64,
+    imported: u64,
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Auth(a, c): Auth,
-    Query(q): Query<ListQuery>,
+pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
+    list_page(&s, &auth, q, FieldErrors::new(), StatusCode::OK).await
+}
+
+async fn list_page(
+    s: &AppState,
+    auth: &Auth,
+    q: ListQuery,
+    errors: FieldErrors,
+    status: StatusCode,
 ) -> PageResult {
+    let Auth(a, c) = auth;
+    let (s, a) = (s.clone(), a.clone());
     let mut e = FieldErrors::new();
     if !q.category.is_empty() && s.app.profile.assets.category(&q.category).is_none() {
         e.add("category", "没有这种资产类别");
@@ -210,7 +229,7 @@ pub async fn list(
         .iter()
         .map(|c| (c.code.clone(), c.name.clone()));
     Ok(render(
-        StatusCode::OK,
+        status,
         &ListPage {
             layout: layout(
                 &s,
@@ -220,6 +239,8 @@ pub async fn list(
                 "/assets",
             )
             .await,
+            errors,
+            imported: q.imported,
             rows,
             total: found.total,
             pager,
@@ -896,4 +917,45 @@ pub async fn labels(
     .render()
     .map_err(|e| AppError::internal("labels page", e))?;
     Ok(Html(html).into_response())
+}
+
+// ------------------------------------------------------------------ spreadsheets
+
+/// 资产台账 as XLSX: the lines the caller may see, with the value today.
+pub async fn ledger_xlsx(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
+    let bytes = am::ledger_xlsx(&s.app, &a).await?;
+    Ok(super::xlsx_download(bytes, "资产台账.xlsx"))
+}
+
+pub async fn template_xlsx(State(s): State<AppState>, Auth(_, _): Auth) -> PageResult {
+    let bytes = am::ledger_template(&s.app).await?;
+    Ok(super::xlsx_download(bytes, "资产台账模板.xlsx"))
+}
+
+/// The contractor's existing ledger from Excel: every cell problem named, nothing saved
+/// until the whole file is right.
+pub async fn import(
+    State(s): State<AppState>,
+    auth: Auth,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let done = match super::read_file_field(m, "file", "请选择填写好的资产台账（Excel 文件）").await
+    {
+        Ok(bytes) => am::import_ledger(&s.app, &auth.0, bytes).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(lines) => Ok(Redirect::to(&format!("/assets?imported={}", lines.len())).into_response()),
+        Err(AppError::Validation(e)) => {
+            list_page(
+                &s,
+                &auth,
+                ListQuery::default(),
+                e,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

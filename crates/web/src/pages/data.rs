@@ -8,7 +8,7 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep};
@@ -258,20 +258,7 @@ pub async fn template(
 ) -> Result<Response, super::PageError> {
     let bytes = rep::data_template(&s.app, &a, &q.month).await?;
     let name = format!("生产经营数据-{}.xlsx", q.month.trim());
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{}", super::percent(&name)),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::xlsx_download(bytes, &name))
 }
 
 /// A filled-in template: every cell error at once, nothing saved until the whole file is

@@ -10,8 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jianguan_app::AppError;
 use jianguan_app::Permission::*;
 use jianguan_app::Role;
@@ -1207,33 +1206,22 @@ pub async fn confirm_disbursement(
 
 // ------------------------------------------------------------------ spreadsheets out
 
-fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{}", super::percent(name)),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// 资金台账: every movement of money, one a row.
 pub async fn ledger_xlsx(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
     let bytes = funds::ledger_xlsx(&s.app, &a).await?;
-    Ok(xlsx(bytes, &format!("资金台账-{}.xlsx", s.app.today())))
+    Ok(super::xlsx_download(
+        bytes,
+        &format!("资金台账-{}.xlsx", s.app.today()),
+    ))
 }
 
 /// 补助资金申请登记表.
 pub async fn claims_xlsx(State(s): State<AppState>, Auth(a, _): Auth) -> PageResult {
     let bytes = funds::claims_xlsx(&s.app, &a).await?;
-    Ok(xlsx(bytes, &format!("补助资金申请-{}.xlsx", s.app.today())))
+    Ok(super::xlsx_download(
+        bytes,
+        &format!("补助资金申请-{}.xlsx", s.app.today()),
+    ))
 }
 
 // ------------------------------------------------------------------ recoveries
@@ -1315,7 +1303,7 @@ pub async fn recoveries(State(s): State<AppState>, Auth(a, c): Auth) -> PageResu
 /// The blank 发票清单 to fill in Excel or WPS.
 pub async fn invoice_template(State(s): State<AppState>, Auth(_, _): Auth) -> PageResult {
     let bytes = funds::invoice_template(&s.app).await?;
-    Ok(xlsx(bytes, "发票清单.xlsx"))
+    Ok(super::xlsx_download(bytes, "发票清单.xlsx"))
 }
 
 fn yuan_text(fen: Option<i64>) -> String {

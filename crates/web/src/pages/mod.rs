@@ -242,6 +242,25 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
     }
 }
 
+/// A workbook to download, under its Chinese file name.
+pub(crate) fn xlsx_download(bytes: Vec<u8>, name: &str) -> Response {
+    use axum::http::header;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{}", percent(name)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -8,7 +8,7 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianguan_app::Permission::*;
 use jianguan_app::reporting::{self as rep, ClassInput};
@@ -182,23 +182,7 @@ pub async fn roster_template(
     Auth(_, _): Auth,
 ) -> Result<Response, super::PageError> {
     let bytes = rep::roster_template(&s.app).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename*=UTF-8''{}",
-                    super::percent("学员名单.xlsx")
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::xlsx_download(bytes, "学员名单.xlsx"))
 }
 
 pub async fn upload_roster(

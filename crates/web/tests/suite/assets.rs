@@ -382,3 +382,180 @@ async fn the_label_sheet_prints_at_its_true_size() {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+/// A ledger workbook in the template's columns, one row per line of cells.
+fn ledger_file(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("资产台账").unwrap();
+    for (c, h) in jianguan_documents::xlsx::ASSET_HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn the_ledger_comes_in_from_excel_only_when_every_cell_is_right() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let c = Client::login(&t, "contractor").await;
+        let (_, p) = c
+            .get_json(&format!("/api/v1/projects/{}", t.world.project_a))
+            .await;
+        let project = p["name"].as_str().unwrap().to_string();
+        let (_, issued) = c
+            .json(Method::POST, "/api/v1/assets/tags", json!({"count": 1}))
+            .await;
+        let tag = issued[0]["tag"].as_str().unwrap().to_string();
+        let other_county = format!("JG-141121-{}", &tag[tag.len() - 5..]);
+        let row = |tag: &'static str, value: &'static str, date: &'static str| -> Vec<String> {
+            vec![
+                tag.into(),
+                "冷藏展示柜".into(),
+                "固定资产".into(),
+                "通用设备".into(),
+                "LC-1200".into(),
+                "2".into(),
+                "台".into(),
+                value.into(),
+                date.into(),
+                String::new(),
+                "是".into(),
+                project.clone(),
+                "天宁镇".into(),
+                "东关村".into(),
+                "服务站仓库".into(),
+                "王建国".into(),
+                "在用".into(),
+            ]
+        };
+        let as_str = |rows: &[Vec<String>]| -> Vec<u8> {
+            let v: Vec<Vec<&str>> = rows
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect())
+                .collect();
+            ledger_file(&v)
+        };
+        let before = asset_count(&t).await;
+        let tags_before = c.get_json("/api/v1/assets/tags?unbound=true").await.1;
+
+        // The blank template says it holds nothing.
+        let (status, template, _) = c.get_bytes("/assets/template.xlsx").await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, html) = c
+            .upload_as(
+                "/assets/import",
+                "file",
+                &[("资产台账.xlsx", &template)],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有资产"));
+
+        // As a new user fills it: a tag twice, a negative value, a date in the future,
+        // another county's tag, a project that is not theirs. Each named by its cell.
+        let mut foreign = row("", "100", "2026-01-05");
+        foreign[0] = other_county.clone();
+        let mut stranger = row("", "100", "2026-01-05");
+        stranger[11] = "别人的项目".into();
+        let bad = as_str(&[
+            row("JC-OLD-1", "12000", "2026-03-15"),
+            row("JC-OLD-1", "12000", "2026-03-15"),
+            row("", "-5", "2026-03-15"),
+            row("", "100", "2099-01-01"),
+            foreign,
+            stranger,
+        ]);
+        let (status, html) = c
+            .upload_as("/assets/import", "file", &[("资产台账.xlsx", &bad)], &[])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        for says in [
+            "A3 单元格：标签编号在本表中重复",
+            "H4 单元格：资产原值不能为负数",
+            "I5 单元格：购置日期不能晚于今天",
+            "A6 单元格：这是其他县的资产标签",
+            "L7 单元格：没有这个项目",
+        ] {
+            assert!(html.contains(says), "{backend:?}: {says}");
+        }
+        // Ten thousand rows are refused before they are read.
+        let many: Vec<Vec<String>> = (0..10_000).map(|_| row("", "1", "2026-01-05")).collect();
+        let (status, html) = c
+            .upload_as(
+                "/assets/import",
+                "file",
+                &[("资产台账.xlsx", &as_str(&many))],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("行"), "the row limit named");
+        assert_eq!(asset_count(&t).await, before, "{backend:?}: nothing saved");
+        assert_eq!(
+            c.get_json("/api/v1/assets/tags?unbound=true").await.1,
+            tags_before
+        );
+
+        // Right: three lines, one wearing a pre-printed tag, which is bound.
+        let mut tagged = row("", "800", "2026-02-01");
+        tagged[0] = tag.clone();
+        let good = as_str(&[
+            row("JC-OLD-1", "12000", "2026-03-15"),
+            row("", "300.50", "2026-01-05"),
+            tagged,
+        ]);
+        let (status, _) = c
+            .upload_as("/assets/import", "file", &[("资产台账.xlsx", &good)], &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(asset_count(&t).await, before + 3);
+        let (_, free) = c.get_json("/api/v1/assets/tags?unbound=true").await;
+        assert!(
+            free.as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["tag"] != tag.as_str())
+        );
+        let (_, list) = c.get_json("/api/v1/assets?limit=500").await;
+        let with_tag = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["tag"] == tag.as_str())
+            .unwrap();
+        assert_eq!(with_tag["value_fen"], 80_000);
+        // And out again, with real numbers and dates.
+        let (status, bytes, _) = c.get_bytes("/assets/ledger.xlsx").await;
+        assert_eq!(status, StatusCode::OK);
+        let out = jianguan_documents::xlsx::grid::read(
+            &bytes,
+            &jianguan_documents::xlsx::grid::Limits::small(5_000, 30),
+            |_, _| true,
+        )
+        .unwrap();
+        let sheet = &out.sheets[0];
+        assert!(
+            sheet
+                .cells
+                .iter()
+                .any(|x| x.value == jianguan_documents::xlsx::grid::Value::Text("JC-OLD-1".into()))
+        );
+        assert!(
+            sheet
+                .cells
+                .iter()
+                .any(|x| matches!(x.value, jianguan_documents::xlsx::grid::Value::Date(_)))
+        );
+        assert!(sheet.cells.iter().any(|x| matches!(x.value, jianguan_documents::xlsx::grid::Value::Number(n) if (n - 300.5).abs() < 1e-9)));
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}

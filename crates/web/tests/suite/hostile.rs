@@ -55,6 +55,15 @@ async fn hostile_spreadsheets_are_refused_naming_the_limit_and_nothing_is_saved(
                 "{backend:?} invoices {name}"
             );
             assert!(html.contains(says), "{backend:?} invoices {name}");
+            let (status, html) = contractor
+                .upload_as("/assets/import", "file", &[(name, &bytes)], &[])
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} assets {name}"
+            );
+            assert!(html.contains(says), "{backend:?} assets {name}");
         }
         assert_eq!(counts(&t).await, before, "{backend:?}: nothing saved");
     }
