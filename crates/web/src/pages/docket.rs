@@ -366,11 +366,18 @@ fn next_steps(
             ),
             (format!("/market/{}", f.subject_id), "查看问题"),
         ],
-        "qualification.invalid"
-        | "assets.unlabelled"
-        | "assets.inventory_due"
-        | "assets.discrepancy_open"
-        | "assets.handover_due" => vec![order("开具整改通知")],
+        "qualification.invalid" => vec![order("开具整改通知")],
+        "assets.unlabelled" | "assets.discrepancy_open" | "assets.handover_due" => vec![
+            order("开具整改通知"),
+            (format!("/assets/{}", f.subject_id), "查看资产"),
+        ],
+        "assets.inventory_due" => vec![
+            order("开具整改通知"),
+            (
+                format!("/assets?enterprise_id={enterprise}"),
+                "查看资产台账",
+            ),
+        ],
         "rectification.overdue" => vec![(format!("/orders/{}", f.subject_id), "查看整改通知")],
         "rectification.escalate" => vec![
             sanction("disqualification", "提议取消承办资格"),

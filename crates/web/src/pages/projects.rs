@@ -191,6 +191,9 @@ struct DetailPage {
     p: Detail,
     /// The project's money from the funds ledger: (label, amount) in reading order.
     money: Vec<(&'static str, String)>,
+    /// 资产: (name, tag or "未贴标签", link) of the first lines, and how many there are.
+    assets: Vec<(String, String, String)>,
+    asset_total: u64,
     history: Vec<HistoryRow>,
     can_edit: bool,
     saved: bool,
@@ -229,6 +232,24 @@ async fn detail_page(
         }
         None => Vec::new(),
     };
+    let filter = jianguan_app::assets::AssetFilter {
+        project_id: Some(p.id.clone()),
+        ..Default::default()
+    };
+    let found = jianguan_app::assets::page(&s.app, a, &filter, 0, 10).await?;
+    let asset_total = found.total;
+    let assets = found
+        .items
+        .into_iter()
+        .map(|x| {
+            let tag = x
+                .tag
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| "未贴标签".into());
+            (x.name, tag, format!("/assets/{}", x.id))
+        })
+        .collect();
     let location = match (&p.village, p.latitude, p.longitude) {
         (v, Some(lat), Some(lon)) => format!(
             "{}{}（{lat:.5}, {lon:.5}）",
@@ -274,6 +295,8 @@ async fn detail_page(
         },
         history,
         money: money_rows,
+        assets,
+        asset_total,
         can_edit: a.may(Permission::EditRecords),
         saved,
         void_error,

@@ -559,3 +559,38 @@ async fn the_ledger_comes_in_from_excel_only_when_every_cell_is_right() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+#[tokio::test]
+async fn the_project_page_and_the_findings_lead_to_the_assets() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let w = t.world.clone();
+    let c = Client::login(&t, "contractor").await;
+    let (_, a) = c
+        .json(
+            Method::POST,
+            "/api/v1/assets",
+            line(&w.project_a, "称重设备"),
+        )
+        .await;
+    let id = a["id"].as_str().unwrap();
+    let (status, page) = c.get(&format!("/projects/{}", w.project_a)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("称重设备") && page.contains("未贴标签"));
+    // The untagged central-funds asset is on the docket, and its finding leads to it.
+    let inspector = Client::login(&t, "inspector").await;
+    let (_, docket) = inspector.get_json("/api/v1/docket").await;
+    let f = docket
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "assets.unlabelled" && f["subject"]["id"] == id)
+        .cloned()
+        .expect("the untagged asset is on the docket");
+    let (_, html) = inspector
+        .get(&format!("/docket/{}", f["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        html.contains(&format!("/assets/{id}")),
+        "the finding leads to the asset"
+    );
+}
