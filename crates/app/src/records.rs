@@ -758,11 +758,7 @@ pub async fn void_project(
         Some(&after),
     )?;
     // Its central funds go back to the programme: the allocation is reversed.
-    let mut tx = app.store.begin().await?;
-    tx.replace(&before, after.clone()).await?;
-    crate::funds::ledger::post_for(app, &mut tx, actor, &before.county_code, id).await?;
-    tx.record(audit).await?;
-    tx.commit().await?;
+    crate::funds::ledger::replace_and_post(app, actor, audit, &before, after.clone(), id).await?;
     Ok(after)
 }
 

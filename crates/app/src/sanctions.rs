@@ -530,12 +530,9 @@ pub async fn record_repayment(
         Some(&before),
         Some(&after),
     )?;
-    let mut tx = app.store.begin().await?;
-    tx.replace(&before, after.clone()).await?;
-    let county = &before.county_code;
-    crate::funds::ledger::post_for(app, &mut tx, actor, county, &before.project_id).await?;
-    tx.record(audit).await?;
-    tx.commit().await?;
+    let project = before.project_id.clone();
+    crate::funds::ledger::replace_and_post(app, actor, audit, &before, after.clone(), &project)
+        .await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

@@ -220,12 +220,15 @@ pub async fn void_disbursement(
         Some(&before),
         Some(&after),
     )?;
-    let mut tx = app.store.begin().await?;
-    tx.replace(&before, after.clone()).await?;
-    let county = &before.county_code;
-    super::ledger::post_for(app, &mut tx, actor, county, &before.project_id).await?;
-    tx.record(audit).await?;
-    tx.commit().await?;
+    super::ledger::replace_and_post(
+        app,
+        actor,
+        audit,
+        &before,
+        after.clone(),
+        &before.project_id,
+    )
+    .await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }

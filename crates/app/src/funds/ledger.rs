@@ -337,6 +337,34 @@ pub(crate) async fn post_for(
     Ok(())
 }
 
+/// Replaces a record that moves money (`before` as read) with `after`, posts the ledger
+/// entries that follows from it and records the audit row, in one write: the one way a
+/// voided payment or claim, a voided project or a repayment reaches the ledger.
+pub(crate) async fn replace_and_post<M>(
+    app: &App,
+    actor: &crate::Actor,
+    audit: AuditEntry,
+    before: &M,
+    after: M,
+    project_id: &str,
+) -> Result<(), AppError>
+where
+    M: jianguan_store::sea::ModelTrait
+        + jianguan_store::sea::IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>
+        + PartialEq
+        + Clone,
+    M::Entity: EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::ActiveModel: jianguan_store::sea::ActiveModelBehavior + Send,
+{
+    let county = audit.county_code.clone().unwrap_or_default();
+    let mut tx = app.store.begin().await?;
+    tx.replace(before, after).await?;
+    post_for(app, &mut tx, actor, &county, project_id).await?;
+    tx.record(audit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 fn refusal(e: &Entry, why: &LedgerError) -> AppError {
     AppError::Conflict(format!("{}不能记入资金台账：{why}", describe(e)))
 }
