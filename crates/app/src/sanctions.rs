@@ -318,10 +318,56 @@ pub async fn act(
     if action == SanctionAction::Decide {
         consequences(app, actor, &mut tx, &after).await?;
     }
+    if action == SanctionAction::Withdraw {
+        withdraw_recovery(app, actor, &mut tx, &after).await?;
+    }
     tx.record(audit).await?;
     tx.commit().await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
+}
+
+/// A withdrawn recovery decision is no longer owed: its recovery is voided with the
+/// withdrawal's reason and the ledger reverses the amount ordered, in the same write.
+/// Refused (by the ledger) while repayments stand against it.
+async fn withdraw_recovery(
+    app: &App,
+    actor: &Actor,
+    tx: &mut jianguan_store::WriteTx,
+    m: &sanction::Model,
+) -> Result<(), AppError> {
+    if SanctionKind::parse(&m.kind) != Some(SanctionKind::FundRecovery) {
+        return Ok(());
+    }
+    let Some(r) = scoped::one::<fund_recovery::Entity>(tx.conn(), &actor.scope(), &m.id).await?
+    else {
+        return Ok(());
+    };
+    if !r.repayments_parsed()?.is_empty() {
+        return Err(AppError::Conflict(
+            "该追回决定已有退回款项登记，不能撤销；如决定有误，请先核实已退回的款项".into(),
+        ));
+    }
+    let now = app.now();
+    let after = fund_recovery::Model {
+        voided_at: Some(now),
+        void_reason: m.withdraw_reason.clone(),
+        updated_at: now,
+        ..r.clone()
+    };
+    tx.replace(&r, after.clone()).await?;
+    crate::funds::ledger::post_for(app, tx, actor, &r.county_code, &r.project_id).await?;
+    tx.record(entry(
+        app,
+        actor,
+        &r.county_code,
+        ("fund_recovery", &r.id),
+        "void",
+        Some(&r),
+        Some(&after),
+    )?)
+    .await?;
+    Ok(())
 }
 
 /// What a decision does to the records the rules read, in the same transaction.

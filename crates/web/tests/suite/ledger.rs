@@ -300,3 +300,87 @@ async fn an_approved_claim_voided_is_reversed_and_kept() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+#[tokio::test]
+async fn a_withdrawn_recovery_is_reversed_unless_money_came_back() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let chief = Client::login(&t, "chief").await;
+        let deadline = (t.app.today() + chrono::Days::new(30)).to_string();
+        let propose = || {
+            json!({"enterprise_id": w.enterprise_a, "project_id": w.project_a,
+                   "kind": "fund_recovery", "facts": "重复申请补助资金。", "clause": "一（四）",
+                   "amount": "3000.00", "deadline": deadline})
+        };
+        let decide = |id: &str| {
+            let path = format!("/api/v1/sanctions/{id}/act");
+            let c = &chief;
+            async move {
+                c.json(Method::POST, &path, json!({"action": "decide"}))
+                    .await
+            }
+        };
+        let (_, r) = inspector
+            .json(Method::POST, "/api/v1/sanctions", propose())
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        assert_eq!(decide(&id).await.0, StatusCode::OK);
+        let source = format!("recovery:{id}");
+        assert_eq!(entries_of(&t, &source).await.len(), 1, "{backend:?}");
+        let owed = |p: Value| p["totals"]["recovery_ordered_fen"].as_i64().unwrap();
+        let before = owed(programme(&inspector, &w.programme_x).await);
+
+        // Withdrawn: no longer owed; the ledger reverses it; it leaves the recoveries.
+        let (status, body) = chief
+            .json(
+                Method::POST,
+                &format!("/api/v1/sanctions/{id}/act"),
+                json!({"action": "withdraw", "note": "经复核，发票不重复"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}: {body}");
+        let lines = entries_of(&t, &source).await;
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].reverses.as_deref(), Some(lines[0].id.as_str()));
+        let after = programme(&inspector, &w.programme_x).await;
+        assert_eq!(owed(after.clone()), before - 300_000);
+        assert_eq!(after["problems"], json!([]));
+        let (_, list) = inspector.get_json("/api/v1/funds/recoveries").await;
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["id"] != id.as_str())
+        );
+
+        // Once money came back, the decision cannot be withdrawn, and nothing changes.
+        let (_, r) = inspector
+            .json(Method::POST, "/api/v1/sanctions", propose())
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        assert_eq!(decide(&id).await.0, StatusCode::OK);
+        let today = t.app.today().to_string();
+        let (status, _) = inspector
+            .form(
+                &format!("/sanctions/{id}/repayments"),
+                &[("date", today.as_str()), ("amount", "1000")],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        let (status, err) = chief
+            .json(
+                Method::POST,
+                &format!("/api/v1/sanctions/{id}/act"),
+                json!({"action": "withdraw", "note": "撤销"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}: {err}");
+        assert!(err["message"].as_str().unwrap().contains("退回款项"));
+        let (_, s) = chief.get_json(&format!("/api/v1/sanctions/{id}")).await;
+        assert_eq!(s["state"], "decided", "{backend:?}: nothing changed");
+        assert_eq!(entries_of(&t, &format!("recovery:{id}")).await.len(), 1);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
