@@ -902,9 +902,11 @@ async fn sums_from_records(t: &jianguan_testkit::TestApp, programme: &str) -> [i
 }
 
 /// Random sequences of payments recorded and confirmed (or wrongly confirmed by their
-/// recorder), claims handed in and approved, recoveries decided and repaid (or over-repaid):
-/// after every step the funds figures equal the records' own sums, the budget splits into
-/// allocated and unallocated, and nothing owed is below zero. On both backends.
+/// recorder), claims handed in and approved, recoveries decided and repaid (or over-repaid),
+/// and corrections — a payment or an approved claim voided, a recovery withdrawn (refused
+/// once repaid), a project's central funds changed: after every step the funds figures from
+/// the stored ledger equal the records' own sums, the budget splits into allocated and
+/// unallocated, and nothing owed is below zero. On both backends.
 #[tokio::test]
 async fn the_figures_reconcile_after_any_sequence_of_movements() {
     use jianguan_app::funds as f;
@@ -920,9 +922,14 @@ async fn the_figures_reconcile_after_any_sequence_of_movements() {
         let mut pending: Vec<(String, bool)> = Vec::new();
         let mut claims: Vec<String> = Vec::new();
         let mut recoveries: Vec<String> = Vec::new();
-        for step in 0..36 {
+        let mut confirmed: Vec<String> = Vec::new();
+        let mut approved: Vec<String> = Vec::new();
+        // How many of each kind of step ran: every kind, corrections included, must.
+        let mut ran = [0usize; 10];
+        for step in 0..60 {
             let staff = if rng.next(2) == 0 { &inspector } else { &chief };
-            match rng.next(6) {
+            let kind = rng.next(10);
+            match kind {
                 0 => {
                     let d = f::record_disbursement(
                         &t.app,
@@ -950,6 +957,7 @@ async fn the_figures_reconcile_after_any_sequence_of_movements() {
                     };
                     assert!(f::confirm_disbursement(&t.app, same, &id).await.is_err());
                     f::confirm_disbursement(&t.app, other, &id).await.unwrap();
+                    confirmed.push(id);
                 }
                 2 => {
                     let fen = 1 + rng.next(2_000_000) as i64;
@@ -979,6 +987,7 @@ async fn the_figures_reconcile_after_any_sequence_of_movements() {
                 }
                 3 if !claims.is_empty() => {
                     let id = claims.remove(rng.next(claims.len() as u64) as usize);
+                    approved.push(id.clone());
                     let c = f::claim(&t.app, &inspector, &id).await.unwrap();
                     let approve = 1 + rng.next(c.amount_fen as u64) as i64;
                     let note = if approve < c.amount_fen { "核减" } else { "" };
@@ -1056,8 +1065,83 @@ async fn the_figures_reconcile_after_any_sequence_of_movements() {
                         .unwrap();
                     }
                 }
+                6 if !confirmed.is_empty() => {
+                    let id = confirmed.remove(rng.next(confirmed.len() as u64) as usize);
+                    f::void_disbursement(&t.app, staff, &id, "金额录入错误")
+                        .await
+                        .unwrap();
+                }
+                7 if !approved.is_empty() => {
+                    let id = approved.remove(rng.next(approved.len() as u64) as usize);
+                    f::void_claim(&t.app, staff, &id, "核定金额录入错误")
+                        .await
+                        .unwrap();
+                }
+                8 if !recoveries.is_empty() => {
+                    let at = rng.next(recoveries.len() as u64) as usize;
+                    let r = jianguan_app::sanctions::recovery(&t.app, &inspector, &recoveries[at])
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let withdrawn = jianguan_app::sanctions::act(
+                        &t.app,
+                        &chief,
+                        &recoveries[at],
+                        jianguan_domain::sanction::SanctionAction::Withdraw,
+                        "经复核撤销",
+                    )
+                    .await;
+                    // Withdrawn unless money already came back against it.
+                    let repaid = !r.repayments_parsed().unwrap().is_empty();
+                    assert_eq!(withdrawn.is_err(), repaid, "{backend:?} step {step}");
+                    if !repaid {
+                        recoveries.remove(at);
+                    }
+                }
+                9 => {
+                    // The project's central funds changed within what the programme has.
+                    let p = jianguan_app::records::project(&t.app, &inspector, &w.project_a)
+                        .await
+                        .unwrap();
+                    let room = f::overview(&t.app, &inspector)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .find(|x| x.programme.id == w.programme_x)
+                        .unwrap()
+                        .ledger
+                        .unallocated_fen();
+                    let fen = 1 + rng.next((p.central_funds_fen + room).max(1) as u64) as i64;
+                    let input = jianguan_domain::project::ProjectInput {
+                        name: p.name.clone(),
+                        programme_id: p.programme_id.clone(),
+                        enterprise_id: p.enterprise_id.clone(),
+                        system: p.system.clone(),
+                        township: p.township.clone(),
+                        village: p.village.clone(),
+                        latitude: p.latitude,
+                        longitude: p.longitude,
+                        central_funds_fen: Some(fen),
+                        construction_start: p.construction_start.to_string(),
+                        construction_end: p.construction_end.to_string(),
+                        operation_start: p.operation_start.map(|d| d.to_string()),
+                        service_period_end: p.service_period_end.map(|d| d.to_string()),
+                        status: Some(p.status.clone()),
+                        targets: p.targets_parsed().unwrap(),
+                    };
+                    jianguan_app::records::update_project(
+                        &t.app,
+                        &inspector,
+                        &w.project_a,
+                        &input,
+                        FieldErrors::new(),
+                    )
+                    .await
+                    .unwrap();
+                }
                 _ => continue,
             }
+            ran[kind as usize] += 1;
             let all = f::overview(&t.app, &inspector).await.unwrap();
             let p = all
                 .iter()
@@ -1096,6 +1180,10 @@ async fn the_figures_reconcile_after_any_sequence_of_movements() {
                 );
             }
         }
+        assert!(
+            ran.iter().all(|n| *n > 0),
+            "{backend:?}: every kind of step ran: {ran:?}"
+        );
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
