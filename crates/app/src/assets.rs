@@ -572,11 +572,9 @@ pub async fn import_ledger(
         Ok(rows) => rows,
         Err(errors) => return Err(AppError::workbook("assets", "file", &errors)),
     };
-    let projects: BTreeMap<String, String> = crate::inspections::projects(app, actor)
-        .await?
-        .into_iter()
-        .map(|p| (p.name, p.id))
-        .collect();
+    let own = crate::inspections::projects(app, actor).await?;
+    let projects: BTreeMap<String, String> =
+        own.iter().map(|p| (p.name.clone(), p.id.clone())).collect();
     let towns = townships(app, &county).await?;
     let settings = &app.profile.assets;
     let today = app.today();
@@ -631,12 +629,11 @@ pub async fn import_ledger(
     if !errors.is_empty() {
         return Err(AppError::workbook("assets", "file", &errors));
     }
-    let all_projects = crate::inspections::projects(app, actor).await?;
     let now = app.now();
     let mut out = Vec::with_capacity(lines.len());
     let mut tx = app.store.begin().await?;
     for (project_id, f, tag, bind) in lines {
-        let Some(p) = all_projects.iter().find(|p| p.id == project_id) else {
+        let Some(p) = own.iter().find(|p| p.id == project_id) else {
             return Err(AppError::NotFound);
         };
         let mut m = model(new_id(), p, f, None, now);

@@ -81,6 +81,23 @@ where
     .await
 }
 
+/// One record by id if it is in `scope`, voided or not: for a record's page, which stays
+/// (marked voided) after it is voided.
+pub async fn one_with_voided<E>(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: InScope,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
+{
+    E::find_by_id(id.to_string())
+        .filter(condition::<E>(scope))
+        .one(conn)
+        .await
+}
+
 macro_rules! in_scope {
     ($($module:ident: $kind:ident($owner:ident) $(, voided $voided:ident)?;)*) => {$(
         impl InScope for entity::$module::Entity {

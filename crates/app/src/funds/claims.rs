@@ -382,9 +382,7 @@ pub async fn claim_record(
     actor: &Actor,
     id: &str,
 ) -> Result<subsidy_claim::Model, AppError> {
-    scoped::find_with_voided::<subsidy_claim::Entity>(&actor.scope())
-        .filter(subsidy_claim::Column::Id.eq(id))
-        .one(app.store.reader())
+    scoped::one_with_voided::<subsidy_claim::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -182,9 +182,7 @@ pub async fn disbursement_record(
     actor: &Actor,
     id: &str,
 ) -> Result<disbursement::Model, AppError> {
-    scoped::find_with_voided::<disbursement::Entity>(&actor.scope())
-        .filter(disbursement::Column::Id.eq(id))
-        .one(app.store.reader())
+    scoped::one_with_voided::<disbursement::Entity>(app.store.reader(), &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)
 }
