@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 37] = [
+pub const ACTIONS: [(&str, &str); 42] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -39,6 +39,11 @@ pub const ACTIONS: [(&str, &str); 37] = [
     ("seal_existing", "封存已有记录"),
     ("status", "状态变更"),
     ("close", "处理完毕"),
+    ("confirm", "复核确认"),
+    ("approve", "审核通过"),
+    ("bind_tag", "绑定资产标签"),
+    ("import", "从 Excel 导入"),
+    ("post", "资金台账入账"),
 ];
 
 /// The Chinese name of an action on a record of `entity` (a table or kind name): where one
@@ -50,6 +55,7 @@ pub fn action_label_on(entity: &str, code: &str) -> &'static str {
             "提交整改材料"
         }
         ("submission_review" | "progress_report" | "data_report", "submit") => "报送",
+        ("asset_tag" | "asset_tags", "issue") => "生成资产标签",
         _ => action_label(code),
     }
 }
@@ -85,5 +91,7 @@ mod tests {
         );
         assert_eq!(action_label_on("progress_report", "submit"), "报送");
         assert_eq!(action_label_on("project", "create"), "新建");
+        assert_eq!(action_label_on("asset_tag", "issue"), "生成资产标签");
+        assert_eq!(action_label_on("disbursement", "confirm"), "复核确认");
     }
 }
