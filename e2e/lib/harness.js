@@ -51,14 +51,15 @@ export async function startServer() {
   };
 }
 
-export async function launchBrowser() {
+/** Chromium as the tests drive it; `extra` flags for one test (e.g. a fake camera). */
+export async function launchBrowser(extra = []) {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [
       "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync",
+      "--disable-component-update", "--disable-sync", ...extra,
     ],
   });
 }

@@ -89,9 +89,9 @@ async function walk(page, url, who, problems) {
 for (const [who, expects] of [
   ["admin", ["/settings/users", "/settings/profile"]],
   ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements"]],
-  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags"]],
+  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
   ["viewer", ["/projects", "/settings/profile", "/reviews", "/funds"]],
-  ["contractor", ["/docket", "/data-reports", "/funds/claims", "/assets", "/assets/tags"]],
+  ["contractor", ["/docket", "/data-reports", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
 ]) {
   test(`${who}: every menu page is accessible and in Chinese`, async (t) => {
     const s = await session(t);

@@ -25,6 +25,10 @@ pub enum Permission {
     /// inspections, rectification orders and their review, reviews of hand-ins, sanction
     /// proposals, incidents, repayments.
     Supervise,
+    /// 清查盘点: the one write both sides make. The contractor counts its own assets (一（五）
+    /// makes it responsible for periodic counts) and the supervision group checks by
+    /// counting; each side only within what it may see.
+    Count,
     /// A decision that is the responsible person's alone: sanctions, accountability for an
     /// accident, a project's evaluation.
     Decide,
@@ -42,6 +46,7 @@ impl Permission {
             Permission::EditRecords => "编辑记录",
             Permission::HandIn => "承办企业报送",
             Permission::Supervise => "监管工作",
+            Permission::Count => "清查盘点",
             Permission::Decide => "责任人决定",
             Permission::Administer => "系统管理",
         }
@@ -79,6 +84,7 @@ impl Actor {
             Permission::EditRecords => self.role.may_edit_records(),
             Permission::HandIn => self.role == Role::Contractor,
             Permission::Supervise => self.role.supervises(),
+            Permission::Count => self.role == Role::Contractor || self.role.supervises(),
             Permission::Decide => self.role == Role::Chief,
             Permission::Administer => self.role == Role::Admin,
         }

@@ -6,9 +6,13 @@
 use crate::audit::entry;
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission, Role};
+use jianguan_documents::xlsx::{ASSET_HEADERS, AssetRow, CellError, asset_cell_error};
 use jianguan_domain::FieldErrors;
-use jianguan_domain::asset::{AssetFields, AssetInput, MAX_TAGS_PER_BATCH};
-use jianguan_store::entity::{asset, asset_tag, county};
+use jianguan_domain::asset::{AssetFields, AssetInput, AssetKind, AssetStatus, MAX_TAGS_PER_BATCH};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use jianguan_documents::labels::{Label, Stock};
+use jianguan_store::entity::{asset, asset_tag, asset_transfer, county};
 use jianguan_store::sea::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -130,10 +134,26 @@ fn model(
         latitude: f.coordinates.map(|c| c.0),
         longitude: f.coordinates.map(|c| c.1),
         status: Some(f.status.code().into()),
+        handed_over_to: base.and_then(|b| b.handed_over_to.clone()),
+        renewal_basis: base.and_then(|b| b.renewal_basis.clone()),
         created_at: base.map_or(now, |b| b.created_at),
         updated_at: now,
         voided_at: None,
         void_reason: None,
+    }
+}
+
+/// Disposal and hand-over are recorded by the bureau (a write-off approved, a hand-over
+/// received), never typed into the ledger: a line may keep such a status, not take it.
+fn status_refusal(new: AssetStatus, before: Option<&asset::Model>) -> Option<&'static str> {
+    let was = before
+        .and_then(|b| b.status.as_deref())
+        .and_then(AssetStatus::parse);
+    match new {
+        AssetStatus::Disposed | AssetStatus::HandedOver if was != Some(new) => {
+            Some("“经批准处置”和“已移交”由监管部门在批准核销或接收移交时登记，不能在台账中直接选择")
+        }
+        _ => None,
     }
 }
 
@@ -142,8 +162,12 @@ async fn checked(
     actor: &Actor,
     input: &AssetInput,
     pre: FieldErrors,
+    before: Option<&asset::Model>,
 ) -> Result<(jianguan_store::entity::project::Model, AssetFields), AppError> {
     let mut e = pre;
+    if let Some(m) = AssetStatus::parse(&input.status).and_then(|st| status_refusal(st, before)) {
+        e.add("status", m);
+    }
     let p =
         crate::records::chosen_project(app, actor, &input.project_id, "请选择资产所属项目", &mut e)
             .await?;
@@ -166,9 +190,12 @@ pub async fn create(
     pre: FieldErrors,
 ) -> Result<asset::Model, AppError> {
     require_keeper(actor)?;
-    let (p, f) = checked(app, actor, input, pre).await?;
+    let (p, f) = checked(app, actor, input, pre, None).await?;
     let m = model(new_id(), &p, f, None, app.now());
-    let audit = entry(
+    let mut tx = app.store.begin().await?;
+    tx.insert(m.clone()).await?;
+    hand_in_for_review(app, actor, &mut tx, &p, &m, "登记").await?;
+    tx.record(entry(
         app,
         actor,
         &m.county_code,
@@ -176,10 +203,45 @@ pub async fn create(
         "create",
         None,
         Some(&m),
-    )?;
-    crate::audit::insert_audited(app, audit, m.clone()).await?;
+    )?)
+    .await?;
+    tx.commit().await?;
     crate::docket::refresh_after_change(app, &m.county_code).await?;
     Ok(m)
+}
+
+/// 资产台账 under review: each change the contractor makes to a line is a version the
+/// supervision group reviews like any hand-in (approve, or send back with the problem).
+pub const REVIEW_KIND: &str = "asset";
+
+/// The review row of a line's new version, and the notice to the supervision group, in
+/// the change's write.
+async fn hand_in_for_review(
+    app: &App,
+    actor: &Actor,
+    tx: &mut jianguan_store::WriteTx,
+    p: &jianguan_store::entity::project::Model,
+    m: &asset::Model,
+    what: &str,
+) -> Result<(), AppError> {
+    use jianguan_store::entity::submission_review as review;
+    use jianguan_store::sea::PaginatorTrait;
+    let versions = review::Entity::find()
+        .filter(review::Column::RecordId.eq(m.id.as_str()))
+        .count(tx.conn())
+        .await?;
+    let row = crate::reporting::review_row(app, actor, p, REVIEW_KIND, &m.id, versions as i64 + 1);
+    tx.insert(row).await?;
+    crate::notify::notify(
+        app,
+        tx,
+        &m.county_code,
+        crate::notify::is_staff,
+        format!("资产台账待审核：{}", m.name),
+        format!("{}{what}了资产“{}”，请核对。", actor.display_name, m.name),
+        format!("/assets/{}", m.id),
+    )
+    .await
 }
 
 /// Changes a ledger line: a new version, the old one kept in the record's history.
@@ -192,7 +254,7 @@ pub async fn update(
 ) -> Result<asset::Model, AppError> {
     require_keeper(actor)?;
     let before = get(app, actor, id).await?;
-    let (p, f) = checked(app, actor, input, pre).await?;
+    let (p, f) = checked(app, actor, input, pre, Some(&before)).await?;
     let after = model(id.to_string(), &p, f, Some(&before), app.now());
     let unchanged = asset::Model {
         updated_at: before.updated_at,
@@ -201,7 +263,10 @@ pub async fn update(
     if unchanged == before {
         return Ok(before);
     }
-    let audit = entry(
+    let mut tx = app.store.begin().await?;
+    tx.replace(&before, after.clone()).await?;
+    hand_in_for_review(app, actor, &mut tx, &p, &after, "修改").await?;
+    tx.record(entry(
         app,
         actor,
         &before.county_code,
@@ -209,9 +274,390 @@ pub async fn update(
         "update",
         Some(&before),
         Some(&after),
-    )?;
-    crate::audit::update_audited(app, audit, &before, after.clone()).await?;
+    )?)
+    .await?;
+    tx.commit().await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;
+    Ok(after)
+}
+
+/// The subsidy claims of the asset's project that cite the invoice its line names (the
+/// funds area's record of the purchase), newest first.
+pub async fn claims_citing(
+    app: &App,
+    actor: &Actor,
+    a: &asset::Model,
+) -> Result<Vec<jianguan_store::entity::subsidy_claim::Model>, AppError> {
+    use jianguan_store::entity::subsidy_claim;
+    let Some(text) = a.invoice.as_deref().filter(|t| !t.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let claims = scoped::find::<subsidy_claim::Entity>(&actor.scope())
+        .filter(subsidy_claim::Column::ProjectId.eq(a.project_id.as_str()))
+        .order_by_desc(subsidy_claim::Column::SubmittedOn)
+        .limit(500)
+        .all(app.store.reader())
+        .await?;
+    let mut out = Vec::new();
+    for c in claims {
+        let cited = c
+            .invoices_parsed()?
+            .iter()
+            .any(|i| jianguan_domain::invoice::cites(text, &i.number));
+        if cited {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------ custody and the end of service
+
+/// A custodian transfer as typed: the day, who receives it (and where it goes).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    pub date: String,
+    pub to_custodian: String,
+    #[serde(default)]
+    pub to_place: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Whether the asset is still in the contractor's hands (not disposed of, not handed over).
+fn in_hand(a: &asset::Model) -> Result<(), AppError> {
+    let status = a.status.as_deref().and_then(AssetStatus::parse);
+    if a.handed_over_on.is_some() || status == Some(AssetStatus::HandedOver) {
+        return Err(AppError::Conflict("该资产已移交，不在承办企业手中".into()));
+    }
+    if a.disposed_on.is_some() || status == Some(AssetStatus::Disposed) {
+        return Err(AppError::Conflict("该资产已经批准处置".into()));
+    }
+    Ok(())
+}
+
+/// A day an asset event happened: a date, not in the future, not before it was bought.
+fn event_day(
+    e: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    typed: &str,
+    a: &asset::Model,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    match jianguan_domain::dates::parse_date(typed) {
+        Ok(d) if d > today => {
+            e.add(field, format!("{label}不能晚于今天"));
+            None
+        }
+        Ok(d) if d < a.purchase_date => {
+            e.add(field, format!("{label}不能早于购置日期"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add(field, format!("{label}：{m}"));
+            None
+        }
+    }
+}
+
+/// 保管变动: the contractor records who now keeps the asset (and where), both parties
+/// named; the ledger line changes in the same write and goes for review.
+pub async fn transfer(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &TransferInput,
+) -> Result<asset_transfer::Model, AppError> {
+    require_keeper(actor)?;
+    let a = get(app, actor, id).await?;
+    in_hand(&a)?;
+    let mut e = FieldErrors::new();
+    let date = event_day(&mut e, "date", "交接日期", &input.date, &a, app.today());
+    let to = e.required_text("to_custodian", "接收人", &input.to_custodian, 50);
+    let place = e.optional_text("to_place", "新存放地点", Some(&input.to_place), 200);
+    let note = e.optional_text("note", "说明", Some(&input.note), 500);
+    if e.get("to_custodian").is_none()
+        && a.custodian.as_deref() == Some(to.as_str())
+        && place
+            .as_ref()
+            .is_none_or(|p| a.location.as_ref() == Some(p))
+    {
+        e.add("to_custodian", "接收人就是现在的保管人，存放地点也没有变化");
+    }
+    let (Some(date), true) = (date, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let p = jianguan_store::queries::project(app.store.reader(), &actor.scope(), &a.project_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let t = asset_transfer::Model {
+        id: new_id(),
+        county_code: a.county_code.clone(),
+        enterprise_id: a.enterprise_id.clone(),
+        asset_id: a.id.clone(),
+        date,
+        from_custodian: a.custodian.clone(),
+        to_custodian: to.clone(),
+        from_place: a.location.clone(),
+        to_place: place.clone(),
+        note,
+        recorded_by: actor.audit_name(),
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let after = asset::Model {
+        custodian: Some(to),
+        location: place.or_else(|| a.location.clone()),
+        updated_at: now,
+        ..a.clone()
+    };
+    let mut tx = app.store.begin().await?;
+    tx.replace(&a, after.clone()).await?;
+    tx.insert(t.clone()).await?;
+    hand_in_for_review(app, actor, &mut tx, &p, &after, "变更保管人").await?;
+    tx.record(entry(
+        app,
+        actor,
+        &a.county_code,
+        ("asset", &a.id),
+        "transfer",
+        Some(&a),
+        Some(&after),
+    )?)
+    .await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// An asset's custodian transfers, newest first.
+pub async fn transfers(
+    app: &App,
+    actor: &Actor,
+    asset_id: &str,
+) -> Result<Vec<asset_transfer::Model>, AppError> {
+    Ok(scoped::find::<asset_transfer::Entity>(&actor.scope())
+        .filter(asset_transfer::Column::AssetId.eq(asset_id))
+        .order_by_desc(asset_transfer::Column::Date)
+        .order_by_desc(asset_transfer::Column::CreatedAt)
+        .limit(500)
+        .all(app.store.reader())
+        .await?)
+}
+
+/// 移交 as typed: the day, who received it, and a note (the hand-over document).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverInput {
+    pub date: String,
+    pub to: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn handed_over(
+    a: &asset::Model,
+    date: chrono::NaiveDate,
+    to: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> asset::Model {
+    asset::Model {
+        handed_over_on: Some(date),
+        handed_over_to: Some(to.to_string()),
+        status: Some(AssetStatus::HandedOver.code().into()),
+        updated_at: now,
+        ..a.clone()
+    }
+}
+
+/// The supervision group records an asset handed over (一（五）: at the end of the service
+/// period the government's assets come back); `assets.handover_due` ends for it from the
+/// day of the hand-over.
+pub async fn hand_over(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &HandoverInput,
+) -> Result<asset::Model, AppError> {
+    actor.require_staff()?;
+    let a = get(app, actor, id).await?;
+    in_hand(&a)?;
+    let mut e = FieldErrors::new();
+    let date = event_day(&mut e, "date", "移交日期", &input.date, &a, app.today());
+    let to = e.required_text("to", "接收单位或接收人", &input.to, 100);
+    let note = e.optional_text("note", "说明", Some(&input.note), 500);
+    let (Some(date), true) = (date, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let to = match note {
+        Some(n) => format!("{to}（{n}）"),
+        None => to,
+    };
+    let after = handed_over(&a, date, &to, app.now());
+    let mut tx = app.store.begin().await?;
+    tx.replace(&a, after.clone()).await?;
+    tx.record(entry(
+        app,
+        actor,
+        &a.county_code,
+        ("asset", &a.id),
+        "hand_over",
+        Some(&a),
+        Some(&after),
+    )?)
+    .await?;
+    tx.commit().await?;
+    crate::docket::refresh_after_change(app, &a.county_code).await?;
+    Ok(after)
+}
+
+/// Every central-funds asset of a project still in the contractor's hands handed over at
+/// once, in one write: how a service period usually ends. Returns how many.
+pub async fn hand_over_project(
+    app: &App,
+    actor: &Actor,
+    project_id: &str,
+    input: &HandoverInput,
+) -> Result<usize, AppError> {
+    actor.require_staff()?;
+    let p = jianguan_store::queries::project(app.store.reader(), &actor.scope(), project_id)
+        .await?
+        .filter(|p| p.voided_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let mut e = FieldErrors::new();
+    let to = e.required_text("to", "接收单位或接收人", &input.to, 100);
+    let note = e.optional_text("note", "说明", Some(&input.note), 500);
+    let date = match jianguan_domain::dates::parse_date(&input.date) {
+        Ok(d) if d > app.today() => {
+            e.add("date", "移交日期不能晚于今天");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add("date", format!("移交日期：{m}"));
+            None
+        }
+    };
+    let (Some(date), true) = (date, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let to = match note {
+        Some(n) => format!("{to}（{n}）"),
+        None => to,
+    };
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let assets = scoped::find::<asset::Entity>(&jianguan_store::Scope::county(&p.county_code))
+        .filter(asset::Column::ProjectId.eq(p.id.as_str()))
+        .filter(asset::Column::CentralFunds.eq(true))
+        .order_by_asc(asset::Column::Id)
+        .all(tx.conn())
+        .await?;
+    let mut n = 0;
+    for a in assets.iter().filter(|a| in_hand(a).is_ok()) {
+        if date < a.purchase_date {
+            tx.rollback().await?;
+            return Err(AppError::field(
+                "date",
+                format!("移交日期早于“{}”的购置日期", a.name),
+            ));
+        }
+        let after = handed_over(a, date, &to, now);
+        tx.replace(a, after.clone()).await?;
+        tx.record(entry(
+            app,
+            actor,
+            &a.county_code,
+            ("asset", &a.id),
+            "hand_over",
+            Some(a),
+            Some(&after),
+        )?)
+        .await?;
+        n += 1;
+    }
+    if n == 0 {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "该项目没有尚未移交的中央财政资金资产".into(),
+        ));
+    }
+    tx.commit().await?;
+    crate::docket::refresh_after_change(app, &p.county_code).await?;
+    Ok(n)
+}
+
+/// 续用 as decided: through which day, and the decision it rests on.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalInput {
+    pub until: String,
+    pub basis: String,
+}
+
+/// Longest a renewal may run, in years (a new decision renews again).
+pub const MAX_RENEWAL_YEARS: i32 = 10;
+
+/// The responsible person decides the contractor keeps using an asset after its service
+/// period, through a day; `assets.handover_due` waits until that day has passed.
+pub async fn renew(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: &RenewalInput,
+) -> Result<asset::Model, AppError> {
+    actor.require(Permission::Decide)?;
+    let a = get(app, actor, id).await?;
+    in_hand(&a)?;
+    let today = app.today();
+    let mut e = FieldErrors::new();
+    let until = match jianguan_domain::dates::parse_date(&input.until) {
+        Ok(d) if d < today => {
+            e.add("until", "续用期限不能早于今天");
+            None
+        }
+        Ok(d) if d > today + chrono::Months::new(12 * MAX_RENEWAL_YEARS as u32) => {
+            e.add(
+                "until",
+                format!("续用期限最长 {MAX_RENEWAL_YEARS} 年，到期后可再作决定"),
+            );
+            None
+        }
+        Ok(d) => Some(d),
+        Err(m) => {
+            e.add("until", format!("续用期限：{m}"));
+            None
+        }
+    };
+    let basis = e.required_text("basis", "续用决定（文号或会议纪要）", &input.basis, 500);
+    let (Some(until), true) = (until, e.is_empty()) else {
+        return Err(AppError::Validation(e));
+    };
+    let after = asset::Model {
+        renewed_until: Some(until),
+        renewal_basis: Some(basis),
+        updated_at: app.now(),
+        ..a.clone()
+    };
+    let mut tx = app.store.begin().await?;
+    tx.replace(&a, after.clone()).await?;
+    tx.record(entry(
+        app,
+        actor,
+        &a.county_code,
+        ("asset", &a.id),
+        "renew",
+        Some(&a),
+        Some(&after),
+    )?)
+    .await?;
+    tx.commit().await?;
+    crate::docket::refresh_after_change(app, &a.county_code).await?;
     Ok(after)
 }
 
@@ -422,8 +868,6 @@ pub async fn names(
         .collect())
 }
 
-pub use jianguan_documents::labels::{Label, Stock};
-
 /// The label sheet's pages (SVG), drawn on the pool for heavy work.
 pub async fn label_pages(
     app: &App,
@@ -437,10 +881,6 @@ pub async fn label_pages(
 }
 
 // ------------------------------------------------------------------ spreadsheets
-
-use jianguan_documents::xlsx::{ASSET_HEADERS, AssetRow, CellError, asset_cell_error};
-use jianguan_domain::asset::{AssetKind, AssetStatus};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The blank ledger to fill in Excel or WPS.
 pub async fn ledger_template(app: &App) -> Result<Vec<u8>, AppError> {
@@ -597,6 +1037,9 @@ pub async fn import_ledger(
     for r in &rows {
         let input = row_input(app, &projects, r, &mut errors);
         let mut e = FieldErrors::new();
+        if let Some(m) = AssetStatus::parse(&input.status).and_then(|st| status_refusal(st, None)) {
+            e.add("status", m);
+        }
         let fields = input.check(settings, &towns, today, &mut e);
         for (field, message) in e.iter() {
             errors.push(asset_cell_error(r.row, column_of(field), message));
@@ -648,6 +1091,8 @@ pub async fn import_ledger(
             };
             tx.replace(&t, after).await?;
         }
+        let row = crate::reporting::review_row(app, actor, p, REVIEW_KIND, &m.id, 1);
+        tx.insert(row).await?;
         tx.record(entry(
             app,
             actor,
@@ -660,6 +1105,20 @@ pub async fn import_ledger(
         .await?;
         out.push(m);
     }
+    crate::notify::notify(
+        app,
+        &tx,
+        &county,
+        crate::notify::is_staff,
+        format!("资产台账待审核：导入 {} 项", out.len()),
+        format!(
+            "{}从 Excel 导入了 {} 项资产，请核对。",
+            actor.display_name,
+            out.len()
+        ),
+        "/reviews".into(),
+    )
+    .await?;
     tx.commit().await?;
     crate::docket::refresh_after_change(app, &county).await?;
     Ok(out)

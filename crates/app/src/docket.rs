@@ -652,7 +652,9 @@ pub async fn mark_read(app: &App, actor: &Actor, id: Option<&str>) -> Result<u64
 /// committed by then: a refresh that fails is logged (the daily run and the next change
 /// refresh again), not reported as a failure of what the person did.
 pub(crate) async fn refresh_after_change(app: &App, county: &str) -> Result<(), AppError> {
-    if let Err(e) = refresh(app, county, app.today()).await {
+    // Boxed: every use case awaits this, and the refresh's future is large; inline, it
+    // made each caller's future (and a test driving many of them) that much larger.
+    if let Err(e) = Box::pin(refresh(app, county, app.today())).await {
         tracing::error!(county, error = %e, "docket refresh after a change");
     }
     Ok(())

@@ -217,6 +217,23 @@ async fn owner(app: &App, actor: &Actor, kind: &str, id: &str) -> Result<Owner, 
                 day: None,
             })
         }
+        "inventory_scan" => {
+            let sc = crate::inventory::scan_of(app, actor, id).await?;
+            let c = crate::inventory::get(app, actor, &sc.count_id).await?;
+            // What a count found is shown by whoever counted: the enterprise's own people
+            // or the supervision group.
+            if !crate::inventory::may_count(actor, &c) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(Owner {
+                kind: "inventory_scan",
+                id: sc.id,
+                county: sc.county_code,
+                enterprise_id: Some(sc.enterprise_id),
+                place: None,
+                day: Some(c.started_on.unwrap_or(c.date)),
+            })
+        }
         "disbursement" => {
             let d = crate::funds::disbursement(app, actor, id).await?;
             let p = crate::records::project(app, actor, &d.project_id).await?;
@@ -280,6 +297,12 @@ async fn still_open(
         "disbursement" => {
             use jianguan_store::entity::disbursement;
             scoped::one::<disbursement::Entity>(conn, &all, id)
+                .await?
+                .is_some()
+        }
+        "inventory_scan" => {
+            use jianguan_store::entity::inventory_scan;
+            scoped::one::<inventory_scan::Entity>(conn, &all, id)
                 .await?
                 .is_some()
         }

@@ -34,6 +34,9 @@ pub async fn history(
         "asset" => {
             crate::assets::get(app, actor, id).await?;
         }
+        "inventory_count" => {
+            crate::inventory::get(app, actor, id).await?;
+        }
         "subsidy_claim" => {
             crate::funds::claim_record(app, actor, id).await?;
         }

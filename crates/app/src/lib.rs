@@ -16,6 +16,7 @@ pub mod funds;
 pub mod heavy;
 pub mod history;
 pub mod inspections;
+pub mod inventory;
 pub mod jobs;
 pub mod market;
 pub mod metrics;

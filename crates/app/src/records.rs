@@ -726,6 +726,8 @@ pub async fn update_project(
     crate::funds::ledger::post_for(app, &mut tx, actor, &before.county_code, id).await?;
     tx.record(audit).await?;
     tx.commit().await?;
+    // Dates the rules read may have moved (construction, operation, service period).
+    crate::docket::refresh_after_change(app, &before.county_code).await?;
     Ok(after)
 }
 

@@ -36,6 +36,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         LICENCE => "证照",
         CLASS => "培训班",
         CLAIM => "补助资金申请",
+        crate::assets::REVIEW_KIND => "资产台账",
         _ => "材料",
     }
 }
@@ -47,6 +48,7 @@ pub fn review_link(r: &review::Model) -> String {
         LICENCE => "/licences".into(),
         CLASS => "/training".into(),
         CLAIM => format!("/funds/claims/{}", r.record_id),
+        crate::assets::REVIEW_KIND => format!("/assets/{}", r.record_id),
         _ => format!("/projects/{}/progress", r.project_id),
     }
 }

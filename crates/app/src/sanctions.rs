@@ -127,6 +127,19 @@ pub async fn propose(
     actor: &Actor,
     input: &SanctionInput,
 ) -> Result<sanction::Model, AppError> {
+    let (m, enterprise) = checked_proposal(app, actor, input).await?;
+    let mut tx = app.store.begin().await?;
+    write_proposal(app, actor, &mut tx, &m, &enterprise).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A proposal checked as the form's, not yet written, with the enterprise's name.
+pub(crate) async fn checked_proposal(
+    app: &App,
+    actor: &Actor,
+    input: &SanctionInput,
+) -> Result<(sanction::Model, String), AppError> {
     actor.require(Permission::EditRecords)?;
     if !s::may_propose(actor.role) {
         return Err(AppError::Forbidden);
@@ -224,7 +237,19 @@ pub async fn propose(
         withdrawn_on: None,
         withdraw_reason: None,
         updated_at: now,
+        source: None,
     };
+    Ok((m, ent.name))
+}
+
+/// Writes a checked proposal in `tx` and tells the responsible person it waits for him.
+pub(crate) async fn write_proposal(
+    app: &App,
+    actor: &Actor,
+    tx: &mut jianguan_store::WriteTx,
+    m: &sanction::Model,
+    enterprise: &str,
+) -> Result<(), AppError> {
     let audit = entry(
         app,
         actor,
@@ -232,28 +257,25 @@ pub async fn propose(
         ("sanction", &m.id),
         "propose",
         None,
-        Some(&m),
+        Some(m),
     )?;
-    let mut tx = app.store.begin().await?;
     tx.insert(m.clone()).await?;
-    // The decision is the responsible person's: he is told it waits for him.
     let kind_label = SanctionKind::parse(&m.kind).map_or("", SanctionKind::label);
     crate::notify::notify(
         app,
-        &tx,
+        tx,
         &m.county_code,
         |u| u.role == crate::Role::Chief.code(),
         format!("处理建议待您决定：{kind_label}"),
         format!(
-            "{}提议对{}{kind_label}，请审阅依据后决定。",
-            actor.display_name, ent.name
+            "{}提议对{enterprise}{kind_label}，请审阅依据后决定。",
+            actor.display_name
         ),
         format!("/sanctions/{}", m.id),
     )
     .await?;
     tx.record(audit).await?;
-    tx.commit().await?;
-    Ok(m)
+    Ok(())
 }
 
 /// The responsible person decides, declines, or withdraws a decision.
@@ -321,6 +343,11 @@ pub async fn act(
     if action == SanctionAction::Withdraw {
         withdraw_recovery(app, actor, &mut tx, &after).await?;
     }
+    // A proposal made from a count's discrepancy settles it, or gives it back.
+    Box::pin(crate::inventory::on_sanction(
+        app, actor, &mut tx, &after, action,
+    ))
+    .await?;
     tx.record(audit).await?;
     tx.commit().await?;
     crate::docket::refresh_after_change(app, &before.county_code).await?;

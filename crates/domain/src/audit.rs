@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 42] = [
+pub const ACTIONS: [(&str, &str); 52] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -44,6 +44,16 @@ pub const ACTIONS: [(&str, &str); 42] = [
     ("bind_tag", "绑定资产标签"),
     ("import", "从 Excel 导入"),
     ("post", "资金台账入账"),
+    ("start", "开始盘点"),
+    ("scan", "扫描标签"),
+    ("resolve", "处理盘点差异"),
+    ("reopen", "差异重新待处理"),
+    ("request_write_off", "申请核销"),
+    ("approve_write_off", "批准核销"),
+    ("decline_write_off", "不同意核销"),
+    ("transfer", "保管变动"),
+    ("hand_over", "资产移交"),
+    ("renew", "续用决定"),
 ];
 
 /// The Chinese name of an action on a record of `entity` (a table or kind name): where one
@@ -56,6 +66,8 @@ pub fn action_label_on(entity: &str, code: &str) -> &'static str {
         }
         ("submission_review" | "progress_report" | "data_report", "submit") => "报送",
         ("asset_tag" | "asset_tags", "issue") => "生成资产标签",
+        ("inventory_count" | "inventory_counts", "close") => "结束盘点",
+        ("inventory_count" | "inventory_counts", "propose") => "提议追回资金",
         _ => action_label(code),
     }
 }
@@ -93,5 +105,7 @@ mod tests {
         assert_eq!(action_label_on("project", "create"), "新建");
         assert_eq!(action_label_on("asset_tag", "issue"), "生成资产标签");
         assert_eq!(action_label_on("disbursement", "confirm"), "复核确认");
+        assert_eq!(action_label_on("inventory_count", "close"), "结束盘点");
+        assert_eq!(action_label_on("market_finding", "close"), "处理完毕");
     }
 }

@@ -44,9 +44,43 @@ pub fn number_key(s: &str) -> String {
     }
 }
 
+/// Whether `text` — an invoice as a ledger line names it, e.g. "1400221130 04512876" or
+/// "发票号码：4512876" — cites the invoice numbered `number`: one of its runs of digits and
+/// letters is that number, compared as [`number_key`] compares.
+pub fn cites(text: &str, number: &str) -> bool {
+    let wanted = number_key(number);
+    if wanted.len() < 6 {
+        return false;
+    }
+    text.chars()
+        .map(half_width)
+        .collect::<String>()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|run| number_key(run) == wanted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ledger_line_cites_an_invoice_by_its_number_however_typed() {
+        for text in [
+            "1400221130 04512876",
+            "发票号码：4512876",
+            "１４００２２１１３０－０４５１２８７６",
+            "04512876",
+        ] {
+            assert!(cites(text, "04512876"), "{text}");
+        }
+        assert!(!cites("1400221130 04512877", "04512876"));
+        assert!(
+            !cites("14512876", "04512876"),
+            "a number inside another is not it"
+        );
+        assert!(!cites("", "04512876"));
+        assert!(!cites("123", "123"), "too short to mean one invoice");
+    }
 
     #[test]
     fn one_seller_however_typed() {

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod enterprise;
 pub mod ids;
 pub mod inspection;
+pub mod inventory;
 pub mod invoice;
 pub mod ledger;
 pub mod money;

@@ -282,7 +282,8 @@ pub async fn load_many(
         inventory_counts,
         "inventory_counts",
         ["id", "enterprise_id", "date", &d.json("items")],
-        ""
+        // A count still being scanned has found nothing yet.
+        "AND (state IS NULL OR state = 'closed')"
     );
     table!(
         tipoffs,

@@ -120,6 +120,7 @@ macro_rules! in_scope {
 in_scope! {
     asset: Enterprise(EnterpriseId), voided VoidedAt;
     asset_tag: Enterprise(EnterpriseId), voided VoidedAt;
+    asset_transfer: Enterprise(EnterpriseId), voided VoidedAt;
     data_report: Enterprise(EnterpriseId), voided VoidedAt;
     disbursement: Project(ProjectId), voided VoidedAt;
     enterprise: Enterprise(Id), voided VoidedAt;
@@ -128,6 +129,7 @@ in_scope! {
     incident: Project(ProjectId), voided VoidedAt;
     inspection: Project(ProjectId), voided VoidedAt;
     inventory_count: Enterprise(EnterpriseId), voided VoidedAt;
+    inventory_scan: Enterprise(EnterpriseId), voided VoidedAt;
     ledger_entry: Project(ProjectId);
     licence: Enterprise(EnterpriseId), voided VoidedAt;
     market_finding: Enterprise(EnterpriseId), voided VoidedAt;

@@ -53,7 +53,9 @@ macro_rules! sealed_tables {
             inventory_count: id / Id,
             tipoff: id / Id,
             ledger_entry: id / Id,
-            asset_tag: id / Id
+            asset_tag: id / Id,
+            asset_transfer: id / Id,
+            inventory_scan: id / Id
         }
     };
 }

@@ -227,6 +227,11 @@ pub struct World {
     /// A ledger line of enterprise B and one of county Y, entered by their contractors.
     pub asset_b: String,
     pub asset_y: String,
+    /// An open count of enterprise B's assets, and of county Y's enterprise; a scan of each.
+    pub count_b: String,
+    pub count_y: String,
+    pub scan_b: String,
+    pub scan_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -342,6 +347,27 @@ async fn asset_of(app: &App, enterprise: &str, county: &str, project: &str) -> S
     .await
     .expect("asset")
     .id
+}
+
+/// An open count of the enterprise's assets begun by its contractor, with one label
+/// scanned: (count, scan).
+async fn count_of(app: &App, enterprise: &str, county: &str) -> (String, String) {
+    let actor = contractor_of(enterprise, county);
+    let started = jianguan_app::inventory::start(app, &actor, &Default::default())
+        .await
+        .expect("count");
+    let scanned = jianguan_app::inventory::scan(
+        app,
+        &actor,
+        &started.count.id,
+        &jianguan_app::inventory::ScanInput {
+            code: format!("JG-{county}-99999"),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("scan");
+    (started.count.id, scanned.scan.id)
 }
 
 /// A subsidy claim handed in by the enterprise's contractor, with one invoice whose
@@ -542,6 +568,12 @@ pub fn admin_actor(app_user_id: &str, county: Option<&str>) -> Actor {
 
 /// A fresh app with the 交城县 demo and a second county (文水县, 141121) beside it.
 pub async fn seeded(backend: Backend) -> TestApp {
+    // Boxed: the seeding awaits most use cases in turn; inline, its future would sit in
+    // every test's own, which already holds a workflow of its own on the test thread.
+    Box::pin(seed_world(backend)).await
+}
+
+async fn seed_world(backend: Backend) -> TestApp {
     let db = TestDb::new(backend).await;
     let app = App::new(db.store().await).with_files(test_files());
     demo::seed(&app).await.expect("demo seed");
@@ -731,8 +763,14 @@ pub async fn seeded(backend: Backend) -> TestApp {
     let disbursement_y = disbursement_of(&app, &inspector_y, &project_y.id).await;
     let asset_b = asset_of(&app, &enterprise_b, demo::COUNTY, &project_b).await;
     let asset_y = asset_of(&app, &ent_y.id, "141121", &project_y.id).await;
+    let (count_b, scan_b) = count_of(&app, &enterprise_b, demo::COUNTY).await;
+    let (count_y, scan_y) = count_of(&app, &ent_y.id, "141121").await;
     TestApp {
         world: World {
+            count_b,
+            count_y,
+            scan_b,
+            scan_y,
             token_b,
             token_y,
             claim_b,
@@ -822,6 +860,34 @@ pub async fn rewrite_history_from(store: &Store, from: i64) {
 }
 
 /// The audit chain is whole and every record is what the chain last recorded of it.
+/// Moves a project's service period end (as an inspector would on its form).
+pub async fn set_service_period_end(app: &App, project_id: &str, day: &str) {
+    let inspector = actor_of(app, "inspector").await;
+    let p = jianguan_app::records::project(app, &inspector, project_id)
+        .await
+        .expect("project");
+    let input = jianguan_domain::project::ProjectInput {
+        name: p.name.clone(),
+        programme_id: p.programme_id.clone(),
+        enterprise_id: p.enterprise_id.clone(),
+        system: p.system.clone(),
+        township: p.township.clone(),
+        village: p.village.clone(),
+        latitude: p.latitude,
+        longitude: p.longitude,
+        central_funds_fen: Some(p.central_funds_fen),
+        construction_start: p.construction_start.to_string(),
+        construction_end: p.construction_end.to_string(),
+        operation_start: p.operation_start.map(|d| d.to_string()),
+        service_period_end: Some(day.to_string()),
+        status: Some(p.status.clone()),
+        targets: p.targets_parsed().expect("targets"),
+    };
+    jianguan_app::records::update_project(app, &inspector, project_id, &input, FieldErrors::new())
+        .await
+        .expect("service period end");
+}
+
 pub async fn assert_audit_intact(store: &Store) {
     let r = store.verify_audit().await.expect("audit verify");
     assert!(

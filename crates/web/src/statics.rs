@@ -7,41 +7,37 @@ use jianguan_app::Permission::Public;
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
-const LABELS_CSS: &str = include_str!("../static/labels.css");
-
-async fn css() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        CSS,
-    )
-}
-
 /// The label sheet's own print style: each stock prints on a page of its size.
-async fn labels_css() -> impl IntoResponse {
+const LABELS_CSS: &str = include_str!("../static/labels.css");
+/// The counting screen's scanner (camera, photo, typed tags).
+const SCAN_JS: &str = include_str!("../static/scan.js");
+/// jsQR 1.4.0 (Apache-2.0, npm `jsqr`, dist/jsQR.js unchanged; licence beside it): the QR
+/// decoder for browsers without BarcodeDetector, loaded by scan.js only when needed.
+const JSQR_JS: &str = include_str!("../static/vendor/jsQR.js");
+
+fn serve(kind: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        LABELS_CSS,
+        body,
     )
 }
 
-async fn js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        JS,
-    )
-}
+const CSS_TYPE: &str = "text/css; charset=utf-8";
+const JS_TYPE: &str = "text/javascript; charset=utf-8";
 
 pub(crate) fn add_routes(r: Routes) -> Routes {
-    r.get("/static/app.css", Public, css)
-        .get("/static/app.js", Public, js)
-        .get("/static/labels.css", Public, labels_css)
+    r.get("/static/app.css", Public, || async { serve(CSS_TYPE, CSS) })
+        .get("/static/app.js", Public, || async { serve(JS_TYPE, JS) })
+        .get("/static/labels.css", Public, || async {
+            serve(CSS_TYPE, LABELS_CSS)
+        })
+        .get("/static/scan.js", Public, || async {
+            serve(JS_TYPE, SCAN_JS)
+        })
+        .get("/static/jsqr.js", Public, || async {
+            serve(JS_TYPE, JSQR_JS)
+        })
 }

@@ -9,6 +9,8 @@ mod assets;
 #[path = "suite/auth.rs"]
 mod auth;
 mod common;
+#[path = "suite/counts.rs"]
+mod counts;
 #[path = "suite/docket.rs"]
 mod docket;
 #[path = "suite/flows.rs"]
@@ -98,6 +100,7 @@ async fn every_route_declares_and_enforces_its_permission() {
             Permission::EditRecords
                 | Permission::Administer
                 | Permission::HandIn
+                | Permission::Count
                 | Permission::Supervise
                 | Permission::Decide
         ) {
@@ -143,9 +146,10 @@ async fn every_route_declares_and_enforces_its_permission() {
 }
 
 /// Every route that changes something names what it does: a contractor can change only
-/// through hand-in routes (and its own account), and every hand-in route is one a
-/// contractor passes while staff do not; staff's own writes are supervisory actions or
-/// decisions. Proved by walking the table as a contractor and as an inspector.
+/// through hand-in routes (and its own account) and the count, the one write both sides
+/// make; every hand-in route is one a contractor passes while staff do not; staff's own
+/// writes are supervisory actions or decisions. Proved by walking the table as a
+/// contractor and as an inspector.
 #[tokio::test]
 async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
     let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
@@ -158,6 +162,7 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
         .filter(|r| r.method != Method::GET && !["/login", "/logout"].contains(&r.path.as_str()))
         .collect();
     let mut hand_ins = 0;
+    let mut counting = 0;
     for r in &writes {
         // An id the contractor may not see: the permission layer answers before the
         // handler looks, so 403 means the layer refused and anything else means it let
@@ -178,6 +183,15 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
                     by_inspector,
                     StatusCode::FORBIDDEN,
                     "hand-in {} {}",
+                    r.method,
+                    r.path
+                );
+            }
+            Permission::Count => {
+                counting += 1;
+                assert!(
+                    contractor_passes && by_inspector != StatusCode::FORBIDDEN,
+                    "count {} {} refused a contractor or an inspector",
                     r.method,
                     r.path
                 );
@@ -210,9 +224,10 @@ async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {
         );
     }
     assert_eq!(
-        hand_ins, 31,
+        hand_ins, 33,
         "the contractor's hand-in routes (pages and API)"
     );
+    assert_eq!(counting, 12, "the count's routes (pages and API)");
 }
 
 #[tokio::test]
@@ -401,6 +416,18 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.disbursement_b.clone()
         }
+    } else if path.contains("/asset-counts/") || path.contains("/assets/counts/") {
+        if county {
+            w.count_y.clone()
+        } else {
+            w.count_b.clone()
+        }
+    } else if path.contains("/asset-scans/") || path.contains("/assets/scans/") {
+        if county {
+            w.scan_y.clone()
+        } else {
+            w.scan_b.clone()
+        }
     } else if path.contains("/assets/") {
         if county {
             w.asset_y.clone()
@@ -427,6 +454,22 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
 fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
     if path.ends_with("/void") {
         json!({ "reason": "测试作废" })
+    } else if path.ends_with("/asset-handover") || path.ends_with("/handover") {
+        json!({ "date": "2026-01-20", "to": "交城县工业和信息化（商务）局" })
+    } else if path.ends_with("/transfers") || path.ends_with("/transfer") {
+        json!({ "date": "2026-01-20", "to_custodian": "李春梅" })
+    } else if path.ends_with("/renewal") {
+        json!({ "until": "2027-12-31", "basis": "交电商办〔2026〕3号" })
+    } else if path.starts_with("/api/v1/asset-counts/") && path.ends_with("/scans") {
+        json!({ "code": "JG-141122-00001" })
+    } else if path.ends_with("/resolve") {
+        json!({ "item": 0, "kind": "explained", "note": "测试" })
+    } else if path.ends_with("/write-off") {
+        json!({ "item": 0, "approve": true })
+    } else if path.ends_with("/recover") {
+        json!({ "item": 0, "amount": "100", "deadline": "2030-01-01" })
+    } else if path.starts_with("/api/v1/asset-scans/") && !path.ends_with("/photos") {
+        json!({ "result": "present" })
     } else if path.starts_with("/api/v1/projects/") && path.ends_with("/plans") {
         json!({ "effective_from": "2026-01-01", "milestones": [{"date": "2026-12-31", "percent": 100.0}] })
     } else if path.starts_with("/api/v1/projects/") && path.ends_with("/reports") {

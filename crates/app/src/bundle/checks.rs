@@ -7,7 +7,8 @@ use jianguan_domain::enterprise::EnterpriseInput;
 use jianguan_domain::project::{ProjectInput, Target};
 use jianguan_domain::rules::Profile;
 use jianguan_domain::rules::facts::{
-    CountItem, InspectionKind, Invoice, MarketCategory, Milestone, OrderState, Repayment,
+    CountItem, CountResult, InspectionKind, Invoice, MarketCategory, Milestone, OrderState,
+    Repayment,
 };
 use jianguan_domain::{DateRange, FieldErrors, Money};
 use jianguan_store::entity::*;
@@ -24,6 +25,7 @@ pub struct Refs {
     pub disbursements: HashSet<String>,
     pub subsidy_claims: HashSet<String>,
     pub assets: HashSet<String>,
+    pub inventory_counts: HashSet<String>,
     pub townships: Vec<String>,
 }
 
@@ -494,14 +496,89 @@ impl Checker<'_> {
         );
         if let Some(items) = self.json::<Vec<CountItem>>(path, "items", &m.items, "盘点明细") {
             for (i, it) in items.iter().enumerate() {
-                self.refers(
+                match &it.asset_id {
+                    Some(id) => self.refers(
+                        path,
+                        &format!("items[{i}].asset_id"),
+                        id,
+                        |r| &r.assets,
+                        "资产",
+                    ),
+                    // Only a label nobody's asset carries comes without an asset.
+                    None if it.result != CountResult::Unknown => self.err(
+                        path,
+                        &format!("items[{i}].asset_id"),
+                        "请填写资产（只有未知标签可以不填）",
+                    ),
+                    None => {}
+                }
+            }
+        }
+        if let Some(st) = &m.state {
+            self.one_of(path, "state", st, &["open", "closed"]);
+        }
+        if let Some(p) = &m.project_id {
+            self.refers(path, "project_id", p, |r| &r.projects, "项目");
+        }
+        if let Some(t) = &m.township
+            && !self.refs.townships.contains(t)
+        {
+            self.err(path, "township", "该乡镇不在本县的乡镇名单中");
+        }
+        if let Some(text) = &m.expected
+            && let Some(ids) = self.json::<Vec<String>>(path, "expected", text, "盘点范围")
+        {
+            if ids.len() > jianguan_domain::inventory::MAX_COUNT_ASSETS {
+                self.err(
                     path,
-                    &format!("items[{i}].asset_id"),
-                    &it.asset_id,
-                    |r| &r.assets,
-                    "资产",
+                    "expected",
+                    "一次盘点的资产过多，请按项目或地点分次盘点",
                 );
             }
+            for (i, id) in ids.iter().enumerate() {
+                self.refers(path, &format!("expected[{i}]"), id, |r| &r.assets, "资产");
+            }
+        }
+    }
+
+    pub fn inventory_scan(&mut self, path: &str, m: &inventory_scan::Model) {
+        self.refers(
+            path,
+            "count_id",
+            &m.count_id,
+            |r| &r.inventory_counts,
+            "盘点",
+        );
+        self.refers(
+            path,
+            "enterprise_id",
+            &m.enterprise_id,
+            |r| &r.enterprises,
+            "企业",
+        );
+        if let Some(a) = &m.asset_id {
+            self.refers(path, "asset_id", a, |r| &r.assets, "资产");
+        }
+        let codes: Vec<&str> = CountResult::ALL.iter().map(|r| r.code()).collect();
+        self.one_of(path, "result", &m.result, &codes);
+        if m.code.trim().is_empty() {
+            self.err(path, "code", "请填写扫描到的标签编号");
+        } else if m.code.chars().count() > jianguan_domain::inventory::MAX_CODE_CHARS {
+            self.err(path, "code", "标签编号过长");
+        }
+    }
+
+    pub fn asset_transfer(&mut self, path: &str, m: &asset_transfer::Model) {
+        self.refers(
+            path,
+            "enterprise_id",
+            &m.enterprise_id,
+            |r| &r.enterprises,
+            "企业",
+        );
+        self.refers(path, "asset_id", &m.asset_id, |r| &r.assets, "资产");
+        if m.to_custodian.trim().is_empty() {
+            self.err(path, "to_custodian", "请填写接收人");
         }
     }
 

@@ -106,7 +106,9 @@ macro_rules! each_table {
             performance_evaluations: performance_evaluation,
             market_findings: market_finding,
             assets: asset,
+            asset_transfers: asset_transfer,
             inventory_counts: inventory_count,
+            inventory_scans: inventory_scan,
             tipoffs: tipoff
         }
     };
@@ -299,6 +301,7 @@ pub async fn import(
     stored_ids!(disbursements, disbursement);
     stored_ids!(subsidy_claims, subsidy_claim);
     stored_ids!(assets, asset);
+    stored_ids!(inventory_counts, inventory_count);
     refs.programmes
         .extend(p.programmes.iter().map(|x| x.1.id.clone()));
     refs.enterprises
@@ -312,6 +315,8 @@ pub async fn import(
     refs.subsidy_claims
         .extend(p.subsidy_claims.iter().map(|x| x.1.id.clone()));
     refs.assets.extend(p.assets.iter().map(|x| x.1.id.clone()));
+    refs.inventory_counts
+        .extend(p.inventory_counts.iter().map(|x| x.1.id.clone()));
 
     // Each record's own rules, and what is stored under its id already.
     let mut existing_by_table: BTreeMap<&'static str, BTreeMap<String, Value>> = BTreeMap::new();

@@ -85,33 +85,64 @@ pub(crate) fn inventory_due(ctx: &Ctx, out: &mut Vec<Draft>) {
 pub(crate) fn discrepancy_open(ctx: &Ctx, out: &mut Vec<Draft>) {
     let d = ctx.as_of;
     for c in ctx.facts.inventory_counts.iter().filter(|c| c.date <= d) {
-        for item in &c.items {
-            let problem = match item.result {
-                CountResult::Missing => "缺失",
-                CountResult::Damaged => "损坏",
-                CountResult::Present | CountResult::Relocated => continue,
-            };
-            if item.resolved_on.is_some_and(|r| r <= d) {
+        for (n, item) in c.items.iter().enumerate() {
+            if !item.open_on(d) {
                 continue;
             }
-            let asset = ctx.facts.assets.iter().find(|a| a.id == item.asset_id);
-            let name = asset.map_or_else(|| item.asset_id.clone(), |a| a.name.clone());
-            let subject = match asset {
-                Some(a) => ctx.of_project("asset", &a.id, name.clone(), &a.project_id),
-                None => {
+            let asset = item
+                .asset_id
+                .as_deref()
+                .and_then(|id| ctx.facts.assets.iter().find(|a| a.id == id));
+            let code = item.code.as_deref().unwrap_or_default();
+            let name = match (asset, &item.asset_id) {
+                (Some(a), _) => a.name.clone(),
+                (None, Some(id)) => id.clone(),
+                (None, None) => format!("标签 {code}"),
+            };
+            let problem = match item.result {
+                CountResult::Missing => "缺失".to_string(),
+                CountResult::Damaged => "损坏".to_string(),
+                CountResult::Unexpected => "不属于该次盘点的企业或地点（外来资产）".to_string(),
+                _ => "不是本县任何资产的标签（未知标签）".to_string(),
+            };
+            let pending = item
+                .pending
+                .as_ref()
+                .map(|p| format!("已申请{}，待监管责任人决定", p.kind.label()))
+                .unwrap_or_else(|| "尚未处理（查明原因、修复或追回）".into());
+            // Missing and damaged keep the key they always had (asset + count); the others
+            // may be many per count, so each is its own item of the count.
+            let (subject, period) = match (asset, &item.asset_id, item.result) {
+                (Some(a), _, CountResult::Missing | CountResult::Damaged) => (
+                    ctx.of_project("asset", &a.id, name.clone(), &a.project_id),
+                    c.id.clone(),
+                ),
+                (None, Some(id), CountResult::Missing | CountResult::Damaged) => {
                     let mut s = ctx.enterprise_subject(&c.enterprise_id);
                     s.kind = "asset".into();
-                    s.id = item.asset_id.clone();
+                    s.id = id.clone();
                     s.name = name.clone();
-                    s
+                    (s, c.id.clone())
                 }
+                _ => {
+                    let mut s = ctx.enterprise_subject(&c.enterprise_id);
+                    s.kind = "inventory_count".into();
+                    s.id = c.id.clone();
+                    s.name = name.clone();
+                    (s, format!("{}#{n}", c.id))
+                }
+            };
+            let what = if asset.is_some() || item.asset_id.is_some() {
+                format!("“{name}”")
+            } else {
+                name.clone()
             };
             out.push(Draft {
                 rule: "assets.discrepancy_open",
                 subject,
-                period: Some(c.id.clone()),
+                period: Some(period),
                 message: format!(
-                    "{}清查盘点发现{}的“{name}”{problem}，尚未处理（查明原因、修复或追回）。",
+                    "{}清查盘点发现{}的{what}{problem}，{pending}。",
                     format_cn_date(c.date),
                     ctx.enterprise_name(&c.enterprise_id)
                 ),
@@ -189,6 +220,19 @@ mod tests {
             renewed_until: None,
         });
         f
+    }
+
+    fn item(asset: Option<&str>, result: CountResult, resolved_on: Option<NaiveDate>) -> CountItem {
+        CountItem {
+            asset_id: asset.map(str::to_string),
+            result,
+            resolved_on,
+            code: None,
+            note: None,
+            scan_id: None,
+            pending: None,
+            resolution: None,
+        }
     }
 
     /// The service period of p1 ends on 30 June 2026.
@@ -291,11 +335,7 @@ mod tests {
             id: "k".into(),
             enterprise_id: "e1".into(),
             date: d(2026, 6, 1),
-            items: vec![CountItem {
-                asset_id: "a1".into(),
-                result: CountResult::Missing,
-                resolved_on: Some(d(2026, 6, 20)),
-            }],
+            items: vec![item(Some("a1"), CountResult::Missing, Some(d(2026, 6, 20)))],
         });
         assert!(!rules(&f, d(2026, 5, 31)).contains(&"assets.discrepancy_open"));
         let x = fired(&f, d(2026, 6, 1), "assets.discrepancy_open");
@@ -307,5 +347,84 @@ mod tests {
         assert!(!rules(&f, d(2026, 6, 20)).contains(&"assets.discrepancy_open"));
         f.inventory_counts[0].items[0].result = CountResult::Relocated;
         assert!(!rules(&f, d(2026, 6, 1)).contains(&"assets.discrepancy_open"));
+    }
+
+    #[test]
+    fn labels_found_besides_are_discrepancies_of_the_count_until_explained() {
+        let mut f = assets(Some("JG-141122-00001"));
+        let mut unknown = item(None, CountResult::Unknown, None);
+        unknown.code = Some("JG-141122-09999".into());
+        let mut unexpected = item(Some("a1"), CountResult::Unexpected, Some(d(2026, 6, 10)));
+        unexpected.code = Some("JG-141122-00001".into());
+        f.inventory_counts.push(InventoryCount {
+            id: "k".into(),
+            enterprise_id: "e1".into(),
+            date: d(2026, 6, 1),
+            items: vec![
+                item(Some("a1"), CountResult::Present, None),
+                unknown,
+                unexpected,
+            ],
+        });
+        let all = evaluate(&f, &profile(), d(2026, 6, 1));
+        let open: Vec<_> = all
+            .iter()
+            .filter(|x| x.rule == "assets.discrepancy_open")
+            .collect();
+        assert_eq!(open.len(), 2, "{open:?}");
+        // Each item of the count is a finding of its own, keyed by its place in the count.
+        assert_eq!(
+            open.iter()
+                .map(|x| x.period.clone().unwrap())
+                .collect::<Vec<_>>(),
+            vec!["k#1".to_string(), "k#2".into()]
+        );
+        assert!(
+            open.iter()
+                .all(|x| x.subject.kind == "inventory_count" && x.subject.id == "k")
+        );
+        assert!(
+            open[0].message.contains("标签 JG-141122-09999")
+                && open[0].message.contains("未知标签")
+        );
+        assert!(open[1].message.contains("冷藏配送车") && open[1].message.contains("外来资产"));
+        // Explained on the 10th: the unexpected one is gone from that day, the other stays.
+        let later = evaluate(&f, &profile(), d(2026, 6, 10));
+        let open: Vec<_> = later
+            .iter()
+            .filter(|x| x.rule == "assets.discrepancy_open")
+            .collect();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].period.as_deref(), Some("k#1"));
+    }
+
+    #[test]
+    fn a_write_off_asked_for_does_not_settle_a_discrepancy_until_decided() {
+        let mut f = assets(Some("JC-1"));
+        let mut missing = item(Some("a1"), CountResult::Missing, None);
+        missing.pending = Some(crate::inventory::Resolution {
+            kind: crate::inventory::ResolutionKind::WrittenOff,
+            on: d(2026, 6, 5),
+            by: "王建国".into(),
+            note: "车辆报废".into(),
+            sanction_id: None,
+        });
+        f.inventory_counts.push(InventoryCount {
+            id: "k".into(),
+            enterprise_id: "e1".into(),
+            date: d(2026, 6, 1),
+            items: vec![missing],
+        });
+        let x = fired(&f, d(2026, 6, 6), "assets.discrepancy_open");
+        assert!(
+            x.message.contains("已申请经批准核销，待监管责任人决定"),
+            "{}",
+            x.message
+        );
+        assert_eq!(x.subject.kind, "asset");
+        assert_eq!(x.period.as_deref(), Some("k"));
+        f.inventory_counts[0].items[0].resolved_on = Some(d(2026, 6, 8));
+        assert!(rules(&f, d(2026, 6, 7)).contains(&"assets.discrepancy_open"));
+        assert!(!rules(&f, d(2026, 6, 8)).contains(&"assets.discrepancy_open"));
     }
 }

@@ -456,21 +456,7 @@ pub struct Asset {
     pub renewed_until: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CountResult {
-    Present,
-    Missing,
-    Damaged,
-    Relocated,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CountItem {
-    pub asset_id: String,
-    pub result: CountResult,
-    pub resolved_on: Option<NaiveDate>,
-}
+pub use crate::inventory::{CountItem, CountResult};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryCount {

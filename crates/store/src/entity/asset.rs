@@ -48,6 +48,13 @@ pub struct Model {
     /// `jianguan_domain::asset::AssetStatus::code`; None (imported) reads as in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    // The columns below came later (m0014), left out of the JSON when absent likewise.
+    /// Who received it when it was handed over (接收单位或接收人).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_over_to: Option<String>,
+    /// The decision behind a renewal (续用决定: number, date, who decided).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_basis: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub voided_at: Option<DateTimeUtc>,
@@ -85,6 +92,8 @@ pub const FIELDS: &[&str] = &[
     "latitude",
     "longitude",
     "status",
+    "handed_over_to",
+    "renewal_basis",
 ];
 /// Columns holding JSON text, which a bundle carries as JSON values.
 pub const JSON_FIELDS: &[&str] = &[];

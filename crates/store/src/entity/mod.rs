@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod asset;
 pub mod asset_tag;
+pub mod asset_transfer;
 pub mod audit_log;
 pub mod county;
 pub mod data_report;
@@ -16,6 +17,7 @@ pub mod incident;
 pub mod inspection;
 pub mod inspection_version;
 pub mod inventory_count;
+pub mod inventory_scan;
 pub mod job_lease;
 pub mod ledger_entry;
 pub mod licence;

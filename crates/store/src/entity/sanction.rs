@@ -23,6 +23,11 @@ pub struct Model {
     pub withdrawn_on: Option<Date>,
     pub withdraw_reason: Option<String>,
     pub updated_at: DateTimeUtc,
+    // Came later (m0014): absent, it is left out of the row's JSON so that older seals match.
+    /// The record a proposal was made from (`discrepancy:<count>#<item>`), which the
+    /// decision settles in the same write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m0010_funds;
 mod m0011_assets;
 mod m0012_ledger;
 mod m0013_asset_ledger;
+mod m0014_counts;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_assets::Migration),
             Box::new(m0012_ledger::Migration),
             Box::new(m0013_asset_ledger::Migration),
+            Box::new(m0014_counts::Migration),
         ]
     }
 }

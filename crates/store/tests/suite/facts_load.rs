@@ -198,7 +198,11 @@ async fn one_by_one(conn: &impl ConnectionTrait, county: &str) -> Facts {
             renewed_until: a.renewed_until,
         });
     }
-    for c in live!(conn, inventory_count, county) {
+    // A count still being scanned has found nothing yet.
+    for c in live!(conn, inventory_count, county)
+        .into_iter()
+        .filter(|c| !c.is_open())
+    {
         facts.inventory_counts.push(f::InventoryCount {
             items: json(&c.items),
             id: c.id,

@@ -17,7 +17,7 @@ use jianguan_app::Permission::*;
 use jianguan_app::assets::{self as am, AssetFilter};
 use jianguan_domain::FieldErrors;
 use jianguan_domain::asset::{AssetInput, net_value_fen};
-use jianguan_store::entity::{asset, asset_tag};
+use jianguan_store::entity::{asset, asset_tag, asset_transfer};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -35,6 +35,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .api(HandIn, __path_issue_tags, issue_tags)
         .api(ReadRecords, __path_list_tags, list_tags)
         .api(HandIn, __path_bind_tag, bind_tag)
+        .api(HandIn, __path_transfer_asset, transfer_asset)
+        .api(ReadRecords, __path_list_transfers, list_transfers)
+        .api(Supervise, __path_hand_over_asset, hand_over_asset)
+        .api(Supervise, __path_hand_over_project, hand_over_project)
+        .api(Decide, __path_renew_asset, renew_asset)
 }
 
 /// A ledger line as sent: the contractor's own project; amounts in 分.
@@ -141,7 +146,11 @@ pub struct AssetDto {
     pub custodian: Option<String>,
     pub status: String,
     pub handed_over_on: Option<chrono::NaiveDate>,
+    /// Who received it when it was handed over.
+    pub handed_over_to: Option<String>,
     pub renewed_until: Option<chrono::NaiveDate>,
+    /// The decision behind the renewal.
+    pub renewal_basis: Option<String>,
     /// On a single asset: its photos.
     pub photos: Option<Vec<PhotoDto>>,
 }
@@ -182,7 +191,9 @@ fn dto(s: &AppState, m: asset::Model) -> AssetDto {
         longitude: m.longitude,
         custodian: m.custodian,
         handed_over_on: m.handed_over_on,
+        handed_over_to: m.handed_over_to,
         renewed_until: m.renewed_until,
+        renewal_basis: m.renewal_basis,
         photos: None,
     }
 }
@@ -377,5 +388,167 @@ pub async fn bind_tag(
     ApiJson(b): ApiJson<BindIn>,
 ) -> ApiResult<Json<AssetDto>> {
     let m = am::bind_tag(&s.app, &a, &id, &b.tag).await?;
+    Ok(Json(full(&s, m).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferIn {
+    /// 交接日期, YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
+    pub date: String,
+    /// 接收人.
+    #[schema(min_length = 1, max_length = 50)]
+    pub to_custodian: String,
+    /// 新存放地点, when it moves.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub to_place: String,
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransferDto {
+    pub id: String,
+    pub asset_id: String,
+    pub date: chrono::NaiveDate,
+    /// 交出人: the custodian before.
+    pub from_custodian: Option<String>,
+    pub to_custodian: String,
+    pub from_place: Option<String>,
+    pub to_place: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: String,
+}
+
+impl From<asset_transfer::Model> for TransferDto {
+    fn from(t: asset_transfer::Model) -> Self {
+        TransferDto {
+            id: t.id,
+            asset_id: t.asset_id,
+            date: t.date,
+            from_custodian: t.from_custodian,
+            to_custodian: t.to_custodian,
+            from_place: t.from_place,
+            to_place: t.to_place,
+            note: t.note,
+            recorded_by: t.recorded_by,
+        }
+    }
+}
+
+/// Records who keeps the asset now (both parties named); the ledger line changes and goes
+/// for review.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/transfers", params(("id" = String, Path)), request_body = TransferIn, responses((status = 201, body = TransferDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn transfer_asset(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TransferIn>,
+) -> ApiResult<(StatusCode, Json<TransferDto>)> {
+    let input = am::TransferInput {
+        date: b.date,
+        to_custodian: b.to_custodian,
+        to_place: b.to_place,
+        note: b.note,
+    };
+    let t = am::transfer(&s.app, &a, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(t.into())))
+}
+
+/// The asset's custodian transfers, newest first.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/transfers", params(("id" = String, Path)), responses((status = 200, body = Vec<TransferDto>), (status = 404, body = ErrorBody)))]
+pub async fn list_transfers(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<TransferDto>>> {
+    am::get(&s.app, &a, &id).await?;
+    let t = am::transfers(&s.app, &a, &id).await?;
+    Ok(Json(t.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverIn {
+    /// 移交日期, YYYY-MM-DD, not in the future.
+    #[schema(format = Date)]
+    pub date: String,
+    /// 接收单位或接收人.
+    #[schema(min_length = 1, max_length = 100)]
+    pub to: String,
+    /// The hand-over document, when there is one.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub note: String,
+}
+
+impl HandoverIn {
+    fn input(self) -> am::HandoverInput {
+        am::HandoverInput {
+            date: self.date,
+            to: self.to,
+            note: self.note,
+        }
+    }
+}
+
+/// The supervision group records the asset handed over at the end of the service period.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/handover", params(("id" = String, Path)), request_body = HandoverIn, responses((status = 200, body = AssetDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn hand_over_asset(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<HandoverIn>,
+) -> ApiResult<Json<AssetDto>> {
+    let m = am::hand_over(&s.app, &a, &id, &b.input()).await?;
+    Ok(Json(full(&s, m).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandedOverDto {
+    /// How many of the project's central-funds assets were handed over.
+    pub handed_over: usize,
+}
+
+/// Every central-funds asset of the project still in the contractor's hands handed over
+/// at once.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/asset-handover", params(("id" = String, Path)), request_body = HandoverIn, responses((status = 200, body = HandedOverDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn hand_over_project(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<HandoverIn>,
+) -> ApiResult<Json<HandedOverDto>> {
+    let n = am::hand_over_project(&s.app, &a, &id, &b.input()).await?;
+    Ok(Json(HandedOverDto { handed_over: n }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalIn {
+    /// 续用至, YYYY-MM-DD: today or later, at most ten years on.
+    #[schema(format = Date)]
+    pub until: String,
+    /// The decision it rests on (document number or meeting minutes).
+    #[schema(min_length = 1, max_length = 500)]
+    pub basis: String,
+}
+
+/// The responsible person decides the contractor keeps using the asset through a day.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/renewal", params(("id" = String, Path)), request_body = RenewalIn, responses((status = 200, body = AssetDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn renew_asset(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RenewalIn>,
+) -> ApiResult<Json<AssetDto>> {
+    let input = am::RenewalInput {
+        until: b.until,
+        basis: b.basis,
+    };
+    let m = am::renew(&s.app, &a, &id, &input).await?;
     Ok(Json(full(&s, m).await?))
 }

@@ -147,6 +147,51 @@ pub enum AssetStatusCode {
     HandedOver,
 }
 
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum CountResultCode {
+    Present,
+    Missing,
+    Damaged,
+    Relocated,
+    Unexpected,
+    Unknown,
+}
+
+/// What a person scanning may record of an asset the count covers.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ScanResultCode {
+    Present,
+    Damaged,
+    Relocated,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ResolutionKindCode {
+    Found,
+    Repaired,
+    Explained,
+    WrittenOff,
+    Recovered,
+}
+
+/// How a discrepancy is settled by whoever counts (a recovery is the supervision group's
+/// proposal, on its own route).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ResolveKindCode {
+    Found,
+    Repaired,
+    Explained,
+    WrittenOff,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +253,35 @@ mod tests {
         assert_eq!(
             values::<AssetStatusCode>(),
             codes(AssetStatus::ALL.iter().map(|s| s.code()).collect())
+        );
+        use jianguan_domain::inventory::{CountResult, ResolutionKind, Scanned};
+        assert_eq!(
+            values::<CountResultCode>(),
+            codes(CountResult::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<ScanResultCode>(),
+            codes(
+                Scanned::Expected(String::new())
+                    .results()
+                    .iter()
+                    .map(|s| s.code())
+                    .collect()
+            )
+        );
+        assert_eq!(
+            values::<ResolutionKindCode>(),
+            codes(ResolutionKind::ALL.iter().map(|s| s.code()).collect())
+        );
+        assert_eq!(
+            values::<ResolveKindCode>(),
+            codes(
+                ResolutionKind::ALL
+                    .iter()
+                    .filter(|k| **k != ResolutionKind::Recovered)
+                    .map(|s| s.code())
+                    .collect()
+            )
         );
         use jianguan_domain::rules::facts::MarketCategory;
         assert_eq!(

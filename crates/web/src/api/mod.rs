@@ -9,6 +9,7 @@ mod dto;
 mod extract;
 mod funds;
 mod inspections;
+mod inventory;
 mod market;
 mod orders;
 mod records;
@@ -41,6 +42,19 @@ pub struct ApiDoc;
 /// route can answer, raw bodies as binary).
 pub fn document(routes: &[crate::RouteInfo], api: crate::routes::ApiPaths) -> serde_json::Value {
     use serde_json::{Value, json};
+    // Two types of one name would silently share one schema (a notification count once
+    // answered as an inventory count): the tests, in debug builds, stop on it.
+    let mut named: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (name, schema) in &api.schemas {
+        let json = serde_json::to_string(schema).unwrap_or_default();
+        if named
+            .insert(name, json.clone())
+            .is_some_and(|before| before != json)
+        {
+            tracing::error!(schema = %name, "two API types share one schema name");
+            debug_assert!(false, "two API types share the schema name {name}");
+        }
+    }
     let mut openapi = ApiDoc::openapi();
     openapi.paths = api.paths;
     let mut components = openapi.components.take().unwrap_or_default();
@@ -148,5 +162,6 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = market::routes(r);
     let r = funds::routes(r);
     let r = assets::routes(r);
+    let r = inventory::routes(r);
     reporting::routes(r)
 }

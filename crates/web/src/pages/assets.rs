@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use jianguan_app::Permission::*;
 use jianguan_app::assets::{self as am, AssetFilter, Label, Stock};
-use jianguan_app::{Actor, AppError, Role};
+use jianguan_app::{Actor, AppError, Permission, Role};
 use jianguan_domain::asset::{
     AssetInput, AssetKind, AssetStatus, MAX_TAGS_PER_BATCH, net_value_fen,
 };
@@ -43,11 +43,24 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/assets/{id}/edit", HandIn, edit_form)
         .post("/assets/{id}", HandIn, update)
         .post("/assets/{id}/tag", HandIn, bind)
+        .post("/assets/{id}/transfer", HandIn, transfer)
+        .post("/assets/{id}/handover", Supervise, hand_over)
+        .post("/assets/{id}/renewal", Decide, renew)
+        .post(
+            "/projects/{id}/asset-handover",
+            Supervise,
+            hand_over_project,
+        )
         .post_large("/assets/{id}/photos", HandIn, super::UPLOAD_LIMIT, upload)
 }
 
 /// The pages under 资产.
-pub const ASSET_PAGES: [(&str, &str); 2] = [("/assets", "资产台账"), ("/assets/tags", "资产标签")];
+pub const ASSET_PAGES: [(&str, &str); 4] = [
+    ("/assets", "资产台账"),
+    ("/assets/tags", "资产标签"),
+    ("/assets/counts", "清查盘点"),
+    ("/assets/discrepancies", "盘点差异"),
+];
 
 fn status_of(m: &asset::Model) -> AssetStatus {
     m.status
@@ -430,8 +443,15 @@ async fn form_page(
                 &form.asset_kind,
             ),
             categories: options(cats, &form.category),
+            // Disposal and hand-over are recorded by the bureau, not chosen here.
             statuses: options(
-                AssetStatus::ALL.iter().map(|x| (x.code(), x.label())),
+                AssetStatus::ALL
+                    .iter()
+                    .filter(|x| {
+                        !matches!(x, AssetStatus::Disposed | AssetStatus::HandedOver)
+                            || x.code() == form.status
+                    })
+                    .map(|x| (x.code(), x.label())),
                 &form.status,
             ),
             townships: options(towns.iter().map(|t| (t.clone(), t.clone())), &form.township),
@@ -546,8 +566,46 @@ struct DetailPage {
     saved: bool,
     errors: FieldErrors,
     tag: String,
+    transfers: Vec<TransferRow>,
+    /// The subsidy claims citing its invoice: (link, words).
+    claims: Vec<(String, String)>,
+    /// The latest review of the line: state, note, and (for staff, while pending) its id.
+    review_state: String,
+    review_note: String,
+    review_id: String,
+    /// Still in the contractor's hands (not disposed of, not handed over).
+    in_hand: bool,
+    may_hand_over: bool,
+    may_renew: bool,
+    handed_over: String,
+    renewed: String,
+    today: String,
+    form: EventForm,
 }
 
+pub struct TransferRow {
+    pub date: String,
+    pub from: String,
+    pub to: String,
+    pub place: String,
+    pub note: String,
+    pub by: String,
+}
+
+/// What the asset page's own forms carry back after an error.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EventForm {
+    pub date: String,
+    pub to_custodian: String,
+    pub to_place: String,
+    pub to: String,
+    pub note: String,
+    pub until: String,
+    pub basis: String,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn detail(
     s: &AppState,
     auth: &Auth,
@@ -555,6 +613,7 @@ async fn detail(
     saved: bool,
     errors: FieldErrors,
     tag: String,
+    form: EventForm,
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
@@ -577,6 +636,42 @@ async fn detail(
         .and_then(|c| s.app.profile.assets.category(c));
     let photos =
         super::uploads::photo_views(jianguan_app::evidence::photos(&s.app, "asset", &m.id).await?)?;
+    let transfers = am::transfers(&s.app, a, &m.id)
+        .await?
+        .into_iter()
+        .map(|t| TransferRow {
+            date: format_cn_date(t.date),
+            from: t.from_custodian.unwrap_or_else(|| "—".into()),
+            to: t.to_custodian,
+            place: t.to_place.unwrap_or_default(),
+            note: t.note.unwrap_or_default(),
+            by: jianguan_app::inventory::person(&t.recorded_by).to_string(),
+        })
+        .collect();
+    let claims = am::claims_citing(&s.app, a, &m)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                format!("/funds/claims/{}", c.id),
+                format!(
+                    "补助资金申请（{}，{}）",
+                    money(c.amount_fen),
+                    format_cn_date(c.submitted_on)
+                ),
+            )
+        })
+        .collect();
+    let review = jianguan_app::reporting::latest_review(&s.app, &m.id).await?;
+    let review_state = review
+        .as_ref()
+        .and_then(|r| jianguan_domain::reporting::Review::parse(&r.state));
+    let pending = review_state == Some(jianguan_domain::reporting::Review::Submitted);
+    let st = status_of(&m);
+    let in_hand = m.handed_over_on.is_none()
+        && m.disposed_on.is_none()
+        && !matches!(st, AssetStatus::Disposed | AssetStatus::HandedOver);
+    let today = s.app.today();
     Ok(render(
         status,
         &DetailPage {
@@ -617,6 +712,34 @@ async fn detail(
             saved,
             errors,
             tag,
+            transfers,
+            claims,
+            review_state: review_state
+                .map(|r| r.label().to_string())
+                .unwrap_or_default(),
+            review_note: review
+                .as_ref()
+                .and_then(|r| r.note.clone())
+                .unwrap_or_default(),
+            review_id: match &review {
+                Some(r) if pending && a.role.supervises() => r.id.clone(),
+                _ => String::new(),
+            },
+            in_hand,
+            may_hand_over: in_hand && a.role.supervises() && a.may(Permission::EditRecords),
+            may_renew: in_hand && m.central_funds && a.may(Permission::Decide),
+            handed_over: match (m.handed_over_on, &m.handed_over_to) {
+                (Some(d), Some(to)) => format!("{}，接收：{to}", format_cn_date(d)),
+                (Some(d), None) => format_cn_date(d),
+                _ => String::new(),
+            },
+            renewed: match (m.renewed_until, &m.renewal_basis) {
+                (Some(d), Some(b)) => format!("续用至{}（{b}）", format_cn_date(d)),
+                (Some(d), None) => format!("续用至{}", format_cn_date(d)),
+                _ => String::new(),
+            },
+            today: today.to_string(),
+            form,
             m,
         },
     ))
@@ -635,6 +758,7 @@ pub async fn show(
         q.saved.is_some(),
         FieldErrors::new(),
         String::new(),
+        EventForm::default(),
         StatusCode::OK,
     )
     .await
@@ -674,6 +798,7 @@ pub async fn bind(
                 false,
                 e,
                 f.tag,
+                EventForm::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -699,9 +824,113 @@ pub async fn upload(
                 false,
                 e,
                 String::new(),
+                EventForm::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ custody and hand-over
+
+/// After a form on the asset page: back to the page, or the page with the form's errors.
+async fn after_event<T>(
+    s: &AppState,
+    auth: &Auth,
+    id: &str,
+    f: EventForm,
+    done: Result<T, AppError>,
+) -> PageResult {
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/assets/{id}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(
+                s,
+                auth,
+                id,
+                false,
+                e,
+                String::new(),
+                f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn transfer(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let input = am::TransferInput {
+        date: f.date.clone(),
+        to_custodian: f.to_custodian.clone(),
+        to_place: f.to_place.clone(),
+        note: f.note.clone(),
+    };
+    let done = am::transfer(&s.app, &auth.0, &id, &input).await;
+    after_event(&s, &auth, &id, f, done).await
+}
+
+pub async fn hand_over(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let input = am::HandoverInput {
+        date: f.date.clone(),
+        to: f.to.clone(),
+        note: f.note.clone(),
+    };
+    let done = am::hand_over(&s.app, &auth.0, &id, &input).await;
+    after_event(&s, &auth, &id, f, done).await
+}
+
+pub async fn renew(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let input = am::RenewalInput {
+        until: f.until.clone(),
+        basis: f.basis.clone(),
+    };
+    let done = am::renew(&s.app, &auth.0, &id, &input).await;
+    after_event(&s, &auth, &id, f, done).await
+}
+
+/// Every central-funds asset of a project handed over at once (from the project's page);
+/// what is wrong is said on the project's page.
+pub async fn hand_over_project(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let input = am::HandoverInput {
+        date: f.date.clone(),
+        to: f.to.clone(),
+        note: f.note.clone(),
+    };
+    match am::hand_over_project(&s.app, &auth.0, &id, &input).await {
+        Ok(n) => {
+            Ok(Redirect::to(&format!("/projects/{id}?handed_over={n}#assets")).into_response())
+        }
+        Err(AppError::Validation(e)) => {
+            let msg = e
+                .iter()
+                .map(|(_, m)| m.to_string())
+                .collect::<Vec<_>>()
+                .join("；");
+            Err(AppError::Conflict(msg).into())
         }
         Err(e) => Err(e.into()),
     }

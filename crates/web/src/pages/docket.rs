@@ -367,11 +367,27 @@ fn next_steps(
             (format!("/market/{}", f.subject_id), "查看问题"),
         ],
         "qualification.invalid" => vec![order("开具整改通知")],
-        "assets.unlabelled" | "assets.discrepancy_open" | "assets.handover_due" => vec![
+        "assets.unlabelled" => vec![
             order("开具整改通知"),
             (format!("/assets/{}", f.subject_id), "查看资产"),
         ],
+        "assets.handover_due" => vec![
+            (format!("/assets/{}", f.subject_id), "登记移交或续用决定"),
+            order("开具整改通知"),
+        ],
+        "assets.discrepancy_open" => {
+            let mut steps = vec![(count_link(f), "处理盘点差异")];
+            if f.subject_kind == "asset" {
+                steps.push((format!("/assets/{}", f.subject_id), "查看资产"));
+            }
+            steps.push(order("开具整改通知"));
+            steps
+        }
         "assets.inventory_due" => vec![
+            (
+                format!("/assets/counts?enterprise_id={enterprise}"),
+                "开始清查盘点",
+            ),
             order("开具整改通知"),
             (
                 format!("/assets?enterprise_id={enterprise}"),
@@ -434,11 +450,23 @@ fn may_remind(
         && profile.acts(&f.rule) == Party::Contractor
 }
 
+/// The count page at the discrepancy a finding is about: its period is the count
+/// (`count`) or, for a label found besides, the count and the item (`count#n`).
+fn count_link(f: &finding::Model) -> String {
+    let period = f.period.as_deref().unwrap_or_default();
+    match period.split_once('#') {
+        Some((count, n)) => format!("/assets/counts/{count}#item-{n}"),
+        None => format!("/assets/counts/{period}"),
+    }
+}
+
 fn subject_link(f: &finding::Model) -> Option<String> {
     match f.subject_kind.as_str() {
         "project" => Some(format!("/projects/{}", f.subject_id)),
         "enterprise" => Some(format!("/enterprises/{}", f.subject_id)),
         "market_finding" => Some(format!("/market/{}", f.subject_id)),
+        "asset" => Some(format!("/assets/{}", f.subject_id)),
+        "inventory_count" => Some(count_link(f)),
         _ => f.project_id.as_ref().map(|p| format!("/projects/{p}")),
     }
 }

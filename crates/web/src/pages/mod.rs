@@ -3,6 +3,7 @@
 pub(crate) mod account;
 mod assets;
 mod calendar;
+mod counts;
 mod data;
 mod docket;
 mod enterprises;
@@ -47,6 +48,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = sanctions::routes(r);
     let r = funds::routes(r);
     let r = assets::routes(r);
+    let r = counts::routes(r);
     let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);

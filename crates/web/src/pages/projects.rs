@@ -198,6 +198,11 @@ struct DetailPage {
     can_edit: bool,
     saved: bool,
     void_error: Option<String>,
+    /// 一（五）: the service period is over; staff may record its assets handed over.
+    can_hand_over: bool,
+    /// How many were just handed over.
+    handed_over: String,
+    today: String,
 }
 
 async fn detail_page(
@@ -250,6 +255,7 @@ async fn detail_page(
             (x.name, tag, format!("/assets/{}", x.id))
         })
         .collect();
+    let service_over = p.service_period_end.is_some_and(|e| e < s.app.today());
     let location = match (&p.village, p.latitude, p.longitude) {
         (v, Some(lat), Some(lon)) => format!(
             "{}{}（{lat:.5}, {lon:.5}）",
@@ -298,22 +304,37 @@ async fn detail_page(
         assets,
         asset_total,
         can_edit: a.may(Permission::EditRecords),
+        can_hand_over: a.role.supervises()
+            && a.may(Permission::EditRecords)
+            && service_over
+            && asset_total > 0,
+        handed_over: String::new(),
+        today: s.app.today().to_string(),
         saved,
         void_error,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+    /// How many assets a bulk hand-over just recorded.
+    handed_over: Option<u64>,
 }
 
 pub async fn show(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<super::SavedQuery>,
+    Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let p = records::project(&s.app, &auth.0, &id).await?;
-    Ok(render(
-        StatusCode::OK,
-        &detail_page(&s, &auth, p, q.saved.is_some(), None).await?,
-    ))
+    let mut page = detail_page(&s, &auth, p, q.saved.is_some(), None).await?;
+    if let Some(n) = q.handed_over {
+        page.handed_over = format!("已登记 {n} 项资产移交。");
+    }
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[derive(Template)]

@@ -594,3 +594,40 @@ async fn the_project_page_and_the_findings_lead_to_the_assets() {
         "the finding leads to the asset"
     );
 }
+
+#[tokio::test]
+async fn an_asset_s_invoice_leads_to_the_claim_that_cites_it() {
+    let t = seeded_router(jianguan_testkit::Backend::Sqlite).await;
+    let w = t.world.clone();
+    let c = Client::login(&t, "contractor").await;
+    let today = t.app.today().to_string();
+    let (status, claim) = c
+        .json(
+            Method::POST,
+            "/api/v1/funds/claims",
+            json!({"project_id": w.project_a, "amount_fen": 120_000, "purpose": "冷藏展示柜",
+                   "invoices": [{"code": "1400221130", "number": "07731234", "date": today,
+                                 "seller": "太原市晋通设备有限公司", "amount_fen": 120_000}],
+                   "declared": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{claim}");
+    let mut with_invoice = line(&w.project_a, "冷藏展示柜");
+    with_invoice["invoice"] = json!("1400221130 7731234");
+    let (_, a) = c.json(Method::POST, "/api/v1/assets", with_invoice).await;
+    let (_, page) = c
+        .get(&format!("/assets/{}", a["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        page.contains(&format!("/funds/claims/{}", claim["id"].as_str().unwrap())),
+        "the claim is linked"
+    );
+    // Another number cites nothing.
+    let mut other = line(&w.project_a, "货架");
+    other["invoice"] = json!("1400221130 07731235");
+    let (_, b) = c.json(Method::POST, "/api/v1/assets", other).await;
+    let (_, page) = c
+        .get(&format!("/assets/{}", b["id"].as_str().unwrap()))
+        .await;
+    assert!(!page.contains("data-testid=\"asset-claim\""));
+}

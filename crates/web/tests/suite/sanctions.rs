@@ -500,6 +500,7 @@ async fn the_sanction_list_pages_and_filters() {
                     withdrawn_on: None,
                     withdraw_reason: None,
                     updated_at: now,
+                    source: None,
                 }
                 .into_active_model()
             })
