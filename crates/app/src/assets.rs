@@ -460,6 +460,15 @@ pub struct HandoverInput {
     pub note: String,
 }
 
+/// Who received a hand-over, with the document it rests on when one is named.
+fn receiver(e: &mut FieldErrors, input: &HandoverInput) -> String {
+    let to = e.required_text("to", "接收单位或接收人", &input.to, 100);
+    match e.optional_text("note", "说明", Some(&input.note), 500) {
+        Some(n) => format!("{to}（{n}）"),
+        None => to,
+    }
+}
+
 fn handed_over(
     a: &asset::Model,
     date: chrono::NaiveDate,
@@ -489,14 +498,9 @@ pub async fn hand_over(
     in_hand(&a)?;
     let mut e = FieldErrors::new();
     let date = event_day(&mut e, "date", "移交日期", &input.date, &a, app.today());
-    let to = e.required_text("to", "接收单位或接收人", &input.to, 100);
-    let note = e.optional_text("note", "说明", Some(&input.note), 500);
+    let to = receiver(&mut e, input);
     let (Some(date), true) = (date, e.is_empty()) else {
         return Err(AppError::Validation(e));
-    };
-    let to = match note {
-        Some(n) => format!("{to}（{n}）"),
-        None => to,
     };
     let after = handed_over(&a, date, &to, app.now());
     let mut tx = app.store.begin().await?;
@@ -530,8 +534,7 @@ pub async fn hand_over_project(
         .filter(|p| p.voided_at.is_none())
         .ok_or(AppError::NotFound)?;
     let mut e = FieldErrors::new();
-    let to = e.required_text("to", "接收单位或接收人", &input.to, 100);
-    let note = e.optional_text("note", "说明", Some(&input.note), 500);
+    let to = receiver(&mut e, input);
     let date = match jianguan_domain::dates::parse_date(&input.date) {
         Ok(d) if d > app.today() => {
             e.add("date", "移交日期不能晚于今天");
@@ -546,10 +549,6 @@ pub async fn hand_over_project(
     let (Some(date), true) = (date, e.is_empty()) else {
         return Err(AppError::Validation(e));
     };
-    let to = match note {
-        Some(n) => format!("{to}（{n}）"),
-        None => to,
-    };
     let now = app.now();
     let mut tx = app.store.begin().await?;
     let assets = scoped::find::<asset::Entity>(&jianguan_store::Scope::county(&p.county_code))
@@ -561,7 +560,6 @@ pub async fn hand_over_project(
     let mut n = 0;
     for a in assets.iter().filter(|a| in_hand(a).is_ok()) {
         if date < a.purchase_date {
-            tx.rollback().await?;
             return Err(AppError::field(
                 "date",
                 format!("移交日期早于“{}”的购置日期", a.name),
@@ -582,7 +580,6 @@ pub async fn hand_over_project(
         n += 1;
     }
     if n == 0 {
-        tx.rollback().await?;
         return Err(AppError::Conflict(
             "该项目没有尚未移交的中央财政资金资产".into(),
         ));

@@ -106,6 +106,34 @@ fn entries(scans: &[inventory_scan::Model]) -> Vec<ScanEntry> {
         .collect()
 }
 
+/// The count read again inside `tx` (under the write lock, so what is checked holds at
+/// commit), refused with `refused` when it is no longer open.
+async fn open_in_tx(
+    tx: &WriteTx,
+    id: &str,
+    refused: &str,
+) -> Result<inventory_count::Model, AppError> {
+    let c = scoped::one::<inventory_count::Entity>(tx.conn(), &Scope::everything(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.is_open() {
+        Ok(c)
+    } else {
+        Err(AppError::Conflict(refused.into()))
+    }
+}
+
+/// A count's scans read inside `tx`, oldest first.
+async fn scans_in_tx(tx: &WriteTx, id: &str) -> Result<Vec<inventory_scan::Model>, AppError> {
+    Ok(inventory_scan::Entity::find()
+        .filter(inventory_scan::Column::CountId.eq(id))
+        .filter(inventory_scan::Column::VoidedAt.is_null())
+        .order_by_asc(inventory_scan::Column::CreatedAt)
+        .order_by_asc(inventory_scan::Column::Id)
+        .all(tx.conn())
+        .await?)
+}
+
 /// How far an open count has come.
 pub fn progress(c: &inventory_count::Model, scans: &[inventory_scan::Model]) -> Progress {
     let expected: BTreeSet<String> = c.expected_ids().unwrap_or_default().into_iter().collect();
@@ -282,14 +310,12 @@ pub async fn start(app: &App, actor: &Actor, input: &StartInput) -> Result<Start
     )
     .await?;
     if assets.len() > MAX_COUNT_ASSETS {
-        tx.rollback().await?;
         return Err(AppError::field(
             "project_id",
             format!("一次盘点最多 {MAX_COUNT_ASSETS} 项资产，请按项目或乡镇、村分次盘点"),
         ));
     }
     if assets.is_empty() {
-        tx.rollback().await?;
         return Err(AppError::field(
             "enterprise_id",
             "该范围内没有需要盘点的固定资产（已处置或已移交的不再盘点），请核对范围或先登记资产台账",
@@ -454,18 +480,8 @@ pub async fn scan(
     };
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let current = scoped::one::<inventory_count::Entity>(tx.conn(), &Scope::everything(), &c.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !current.is_open() {
-        tx.rollback().await?;
-        return Err(AppError::Conflict("该盘点已结束，不能再扫描".into()));
-    }
-    let existing = inventory_scan::Entity::find()
-        .filter(inventory_scan::Column::CountId.eq(c.id.as_str()))
-        .filter(inventory_scan::Column::VoidedAt.is_null())
-        .all(tx.conn())
-        .await?;
+    open_in_tx(&tx, &c.id, "该盘点已结束，不能再扫描").await?;
+    let existing = scans_in_tx(&tx, &c.id).await?;
     let (scan, again) = match existing.iter().find(|s| s.code == code) {
         Some(s) => {
             tx.rollback().await?;
@@ -481,7 +497,6 @@ pub async fn scan(
             (s.clone(), true)
         }
         None if existing.len() >= MAX_SCANS => {
-            tx.rollback().await?;
             return Err(AppError::Conflict(format!(
                 "一次盘点最多记录 {MAX_SCANS} 个标签"
             )));
@@ -576,13 +591,7 @@ pub async fn correct_scan(
         return Ok(before);
     }
     let mut tx = app.store.begin().await?;
-    let current = scoped::one::<inventory_count::Entity>(tx.conn(), &Scope::everything(), &c.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !current.is_open() {
-        tx.rollback().await?;
-        return Err(AppError::Conflict("该盘点已结束，不能再更正".into()));
-    }
+    open_in_tx(&tx, &c.id, "该盘点已结束，不能再更正").await?;
     tx.replace(&before, after.clone()).await?;
     tx.record(entry(
         app,
@@ -623,20 +632,8 @@ pub async fn close(
     let today = app.today();
     let now = app.now();
     let mut tx = app.store.begin().await?;
-    let before = scoped::one::<inventory_count::Entity>(tx.conn(), &Scope::everything(), &c.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !before.is_open() {
-        tx.rollback().await?;
-        return Err(AppError::Conflict("该盘点已经结束".into()));
-    }
-    let scans = inventory_scan::Entity::find()
-        .filter(inventory_scan::Column::CountId.eq(c.id.as_str()))
-        .filter(inventory_scan::Column::VoidedAt.is_null())
-        .order_by_asc(inventory_scan::Column::CreatedAt)
-        .order_by_asc(inventory_scan::Column::Id)
-        .all(tx.conn())
-        .await?;
+    let before = open_in_tx(&tx, &c.id, "该盘点已经结束").await?;
+    let scans = scans_in_tx(&tx, &c.id).await?;
     let items = inv::close(&before.expected_ids()?, &entries(&scans));
     let after = inventory_count::Model {
         state: Some(CLOSED.into()),
@@ -899,10 +896,7 @@ pub async fn resolve(
     let mut tx = app.store.begin().await?;
     let (before, mut items) = item_in_tx(&tx, &c.id, input.item).await?;
     let it = &mut items[input.item];
-    if let Err(m) = inv::check_resolution(it, kind) {
-        tx.rollback().await?;
-        return Err(AppError::Conflict(m));
-    }
+    inv::check_resolution(it, kind).map_err(AppError::Conflict)?;
     if kind == ResolutionKind::Found {
         // Found means the label is in hand again: it must be this asset's.
         let tag = match &it.asset_id {
@@ -913,14 +907,12 @@ pub async fn resolve(
         };
         let scanned = inv::normalise_code(&input.code);
         if scanned.is_empty() {
-            tx.rollback().await?;
             return Err(AppError::field(
                 "code",
                 "请扫描找到的资产标签，或输入标签编号",
             ));
         }
         if tag.as_deref().map(inv::normalise_code).as_deref() != Some(scanned.as_str()) {
-            tx.rollback().await?;
             return Err(AppError::field(
                 "code",
                 "扫描到的不是这件资产的标签，请核对",
@@ -996,7 +988,6 @@ pub async fn decide_write_off(
         .clone()
         .filter(|p| p.kind == ResolutionKind::WrittenOff)
     else {
-        tx.rollback().await?;
         return Err(AppError::Conflict("该差异没有待审批的核销申请".into()));
     };
     it.pending = None;
@@ -1126,10 +1117,7 @@ pub async fn propose_recovery(
     let mut tx = app.store.begin().await?;
     let (before, mut items) = item_in_tx(&tx, &c.id, input.item).await?;
     let it = &mut items[input.item];
-    if let Err(msg) = inv::check_resolution(it, ResolutionKind::Recovered) {
-        tx.rollback().await?;
-        return Err(AppError::Conflict(msg));
-    }
+    inv::check_resolution(it, ResolutionKind::Recovered).map_err(AppError::Conflict)?;
     it.pending = Some(Resolution {
         kind: ResolutionKind::Recovered,
         on: app.today(),

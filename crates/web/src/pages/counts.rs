@@ -647,6 +647,34 @@ pub struct ScanForm {
     note: String,
 }
 
+/// After a form on a count's page: on to where it leads, or the page again with the
+/// form's errors (what was typed as the tag kept).
+async fn after_form<T>(
+    s: &AppState,
+    auth: &Auth,
+    count_id: &str,
+    done: Result<T, AppError>,
+    code: String,
+    to: impl FnOnce(T) -> String,
+) -> PageResult {
+    match done {
+        Ok(v) => Ok(Redirect::to(&to(v)).into_response()),
+        Err(AppError::Validation(e)) => {
+            detail(
+                s,
+                auth,
+                count_id,
+                String::new(),
+                e,
+                code,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A tag typed (or scanned without the page's script): recorded, then back to the count.
 pub async fn scan(
     State(s): State<AppState>,
@@ -659,27 +687,15 @@ pub async fn scan(
         result: f.result.clone(),
         note: f.note.clone(),
     };
-    match inv::scan(&s.app, &auth.0, &id, &input).await {
-        Ok(o) => Ok(Redirect::to(&format!(
+    let done = inv::scan(&s.app, &auth.0, &id, &input).await;
+    after_form(&s, &auth, &id, done, f.code, |o| {
+        format!(
             "/assets/counts/{id}?scanned={}{}",
             o.scan.id,
             if o.again { "&again=1" } else { "" }
-        ))
-        .into_response()),
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &id,
-                String::new(),
-                e,
-                f.code,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        )
+    })
+    .await
 }
 
 pub async fn close(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> PageResult {
@@ -710,7 +726,7 @@ pub async fn resolve(
     Path(id): Path<String>,
     Form(f): Form<ResolveForm>,
 ) -> PageResult {
-    let result = async {
+    let done = async {
         let input = inv::ResolveInput {
             item: item_of(&f.item)?,
             kind: f.kind.clone(),
@@ -720,26 +736,11 @@ pub async fn resolve(
         inv::resolve(&s.app, &auth.0, &id, &input).await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/assets/counts/{id}?saved=1#item-{}",
-            f.item.trim()
-        ))
-        .into_response()),
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &id,
-                String::new(),
-                e,
-                f.code,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let item = f.item.trim().to_string();
+    after_form(&s, &auth, &id, done, f.code, |_| {
+        format!("/assets/counts/{id}?saved=1#item-{item}")
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -757,7 +758,7 @@ pub async fn write_off(
     Path(id): Path<String>,
     Form(f): Form<WriteOffForm>,
 ) -> PageResult {
-    let result = async {
+    let done = async {
         let approve = match f.decision.as_str() {
             "approve" => true,
             "decline" => false,
@@ -766,26 +767,11 @@ pub async fn write_off(
         inv::decide_write_off(&s.app, &auth.0, &id, item_of(&f.item)?, approve, &f.note).await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/assets/counts/{id}?saved=1#item-{}",
-            f.item.trim()
-        ))
-        .into_response()),
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &id,
-                String::new(),
-                e,
-                String::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let item = f.item.trim().to_string();
+    after_form(&s, &auth, &id, done, String::new(), |_| {
+        format!("/assets/counts/{id}?saved=1#item-{item}")
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -803,7 +789,7 @@ pub async fn recover(
     Path(id): Path<String>,
     Form(f): Form<RecoverForm>,
 ) -> PageResult {
-    let result = async {
+    let done = async {
         let input = inv::RecoverInput {
             item: item_of(&f.item)?,
             amount: f.amount.clone(),
@@ -813,22 +799,10 @@ pub async fn recover(
         inv::propose_recovery(&s.app, &auth.0, &id, &input).await
     }
     .await;
-    match result {
-        Ok(m) => Ok(Redirect::to(&format!("/sanctions/{}?saved=1", m.id)).into_response()),
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &id,
-                String::new(),
-                e,
-                String::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_form(&s, &auth, &id, done, String::new(), |m| {
+        format!("/sanctions/{}?saved=1", m.id)
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -845,24 +819,11 @@ pub async fn correct(
     Form(f): Form<CorrectForm>,
 ) -> PageResult {
     let x: inventory_scan::Model = inv::scan_of(&s.app, &auth.0, &scan_id).await?;
-    match inv::correct_scan(&s.app, &auth.0, &scan_id, &f.result, &f.note).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assets/counts/{}?saved=1", x.count_id)).into_response())
-        }
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &x.count_id,
-                String::new(),
-                e,
-                String::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = inv::correct_scan(&s.app, &auth.0, &scan_id, &f.result, &f.note).await;
+    after_form(&s, &auth, &x.count_id, done, String::new(), |_| {
+        format!("/assets/counts/{}?saved=1", x.count_id)
+    })
+    .await
 }
 
 pub async fn upload(
@@ -872,24 +833,11 @@ pub async fn upload(
     m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let x = inv::scan_of(&s.app, &auth.0, &scan_id).await?;
-    match super::uploads::save_uploads(&s, &auth.0, "inventory_scan", &x.id, m).await {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/assets/counts/{}?saved=1", x.count_id)).into_response())
-        }
-        Err(AppError::Validation(e)) => {
-            detail(
-                &s,
-                &auth,
-                &x.count_id,
-                String::new(),
-                e,
-                String::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = super::uploads::save_uploads(&s, &auth.0, "inventory_scan", &x.id, m).await;
+    after_form(&s, &auth, &x.count_id, done, String::new(), |_| {
+        format!("/assets/counts/{}?saved=1", x.count_id)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ discrepancies
