@@ -37,6 +37,9 @@ pub async fn history(
         "inventory_count" => {
             crate::inventory::get(app, actor, id).await?;
         }
+        "document" => {
+            crate::documents::get(app, actor, id).await?;
+        }
         "subsidy_claim" => {
             crate::funds::claim_record(app, actor, id).await?;
         }

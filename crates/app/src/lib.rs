@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod demo;
 mod demo_facts;
 pub mod docket;
+pub mod documents;
 mod error;
 pub mod evidence;
 pub mod funds;
@@ -56,6 +57,8 @@ pub struct App {
     /// This server among several on one database (kept in its data directory), so that
     /// what a crashed server left half-done is found by it again.
     pub instance: String,
+    /// The Chinese faces documents are set in (a configured directory first).
+    pub fonts: Arc<documents::FontIndex>,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -116,7 +119,14 @@ impl App {
             heavy: heavy::Heavy::from_cores(),
             audit_key: None,
             instance: secrets::new_id(),
+            fonts: Arc::new(documents::FontIndex::new(None)),
         }
+    }
+
+    /// Where the official faces are (searched before the system's font directories).
+    pub fn with_font_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.fonts = Arc::new(documents::FontIndex::new(dir));
+        self
     }
 
     pub fn with_photos(mut self, photos: evidence::PhotoSettings) -> Self {

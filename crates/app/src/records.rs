@@ -81,6 +81,7 @@ pub async fn create_county(
         province,
         townships: serde_json::to_string(&townships)?,
         created_at: app.now(),
+        document_office: None,
     };
     let audit = AuditEntry {
         at: app.now(),

@@ -58,9 +58,10 @@ async fn head(store: &Store) -> Result<(i64, String)> {
     Ok((h.seq, h.hash))
 }
 
-/// The evidence files the photo rows of `store` refer to.
+/// The files the records of `store` refer to: the photo rows' evidence, and each issued
+/// document's PDF and DOCX.
 async fn referenced_keys(store: &Store) -> Result<Vec<String>> {
-    use jianguan_store::entity::photo;
+    use jianguan_store::entity::{document, photo};
     use jianguan_store::sea::{EntityTrait, QuerySelect};
     let rows: Vec<(String, String)> = photo::Entity::find()
         .select_only()
@@ -80,6 +81,17 @@ async fn referenced_keys(store: &Store) -> Result<Vec<String>> {
             k
         })
         .collect();
+    let documents: Vec<(String, String)> = document::Entity::find()
+        .select_only()
+        .column(document::Column::PdfSha256)
+        .column(document::Column::DocxSha256)
+        .into_tuple()
+        .all(store.reader())
+        .await?;
+    for (pdf, docx) in documents {
+        keys.push(format!("documents/{pdf}.pdf"));
+        keys.push(format!("documents/{docx}.docx"));
+    }
     keys.sort();
     keys.dedup();
     Ok(keys)

@@ -90,6 +90,10 @@ struct ServeArgs {
     /// A photo taken (or uploaded) farther than this from the project is flagged, in km.
     #[arg(long, env = "JIANGUAN_PHOTO_MAX_DISTANCE_KM", default_value_t = 2.0)]
     photo_max_distance_km: f64,
+    /// Where the official faces of documents are (仿宋_GB2312, 方正小标宋 …), searched before
+    /// the system's font directories.
+    #[arg(long, env = "JIANGUAN_FONT_DIR")]
+    font_dir: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -525,6 +529,7 @@ async fn run(cli: Cli) -> Result<i32> {
                     .with_profile(profile)
                     .with_files(args.db.files()?)
                     .with_photos(args.photos()?)
+                    .with_font_dir(args.font_dir.clone())
                     .with_audit_key(args.db.audit_key()?),
                 &args,
             )
@@ -538,6 +543,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 .with_profile(profile)
                 .with_files(args.db.files()?)
                 .with_photos(args.photos()?)
+                .with_font_dir(args.font_dir.clone())
                 .with_audit_key(args.db.audit_key()?);
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())

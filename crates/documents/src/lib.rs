@@ -2,4 +2,5 @@
 
 pub mod chart;
 pub mod labels;
+pub mod official;
 pub mod xlsx;

@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 52] = [
+pub const ACTIONS: [(&str, &str); 53] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -54,6 +54,7 @@ pub const ACTIONS: [(&str, &str); 52] = [
     ("transfer", "保管变动"),
     ("hand_over", "资产移交"),
     ("renew", "续用决定"),
+    ("spoil", "文书作废"),
 ];
 
 /// The Chinese name of an action on a record of `entity` (a table or kind name): where one
@@ -67,6 +68,7 @@ pub fn action_label_on(entity: &str, code: &str) -> &'static str {
         ("submission_review" | "progress_report" | "data_report", "submit") => "报送",
         ("asset_tag" | "asset_tags", "issue") => "生成资产标签",
         ("inventory_count" | "inventory_counts", "close") => "结束盘点",
+        ("document" | "documents", "issue") => "印发文书",
         ("inventory_count" | "inventory_counts", "propose") => "提议追回资金",
         _ => action_label(code),
     }

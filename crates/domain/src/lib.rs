@@ -5,6 +5,7 @@ pub mod asset;
 pub mod audit;
 pub mod claim;
 pub mod dates;
+pub mod document;
 pub mod enterprise;
 pub mod ids;
 pub mod inspection;

@@ -123,6 +123,7 @@ in_scope! {
     asset_transfer: Enterprise(EnterpriseId), voided VoidedAt;
     data_report: Enterprise(EnterpriseId), voided VoidedAt;
     disbursement: Project(ProjectId), voided VoidedAt;
+    document: Enterprise(EnterpriseId), voided VoidedAt;
     enterprise: Enterprise(Id), voided VoidedAt;
     finding: Enterprise(EnterpriseId);
     fund_recovery: Enterprise(EnterpriseId), voided VoidedAt;

@@ -55,7 +55,8 @@ macro_rules! sealed_tables {
             ledger_entry: id / Id,
             asset_tag: id / Id,
             asset_transfer: id / Id,
-            inventory_scan: id / Id
+            inventory_scan: id / Id,
+            document: id / Id
         }
     };
 }

@@ -232,6 +232,9 @@ pub struct World {
     pub count_y: String,
     pub scan_b: String,
     pub scan_y: String,
+    /// A document issued to enterprise B, and one of county Y.
+    pub document_b: String,
+    pub document_y: String,
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -287,6 +290,60 @@ async fn class_of(app: &App, county: &str, project: &str) -> String {
         entity: "training_class".into(),
         entity_id: m.id.clone(),
         action: "create".into(),
+        before: None,
+        after: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    m.id
+}
+
+/// A register entry of a document issued to the enterprise from `order` (its files are not
+/// rendered: what the authorisation walk asks is only whose it is).
+async fn document_of(app: &App, county: &str, enterprise: &str, order: &str) -> String {
+    use jianguan_store::entity::document;
+    let now = app.now();
+    let m = document::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        county_code: county.into(),
+        kind: "rectification_notice".into(),
+        source_kind: "order".into(),
+        source_id: order.into(),
+        enterprise_id: Some(enterprise.into()),
+        project_id: None,
+        office_code: "测试".into(),
+        year: 2026,
+        seq: 1,
+        number: "测试〔2026〕1号".into(),
+        title: "测试文书".into(),
+        issued_on: app.today(),
+        issued_by: "测试".into(),
+        state: "issued".into(),
+        spoil_reason: None,
+        spoiled_on: None,
+        replaces: None,
+        pdf_sha256: "0".repeat(64),
+        pdf_bytes: 0,
+        docx_sha256: "0".repeat(64),
+        docx_bytes: 0,
+        pages: 1,
+        fonts: "[]".into(),
+        created_at: now,
+        updated_at: now,
+        voided_at: None,
+        void_reason: None,
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert(m.clone()).await.unwrap();
+    tx.record(jianguan_store::AuditEntry {
+        at: now,
+        actor_id: None,
+        actor_name: "测试".into(),
+        county_code: Some(county.into()),
+        entity: "document".into(),
+        entity_id: m.id.clone(),
+        action: "issue".into(),
         before: None,
         after: None,
     })
@@ -763,10 +820,14 @@ async fn seed_world(backend: Backend) -> TestApp {
     let disbursement_y = disbursement_of(&app, &inspector_y, &project_y.id).await;
     let asset_b = asset_of(&app, &enterprise_b, demo::COUNTY, &project_b).await;
     let asset_y = asset_of(&app, &ent_y.id, "141121", &project_y.id).await;
+    let document_b = document_of(&app, demo::COUNTY, &enterprise_b, &order_b).await;
+    let document_y = document_of(&app, "141121", &ent_y.id, &order_y).await;
     let (count_b, scan_b) = count_of(&app, &enterprise_b, demo::COUNTY).await;
     let (count_y, scan_y) = count_of(&app, &ent_y.id, "141121").await;
     TestApp {
         world: World {
+            document_b,
+            document_y,
             count_b,
             count_y,
             scan_b,

@@ -13,6 +13,8 @@ mod common;
 mod counts;
 #[path = "suite/docket.rs"]
 mod docket;
+#[path = "suite/documents.rs"]
+mod documents;
 #[path = "suite/flows.rs"]
 mod flows;
 #[path = "suite/funds.rs"]
@@ -416,6 +418,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
         } else {
             w.disbursement_b.clone()
         }
+    } else if path.contains("/documents/") {
+        if county {
+            w.document_y.clone()
+        } else {
+            w.document_b.clone()
+        }
     } else if path.contains("/asset-counts/") || path.contains("/assets/counts/") {
         if county {
             w.count_y.clone()
@@ -462,6 +470,8 @@ fn body_for(path: &str, w: &jianguan_testkit::World) -> serde_json::Value {
         json!({ "until": "2027-12-31", "basis": "交电商办〔2026〕3号" })
     } else if path.starts_with("/api/v1/asset-counts/") && path.ends_with("/scans") {
         json!({ "code": "JG-141122-00001" })
+    } else if path.ends_with("/spoil") {
+        json!({ "reason": "测试作废" })
     } else if path.ends_with("/resolve") {
         json!({ "item": 0, "kind": "explained", "note": "测试" })
     } else if path.ends_with("/write-off") {

@@ -392,6 +392,7 @@ pub async fn import(
             province: county.province.trim().into(),
             townships: serde_json::to_string(&county.townships).map_err(AppError::from)?,
             created_at: now,
+            document_office: None,
         };
         let after = serde_json::to_value(&c).map_err(AppError::from)?;
         tx.insert(c).await?;

@@ -11,6 +11,11 @@ pub struct Model {
     /// JSON array of township names, in the county's official order.
     pub townships: String,
     pub created_at: DateTimeUtc,
+    /// The issuing office of its documents (JSON `jianguan_domain::document::Office`);
+    /// None: the regulation's own. Came later (m0015): absent, it is left out of the row's
+    /// JSON so that older seals still match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_office: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod county;
 pub mod data_report;
 pub mod disbursement;
+pub mod document;
 pub mod duplicate_decision;
 pub mod enterprise;
 pub mod finding;

@@ -17,6 +17,7 @@ mod m0011_assets;
 mod m0012_ledger;
 mod m0013_asset_ledger;
 mod m0014_counts;
+mod m0015_documents;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_ledger::Migration),
             Box::new(m0013_asset_ledger::Migration),
             Box::new(m0014_counts::Migration),
+            Box::new(m0015_documents::Migration),
         ]
     }
 }

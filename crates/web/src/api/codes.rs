@@ -192,6 +192,19 @@ pub enum ResolveKindCode {
     WrittenOff,
 }
 
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum DocumentKindCode {
+    RectificationNotice,
+    RectificationOpinion,
+    Criticism,
+    Disqualification,
+    RecoveryNotice,
+    Accountability,
+    Minutes,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +266,11 @@ mod tests {
         assert_eq!(
             values::<AssetStatusCode>(),
             codes(AssetStatus::ALL.iter().map(|s| s.code()).collect())
+        );
+        use jianguan_domain::document::DocumentKind;
+        assert_eq!(
+            values::<DocumentKindCode>(),
+            codes(DocumentKind::ALL.iter().map(|s| s.code()).collect())
         );
         use jianguan_domain::inventory::{CountResult, ResolutionKind, Scanned};
         assert_eq!(

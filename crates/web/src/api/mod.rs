@@ -5,6 +5,7 @@ mod accounts;
 mod assets;
 mod codes;
 mod docket;
+mod documents;
 mod dto;
 mod extract;
 mod funds;
@@ -163,5 +164,6 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = funds::routes(r);
     let r = assets::routes(r);
     let r = inventory::routes(r);
+    let r = documents::routes(r);
     reporting::routes(r)
 }

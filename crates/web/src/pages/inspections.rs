@@ -686,6 +686,8 @@ struct DetailPage {
     errors: FieldErrors,
     can_edit: bool,
     print: bool,
+    issued: super::documents::Issued,
+    source_id: String,
 }
 
 async fn detail(
@@ -733,7 +735,16 @@ async fn detail(
         })
         .collect();
     let history = history_rows(jianguan_app::history::history(&s.app, a, "inspection", id).await?);
+    let issued = super::documents::issued(
+        s,
+        a,
+        &i.id,
+        jianguan_app::documents::kinds_for_inspection(&i),
+    )
+    .await?;
     Ok(DetailPage {
+        issued,
+        source_id: i.id.clone(),
         layout: layout(
             s,
             a,

@@ -306,6 +306,8 @@ struct DetailPage {
     saved: bool,
     errors: FieldErrors,
     text: String,
+    issued: super::documents::Issued,
+    source_id: String,
 }
 
 async fn detail(
@@ -380,6 +382,14 @@ async fn detail(
             saved,
             errors,
             text,
+            issued: super::documents::issued(
+                s,
+                a,
+                &o.id,
+                jianguan_app::documents::kinds_for_order(),
+            )
+            .await?,
+            source_id: o.id.clone(),
         },
     ))
 }

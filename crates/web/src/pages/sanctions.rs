@@ -315,6 +315,8 @@ struct DetailPage {
     evidence: Option<Evidence>,
     /// The text the public board will carry once decided.
     preview: Option<String>,
+    issued: super::documents::Issued,
+    source_id: String,
 }
 
 /// The record behind a proposal: the enterprise's open findings, its rectification orders
@@ -501,6 +503,14 @@ async fn detail(
                     m.clause
                 )
             }),
+            issued: super::documents::issued(
+                s,
+                a,
+                &m.id,
+                jianguan_app::documents::kinds_for_sanction(&m.kind, &m.state),
+            )
+            .await?,
+            source_id: m.id.clone(),
         },
     ))
 }

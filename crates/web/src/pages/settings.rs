@@ -37,6 +37,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/settings/counties", Administer, counties)
         .get("/settings/counties/{code}", Administer, county)
         .post("/settings/counties/{code}", Administer, save_county)
+        .post("/settings/counties/{code}/office", Administer, save_office)
         .get("/settings/programmes", Administer, programmes)
         .post("/settings/programmes", Administer, create_programme)
         .get("/settings/programmes/{id}", Administer, programme)
@@ -393,6 +394,40 @@ struct CountyPage {
     townships: String,
     errors: FieldErrors,
     saved: bool,
+    /// 发文机关: what its documents are issued as (the cc list in its own field).
+    office: OfficeForm,
+    /// The office's one-line fields: (name, label, hint, value).
+    office_fields: Vec<(&'static str, &'static str, &'static str, String)>,
+}
+
+/// The issuing office as typed: 抄送机关 one per line.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct OfficeForm {
+    pub name: String,
+    pub code: String,
+    pub mark: String,
+    pub cc: String,
+}
+
+impl OfficeForm {
+    fn of(o: &jianguan_domain::document::Office) -> Self {
+        OfficeForm {
+            name: o.name.clone(),
+            code: o.code.clone(),
+            mark: o.mark.clone(),
+            cc: o.cc.join("\n"),
+        }
+    }
+
+    fn office(&self) -> jianguan_domain::document::Office {
+        jianguan_domain::document::Office {
+            name: self.name.clone(),
+            code: self.code.clone(),
+            mark: self.mark.clone(),
+            cc: self.cc.lines().map(str::to_string).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -401,11 +436,13 @@ pub struct CountyForm {
     pub townships: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn county_page(
     s: &AppState,
     auth: &Auth,
     code: &str,
     typed: Option<String>,
+    office: Option<OfficeForm>,
     errors: FieldErrors,
     saved: bool,
     status: StatusCode,
@@ -416,6 +453,10 @@ async fn county_page(
         .into_iter()
         .find(|x| x.code == code)
         .ok_or(AppError::NotFound)?;
+    let office = match office {
+        Some(o) => o,
+        None => OfficeForm::of(&jianguan_app::documents::office(&s.app, code).await?),
+    };
     Ok(render(
         status,
         &CountyPage {
@@ -431,6 +472,27 @@ async fn county_page(
             county,
             errors,
             saved,
+            office_fields: vec![
+                (
+                    "name",
+                    "发文机关名称",
+                    "署名和印发机关，例如：交城县电子商务领导组办公室",
+                    office.name.clone(),
+                ),
+                (
+                    "code",
+                    "机关代字",
+                    "发文字号中的代字，例如：交电商办（年份和序号由系统编排为 交电商办〔2026〕12号）",
+                    office.code.clone(),
+                ),
+                (
+                    "mark",
+                    "发文机关标志",
+                    "版头红色大字，例如：交城县电子商务领导组办公室文件",
+                    office.mark.clone(),
+                ),
+            ],
+            office,
         },
     ))
 }
@@ -446,11 +508,38 @@ pub async fn county(
         &auth,
         &code,
         None,
+        None,
         FieldErrors::new(),
         q.saved.is_some(),
         StatusCode::OK,
     )
     .await
+}
+
+/// The issuing office's name, 机关代字, 发文机关标志 and 抄送机关.
+pub async fn save_office(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(f): Form<OfficeForm>,
+) -> PageResult {
+    match jianguan_app::documents::set_office(&s.app, &auth.0, &code, &f.office()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/settings/counties/{code}?saved=1")).into_response()),
+        Err(AppError::Validation(e)) => {
+            county_page(
+                &s,
+                &auth,
+                &code,
+                None,
+                Some(f),
+                e,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn save_county(
@@ -467,6 +556,7 @@ pub async fn save_county(
                 &auth,
                 &code,
                 Some(f.townships),
+                None,
                 e,
                 false,
                 StatusCode::UNPROCESSABLE_ENTITY,
