@@ -11,6 +11,7 @@ pub mod demo;
 mod demo_facts;
 pub mod docket;
 pub mod documents;
+pub mod dossier;
 mod error;
 pub mod evidence;
 pub mod funds;
@@ -26,6 +27,7 @@ pub mod oversight;
 pub mod profile;
 pub mod records;
 pub mod rectification;
+pub mod registers;
 pub mod reporting;
 pub mod sanctions;
 pub mod secrets;
@@ -59,6 +61,8 @@ pub struct App {
     pub instance: String,
     /// The Chinese faces documents are set in (a configured directory first).
     pub fonts: Arc<documents::FontIndex>,
+    /// The dossiers being built in the background on this server.
+    pub dossiers: dossier::Jobs,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -120,6 +124,7 @@ impl App {
             audit_key: None,
             instance: secrets::new_id(),
             fonts: Arc::new(documents::FontIndex::new(None)),
+            dossiers: dossier::Jobs::default(),
         }
     }
 

@@ -206,6 +206,11 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// 验收/审计档案: build one for a project, or check one (no database needed).
+    Dossier {
+        #[command(subcommand)]
+        command: DossierCommand,
+    },
     /// The stored docket.
     Docket {
         #[command(subcommand)]
@@ -254,6 +259,28 @@ enum DocketCommand {
         profile: ProfileArg,
         #[arg(long)]
         as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DossierCommand {
+    /// Build a project's dossier (records, documents, photos, audit excerpt, manifest).
+    Build {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The project's id.
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Check a dossier: every file against the manifest, the manifest's signature, the
+    /// audit excerpt against the chain and the checkpoint; exit 1 and name what differs.
+    Verify {
+        file: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -612,6 +639,100 @@ async fn run(cli: Cli) -> Result<i32> {
                 println!("  {} {}：{}", m.table, m.id, m.why);
             }
             Ok(1)
+        }
+        Command::Dossier {
+            command:
+                DossierCommand::Build {
+                    db,
+                    project,
+                    output,
+                },
+        } => {
+            let mut app = App::new(db.open().await?).with_files(db.files()?);
+            if db.audit_key_path().exists() {
+                app = app.with_audit_key(db.audit_key()?);
+            }
+            let operator = jianguan_app::Actor {
+                user_id: "cli".into(),
+                username: "cli".into(),
+                display_name: "命令行".into(),
+                role: jianguan_app::Role::Admin,
+                county_code: None,
+                enterprise_id: None,
+            };
+            let file = std::fs::File::create(&output)
+                .with_context(|| format!("无法写入 {}", output.display()))?;
+            let progress = std::sync::Arc::new(jianguan_app::dossier::Progress::default());
+            let shown = progress.clone();
+            let ticker = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    let (done, total, stage) = shown.snapshot();
+                    eprint!(
+                        "\r生成中 {:>3}%  {done}/{total}  {stage}    ",
+                        shown.percent()
+                    );
+                }
+            });
+            let built =
+                jianguan_app::dossier::build(&app, &operator, &project, file, &progress).await;
+            ticker.abort();
+            eprintln!();
+            let m = match built {
+                Ok(m) => m,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&output);
+                    return Err(describe(e));
+                }
+            };
+            println!(
+                "已生成 {}：{} 个文件，审计摘录 {} 条（链第 {}–{} 条）{}",
+                output.display(),
+                m.files.len(),
+                m.audit.excerpt_rows,
+                m.audit.chain_from,
+                m.audit.chain_to,
+                if app.audit_key.is_some() {
+                    "，清单已签名"
+                } else {
+                    "，未签名（没有审计链签名密钥）"
+                }
+            );
+            Ok(0)
+        }
+        Command::Dossier {
+            command: DossierCommand::Verify { file, json },
+        } => {
+            let v = jianguan_app::dossier::verify(&file)
+                .map_err(|m| anyhow::anyhow!("{}：{m}", file.display()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                if let Some(m) = &v.manifest {
+                    println!(
+                        "档案：{}（{}），{} 生成，共 {} 个文件，审计链 {} 条",
+                        m.project_name,
+                        m.enterprise_name,
+                        m.built_at
+                            .with_timezone(&jianguan_domain::dates::china_offset())
+                            .format("%Y-%m-%d %H:%M"),
+                        v.files_checked,
+                        v.chain_links
+                    );
+                }
+                for n in &v.notes {
+                    println!("  · {n}");
+                }
+                if v.ok() {
+                    println!("校验通过：每个文件与清单一致，审计摘录与审计链相符。");
+                } else {
+                    println!("校验未通过，{} 处不符：", v.problems.len());
+                    for p in &v.problems {
+                        println!("  ✗ {p}");
+                    }
+                }
+            }
+            Ok(if v.ok() { 0 } else { 1 })
         }
         Command::Audit {
             command: AuditCommand::Checkpoint { db, output },

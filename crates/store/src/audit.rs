@@ -145,23 +145,42 @@ pub fn checkpoint_message(seq: i64, hash: &str, at: DateTime<Utc>) -> String {
 impl Checkpoint {
     /// Whether the signature is the public key's over the checkpoint.
     pub fn signature_valid(&self) -> bool {
-        let key = hex::decode(&self.public_key)
-            .ok()
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-        let sig = hex::decode(&self.signature)
-            .ok()
-            .and_then(|b| <[u8; 64]>::try_from(b).ok())
-            .map(|b| Signature::from_bytes(&b));
-        match (key, sig) {
-            (Some(k), Some(s)) => k
-                .verify(
-                    checkpoint_message(self.seq, &self.hash, self.at).as_bytes(),
-                    &s,
-                )
-                .is_ok(),
-            _ => false,
-        }
+        signature_valid(
+            &self.public_key,
+            &self.signature,
+            checkpoint_message(self.seq, &self.hash, self.at).as_bytes(),
+        )
+    }
+}
+
+/// A signature by the deployment's key over some bytes (a dossier's manifest), with the
+/// public key that checks it, both hex.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Signed {
+    pub public_key: String,
+    pub signature: String,
+}
+
+pub fn sign(key: &SigningKey, message: &[u8]) -> Signed {
+    Signed {
+        public_key: hex::encode(key.verifying_key().to_bytes()),
+        signature: hex::encode(key.sign(message).to_bytes()),
+    }
+}
+
+/// Whether `signature` (hex) is `public_key`'s (hex) over `message`.
+pub fn signature_valid(public_key: &str, signature: &str, message: &[u8]) -> bool {
+    let key = hex::decode(public_key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok());
+    let sig = hex::decode(signature)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b));
+    match (key, sig) {
+        (Some(k), Some(s)) => k.verify(message, &s).is_ok(),
+        _ => false,
     }
 }
 

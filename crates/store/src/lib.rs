@@ -12,7 +12,7 @@ pub mod rows;
 pub mod scoped;
 pub mod seal;
 
-pub use audit::{Anchors, AuditEntry, Checkpoint, VerifyReport};
+pub use audit::{Anchors, AuditEntry, Checkpoint, Signed, VerifyReport};
 pub use connect::{Backend, ConnectError};
 pub use ed25519_dalek::SigningKey;
 pub use queries::Scope;

@@ -104,6 +104,24 @@
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });
+  // A job in the background (a dossier being built): its bar follows the server's
+  // progress, and the page reloads to its result when the job ends. Without this script
+  // the page's own refresh does the same, less smoothly.
+  document.querySelectorAll("[data-poll]").forEach(function (box) {
+    var bar = box.querySelector("progress");
+    var label = box.querySelector("[data-poll-label]");
+    var tick = function () {
+      fetch(box.getAttribute("data-poll"), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          if (bar) { bar.max = Math.max(j.total, 1); bar.value = j.done; }
+          if (label) { label.textContent = j.percent + "%  " + (j.stage || ""); }
+          if (j.state !== "running") { location.reload(); } else { setTimeout(tick, 500); }
+        })
+        .catch(function () { setTimeout(tick, 2000); });
+    };
+    setTimeout(tick, 300);
+  });
   // Move focus to the error summary so screen readers and keyboards land on it.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }

@@ -17,9 +17,9 @@ pub enum Cell {
 }
 
 /// One sheet: its name, the header row and the rows under it.
-pub struct Table {
+pub struct Table<'a> {
     pub sheet: String,
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<&'a str>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -31,7 +31,7 @@ fn err(e: rust_xlsxwriter::XlsxError) -> String {
 }
 
 /// The workbook's bytes.
-pub fn write(t: &Table) -> Result<Vec<u8>, String> {
+pub fn write(t: &Table<'_>) -> Result<Vec<u8>, String> {
     if t.rows.len() > MAX_ROWS {
         return Err(format!("一次最多导出 {MAX_ROWS} 行"));
     }
@@ -78,6 +78,12 @@ pub fn write(t: &Table) -> Result<Vec<u8>, String> {
         }
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
+    // Filters on the header row, as a person would set them to sort and pick.
+    if let Some(last) = t.headers.len().checked_sub(1) {
+        let last = u16::try_from(last).map_err(|e| e.to_string())?;
+        let rows = u32::try_from(t.rows.len()).map_err(|e| e.to_string())?;
+        ws.autofilter(0, 0, rows, last).map_err(err)?;
+    }
     wb.save_to_buffer().map_err(err)
 }
 

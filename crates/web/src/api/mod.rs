@@ -6,6 +6,7 @@ mod assets;
 mod codes;
 mod docket;
 mod documents;
+pub(crate) mod dossiers;
 mod dto;
 mod extract;
 mod funds;
@@ -14,6 +15,7 @@ mod inventory;
 mod market;
 mod orders;
 mod records;
+mod registers;
 mod reporting;
 mod sanctions;
 
@@ -165,5 +167,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = assets::routes(r);
     let r = inventory::routes(r);
     let r = documents::routes(r);
+    let r = registers::routes(r);
+    let r = dossiers::routes(r);
     reporting::routes(r)
 }

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/data-reports", ReadRecords, show)
+        .get("/data-reports/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/data-reports", HandIn, create)
         .get("/data-reports/template", ReadRecords, template)
         .post_large(
@@ -281,4 +282,13 @@ pub async fn upload(
         Err(AppError::Validation(e)) => page(&s, &auth, None, e, false).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// 生产经营数据台账 as XLSX.
+pub async fn ledger_xlsx(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    crate::auth::Auth(a, _): crate::auth::Auth,
+) -> super::PageResult {
+    let bytes = jianguan_app::registers::data_reports(&s.app, &a).await?;
+    Ok(super::xlsx_download(bytes, "生产经营数据台账.xlsx"))
 }

@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/inspections", ReadRecords, list)
+        .get("/inspections/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/inspections", Supervise, create)
         .get("/inspections/new", Supervise, new_form)
         .get("/inspections/{id}", ReadRecords, show)
@@ -81,6 +82,8 @@ struct ListPage {
     rows: Vec<Row>,
     total: u64,
     pager: String,
+    /// The register as XLSX, with the filters shown.
+    export_href: String,
     statuses: Vec<SelectOption>,
     projects: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
@@ -102,14 +105,11 @@ pub struct ListQuery {
     offset: u64,
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Auth(a, c): Auth,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+/// The list's filters and order as its query asks, each bad one named.
+fn filter_of(q: &ListQuery) -> Result<(InspectionFilter, ins::InspectionSort), AppError> {
     let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     if some(&q.status).is_some_and(|st| status_label(&st).is_empty()) {
-        return Err(AppError::field("status", "没有这种检查状态").into());
+        return Err(AppError::field("status", "没有这种检查状态"));
     }
     let mut e = FieldErrors::new();
     let mut date = |field: &str, label: &str, v: &str| match some(v) {
@@ -126,7 +126,7 @@ pub async fn list(
     let to = date("to", "截止日期", &q.to);
     let sort: ins::InspectionSort = super::sort_of(&q.sort, &mut e);
     if !e.is_empty() {
-        return Err(AppError::Validation(e).into());
+        return Err(AppError::Validation(e));
     }
     let f = InspectionFilter {
         status: some(&q.status),
@@ -135,6 +135,26 @@ pub async fn list(
         from,
         to,
     };
+    Ok((f, sort))
+}
+
+/// 监督检查台账 as XLSX, with the list's filters.
+pub async fn ledger_xlsx(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let (f, sort) = filter_of(&q)?;
+    let bytes = jianguan_app::registers::inspections(&s.app, &a, &f, sort).await?;
+    Ok(super::xlsx_download(bytes, "监督检查台账.xlsx"))
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let (f, sort) = filter_of(&q)?;
     const PAGE: u64 = 50;
     let found = ins::page(&s.app, &a, &f, sort, q.offset, PAGE).await?;
     let items = found.items;
@@ -143,6 +163,17 @@ pub async fn list(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
+    let export_href = super::with_query(
+        "/inspections/ledger.xlsx",
+        &[
+            ("status", &q.status),
+            ("inspector", &q.inspector),
+            ("project_id", &q.project_id),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("sort", &q.sort),
+        ],
+    );
     let pager = super::pager(
         "/inspections",
         &[
@@ -183,6 +214,7 @@ pub async fn list(
         rows,
         total: found.total,
         pager,
+        export_href,
         statuses: options(
             InspectionStatus::ALL.map(|x| (x.code(), x.label())),
             &q.status,

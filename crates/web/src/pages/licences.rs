@@ -19,6 +19,7 @@ use std::collections::HashMap;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/licences", ReadRecords, show)
+        .get("/licences/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/licences", HandIn, create)
         .post_large("/licences/{id}/scans", HandIn, super::UPLOAD_LIMIT, upload)
 }
@@ -186,4 +187,13 @@ pub async fn upload(
         Err(AppError::Validation(e)) => page(&s, &auth, HashMap::new(), e, false).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// 证照台账 as XLSX.
+pub async fn ledger_xlsx(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    crate::auth::Auth(a, _): crate::auth::Auth,
+) -> super::PageResult {
+    let bytes = jianguan_app::registers::licences(&s.app, &a).await?;
+    Ok(super::xlsx_download(bytes, "证照台账.xlsx"))
 }

@@ -7,6 +7,7 @@ mod counts;
 mod data;
 mod docket;
 mod documents;
+mod dossiers;
 mod enterprises;
 mod funds;
 mod home;
@@ -51,6 +52,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = assets::routes(r);
     let r = counts::routes(r);
     let r = documents::routes(r);
+    let r = dossiers::routes(r);
     let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);
@@ -424,6 +426,20 @@ pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit:
     }
     html.push_str("</nav>");
     html
+}
+
+/// `path` with the non-empty `query` pairs (a list's filters carried to its export).
+pub fn with_query(path: &str, query: &[(&str, &str)]) -> String {
+    let q: Vec<String> = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::auth::encode_component(v)))
+        .collect();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", q.join("&"))
+    }
 }
 
 /// Percent-encoding of everything but unreserved characters: for query values and for

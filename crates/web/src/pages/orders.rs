@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/orders", ReadRecords, list)
+        .get("/orders/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/orders", Supervise, create)
         .get("/orders/new", Supervise, new_form)
         .get("/orders/{id}", ReadRecords, show)
@@ -53,6 +54,8 @@ struct ListPage {
     open_only: bool,
     total: u64,
     pager: String,
+    /// The register as XLSX, with the filters shown.
+    export_href: String,
     states: Vec<super::SelectOption>,
     projects: Vec<super::SelectOption>,
     sorts: Vec<super::SelectOption>,
@@ -68,11 +71,8 @@ pub struct ListQuery {
     offset: u64,
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Auth(a, c): Auth,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+/// The list's filter as its query asks, a bad one named.
+fn filter_of(q: &ListQuery) -> Result<rect::OrderFilter, AppError> {
     let mut e = FieldErrors::new();
     let state = match q.state.trim() {
         "" => None,
@@ -83,24 +83,36 @@ pub async fn list(
     };
     let sort: rect::OrderSort = super::sort_of(&q.sort, &mut e);
     if !e.is_empty() {
-        return Err(AppError::Validation(e).into());
+        return Err(AppError::Validation(e));
     }
-    // A state asked for is shown whether open or not.
-    let open_only = q.all.is_none() && state.is_none();
+    Ok(rect::OrderFilter {
+        // A state asked for is shown whether open or not.
+        open_only: q.all.is_none() && state.is_none(),
+        state,
+        project_id: Some(q.project_id.clone()),
+        sort,
+    })
+}
+
+/// 整改台账 as XLSX, with the list's filters.
+pub async fn ledger_xlsx(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let f = filter_of(&q)?;
+    let bytes = jianguan_app::registers::orders(&s.app, &a, &f).await?;
+    Ok(super::xlsx_download(bytes, "整改台账.xlsx"))
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let f = filter_of(&q)?;
     const PAGE: u64 = 50;
-    let found = rect::page(
-        &s.app,
-        &a,
-        &rect::OrderFilter {
-            open_only,
-            state,
-            project_id: Some(q.project_id.clone()),
-            sort,
-        },
-        q.offset,
-        PAGE,
-    )
-    .await?;
+    let found = rect::page(&s.app, &a, &f, q.offset, PAGE).await?;
     let orders = found.items;
     let names: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
         .await?
@@ -108,6 +120,15 @@ pub async fn list(
         .map(|p| (p.id, p.name))
         .collect();
     let all = if q.all.is_some() { "1" } else { "" };
+    let export_href = super::with_query(
+        "/orders/ledger.xlsx",
+        &[
+            ("all", all),
+            ("state", &q.state),
+            ("project_id", &q.project_id),
+            ("sort", &q.sort),
+        ],
+    );
     let pager = super::pager(
         "/orders",
         &[
@@ -144,9 +165,10 @@ pub async fn list(
             )
             .await,
             rows,
-            open_only,
+            open_only: f.open_only,
             total: found.total,
             pager,
+            export_href,
             states: super::options(
                 OrderState::ALL.iter().map(|x| (x.code(), x.label())),
                 &q.state,

@@ -22,6 +22,7 @@ use serde::Deserialize;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/projects", ReadRecords, list)
+        .get("/projects/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/projects", EditRecords, create)
         .get("/projects/new", EditRecords, new_form)
         .get("/projects/{id}", ReadRecords, show)
@@ -80,6 +81,8 @@ struct ListPage {
     rows: Vec<Row>,
     can_edit: bool,
     pager: String,
+    /// The register as XLSX, with the filters shown.
+    export_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,13 +97,10 @@ pub struct ListQuery {
 
 const PAGE: u64 = 50;
 
-pub async fn list(
-    State(s): State<AppState>,
-    Auth(a, c): Auth,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+/// The list's filters as its query asks.
+fn filter_of(q: &ListQuery) -> ListFilter {
     let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    let f = ListFilter {
+    ListFilter {
         q: some(&q.q),
         system: some(&q.system),
         township: some(&q.township),
@@ -108,7 +108,25 @@ pub async fn list(
         offset: q.offset,
         limit: PAGE,
         ..Default::default()
-    };
+    }
+}
+
+/// 项目台账 as XLSX, with the list's filters.
+pub async fn ledger_xlsx(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let bytes = jianguan_app::registers::projects(&s.app, &a, &filter_of(&q)).await?;
+    Ok(super::xlsx_download(bytes, "项目台账.xlsx"))
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let f = filter_of(&q);
     let page = records::projects(&s.app, &a, &f).await?;
     let ids: Vec<String> = page.items.iter().map(|p| p.enterprise_id.clone()).collect();
     let names = queries::enterprise_names(s.app.store.reader(), &ids)
@@ -129,6 +147,15 @@ pub async fn list(
             name: p.name,
         })
         .collect();
+    let export_href = super::with_query(
+        "/projects/ledger.xlsx",
+        &[
+            ("q", &q.q),
+            ("system", &q.system),
+            ("township", &q.township),
+            ("status", &q.status),
+        ],
+    );
     let pager = pager(
         "/projects",
         &[
@@ -162,6 +189,7 @@ pub async fn list(
         rows,
         can_edit: a.may(Permission::EditRecords),
         pager,
+        export_href,
     };
     Ok(render(StatusCode::OK, &p))
 }
@@ -203,6 +231,8 @@ struct DetailPage {
     /// How many were just handed over.
     handed_over: String,
     today: String,
+    /// 验收/审计档案: the bureau and auditors, not a contractor.
+    can_build_dossier: bool,
 }
 
 async fn detail_page(
@@ -310,6 +340,7 @@ async fn detail_page(
             && asset_total > 0,
         handed_over: String::new(),
         today: s.app.today().to_string(),
+        can_build_dossier: jianguan_app::dossier::may_build(a),
         saved,
         void_error,
     })

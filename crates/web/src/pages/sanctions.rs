@@ -23,6 +23,7 @@ use serde::Deserialize;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/sanctions", ReadRecords, list)
+        .get("/sanctions/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/sanctions", Supervise, create)
         .get("/sanctions/new", Supervise, new_form)
         .get("/sanctions/{id}", ReadRecords, show)
@@ -55,6 +56,8 @@ struct ListPage {
     can_propose: bool,
     total: u64,
     pager: String,
+    /// The register as XLSX, with the filters shown.
+    export_href: String,
     states: Vec<super::SelectOption>,
     kinds: Vec<super::SelectOption>,
     sorts: Vec<super::SelectOption>,
@@ -69,11 +72,8 @@ pub struct ListQuery {
     offset: u64,
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Auth(a, c): Auth,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+/// The list's filter as its query asks, each bad one named.
+fn filter_of(q: &ListQuery) -> Result<sn::SanctionFilter, AppError> {
     let mut e = FieldErrors::new();
     let state = match q.state.trim() {
         "" => None,
@@ -91,11 +91,34 @@ pub async fn list(
     };
     let sort: sn::SanctionSort = super::sort_of(&q.sort, &mut e);
     if !e.is_empty() {
-        return Err(AppError::Validation(e).into());
+        return Err(AppError::Validation(e));
     }
+    Ok(sn::SanctionFilter { state, kind, sort })
+}
+
+/// 处理台账 as XLSX, with the list's filters.
+pub async fn ledger_xlsx(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let f = filter_of(&q)?;
+    let bytes = jianguan_app::registers::sanctions(&s.app, &a, &f).await?;
+    Ok(super::xlsx_download(bytes, "处理台账.xlsx"))
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    Auth(a, c): Auth,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let f = filter_of(&q)?;
     const PAGE: u64 = 50;
-    let f = sn::SanctionFilter { state, kind, sort };
     let found = sn::page(&s.app, &a, &f, q.offset, PAGE).await?;
+    let export_href = super::with_query(
+        "/sanctions/ledger.xlsx",
+        &[("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)],
+    );
     let pager = super::pager(
         "/sanctions",
         &[("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)],
@@ -135,6 +158,7 @@ pub async fn list(
             can_propose: may_propose(a.role),
             total: found.total,
             pager,
+            export_href,
             states: super::options(
                 SanctionState::ALL.iter().map(|x| (x.code(), x.label())),
                 &q.state,

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/training", ReadRecords, show)
+        .get("/training/ledger.xlsx", ReadRecords, ledger_xlsx)
         .post("/training", HandIn, create)
         .get("/training/roster-template", ReadRecords, roster_template)
         .post_large(
@@ -211,4 +212,13 @@ pub async fn upload_roster(
         Err(AppError::Validation(e)) => page(&s, &auth, HashMap::new(), e, false).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// 培训班台账 as XLSX.
+pub async fn ledger_xlsx(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    crate::auth::Auth(a, _): crate::auth::Auth,
+) -> super::PageResult {
+    let bytes = jianguan_app::registers::classes(&s.app, &a).await?;
+    Ok(super::xlsx_download(bytes, "培训班台账.xlsx"))
 }

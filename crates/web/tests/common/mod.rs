@@ -174,6 +174,11 @@ impl Client {
         Ok(c)
     }
 
+    /// The session's CSRF token, for a form built by hand.
+    pub fn csrf(&self) -> Option<String> {
+        self.csrf.clone()
+    }
+
     pub fn actor_may(&self, p: Permission) -> bool {
         self.actor.as_ref().is_some_and(|a| a.may(p))
     }
