@@ -484,6 +484,91 @@ async fn draft_sanction(
     })
 }
 
+/// 验收意见 or 延期验收通知 from a performance evaluation (一（三）): the project, each
+/// requirement as judged, and the conclusion.
+async fn draft_evaluation(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    kind: DocumentKind,
+    office: &Office,
+) -> Result<Draft, AppError> {
+    use crate::oversight::{EvaluationDetails, TARGET_RESULTS};
+    let ev = crate::oversight::evaluation(app, actor, id).await?;
+    if DocumentKind::of_evaluation(&ev.outcome) != Some(kind) {
+        return Err(AppError::field(
+            "kind",
+            "这一评价结论不能印发为该文书：通过验收印发验收意见，延期验收印发延期验收通知",
+        ));
+    }
+    let details = EvaluationDetails::of(&ev)?;
+    let p = crate::records::project(app, actor, &ev.project_id).await?;
+    let (e, _) = names(app, &p.enterprise_id, None).await?;
+    let title = match kind {
+        DocumentKind::AcceptanceOpinion => format!("关于“{}”项目验收的意见", p.name),
+        _ => format!("关于“{}”项目延期验收的通知", p.name),
+    };
+    let mut d = blank(Layout::File, office, title, Some(e.name.clone()));
+    d.body.push(Block::Para(format!(
+        "根据{}，县电子商务进农村综合示范工作领导组于{}对你单位承办的“{}”项目按建设要求进行了绩效评价。现将评价情况{}如下。",
+        regulation(app),
+        cn_date(ev.date),
+        p.name,
+        if kind == DocumentKind::AcceptanceOpinion {
+            "和验收意见"
+        } else {
+            "通知"
+        }
+    )));
+    d.body.push(Block::Heading1("一、项目基本情况".into()));
+    let funds = Money::from_fen(p.central_funds_fen)
+        .map(|m| m.to_string())
+        .unwrap_or_default();
+    d.body.push(Block::Para(format!(
+        "项目承办企业为{}，中央财政资金{funds}，建设期{}至{}。",
+        e.name,
+        cn_date(p.construction_start),
+        cn_date(p.construction_end)
+    )));
+    d.body.push(Block::Heading1("二、建设要求完成情况".into()));
+    d.body
+        .push(Block::Table(jianguan_documents::official::Table {
+            headers: vec!["建设要求".into(), "完成情况".into(), "依据".into()],
+            rows: details
+                .targets
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.name.clone(),
+                        jianguan_domain::inspection::label_of(&TARGET_RESULTS, &t.result).into(),
+                        t.evidence.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+    if kind == DocumentKind::AcceptanceOpinion {
+        d.body.push(Block::Heading1("三、验收意见".into()));
+        d.body.push(Block::Para(
+            "经评价，该项目各项建设要求均已完成，同意通过验收，按规定拨付中央财政资金。项目进入服务期后，请你单位继续做好运营和资产管理工作。".into(),
+        ));
+    } else {
+        d.body.push(Block::Heading1("三、延期验收".into()));
+        d.body.push(Block::Para(
+            "经评价，该项目尚有建设要求未完成，暂不具备验收条件，决定延期验收。请你单位抓紧完成上述未完成的建设内容，完成后书面申请再次验收。".into(),
+        ));
+    }
+    if let Some(n) = details.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        d.body.extend(paras(n));
+    }
+    Ok(Draft {
+        official: d,
+        source: "evaluation",
+        enterprise_id: Some(p.enterprise_id),
+        project_id: Some(p.id),
+        photos: Vec::new(),
+    })
+}
+
 async fn draft(
     app: &App,
     actor: &Actor,
@@ -495,6 +580,7 @@ async fn draft(
         Source::Order => draft_order(app, actor, source_id, office).await,
         Source::Inspection => draft_inspection(app, actor, source_id, kind, office).await,
         Source::Sanction => draft_sanction(app, actor, source_id, kind, office).await,
+        Source::Evaluation => draft_evaluation(app, actor, source_id, kind, office).await,
     }
 }
 
@@ -756,6 +842,11 @@ pub fn kinds_for_sanction(kind: &str, state: &str) -> Vec<DocumentKind> {
         return Vec::new();
     }
     DocumentKind::of_sanction(kind).into_iter().collect()
+}
+
+/// An evaluation that accepts or defers: its 验收意见 or 延期验收通知.
+pub fn kinds_for_evaluation(outcome: &str) -> Vec<DocumentKind> {
+    DocumentKind::of_evaluation(outcome).into_iter().collect()
 }
 
 /// Which faces stood in for the official ones when a document was set: (what for, the

@@ -168,6 +168,34 @@ pub const OUTCOMES: [(&str, &str); 3] = [
     ("rectify", "限期整改"),
 ];
 
+/// What an evaluation's `details` column holds: the result per requirement and the note.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct EvaluationDetails {
+    #[serde(default)]
+    pub targets: Vec<TargetResult>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl EvaluationDetails {
+    pub fn of(e: &evaluation::Model) -> Result<Self, AppError> {
+        Ok(jianguan_store::json::column(
+            "performance_evaluations",
+            &e.id,
+            "details",
+            &e.details,
+        )?)
+    }
+}
+
+/// An evaluation the actor may see.
+pub async fn evaluation(app: &App, actor: &Actor, id: &str) -> Result<evaluation::Model, AppError> {
+    scoped::one::<evaluation::Entity>(app.store.reader(), &actor.scope(), id)
+        .await?
+        .filter(|e| e.voided_at.is_none())
+        .ok_or(AppError::NotFound)
+}
+
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct EvaluationInput {
     pub project_id: String,

@@ -23,6 +23,10 @@ pub enum DocumentKind {
     Accountability,
     /// 监督检查会议纪要 (from a finalised inspection, with its photos; 三（二）5).
     Minutes,
+    /// 验收意见 (from a performance evaluation that accepts the project; 一（三）).
+    AcceptanceOpinion,
+    /// 延期验收通知 (from a performance evaluation that defers acceptance; 一（三）).
+    DeferralNotice,
 }
 
 /// What a document is issued from.
@@ -31,10 +35,11 @@ pub enum Source {
     Order,
     Inspection,
     Sanction,
+    Evaluation,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 7] = [
+    pub const ALL: [DocumentKind; 9] = [
         DocumentKind::RectificationNotice,
         DocumentKind::RectificationOpinion,
         DocumentKind::Criticism,
@@ -42,6 +47,8 @@ impl DocumentKind {
         DocumentKind::RecoveryNotice,
         DocumentKind::Accountability,
         DocumentKind::Minutes,
+        DocumentKind::AcceptanceOpinion,
+        DocumentKind::DeferralNotice,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +60,8 @@ impl DocumentKind {
             DocumentKind::RecoveryNotice => "recovery_notice",
             DocumentKind::Accountability => "accountability",
             DocumentKind::Minutes => "minutes",
+            DocumentKind::AcceptanceOpinion => "acceptance_opinion",
+            DocumentKind::DeferralNotice => "deferral_notice",
         }
     }
 
@@ -65,6 +74,8 @@ impl DocumentKind {
             DocumentKind::RecoveryNotice => "追回资金通知书",
             DocumentKind::Accountability => "责任追究决定",
             DocumentKind::Minutes => "监督检查会议纪要",
+            DocumentKind::AcceptanceOpinion => "验收意见",
+            DocumentKind::DeferralNotice => "延期验收通知",
         }
     }
 
@@ -76,6 +87,7 @@ impl DocumentKind {
         match self {
             DocumentKind::RectificationNotice => Source::Order,
             DocumentKind::RectificationOpinion | DocumentKind::Minutes => Source::Inspection,
+            DocumentKind::AcceptanceOpinion | DocumentKind::DeferralNotice => Source::Evaluation,
             _ => Source::Sanction,
         }
     }
@@ -88,6 +100,16 @@ impl DocumentKind {
             "fund_recovery" => Some(DocumentKind::RecoveryNotice),
             "accountability" => Some(DocumentKind::Accountability),
             "notice" => Some(DocumentKind::RectificationNotice),
+            _ => None,
+        }
+    }
+
+    /// The document an evaluation with this outcome (accept / defer / rectify) is issued
+    /// as; a rectification goes out as its order's 限期整改通知书.
+    pub fn of_evaluation(outcome: &str) -> Option<DocumentKind> {
+        match outcome {
+            "accept" => Some(DocumentKind::AcceptanceOpinion),
+            "defer" => Some(DocumentKind::DeferralNotice),
             _ => None,
         }
     }
@@ -223,6 +245,16 @@ mod tests {
             Some(DocumentKind::RecoveryNotice)
         );
         assert_eq!(DocumentKind::of_sanction("nonsense"), None);
+        assert_eq!(
+            DocumentKind::of_evaluation("accept"),
+            Some(DocumentKind::AcceptanceOpinion)
+        );
+        assert_eq!(
+            DocumentKind::of_evaluation("defer"),
+            Some(DocumentKind::DeferralNotice)
+        );
+        assert_eq!(DocumentKind::of_evaluation("rectify"), None);
+        assert_eq!(DocumentKind::DeferralNotice.source(), Source::Evaluation);
     }
 
     #[test]

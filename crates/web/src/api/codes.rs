@@ -203,6 +203,8 @@ pub enum DocumentKindCode {
     RecoveryNotice,
     Accountability,
     Minutes,
+    AcceptanceOpinion,
+    DeferralNotice,
 }
 
 #[cfg(test)]

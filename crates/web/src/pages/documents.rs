@@ -44,6 +44,11 @@ pub fn source_link(d: &document::Model) -> String {
         "order" => format!("/orders/{}", d.source_id),
         "inspection" => format!("/inspections/{}", d.source_id),
         "sanction" => format!("/sanctions/{}", d.source_id),
+        "evaluation" => d
+            .project_id
+            .as_ref()
+            .map(|p| format!("/projects/{p}/oversight#evaluations"))
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }

@@ -37,10 +37,13 @@ pub struct IncidentView {
 }
 
 pub struct EvaluationView {
+    pub id: String,
     pub date: String,
     pub outcome: &'static str,
     pub targets: Vec<String>,
     pub note: String,
+    /// 验收意见 / 延期验收通知 issued from it, and what may be issued now.
+    pub issued: super::documents::Issued,
 }
 
 pub struct TargetRow {
@@ -48,15 +51,6 @@ pub struct TargetRow {
     pub name: String,
     pub choices: Vec<SelectOption>,
     pub evidence: String,
-}
-
-/// An evaluation's `details` column: the results per requirement and the note.
-#[derive(serde::Deserialize)]
-struct EvaluationDetails {
-    #[serde(default)]
-    targets: Vec<TargetResult>,
-    #[serde(default)]
-    note: Option<String>,
 }
 
 #[derive(Template)]
@@ -100,39 +94,34 @@ async fn page(
             },
         })
         .collect();
-    let evaluations = ov::evaluations(&s.app, a, id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let details: EvaluationDetails = jianguan_store::json::column(
-                "performance_evaluations",
-                &e.id,
-                "details",
-                &e.details,
-            )?;
-            let targets = details.targets;
-            Ok(EvaluationView {
-                date: format_cn_date(e.date),
-                outcome: label_of(&OUTCOMES, &e.outcome),
-                targets: targets
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "{}：{}{}",
-                            t.name,
-                            label_of(&TARGET_RESULTS, &t.result),
-                            if t.evidence.is_empty() {
-                                String::new()
-                            } else {
-                                format!("（{}）", t.evidence)
-                            }
-                        )
-                    })
-                    .collect(),
-                note: details.note.unwrap_or_default(),
-            })
-        })
-        .collect::<Result<_, AppError>>()?;
+    let mut evaluations = Vec::new();
+    for e in ov::evaluations(&s.app, a, id).await? {
+        let details = ov::EvaluationDetails::of(&e)?;
+        let kinds = jianguan_app::documents::kinds_for_evaluation(&e.outcome);
+        evaluations.push(EvaluationView {
+            issued: super::documents::issued(s, a, &e.id, kinds).await?,
+            date: format_cn_date(e.date),
+            outcome: label_of(&OUTCOMES, &e.outcome),
+            targets: details
+                .targets
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}：{}{}",
+                        t.name,
+                        label_of(&TARGET_RESULTS, &t.result),
+                        if t.evidence.is_empty() {
+                            String::new()
+                        } else {
+                            format!("（{}）", t.evidence)
+                        }
+                    )
+                })
+                .collect(),
+            note: details.note.unwrap_or_default(),
+            id: e.id,
+        });
+    }
     let targets: Vec<Target> = p.targets_parsed()?;
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let rows = targets

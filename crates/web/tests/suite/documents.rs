@@ -312,3 +312,92 @@ async fn the_issuing_office_comes_from_the_county_s_settings() {
     let (status, _) = inspector.form(&url, &[("name", "x")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// 一（三）: an evaluation that defers acceptance is issued as a 延期验收通知 and one that
+/// accepts as a 验收意见, each from the evaluation's page and only as its own kind; the
+/// enterprise reads it, another enterprise does not.
+#[tokio::test]
+async fn an_evaluation_is_issued_as_its_acceptance_opinion_or_deferral_notice() {
+    use jianguan_app::oversight::{EvaluationInput, TargetResult, evaluate};
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let chief = jianguan_testkit::actor_of(&t.app, "chief").await;
+        let p = jianguan_app::records::project(&t.app, &chief, &w.project_a)
+            .await
+            .unwrap();
+        let targets = p.targets_parsed().unwrap();
+        let judged = |result: &str| -> Vec<TargetResult> {
+            targets
+                .iter()
+                .map(|x| TargetResult {
+                    name: x.name.clone(),
+                    result: result.into(),
+                    evidence: "现场核验".into(),
+                })
+                .collect()
+        };
+        let input = |outcome: &str, result: &str| EvaluationInput {
+            project_id: w.project_a.clone(),
+            date: t.app.today().to_string(),
+            targets: judged(result),
+            outcome: outcome.into(),
+            deadline: None,
+            note: Some("请于三个月内完成剩余建设内容。".into()),
+        };
+        let deferred = evaluate(&t.app, &chief, &input("defer", "partly"))
+            .await
+            .unwrap();
+        let inspector = Client::login(&t, "inspector").await;
+        let (_, page) = inspector
+            .get(&format!("/projects/{}/oversight", w.project_a))
+            .await;
+        assert!(page.contains("印发延期验收通知"), "{backend:?}");
+        assert!(!page.contains("印发验收意见"));
+        let (status, _) = issue(&inspector, "acceptance_opinion", &deferred.id).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not its kind");
+        let (status, d) = issue(&inspector, "deferral_notice", &deferred.id).await;
+        assert_eq!(status, StatusCode::CREATED, "{d}");
+        assert_eq!(d["source_kind"], "evaluation");
+        assert_eq!(d["project_id"], w.project_a.as_str());
+        let id = d["id"].as_str().unwrap();
+        let (status, pdf, _) = inspector
+            .get_bytes(&format!("/api/v1/documents/{id}/pdf"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(pdf.starts_with(b"%PDF"));
+        // The document's page leads back to the evaluation.
+        let (_, page) = inspector.get(&format!("/documents/{id}")).await;
+        assert!(
+            page.contains(&format!("/projects/{}/oversight#evaluations", w.project_a)),
+            "{backend:?}"
+        );
+
+        let accepted = evaluate(&t.app, &chief, &input("accept", "met"))
+            .await
+            .unwrap();
+        let (status, d) = issue(&inspector, "acceptance_opinion", &accepted.id).await;
+        assert_eq!(status, StatusCode::CREATED, "{d}");
+        let accepted_doc = d["id"].as_str().unwrap().to_string();
+        let (_, page) = inspector
+            .get(&format!("/projects/{}/oversight", w.project_a))
+            .await;
+        assert!(page.contains(d["number"].as_str().unwrap()));
+
+        // The enterprise it is addressed to reads it; another does not.
+        let own = Client::login(&t, "contractor").await;
+        let (status, _) = own
+            .get_json(&format!("/api/v1/documents/{accepted_doc}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let other = Client::login(&t, "contractor2").await;
+        let (status, _) = other
+            .get_json(&format!("/api/v1/documents/{accepted_doc}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // Nobody issues from another county's evaluation, or from one that is not there.
+        let (status, _) = issue(&inspector, "acceptance_opinion", "no-such-evaluation").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
