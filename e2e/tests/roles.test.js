@@ -15,7 +15,7 @@ const shots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "target"
 
 // Words a county user does meet in Latin letters: file formats, the API, units and
 // proper nouns of the trade and its software.
-const FORMATS = new Set(["XLSX", "DOCX", "PDF", "CSV", "JPG", "JPEG", "PNG", "WEBP", "JSON"]);
+const FORMATS = new Set(["XLSX", "DOCX", "PDF", "CSV", "JPG", "JPEG", "PNG", "WEBP", "JSON", "ZIP"]);
 const ALLOWED = new Set([
   "API", "QR", "GB", "USCC", "Open311", "OCDS", "A4", "SKU", "GMV", "ID", "HTTPS",
   "Excel", "WPS", "kg", "km", "mm", "KB", "MB",

@@ -569,6 +569,172 @@ async fn draft_evaluation(
     })
 }
 
+fn cell(n: u32) -> String {
+    n.to_string()
+}
+
+fn yuan(fen: i64) -> String {
+    Money::from_fen(fen)
+        .map(|m| m.to_string())
+        .unwrap_or_default()
+}
+
+/// 季度监督检查情况报告 for the leading group, from the quarter's figures and with the
+/// page's two charts.
+async fn draft_quarterly(
+    app: &App,
+    actor: &Actor,
+    key: &str,
+    office: &Office,
+) -> Result<Draft, AppError> {
+    use crate::quarterly::{self, Quarter};
+    let q = Quarter::parse_key(key, app.today())?;
+    if q.end() >= app.today() {
+        return Err(AppError::Conflict(format!(
+            "{}尚未结束，季度结束后才能印发报告（本页可随时查看当前数字）",
+            q.label()
+        )));
+    }
+    let r = quarterly::report(app, actor, q).await?;
+    let mut d = blank(
+        Layout::File,
+        office,
+        format!(
+            "关于{}{}电子商务进农村综合示范项目监督检查情况的报告",
+            r.county,
+            q.label()
+        ),
+        Some(format!("{}电子商务进农村综合示范工作领导组", r.county)),
+    );
+    d.body.push(Block::Para(format!(
+        "根据{}，现将{}监督检查情况报告如下。",
+        regulation(app),
+        q.label()
+    )));
+    for (caption, svg) in quarterly::charts(&r) {
+        d.figures.push(Figure {
+            caption,
+            format: "svg".into(),
+            bytes: svg.into_bytes(),
+        });
+    }
+    d.body.push(Block::Heading1("一、监督检查开展情况".into()));
+    let required: u32 = r.inspections.iter().map(|l| l.required).sum();
+    let done: u32 = r.inspections.iter().map(|l| l.done).sum();
+    d.body.push(Block::Para(format!(
+        "本季度按规定频次应开展监督检查 {required} 次，实际开展 {done} 次。分项情况如下。"
+    )));
+    d.body.push(Block::Table(official::Table {
+        headers: ["期间", "检查类别", "涉及项目", "应检查", "已检查"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .inspections
+            .iter()
+            .map(|l| {
+                vec![
+                    l.period.clone(),
+                    match l.kind {
+                        jianguan_domain::rules::facts::InspectionKind::Construction => {
+                            "项目建设进度检查".into()
+                        }
+                        _ => "运营情况检查".into(),
+                    },
+                    cell(l.projects),
+                    cell(l.required),
+                    cell(l.done),
+                ]
+            })
+            .collect(),
+    }));
+    d.body.push(Block::Figure(0));
+    d.body
+        .push(Block::Heading1("二、发现问题及处理情况".into()));
+    if r.findings.is_empty() {
+        d.body.push(Block::Para("本季度未发现问题。".into()));
+    } else {
+        d.body.push(Block::Table(official::Table {
+            headers: ["领域", "新发现", "已解决", "期末未解决"]
+                .map(String::from)
+                .to_vec(),
+            rows: r
+                .findings
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.area.to_string(),
+                        cell(l.new),
+                        cell(l.resolved),
+                        cell(l.open_at_end),
+                    ]
+                })
+                .collect(),
+        }));
+        d.body.push(Block::Figure(1));
+    }
+    let o = &r.orders;
+    d.body.push(Block::Heading1("三、整改情况".into()));
+    d.body.push(Block::Para(format!(
+        "本季度下达限期整改通知 {} 件，按期整改完成 {} 件，逾期整改完成 {} 件，逾期未完成 {} 件，尚在整改期限内 {} 件。",
+        o.issued, o.done_on_time, o.done_late, o.open_overdue, o.open_in_time
+    )));
+    d.body.push(Block::Heading1("四、处理决定".into()));
+    d.body.push(Block::Para(if r.sanctions.is_empty() {
+        "本季度未作出处理决定。".into()
+    } else {
+        format!(
+            "本季度作出处理决定：{}。",
+            r.sanctions
+                .iter()
+                .map(|(k, n)| format!("{k} {n} 件"))
+                .collect::<Vec<_>>()
+                .join("，")
+        )
+    }));
+    d.body.push(Block::Heading1("五、资金和资产".into()));
+    d.body.push(Block::Para(format!(
+        "项目中央财政资金合计{}，本季度拨付{}，截至{}累计拨付{}。中央财政资金购置资产 {} 项，原值合计{}，其中尚未贴标签 {} 项。",
+        yuan(r.budget_fen),
+        yuan(r.disbursed_in_quarter_fen),
+        cn_date(r.as_of),
+        yuan(r.disbursed_to_end_fen),
+        r.assets,
+        yuan(r.asset_value_fen),
+        r.assets_unlabelled
+    )));
+    d.body.push(Block::Heading1("六、生产经营数据报送".into()));
+    if r.data.is_empty() {
+        d.body
+            .push(Block::Para("本季度没有应报送生产经营数据的企业。".into()));
+    } else {
+        d.body.push(Block::Table(official::Table {
+            headers: ["承办企业", "应报", "按时", "逾期", "未报"]
+                .map(String::from)
+                .to_vec(),
+            rows: r
+                .data
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.enterprise.clone(),
+                        cell(l.owed),
+                        cell(l.on_time),
+                        cell(l.late),
+                        cell(l.missing),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    Ok(Draft {
+        official: d,
+        source: "quarter",
+        enterprise_id: None,
+        project_id: None,
+        photos: Vec::new(),
+    })
+}
+
 async fn draft(
     app: &App,
     actor: &Actor,
@@ -581,6 +747,7 @@ async fn draft(
         Source::Inspection => draft_inspection(app, actor, source_id, kind, office).await,
         Source::Sanction => draft_sanction(app, actor, source_id, kind, office).await,
         Source::Evaluation => draft_evaluation(app, actor, source_id, kind, office).await,
+        Source::Quarter => draft_quarterly(app, actor, source_id, office).await,
     }
 }
 

@@ -25,6 +25,7 @@ pub mod metrics;
 mod notify;
 pub mod oversight;
 pub mod profile;
+pub mod quarterly;
 pub mod records;
 pub mod rectification;
 pub mod registers;

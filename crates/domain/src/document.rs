@@ -27,6 +27,8 @@ pub enum DocumentKind {
     AcceptanceOpinion,
     /// 延期验收通知 (from a performance evaluation that defers acceptance; 一（三）).
     DeferralNotice,
+    /// 季度监督检查情况报告 (from a quarter's figures, for the leading group).
+    QuarterlyReport,
 }
 
 /// What a document is issued from.
@@ -36,10 +38,12 @@ pub enum Source {
     Inspection,
     Sanction,
     Evaluation,
+    /// A quarter of the county's supervision ("2026-Q4").
+    Quarter,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 9] = [
+    pub const ALL: [DocumentKind; 10] = [
         DocumentKind::RectificationNotice,
         DocumentKind::RectificationOpinion,
         DocumentKind::Criticism,
@@ -49,6 +53,7 @@ impl DocumentKind {
         DocumentKind::Minutes,
         DocumentKind::AcceptanceOpinion,
         DocumentKind::DeferralNotice,
+        DocumentKind::QuarterlyReport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +67,7 @@ impl DocumentKind {
             DocumentKind::Minutes => "minutes",
             DocumentKind::AcceptanceOpinion => "acceptance_opinion",
             DocumentKind::DeferralNotice => "deferral_notice",
+            DocumentKind::QuarterlyReport => "quarterly_report",
         }
     }
 
@@ -76,6 +82,7 @@ impl DocumentKind {
             DocumentKind::Minutes => "监督检查会议纪要",
             DocumentKind::AcceptanceOpinion => "验收意见",
             DocumentKind::DeferralNotice => "延期验收通知",
+            DocumentKind::QuarterlyReport => "季度监督检查情况报告",
         }
     }
 
@@ -88,6 +95,7 @@ impl DocumentKind {
             DocumentKind::RectificationNotice => Source::Order,
             DocumentKind::RectificationOpinion | DocumentKind::Minutes => Source::Inspection,
             DocumentKind::AcceptanceOpinion | DocumentKind::DeferralNotice => Source::Evaluation,
+            DocumentKind::QuarterlyReport => Source::Quarter,
             _ => Source::Sanction,
         }
     }

@@ -35,6 +35,8 @@ mod market;
 mod ops;
 #[path = "suite/pages.rs"]
 mod pages;
+#[path = "suite/quarterly.rs"]
+mod quarterly;
 #[path = "suite/races.rs"]
 mod races;
 #[path = "suite/rectification.rs"]

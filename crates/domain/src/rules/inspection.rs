@@ -7,7 +7,7 @@ use super::calendar::{
 };
 use super::facts::{Inspection, InspectionKind, InspectionTally, ProjectFacts};
 use super::progress::construction_span;
-use super::{Ctx, Draft, days_text};
+use super::{Ctx, Draft, Facts, Profile, days_text};
 use crate::dates::format_cn_date;
 use chrono::{Days, NaiveDate};
 
@@ -104,23 +104,52 @@ fn of_project<'a>(
     )
 }
 
-pub(crate) fn construction_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
+/// Construction inspections a project owes in quarter `q` (prorated to its days under
+/// construction) and has done then; `None` when it is not under construction then.
+fn construction_need(ctx: &Ctx, p: &ProjectFacts, q: NaiveDate) -> Option<(u32, u32)> {
+    let (start, last) = construction_span(p).filter(|(start, _)| *start <= ctx.as_of)?;
+    let q_end = quarter_end(q);
+    let in_state = overlap(start, last, q, q_end);
+    if in_state <= 0 {
+        return None;
+    }
     let t = &ctx.profile.thresholds;
+    let required = prorated(
+        t.construction_inspections_per_quarter,
+        in_state,
+        days(q, q_end),
+    );
+    let (mine, tallied) = of_project(ctx, p);
+    let done = done_in(mine, tallied, InspectionKind::Construction, q, q_end);
+    Some((required, done))
+}
+
+/// Operating inspections a project owes in month `m` (prorated to its days operating) and
+/// has done then; `None` when it is not operating then.
+fn operation_need(ctx: &Ctx, p: &ProjectFacts, m: NaiveDate) -> Option<(u32, u32)> {
+    let (start, last) = operating_span(p).filter(|(start, _)| *start <= ctx.as_of)?;
+    let m_end = month_end(m);
+    let in_state = overlap(start, last.unwrap_or(NaiveDate::MAX), m, m_end);
+    if in_state <= 0 {
+        return None;
+    }
+    let t = &ctx.profile.thresholds;
+    let required = prorated(t.operation_inspections_per_month, in_state, days(m, m_end));
+    let (mine, tallied) = of_project(ctx, p);
+    let done = done_in(mine, tallied, InspectionKind::Operations, m, m_end);
+    Some((required, done))
+}
+
+pub(crate) fn construction_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
     let d = ctx.as_of;
     for p in &ctx.facts.projects {
         let Some((start, last)) = construction_span(p).filter(|(start, _)| *start <= d) else {
             continue;
         };
-        let (mine, tallied) = of_project(ctx, p);
         for q in quarters_between(start, last.min(d)) {
-            let q_end = quarter_end(q);
-            let in_state = overlap(start, last, q, q_end);
-            let required = prorated(
-                t.construction_inspections_per_quarter,
-                in_state,
-                days(q, q_end),
-            );
-            let n = done_in(mine, tallied, InspectionKind::Construction, q, q_end);
+            let Some((required, n)) = construction_need(ctx, p, q) else {
+                continue;
+            };
             if n < required {
                 out.push(quota_draft(
                     ctx,
@@ -129,7 +158,7 @@ pub(crate) fn construction_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
                     "项目建设进度检查",
                     quarter_label(q),
                     quarter_key(q),
-                    q_end,
+                    quarter_end(q),
                     required,
                     n,
                 ));
@@ -141,19 +170,16 @@ pub(crate) fn construction_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
 /// Monthly operating inspections; a project marked operating without a start date cannot
 /// be counted and says so.
 pub(crate) fn operation_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
-    let t = &ctx.profile.thresholds;
     let d = ctx.as_of;
     for p in &ctx.facts.projects {
         match operating_span(p) {
             Some((start, _)) if d < start => {}
             Some((start, last)) => {
-                let (mine, tallied) = of_project(ctx, p);
                 let open_end = last.unwrap_or(NaiveDate::MAX);
                 for m in months_between(start, open_end.min(d)) {
-                    let m_end = month_end(m);
-                    let in_state = overlap(start, open_end, m, m_end);
-                    let required = prorated(t.operation_inspections_per_month, in_state, days(m, m_end));
-                    let n = done_in(mine, tallied, InspectionKind::Operations, m, m_end);
+                    let Some((required, n)) = operation_need(ctx, p, m) else {
+                        continue;
+                    };
                     if n < required {
                         out.push(quota_draft(
                             ctx,
@@ -162,7 +188,7 @@ pub(crate) fn operation_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
                             "运营情况检查",
                             month_label(m),
                             month_key(m),
-                            m_end,
+                            month_end(m),
                             required,
                             n,
                         ));
@@ -180,6 +206,59 @@ pub(crate) fn operation_quota(ctx: &Ctx, out: &mut Vec<Draft>) {
             None => {}
         }
     }
+}
+
+/// One line of a quarter's inspection figures: a kind in a period, required against done,
+/// summed over the county's projects as the quota rules count each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaLine {
+    pub kind: InspectionKind,
+    /// "2026年第一季度" or "2026年4月".
+    pub period: String,
+    pub required: u32,
+    pub done: u32,
+    /// Projects that owe inspections of this kind in the period.
+    pub projects: u32,
+}
+
+/// The quarter beginning `q`, as far as `as_of`: construction inspections for the
+/// quarter, then operating inspections for each of its months that has begun.
+pub fn quarter_quota(
+    facts: &Facts,
+    profile: &Profile,
+    as_of: NaiveDate,
+    q: NaiveDate,
+) -> Vec<QuotaLine> {
+    let ctx = Ctx::new(facts, profile, as_of);
+    let sum = |kind, period: String, need: &dyn Fn(&ProjectFacts) -> Option<(u32, u32)>| {
+        let mut line = QuotaLine {
+            kind,
+            period,
+            required: 0,
+            done: 0,
+            projects: 0,
+        };
+        for p in &facts.projects {
+            if let Some((required, done)) = need(p) {
+                line.required += required;
+                line.done += done;
+                line.projects += 1;
+            }
+        }
+        line
+    };
+    let mut lines = Vec::new();
+    if q <= as_of {
+        lines.push(sum(InspectionKind::Construction, quarter_label(q), &|p| {
+            construction_need(&ctx, p, q)
+        }));
+    }
+    for m in months_between(q, quarter_end(q).min(as_of)) {
+        lines.push(sum(InspectionKind::Operations, month_label(m), &|p| {
+            operation_need(&ctx, p, m)
+        }));
+    }
+    lines
 }
 
 pub(crate) fn training_class(ctx: &Ctx, out: &mut Vec<Draft>) {
@@ -419,6 +498,59 @@ mod tests {
             "inspection.construction_quota",
             Some("2026-Q1")
         ));
+    }
+
+    #[test]
+    fn a_quarter_s_figures_count_as_the_quota_rules_do() {
+        let mut f = construction(1, &[d(2026, 2, 10)]);
+        // A second project, operating from 15 February.
+        let mut op = f.projects[0].clone();
+        op.id = "p2".into();
+        op.operation_start = Some(d(2026, 2, 15));
+        op.construction_end = d(2026, 2, 14);
+        f.projects.push(op);
+        f.inspections.push(inspection(
+            "o1",
+            "p2",
+            &[InspectionKind::Operations],
+            d(2026, 3, 3),
+        ));
+        let lines = super::quarter_quota(&f, &profile(), d(2026, 3, 31), d(2026, 1, 1));
+        let t = &profile().thresholds;
+        let c = &lines[0];
+        assert_eq!(c.kind, InspectionKind::Construction);
+        assert_eq!(c.projects, 2, "both were under construction in Q1");
+        assert_eq!(c.done, 1);
+        // p1 owes the whole quarter's; p2 its 45 days of 90, prorated as the rule does.
+        let p2_part =
+            crate::rules::calendar::prorated(t.construction_inspections_per_quarter, 45, 90);
+        assert_eq!(c.required, t.construction_inspections_per_quarter + p2_part);
+        let months: Vec<_> = lines[1..]
+            .iter()
+            .map(|l| (l.period.as_str(), l.projects, l.done))
+            .collect();
+        assert_eq!(
+            months,
+            vec![
+                ("2026年1月", 0, 0),
+                ("2026年2月", 1, 0),
+                ("2026年3月", 1, 1)
+            ]
+        );
+        // As of mid-February: March has not begun.
+        let early = super::quarter_quota(&f, &profile(), d(2026, 2, 20), d(2026, 1, 1));
+        assert_eq!(early.len(), 3);
+        // The quota rule agrees: Q1's construction shortfall is what the figures show.
+        let q1: Vec<String> = all(&f, d(2026, 4, 1), "inspection.construction_quota")
+            .into_iter()
+            .filter(|x| x.period.as_deref() == Some("2026-Q1"))
+            .map(|x| x.message)
+            .collect();
+        assert!(
+            q1.iter()
+                .any(|m| m.contains("应进行项目建设进度检查 2 次，实际只检查了 1 次")),
+            "{q1:?}"
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod testing;
 pub use data::{MonthReport, ReportingRow, reporting_matrix};
 pub use facts::Facts;
 pub use funds::{InvoiceComparison, claim_fingerprint, compare_invoices, pair_fingerprint};
+pub use inspection::{QuotaLine, quarter_quota};
 pub use profile::{DATA_INCOMPLETE, Party, Profile, ProfileError, RULE_CODES};
 pub use progress::planned_percent;
 

@@ -205,6 +205,7 @@ pub enum DocumentKindCode {
     Minutes,
     AcceptanceOpinion,
     DeferralNotice,
+    QuarterlyReport,
 }
 
 #[cfg(test)]

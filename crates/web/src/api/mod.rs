@@ -14,6 +14,7 @@ mod inspections;
 mod inventory;
 mod market;
 mod orders;
+mod quarterly;
 mod records;
 mod registers;
 mod reporting;
@@ -169,5 +170,6 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = documents::routes(r);
     let r = registers::routes(r);
     let r = dossiers::routes(r);
+    let r = quarterly::routes(r);
     reporting::routes(r)
 }

@@ -28,7 +28,10 @@ pub(crate) fn routes(r: Routes) -> Routes {
 }
 
 /// The pages under 报表.
-pub const REPORT_PAGES: [(&str, &str); 1] = [("/documents", "发文登记")];
+pub const REPORT_PAGES: [(&str, &str); 2] = [
+    ("/documents", "发文登记"),
+    (super::quarterly::HREF, "季度报告"),
+];
 
 fn kind_label(code: &str) -> &'static str {
     DocumentKind::parse(code).map_or("公文", DocumentKind::label)
@@ -44,6 +47,12 @@ pub fn source_link(d: &document::Model) -> String {
         "order" => format!("/orders/{}", d.source_id),
         "inspection" => format!("/inspections/{}", d.source_id),
         "sanction" => format!("/sanctions/{}", d.source_id),
+        "quarter" => format!(
+            "{}?year={}&quarter={}",
+            super::quarterly::HREF,
+            d.source_id.split("-Q").next().unwrap_or_default(),
+            d.source_id.split("-Q").nth(1).unwrap_or_default()
+        ),
         "evaluation" => d
             .project_id
             .as_ref()

@@ -18,6 +18,7 @@ mod orders;
 mod oversight;
 mod progress;
 mod projects;
+mod quarterly;
 mod sanctions;
 mod settings;
 mod training;
@@ -53,6 +54,7 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = counts::routes(r);
     let r = documents::routes(r);
     let r = dossiers::routes(r);
+    let r = quarterly::routes(r);
     let r = settings::routes(r);
     let r = oversight::routes(r);
     let r = progress::routes(r);
@@ -240,6 +242,10 @@ pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active
             Some(area) => area
                 .pages
                 .iter()
+                // The quarterly report is the whole county's: not a contractor's tab.
+                .filter(|(href, _)| {
+                    *href != quarterly::HREF || jianguan_app::quarterly::may_read(actor)
+                })
                 .map(|(href, label)| NavItem {
                     href,
                     label: if *href == "/reviews" {
