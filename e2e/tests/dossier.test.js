@@ -52,3 +52,19 @@ test("a project's acceptance dossier is built, downloaded and verifies", async (
   assert.equal(out.status, 0, out.stdout + out.stderr);
   assert.match(out.stdout, /校验通过/);
 });
+
+test("a whole programme's dossier is built from the project list and verifies", async (t) => {
+  const s = await session(t);
+  if (!s) return;
+  const ctx = await s.browser.newContext({ viewport: { width: 375, height: 812 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await login(page, s.url, "viewer");
+  await page.goto(`${s.url}/projects`);
+  await Promise.all([page.waitForURL(/\/dossiers\/[^/?]+$/), page.click("[data-testid=build-programme-dossier]")]);
+  await page.waitForSelector("[data-testid=dossier-done]", { timeout: 120_000 });
+  assert.match(await page.textContent("main"), /含全部承办项目/);
+  const [zip] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=dossier-download]")]);
+  const out = spawnSync(binary, ["dossier", "verify", await zip.path()], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
+  assert.match(out.stdout, /综合示范项目，含全部承办项目/);
+});

@@ -1,4 +1,5 @@
-//! 验收/审计档案: everything the county holds about one project, in one ZIP that checks
+//! 验收/审计档案: everything the county holds about one project (or every project of a
+//! programme, each in a folder of its own), in one ZIP that checks
 //! itself — every record as JSON and XLSX, every issued document as PDF and DOCX, every
 //! photo and attachment original, the rows of the audit chain about those records with the
 //! chain's links from them to the head, the latest signed checkpoint of the chain, and a
@@ -42,8 +43,12 @@ pub struct Manifest {
     pub format: String,
     pub version: u32,
     pub county: String,
-    pub project_id: String,
-    pub project_name: String,
+    /// "project", or "programme" (each of its projects under `projects/NAME-ID/`).
+    pub scope: String,
+    pub subject_id: String,
+    pub subject_name: String,
+    /// The project's enterprise (empty for a programme).
+    #[serde(default)]
     pub enterprise_name: String,
     pub built_at: DateTime<Utc>,
     pub built_by: String,
@@ -63,6 +68,28 @@ pub struct AuditExtent {
     /// …to the head when the dossier was built.
     pub chain_to: i64,
     pub head_hash: String,
+}
+
+/// What a dossier is of: one project, or a whole programme with all its projects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Project(String),
+    Programme(String),
+}
+
+impl Subject {
+    pub fn scope(&self) -> &'static str {
+        match self {
+            Subject::Project(_) => "project",
+            Subject::Programme(_) => "programme",
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Subject::Project(id) | Subject::Programme(id) => id,
+        }
+    }
 }
 
 /// How far a build has gone: files written of files planned, and what it is doing.
@@ -314,104 +341,177 @@ fn part(s: &str) -> String {
     }
 }
 
-/// Builds the dossier of one project into `out`, reporting as it goes.
+/// The projects a dossier holds, each with the folder its files go under.
+struct Resolved {
+    county: String,
+    name: String,
+    enterprise_name: String,
+    programme: Option<programme::Model>,
+    parts: Vec<(String, project::Model)>,
+}
+
+async fn resolve(app: &App, actor: &Actor, subject: &Subject) -> Result<Resolved, AppError> {
+    let db = app.store.reader();
+    match subject {
+        Subject::Project(id) => {
+            let p = crate::records::project(app, actor, id).await?;
+            let enterprise_name = enterprise::Entity::find_by_id(p.enterprise_id.clone())
+                .one(db)
+                .await?
+                .map(|e| e.name)
+                .unwrap_or_default();
+            Ok(Resolved {
+                county: p.county_code.clone(),
+                name: p.name.clone(),
+                enterprise_name,
+                programme: None,
+                parts: vec![(String::new(), p)],
+            })
+        }
+        Subject::Programme(id) => {
+            let g = crate::records::programme(app, actor, id).await?;
+            // Every project of the programme, voided ones included: an audit sees all.
+            let projects = jianguan_store::scoped::find::<project::Entity>(&actor.scope())
+                .filter(project::Column::ProgrammeId.eq(g.id.as_str()))
+                .order_by_asc(project::Column::Name)
+                .order_by_asc(project::Column::Id)
+                .all(db)
+                .await?;
+            let parts = projects
+                .into_iter()
+                .map(|p| {
+                    let short: String =
+                        p.id.chars()
+                            .rev()
+                            .take(8)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect();
+                    (format!("projects/{}-{short}/", part(&p.name)), p)
+                })
+                .collect();
+            Ok(Resolved {
+                county: g.county_code.clone(),
+                name: g.name.clone(),
+                enterprise_name: String::new(),
+                programme: Some(g),
+                parts,
+            })
+        }
+    }
+}
+
+/// One table of records as models of their entity.
+fn models<M: serde::de::DeserializeOwned>(
+    tables: &[Records],
+    name: &str,
+) -> Result<Vec<M>, AppError> {
+    Ok(tables
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|r| serde_json::from_value(r.clone()))
+                .collect::<Result<_, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// Writes one table as JSON and XLSX under `folder`.
+async fn write_table(zip: &mut Sink, folder: &str, t: Records) -> Result<(), AppError> {
+    let folder = folder.to_string();
+    zip.run(move |w| {
+        let json = serde_json::to_vec_pretty(&t.rows).map_err(|e| e.to_string())?;
+        w.add(&format!("{folder}records/{}.json", t.name), &json)?;
+        let xlsx = jianguan_documents::xlsx::table::write(&sheet_of(&t))
+            .map_err(|e| format!("{} 无法导出为 Excel：{e}", t.name))?;
+        w.add(&format!("{folder}records/{}.xlsx", t.name), &xlsx)
+    })
+    .await
+}
+
+/// Builds the dossier of a project or a programme into `out`, reporting as it goes. A
+/// programme's projects are read and written one after another, so memory holds one
+/// project's records at a time.
 pub async fn build(
     app: &App,
     actor: &Actor,
-    project_id: &str,
+    subject: &Subject,
     out: File,
     progress: &Progress,
 ) -> Result<Manifest, AppError> {
     if !may_build(actor) {
         return Err(AppError::Forbidden);
     }
-    let project = crate::records::project(app, actor, project_id).await?;
+    let resolved = resolve(app, actor, subject).await?;
     let db = app.store.reader();
     // The chain as far as it goes now: what is written during the build is left out.
     let head = audit_log::head::Entity::find_by_id(1)
         .one(db)
         .await?
         .ok_or_else(|| AppError::bug("the audit chain has no head row"))?;
-    let tables = project_records(app, &project).await?;
-    let photos: Vec<photo::Model> = tables
-        .iter()
-        .find(|t| t.name == "photos")
-        .map(|t| {
-            t.rows
-                .iter()
-                .map(|r| serde_json::from_value(r.clone()))
-                .collect::<Result<_, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let documents: Vec<document::Model> = tables
-        .iter()
-        .find(|t| t.name == "documents")
-        .map(|t| {
-            t.rows
-                .iter()
-                .map(|r| serde_json::from_value(r.clone()))
-                .collect::<Result<_, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let record_ids: BTreeSet<String> = tables.iter().flat_map(ids).collect();
-    let record_ids: Vec<String> = record_ids.into_iter().collect();
     let checkpoint = app
         .store
         .checkpoints()
         .await?
         .into_iter()
         .rfind(|c| c.seq <= head.seq);
-
-    let id_chunks = record_ids.len().div_ceil(ID_CHUNK) as u64;
-    progress.plan(
-        2 * tables.len() as u64 + photos.len() as u64 + 2 * documents.len() as u64 + id_chunks + 1,
-    );
     let mut zip = Sink(Some(Writer::new(out)));
+    let mut record_ids: BTreeSet<String> = BTreeSet::new();
 
-    for t in tables {
-        zip.run(move |w| {
-            let json = serde_json::to_vec_pretty(&t.rows).map_err(|e| e.to_string())?;
-            w.add(&format!("records/{}.json", t.name), &json)?;
-            let xlsx = jianguan_documents::xlsx::table::write(&sheet_of(&t))
-                .map_err(|e| format!("{} 无法导出为 Excel：{e}", t.name))?;
-            w.add(&format!("records/{}.xlsx", t.name), &xlsx)
-        })
-        .await?;
+    if let Some(g) = &resolved.programme {
+        progress.plan(2);
+        record_ids.insert(g.id.clone());
+        write_table(&mut zip, "", as_json(vec![g.clone()], "programmes")?).await?;
         progress.step("记录");
         progress.step("记录");
     }
-
-    for p in &photos {
-        let bytes = app
-            .files
-            .get(&format!("originals/{}", p.sha256))
-            .await
-            .map_err(|e| AppError::Conflict(format!("图片 {} 的原件无法读取：{e}", p.id)))?;
-        let path = format!(
-            "files/{}/{}-{}",
-            part(&p.owner_kind),
-            p.id,
-            part(&p.original_name)
-        );
-        zip.add(path, bytes).await?;
-        progress.step("图片和附件");
-    }
-
-    for d in &documents {
-        let name = format!("{}-{}", part(&d.number), d.id);
-        for (key, ext) in [
-            (format!("documents/{}.pdf", d.pdf_sha256), "pdf"),
-            (format!("documents/{}.docx", d.docx_sha256), "docx"),
-        ] {
-            let bytes = app.files.get(&key).await.map_err(|e| {
-                AppError::Conflict(format!("公文 {} 的文件无法读取：{e}", d.number))
-            })?;
-            zip.add(format!("documents/{name}.{ext}"), bytes).await?;
-            progress.step("公文");
+    for (folder, project) in &resolved.parts {
+        let tables = project_records(app, project).await?;
+        let photos: Vec<photo::Model> = models(&tables, "photos")?;
+        let documents: Vec<document::Model> = models(&tables, "documents")?;
+        record_ids.extend(tables.iter().flat_map(ids));
+        progress.plan(2 * tables.len() as u64 + photos.len() as u64 + 2 * documents.len() as u64);
+        for t in tables {
+            write_table(&mut zip, folder, t).await?;
+            progress.step("记录");
+            progress.step("记录");
+        }
+        for p in &photos {
+            let bytes = app
+                .files
+                .get(&format!("originals/{}", p.sha256))
+                .await
+                .map_err(|e| AppError::Conflict(format!("图片 {} 的原件无法读取：{e}", p.id)))?;
+            let path = format!(
+                "{folder}files/{}/{}-{}",
+                part(&p.owner_kind),
+                p.id,
+                part(&p.original_name)
+            );
+            zip.add(path, bytes).await?;
+            progress.step("图片和附件");
+        }
+        for d in &documents {
+            let name = format!("{}-{}", part(&d.number), d.id);
+            for (key, ext) in [
+                (format!("documents/{}.pdf", d.pdf_sha256), "pdf"),
+                (format!("documents/{}.docx", d.docx_sha256), "docx"),
+            ] {
+                let bytes = app.files.get(&key).await.map_err(|e| {
+                    AppError::Conflict(format!("公文 {} 的文件无法读取：{e}", d.number))
+                })?;
+                zip.add(format!("{folder}documents/{name}.{ext}"), bytes)
+                    .await?;
+                progress.step("公文");
+            }
         }
     }
+    let record_ids: Vec<String> = record_ids.into_iter().collect();
+    progress.plan(record_ids.len().div_ceil(ID_CHUNK) as u64 + 1);
 
     // The audit rows about these records, a chunk of ids at a time.
     zip.run(|w| w.begin(EXCERPT)).await?;
@@ -471,19 +571,15 @@ pub async fn build(
     zip.run(|w| w.end()).await?;
     progress.step("审计链");
 
-    let enterprise_name = enterprise::Entity::find_by_id(project.enterprise_id.clone())
-        .one(db)
-        .await?
-        .map(|e| e.name)
-        .unwrap_or_default();
     let files = zip.run(|w| Ok(w.entries().to_vec())).await?;
     let manifest = Manifest {
         format: FORMAT.into(),
         version: VERSION,
-        county: project.county_code.clone(),
-        project_id: project.id.clone(),
-        project_name: project.name.clone(),
-        enterprise_name,
+        county: resolved.county,
+        scope: subject.scope().into(),
+        subject_id: subject.id().into(),
+        subject_name: resolved.name,
+        enterprise_name: resolved.enterprise_name,
         built_at: app.now(),
         built_by: actor.audit_name(),
         audit: AuditExtent {
@@ -731,8 +827,9 @@ pub enum JobState {
 pub struct Job {
     pub id: String,
     pub user_id: String,
-    pub project_id: String,
-    pub project_name: String,
+    pub subject: Subject,
+    /// The project's or the programme's name.
+    pub name: String,
     pub started_at: DateTime<Utc>,
     pub progress: Arc<Progress>,
     pub state: JobState,
@@ -765,13 +862,16 @@ fn job_dir() -> PathBuf {
     std::env::temp_dir().join("jianguan-dossiers")
 }
 
-/// Starts building a project's dossier in the background, or hands back the build of it
-/// this user has running already (two clicks start one build).
-pub async fn start(app: &App, actor: &Actor, project_id: &str) -> Result<Job, AppError> {
+/// Starts building a dossier in the background, or hands back the build of the same
+/// subject this user has running already (two clicks start one build).
+pub async fn start(app: &App, actor: &Actor, subject: Subject) -> Result<Job, AppError> {
     if !may_build(actor) {
         return Err(AppError::Forbidden);
     }
-    let project = crate::records::project(app, actor, project_id).await?;
+    let name = match &subject {
+        Subject::Project(id) => crate::records::project(app, actor, id).await?.name,
+        Subject::Programme(id) => crate::records::programme(app, actor, id).await?.name,
+    };
     let dir = job_dir();
     std::fs::create_dir_all(&dir)
         .map_err(|e| AppError::internal("creating the dossier folder", e))?;
@@ -786,7 +886,7 @@ pub async fn start(app: &App, actor: &Actor, project_id: &str) -> Result<Job, Ap
             keep
         });
         if let Some(j) = jobs.values().find(|j| {
-            j.user_id == actor.user_id && j.project_id == project.id && j.state == JobState::Running
+            j.user_id == actor.user_id && j.subject == subject && j.state == JobState::Running
         }) {
             return Ok(j.clone());
         }
@@ -803,8 +903,8 @@ pub async fn start(app: &App, actor: &Actor, project_id: &str) -> Result<Job, Ap
             path: dir.join(format!("{id}.zip")),
             id: id.clone(),
             user_id: actor.user_id.clone(),
-            project_id: project.id.clone(),
-            project_name: project.name.clone(),
+            subject,
+            name,
             started_at: now,
             progress: Arc::new(Progress::default()),
             state: JobState::Running,
@@ -816,13 +916,13 @@ pub async fn start(app: &App, actor: &Actor, project_id: &str) -> Result<Job, Ap
     tokio::spawn(async move {
         let state = match File::create(&j.path) {
             Err(e) => JobState::Failed(format!("无法创建档案文件：{e}")),
-            Ok(f) => match build(&app2, &actor2, &j.project_id, f, &j.progress).await {
+            Ok(f) => match build(&app2, &actor2, &j.subject, f, &j.progress).await {
                 Ok(m) => JobState::Done {
                     bytes: std::fs::metadata(&j.path).map_or(0, |m| m.len()),
                     files: m.files.len() + 1,
                 },
                 Err(e) => {
-                    tracing::warn!(error = %e, project = %j.project_id, "dossier build failed");
+                    tracing::warn!(error = %e, subject = %j.subject.id(), "dossier build failed");
                     let _ = std::fs::remove_file(&j.path);
                     JobState::Failed(e.message())
                 }
@@ -845,5 +945,5 @@ pub fn job(app: &App, actor: &Actor, id: &str) -> Result<Job, AppError> {
 
 /// The file name a dossier is downloaded as.
 pub fn file_name(job: &Job) -> String {
-    format!("验收档案-{}.zip", part(&job.project_name))
+    format!("验收档案-{}.zip", part(&job.name))
 }

@@ -264,13 +264,21 @@ enum DocketCommand {
 
 #[derive(Subcommand)]
 enum DossierCommand {
-    /// Build a project's dossier (records, documents, photos, audit excerpt, manifest).
+    /// Build a project's or a whole programme's dossier (records, documents, photos,
+    /// audit excerpt, manifest).
     Build {
         #[command(flatten)]
         db: DbArgs,
         /// The project's id.
+        #[arg(
+            long,
+            required_unless_present = "programme",
+            conflicts_with = "programme"
+        )]
+        project: Option<String>,
+        /// The programme's id: every project of it, each in a folder of its own.
         #[arg(long)]
-        project: String,
+        programme: Option<String>,
         #[arg(long)]
         output: PathBuf,
     },
@@ -645,6 +653,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 DossierCommand::Build {
                     db,
                     project,
+                    programme,
                     output,
                 },
         } => {
@@ -659,6 +668,11 @@ async fn run(cli: Cli) -> Result<i32> {
                 role: jianguan_app::Role::Admin,
                 county_code: None,
                 enterprise_id: None,
+            };
+            let subject = match (project, programme) {
+                (Some(p), _) => jianguan_app::dossier::Subject::Project(p),
+                (None, Some(g)) => jianguan_app::dossier::Subject::Programme(g),
+                (None, None) => anyhow::bail!("请用 --project 或 --programme 指明档案的范围"),
             };
             let file = std::fs::File::create(&output)
                 .with_context(|| format!("无法写入 {}", output.display()))?;
@@ -675,7 +689,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 }
             });
             let built =
-                jianguan_app::dossier::build(&app, &operator, &project, file, &progress).await;
+                jianguan_app::dossier::build(&app, &operator, &subject, file, &progress).await;
             ticker.abort();
             eprintln!();
             let m = match built {
@@ -711,8 +725,12 @@ async fn run(cli: Cli) -> Result<i32> {
                 if let Some(m) = &v.manifest {
                     println!(
                         "档案：{}（{}），{} 生成，共 {} 个文件，审计链 {} 条",
-                        m.project_name,
-                        m.enterprise_name,
+                        m.subject_name,
+                        if m.scope == "programme" {
+                            "综合示范项目，含全部承办项目"
+                        } else {
+                            m.enterprise_name.as_str()
+                        },
                         m.built_at
                             .with_timezone(&jianguan_domain::dates::china_offset())
                             .format("%Y-%m-%d %H:%M"),

@@ -760,6 +760,16 @@ async fn a_dossier_built_from_the_command_line_verifies_without_the_database() {
     store.close().await;
 
     let zip = dir.join("档案.zip");
+    // Neither a project nor a programme: refused before anything is written.
+    let out = bin()
+        .args(["dossier", "build", "--data-dir"])
+        .arg(&dir)
+        .arg("--output")
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!zip.exists());
     let out = bin()
         .args(["dossier", "build", "--data-dir"])
         .arg(&dir)

@@ -159,7 +159,12 @@ async fn every_route_declares_and_enforces_its_permission() {
 /// writes are supervisory actions or decisions. Proved by walking the table as a
 /// contractor and as an inspector.
 /// POSTs that change nothing: they start a download being built.
-const READING_POSTS: [&str; 2] = ["/projects/{id}/dossier", "/api/v1/projects/{id}/dossier"];
+const READING_POSTS: [&str; 4] = [
+    "/projects/{id}/dossier",
+    "/api/v1/projects/{id}/dossier",
+    "/programmes/{id}/dossier",
+    "/api/v1/programmes/{id}/dossier",
+];
 
 #[tokio::test]
 async fn write_routes_name_the_hand_in_the_supervision_or_the_decision() {

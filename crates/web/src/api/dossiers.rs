@@ -21,6 +21,11 @@ use utoipa::ToSchema;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     r.api(ReadCounty, __path_start_dossier, start_dossier)
+        .api(
+            ReadCounty,
+            __path_start_programme_dossier,
+            start_programme_dossier,
+        )
         .api(ReadCounty, __path_get_dossier_job, get_dossier_job)
         .api(ReadCounty, __path_dossier_file, dossier_file)
 }
@@ -29,8 +34,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierJob {
     pub id: String,
-    pub project_id: String,
-    pub project_name: String,
+    /// project or programme.
+    pub scope: &'static str,
+    /// The project's or the programme's id and name.
+    pub subject_id: String,
+    pub subject_name: String,
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// running, done or failed.
     pub state: &'static str,
@@ -58,8 +66,9 @@ impl From<&Job> for DossierJob {
         };
         DossierJob {
             id: j.id.clone(),
-            project_id: j.project_id.clone(),
-            project_name: j.project_name.clone(),
+            scope: j.subject.scope(),
+            subject_id: j.subject.id().to_string(),
+            subject_name: j.name.clone(),
             started_at: j.started_at,
             state,
             done,
@@ -133,7 +142,19 @@ pub async fn start_dossier(
     Auth(a, _): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let job = dossier::start(&s.app, &a, &id).await?;
+    let job = dossier::start(&s.app, &a, dossier::Subject::Project(id)).await?;
+    Ok((StatusCode::ACCEPTED, Json(DossierJob::from(&job))).into_response())
+}
+
+/// Start building a whole programme's dossier (every project of it, each in a folder of
+/// its own) in the background (202), or get the caller's build of it that is running.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/dossier", params(("id" = String, Path, description = "the programme")), responses((status = 202, body = DossierJob), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn start_programme_dossier(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let job = dossier::start(&s.app, &a, dossier::Subject::Programme(id)).await?;
     Ok((StatusCode::ACCEPTED, Json(DossierJob::from(&job))).into_response())
 }
 

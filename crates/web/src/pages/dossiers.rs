@@ -17,6 +17,7 @@ use jianguan_app::dossier;
 pub(crate) fn routes(r: Routes) -> Routes {
     // Starting a build writes no record: it reads the project into a file.
     r.post("/projects/{id}/dossier", ReadCounty, start)
+        .post("/programmes/{id}/dossier", ReadCounty, start_programme)
         .get("/dossiers/{id}", ReadCounty, show)
         .get("/dossiers/{id}/status", ReadCounty, status)
         .get("/dossiers/{id}/download", ReadCounty, file)
@@ -27,7 +28,16 @@ pub async fn start(
     Auth(a, _): Auth,
     Path(id): Path<String>,
 ) -> PageResult {
-    let job = dossier::start(&s.app, &a, &id).await?;
+    let job = dossier::start(&s.app, &a, dossier::Subject::Project(id)).await?;
+    Ok(Redirect::to(&format!("/dossiers/{}", job.id)).into_response())
+}
+
+pub async fn start_programme(
+    State(s): State<AppState>,
+    Auth(a, _): Auth,
+    Path(id): Path<String>,
+) -> PageResult {
+    let job = dossier::start(&s.app, &a, dossier::Subject::Programme(id)).await?;
     Ok(Redirect::to(&format!("/dossiers/{}", job.id)).into_response())
 }
 

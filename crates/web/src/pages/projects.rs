@@ -83,6 +83,8 @@ struct ListPage {
     pager: String,
     /// The register as XLSX, with the filters shown.
     export_href: String,
+    /// Programmes whose whole dossier the caller may build: (id, name).
+    dossier_programmes: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,6 +171,16 @@ pub async fn list(
         PAGE,
     );
     let towns = townships(&s, &a).await;
+    let dossier_programmes = if jianguan_app::dossier::may_build(&a) {
+        jianguan_app::records::programmes(&s.app, &a)
+            .await?
+            .into_iter()
+            .filter(|g| g.voided_at.is_none())
+            .map(|g| (g.id, g.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let p = ListPage {
         layout: layout(
             &s,
@@ -190,6 +202,7 @@ pub async fn list(
         can_edit: a.may(Permission::EditRecords),
         pager,
         export_href,
+        dossier_programmes,
     };
     Ok(render(StatusCode::OK, &p))
 }

@@ -120,7 +120,10 @@ async fn a_dossier_verifies_and_a_changed_byte_is_named() {
         let v = verify(&Saved::new(&zip).0).unwrap();
         assert!(v.ok(), "{backend:?}: {:?}", v.problems);
         let m: Manifest = v.manifest.clone().unwrap();
-        assert_eq!(m.project_id, w.project_b);
+        assert_eq!(
+            (m.scope.as_str(), m.subject_id.as_str()),
+            ("project", w.project_b.as_str())
+        );
         let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
         for wanted in [
             "records/projects.json",
@@ -278,5 +281,76 @@ async fn a_dossier_is_the_bureau_s_and_a_build_its_starter_s() {
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
+    }
+}
+
+/// A whole programme: each of its projects in a folder of its own, the programme's record
+/// at the top, nothing of another county, and it verifies.
+#[tokio::test]
+async fn a_programme_s_dossier_holds_each_of_its_projects() {
+    for backend in backends() {
+        let t = seeded_router(backend).await;
+        let w = t.world.clone();
+        let viewer = Client::login(&t, "viewer").await;
+        let (status, j) = viewer
+            .json(
+                Method::POST,
+                &format!("/api/v1/programmes/{}/dossier", w.programme_x),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{j}");
+        assert_eq!(j["scope"], "programme");
+        let id = j["id"].as_str().unwrap().to_string();
+        let j = finished(&viewer, &id).await;
+        assert_eq!(j["state"], "done", "{j}");
+        let (_, zip, _) = viewer
+            .get_bytes(&format!("/api/v1/dossier-jobs/{id}/file"))
+            .await;
+        let v = verify(&Saved::new(&zip).0).unwrap();
+        assert!(v.ok(), "{backend:?}: {:?}", v.problems);
+        let m = v.manifest.unwrap();
+        assert_eq!(m.scope, "programme");
+        assert!(read_entry(&zip, "records/programmes.json").contains(&w.programme_x));
+        let folders: std::collections::BTreeSet<&str> = m
+            .files
+            .iter()
+            .filter_map(|f| f.path.strip_prefix("projects/"))
+            .filter_map(|p| p.split_once('/').map(|x| x.0))
+            .collect();
+        assert!(folders.len() >= 2, "{folders:?}");
+        for p in [&w.project_a, &w.project_b] {
+            let holder = m
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with("/records/projects.json"))
+                .find(|f| read_entry(&zip, &f.path).contains(p.as_str()));
+            assert!(holder.is_some(), "{p} has its folder");
+        }
+        assert!(
+            m.files
+                .iter()
+                .filter(|f| f.path.ends_with(".json"))
+                .all(|f| !read_entry(&zip, &f.path).contains(&w.project_y)),
+            "nothing of county Y"
+        );
+        // A contractor cannot; another county's programme is not found.
+        let (status, _) = Client::login(&t, "contractor")
+            .await
+            .json(
+                Method::POST,
+                &format!("/api/v1/programmes/{}/dossier", w.programme_x),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = viewer
+            .json(
+                Method::POST,
+                &format!("/api/v1/programmes/{}/dossier", w.programme_y),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
