@@ -347,3 +347,66 @@ fn minutes_list_who_attended_and_carry_their_pictures_after_the_text() {
         ])
         .status();
 }
+
+/// A report's table runs onto a second page with its header again at the top, words left
+/// and figures right; its chart (the server's SVG) is drawn with its caption.
+#[test]
+fn a_report_s_table_repeats_its_header_on_the_next_page_and_its_chart_is_drawn() {
+    let mut doc = sample();
+    doc.title = "关于2026年第三季度监督检查情况的报告".into();
+    let chart = crate::chart::grouped_bars(
+        "监督检查频次",
+        &["应检查", "已检查"],
+        &[crate::chart::Group {
+            label: "2026年7月".into(),
+            values: vec![(4, "应检查 4 次".into()), (3, "已检查 3 次".into())],
+        }],
+    );
+    doc.figures = vec![Figure {
+        caption: "监督检查频次：应检查与已检查".into(),
+        format: "svg".into(),
+        bytes: chart.into_bytes(),
+    }];
+    doc.body = vec![
+        Block::Heading1("一、监督检查开展情况".into()),
+        Block::Table(Table {
+            headers: ["承办企业", "应报", "按时"].map(String::from).to_vec(),
+            rows: (1..=40)
+                .map(|n| vec![format!("第{n}家承办企业"), n.to_string(), "1".into()])
+                .collect(),
+        }),
+        Block::Figure(0),
+    ];
+    let r = pdf(&doc, &fonts()).unwrap();
+    assert!(r.pages >= 2, "forty rows run onto a second page");
+    let path = screenshots().join("report-sample.pdf");
+    std::fs::write(&path, &r.pdf).unwrap();
+    let p = path.to_str().unwrap();
+    let page = |n: &str| tool("pdftotext", &["-f", n, "-l", n, "-layout", p, "-"]);
+    let flat = |t: String| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let (first, second) = (flat(page("1")), flat(page("2")));
+    assert!(first.contains("承办企业应报按时"), "{first}");
+    assert!(
+        second.starts_with("承办企业应报按时") || second.contains("承办企业应报按时第"),
+        "the header again on page 2: {second}"
+    );
+    let all: String = (1..=r.pages).map(|n| flat(page(&n.to_string()))).collect();
+    assert!(all.contains("第40家承办企业"), "no row lost");
+    assert!(
+        all.contains("监督检查频次：应检查与已检查"),
+        "the chart's caption"
+    );
+    assert!(
+        all.contains("已检查3次"),
+        "the chart's own text, drawn from the SVG"
+    );
+    let _ = Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "60",
+            p,
+            screenshots().join("report-sample").to_str().unwrap(),
+        ])
+        .status();
+}
