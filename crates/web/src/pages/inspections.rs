@@ -163,31 +163,16 @@ pub async fn list(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let export_href = super::with_query(
-        "/inspections/ledger.xlsx",
-        &[
-            ("status", &q.status),
-            ("inspector", &q.inspector),
-            ("project_id", &q.project_id),
-            ("from", &q.from),
-            ("to", &q.to),
-            ("sort", &q.sort),
-        ],
-    );
-    let pager = super::pager(
-        "/inspections",
-        &[
-            ("status", &q.status),
-            ("inspector", &q.inspector),
-            ("project_id", &q.project_id),
-            ("from", &q.from),
-            ("to", &q.to),
-            ("sort", &q.sort),
-        ],
-        found.total,
-        q.offset,
-        PAGE,
-    );
+    let params: [(&str, &str); _] = [
+        ("status", &q.status),
+        ("inspector", &q.inspector),
+        ("project_id", &q.project_id),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("sort", &q.sort),
+    ];
+    let export_href = super::with_query("/inspections/ledger.xlsx", &params);
+    let pager = super::pager("/inspections", &params, found.total, q.offset, PAGE);
     let rows = items
         .into_iter()
         .map(|i| {

@@ -120,27 +120,14 @@ pub async fn list(
         .map(|p| (p.id, p.name))
         .collect();
     let all = if q.all.is_some() { "1" } else { "" };
-    let export_href = super::with_query(
-        "/orders/ledger.xlsx",
-        &[
-            ("all", all),
-            ("state", &q.state),
-            ("project_id", &q.project_id),
-            ("sort", &q.sort),
-        ],
-    );
-    let pager = super::pager(
-        "/orders",
-        &[
-            ("all", all),
-            ("state", &q.state),
-            ("project_id", &q.project_id),
-            ("sort", &q.sort),
-        ],
-        found.total,
-        q.offset,
-        PAGE,
-    );
+    let params: [(&str, &str); _] = [
+        ("all", all),
+        ("state", &q.state),
+        ("project_id", &q.project_id),
+        ("sort", &q.sort),
+    ];
+    let export_href = super::with_query("/orders/ledger.xlsx", &params);
+    let pager = super::pager("/orders", &params, found.total, q.offset, PAGE);
     let today = s.app.today();
     let rows = orders
         .into_iter()

@@ -149,27 +149,14 @@ pub async fn list(
             name: p.name,
         })
         .collect();
-    let export_href = super::with_query(
-        "/projects/ledger.xlsx",
-        &[
-            ("q", &q.q),
-            ("system", &q.system),
-            ("township", &q.township),
-            ("status", &q.status),
-        ],
-    );
-    let pager = pager(
-        "/projects",
-        &[
-            ("q", &q.q),
-            ("system", &q.system),
-            ("township", &q.township),
-            ("status", &q.status),
-        ],
-        page.total,
-        q.offset,
-        PAGE,
-    );
+    let params: [(&str, &str); _] = [
+        ("q", &q.q),
+        ("system", &q.system),
+        ("township", &q.township),
+        ("status", &q.status),
+    ];
+    let export_href = super::with_query("/projects/ledger.xlsx", &params);
+    let pager = pager("/projects", &params, page.total, q.offset, PAGE);
     let towns = townships(&s, &a).await;
     let dossier_programmes = if jianguan_app::dossier::may_build(&a) {
         jianguan_app::records::programmes(&s.app, &a)

@@ -115,17 +115,9 @@ pub async fn list(
     let f = filter_of(&q)?;
     const PAGE: u64 = 50;
     let found = sn::page(&s.app, &a, &f, q.offset, PAGE).await?;
-    let export_href = super::with_query(
-        "/sanctions/ledger.xlsx",
-        &[("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)],
-    );
-    let pager = super::pager(
-        "/sanctions",
-        &[("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)],
-        found.total,
-        q.offset,
-        PAGE,
-    );
+    let params: [(&str, &str); 3] = [("state", &q.state), ("kind", &q.kind), ("sort", &q.sort)];
+    let export_href = super::with_query("/sanctions/ledger.xlsx", &params);
+    let pager = super::pager("/sanctions", &params, found.total, q.offset, PAGE);
     let items = found.items;
     let ids: Vec<String> = items.iter().map(|x| x.enterprise_id.clone()).collect();
     let names = jianguan_store::queries::enterprise_names(s.app.store.reader(), &ids)
