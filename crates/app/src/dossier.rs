@@ -858,6 +858,27 @@ impl Jobs {
     }
 }
 
+/// Removes dossier files no build of this server knows that are older than [`KEEP`]: those
+/// left by a server that stopped before their hour was up.
+fn remove_leftovers(dir: &Path, jobs: &HashMap<String, Job>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let known: std::collections::HashSet<&Path> = jobs.values().map(|j| j.path.as_path()).collect();
+    for e in entries.flatten() {
+        let path = e.path();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > KEEP.to_std().unwrap_or_default());
+        if old && !known.contains(path.as_path()) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 fn job_dir() -> PathBuf {
     std::env::temp_dir().join("jianguan-dossiers")
 }
@@ -885,6 +906,7 @@ pub async fn start(app: &App, actor: &Actor, subject: Subject) -> Result<Job, Ap
             }
             keep
         });
+        remove_leftovers(&dir, &jobs);
         if let Some(j) = jobs.values().find(|j| {
             j.user_id == actor.user_id && j.subject == subject && j.state == JobState::Running
         }) {
@@ -946,4 +968,53 @@ pub fn job(app: &App, actor: &Actor, id: &str) -> Result<Job, AppError> {
 /// The file name a dossier is downloaded as.
 pub fn file_name(job: &Job) -> String {
     format!("验收档案-{}.zip", part(&job.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job_at(path: PathBuf) -> Job {
+        Job {
+            id: "j".into(),
+            user_id: "u".into(),
+            subject: Subject::Project("p".into()),
+            name: "项目".into(),
+            started_at: Utc::now(),
+            progress: Arc::new(Progress::default()),
+            state: JobState::Done { bytes: 0, files: 0 },
+            path,
+        }
+    }
+
+    #[test]
+    fn files_left_by_a_stopped_server_go_after_their_hour_and_known_ones_stay() {
+        let dir = std::env::temp_dir().join(format!("jianguan-leftovers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+        let make = |name: &str, at: std::time::SystemTime| {
+            let p = dir.join(name);
+            let f = File::create(&p).unwrap();
+            f.set_modified(at).unwrap();
+            p
+        };
+        let stale = make("stale.zip", old);
+        let fresh = make("fresh.zip", std::time::SystemTime::now());
+        let known = make("known.zip", old);
+        let jobs = HashMap::from([("j".to_string(), job_at(known.clone()))]);
+        remove_leftovers(&dir, &jobs);
+        assert!(!stale.exists(), "an unknown file over an hour old goes");
+        assert!(fresh.exists(), "a recent one may be another server's build");
+        assert!(known.exists(), "a build this server knows keeps its file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn names_in_the_zip_cannot_leave_their_folder() {
+        assert_eq!(part("../../etc/passwd"), ".._.._etc_passwd");
+        assert_eq!(part(".."), "_");
+        assert_eq!(part("  "), "_");
+        assert_eq!(part("现场照片.jpg"), "现场照片.jpg");
+        assert_eq!(part(&"长".repeat(100)).chars().count(), 80);
+    }
 }
