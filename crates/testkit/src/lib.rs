@@ -559,7 +559,8 @@ async fn workflow_records(
             project_id: project.into(),
             title: "补齐台账".into(),
             requirements: "补齐资产台账。".into(),
-            deadline: today,
+            // A day ahead: seeding that straddles midnight (China time) stays valid.
+            deadline: app.today().succ_opt().unwrap_or(app.today()).to_string(),
             ..Default::default()
         },
     )
