@@ -634,12 +634,7 @@ async fn draft_quarterly(
             .map(|l| {
                 vec![
                     l.period.clone(),
-                    match l.kind {
-                        jianguan_domain::rules::facts::InspectionKind::Construction => {
-                            "项目建设进度检查".into()
-                        }
-                        _ => "运营情况检查".into(),
-                    },
+                    jianguan_domain::inspection::kind_label(l.kind).into(),
                     cell(l.projects),
                     cell(l.required),
                     cell(l.done),

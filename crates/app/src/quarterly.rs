@@ -295,15 +295,15 @@ pub async fn report(app: &App, actor: &Actor, quarter: Quarter) -> Result<Report
 /// The report's two charts as SVG: inspections required against done, and findings by
 /// area. The page shows them and the PDF carries the same drawings.
 pub fn charts(r: &Report) -> Vec<(String, String)> {
-    let kind_label = |l: &QuotaLine| match l.kind {
-        jianguan_domain::rules::facts::InspectionKind::Construction => "项目建设进度检查",
-        _ => "运营情况检查",
-    };
     let inspections: Vec<Group> = r
         .inspections
         .iter()
         .map(|l| Group {
-            label: format!("{}（{}）", l.period, kind_label(l)),
+            label: format!(
+                "{}（{}）",
+                l.period,
+                jianguan_domain::inspection::kind_label(l.kind)
+            ),
             values: vec![
                 (i64::from(l.required), format!("应检查 {} 次", l.required)),
                 (i64::from(l.done), format!("已检查 {} 次", l.done)),

@@ -10,7 +10,6 @@ use axum::Json;
 use axum::extract::State;
 use jianguan_app::Permission::*;
 use jianguan_app::quarterly::{self, Quarter};
-use jianguan_domain::rules::facts::InspectionKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -105,11 +104,7 @@ pub async fn quarterly_report(
             .inspections
             .into_iter()
             .map(|l| QuotaLineDto {
-                kind: if l.kind == InspectionKind::Construction {
-                    "construction"
-                } else {
-                    "operations"
-                },
+                kind: jianguan_domain::inspection::kind_code(l.kind),
                 period: l.period,
                 projects: l.projects,
                 required: l.required,

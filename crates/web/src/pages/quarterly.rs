@@ -12,7 +12,6 @@ use jianguan_app::Permission::*;
 use jianguan_app::quarterly::{self, Quarter, Report};
 use jianguan_domain::document::DocumentKind;
 use jianguan_domain::format_cn_date;
-use jianguan_domain::rules::facts::InspectionKind;
 use serde::Deserialize;
 
 pub const HREF: &str = "/reports/quarterly";
@@ -90,11 +89,7 @@ pub async fn show(
                 .map(|l| {
                     (
                         l.period.clone(),
-                        if l.kind == InspectionKind::Construction {
-                            "项目建设进度检查"
-                        } else {
-                            "运营情况检查"
-                        },
+                        jianguan_domain::inspection::kind_label(l.kind),
                         l.projects,
                         l.required,
                         l.done,
