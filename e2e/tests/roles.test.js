@@ -88,8 +88,8 @@ async function walk(page, url, who, problems) {
 
 for (const [who, expects] of [
   ["admin", ["/settings/users", "/settings/profile"]],
-  ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements"]],
-  ["inspector", ["/docket", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
+  ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements", "/tipoffs"]],
+  ["inspector", ["/docket", "/tipoffs", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
   ["viewer", ["/projects", "/settings/profile", "/reviews", "/funds"]],
   ["contractor", ["/docket", "/data-reports", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
 ]) {
@@ -110,13 +110,13 @@ for (const [who, expects] of [
   });
 }
 
-test("public: the login page and the notice board are accessible and in Chinese", async (t) => {
+test("public: the login page, the notice board, reporting and the public pages are accessible and in Chinese", async (t) => {
   const s = await session(t);
   if (!s) return;
   // axe is injected as an inline script, which the product's CSP rightly refuses.
     const page = await s.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: "zh-CN" });
   const problems = [];
-  for (const path of ["/login", "/notices"]) {
+  for (const path of ["/login", "/notices", "/report", "/report/lookup", "/public", "/public/141122"]) {
     const res = await page.goto(`${s.url}${path}`);
     assert.ok(res.ok(), `${path}: ${res.status()}`);
     await check(page, "public", path.replace(/\//g, "_"), problems);

@@ -53,6 +53,10 @@ impl Permission {
     }
 }
 
+/// The user id of whoever writes without an account: the public form, a partner system.
+/// No user's id (they are UUIDs) can be it.
+pub const PUBLIC: &str = "public";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: String,
@@ -146,6 +150,10 @@ impl Actor {
 
     /// The audit trail's description of who acted.
     pub fn audit_name(&self) -> String {
+        if self.user_id == PUBLIC {
+            // No account: no login or role to name.
+            return self.display_name.clone();
+        }
         format!(
             "{}（{}，{}）",
             self.display_name,

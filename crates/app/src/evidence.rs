@@ -312,6 +312,12 @@ async fn still_open(
                 .await?
                 .is_some()
         }
+        "tipoff" => {
+            use jianguan_store::entity::tipoff;
+            scoped::one::<tipoff::Entity>(conn, &all, id)
+                .await?
+                .is_some()
+        }
         _ => false,
     };
     if open {
@@ -455,6 +461,85 @@ pub async fn upload(
     store_then_record(app, actor, &o, files, row).await
 }
 
+/// A photo checked and derived, not yet stored: what a form holding several photos checks
+/// all of before it writes anything.
+pub struct Processed {
+    name: String,
+    original: Vec<u8>,
+    photo: photo::Processed,
+}
+
+/// Checks and derives one photo (on the pool for heavy work); a refusal names the field.
+pub async fn process(app: &App, name: &str, bytes: Vec<u8>) -> Result<Processed, AppError> {
+    let limits = app.photos.limits;
+    let (p, original) = app
+        .heavy
+        .run(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
+        .await?
+        .map_err(|e| {
+            crate::metrics::global().rejected("photo", e.code());
+            AppError::field("photo", e.to_string())
+        })?;
+    Ok(Processed {
+        name: name.to_string(),
+        original,
+        photo: p,
+    })
+}
+
+/// Keeps a processed photo as evidence of a tip-off just written. The display copy staff
+/// see is re-encoded without EXIF; the original is kept byte for byte for the record.
+pub(crate) async fn store_processed(
+    app: &App,
+    actor: &Actor,
+    kind: &'static str,
+    t: &jianguan_store::entity::tipoff::Model,
+    p: Processed,
+) -> Result<photo_row::Model, AppError> {
+    let o = Owner {
+        kind,
+        id: t.id.clone(),
+        county: t.county_code.clone(),
+        enterprise_id: None,
+        place: None,
+        day: None,
+    };
+    let ph = p.photo;
+    let row = photo_row::Model {
+        id: new_id(),
+        county_code: o.county.clone(),
+        owner_kind: o.kind.into(),
+        owner_id: o.id.clone(),
+        enterprise_id: None,
+        sha256: ph.sha256.clone(),
+        original_name: safe_name(&p.name),
+        content_type: ph.format.content_type().into(),
+        bytes: p.original.len() as i64,
+        width: i64::from(ph.width),
+        height: i64::from(ph.height),
+        exif_taken_at: ph
+            .exif
+            .taken_at
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        exif_latitude: ph.exif.latitude,
+        exif_longitude: ph.exif.longitude,
+        device_time: None,
+        device_latitude: None,
+        device_longitude: None,
+        flags: "[]".into(),
+        uploaded_by: actor.user_id.clone(),
+        created_at: app.now(),
+        voided_at: None,
+        void_reason: None,
+    };
+    let files = vec![
+        (format!("originals/{}", ph.sha256), p.original),
+        (format!("display/{}.jpg", ph.sha256), ph.display),
+        (format!("thumbs/{}.jpg", ph.sha256), ph.thumbnail),
+    ];
+    store_then_record(app, actor, &o, files, row).await
+}
+
 /// Stores a record's files, then its row. The files come first (content-addressed, so a
 /// retry or the same photo twice is harmless), so that a row never lacks its file; an
 /// intent noted in the database beforehand names them, so that if the row is never
@@ -588,6 +673,10 @@ pub async fn file(
         if !InspectionStatus::Finalised.is(&i.status) {
             return Err(AppError::NotFound);
         }
+    }
+    // A tip-off's photos are the county staff's alone: never a contractor's, never public.
+    if row.owner_kind == "tipoff" && !actor.role.sees_whole_county() {
+        return Err(AppError::NotFound);
     }
     if row.content_type == "application/pdf" && variant != "original" {
         return Err(AppError::NotFound);

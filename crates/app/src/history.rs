@@ -28,6 +28,9 @@ pub async fn history(
         "sanction" => {
             crate::sanctions::get(app, actor, id).await?;
         }
+        "tipoff" => {
+            crate::tipoffs::get(app, actor, id).await?;
+        }
         "market_finding" => {
             crate::market::get(app, actor, id).await?;
         }

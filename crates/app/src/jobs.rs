@@ -92,6 +92,12 @@ pub async fn run_daily(app: App, at: NaiveTime, holder: String) {
                     if let Err(e) = crate::accounts::prune(&app).await {
                         tracing::warn!(error = %e, "pruning sessions");
                     }
+                    if let Err(e) = crate::tipoffs::guard::prune(&app).await {
+                        tracing::warn!(error = %e, "pruning the public's attempts");
+                    }
+                    if let Err(e) = crate::tipoffs::remind_all(&app).await {
+                        tracing::warn!(error = %e, "tip-off reminders");
+                    }
                     // Uploads of servers that went away (an hour is more than any takes).
                     if let Err(e) =
                         crate::evidence::recover_uploads(&app, chrono::Duration::hours(1)).await

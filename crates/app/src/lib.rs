@@ -23,8 +23,11 @@ pub mod jobs;
 pub mod market;
 pub mod metrics;
 mod notify;
+pub mod ocds;
+pub mod open311;
 pub mod oversight;
 pub mod profile;
+pub mod publicity;
 pub mod quarterly;
 pub mod records;
 pub mod rectification;
@@ -33,6 +36,7 @@ pub mod reporting;
 pub mod sanctions;
 pub mod secrets;
 pub mod sorting;
+pub mod tipoffs;
 
 pub use actor::{Actor, Permission};
 pub use error::AppError;
@@ -64,6 +68,23 @@ pub struct App {
     pub fonts: Arc<documents::FontIndex>,
     /// The dossiers being built in the background on this server.
     pub dossiers: dossier::Jobs,
+    /// The public side's settings (behind one pointer: the app is held by value in
+    /// many futures, whose size the test threads' stacks feel).
+    pub public: Arc<PublicSide>,
+    /// The counties' public pages, as last built.
+    pub public_pages: publicity::Cache,
+}
+
+/// What the public side is run with.
+#[derive(Debug, Clone)]
+pub struct PublicSide {
+    /// The limits per client address.
+    pub limits: tipoffs::PublicLimits,
+    /// Signs the public form's tokens when there is no audit key to derive one from.
+    pub form_secret: [u8; 32],
+    /// The prefix of the OCIDs of the OCDS export (registered with the Open Contracting
+    /// Partnership).
+    pub ocid_prefix: String,
 }
 
 /// Account and session policy; the defaults suit a county bureau.
@@ -126,7 +147,30 @@ impl App {
             instance: secrets::new_id(),
             fonts: Arc::new(documents::FontIndex::new(None)),
             dossiers: dossier::Jobs::default(),
+            public: Arc::new(PublicSide {
+                limits: tipoffs::PublicLimits::default(),
+                ocid_prefix: ocds::DEFAULT_OCID_PREFIX.into(),
+                form_secret: {
+                    let mut k = [0u8; 32];
+                    // Without randomness the form cannot be signed; refuse loudly at start.
+                    getrandom::fill(&mut k).expect("the system's random source");
+                    k
+                },
+            }),
+            public_pages: publicity::Cache::default(),
         }
+    }
+
+    /// The prefix of the OCDS export's OCIDs.
+    pub fn with_ocid_prefix(mut self, prefix: &str) -> Self {
+        Arc::make_mut(&mut self.public).ocid_prefix = prefix.trim().to_string();
+        self
+    }
+
+    /// Other limits for the public side (tests make the proof-of-work small).
+    pub fn with_public_limits(mut self, limits: tipoffs::PublicLimits) -> Self {
+        Arc::make_mut(&mut self.public).limits = limits;
+        self
     }
 
     /// Where the official faces are (searched before the system's font directories).

@@ -82,6 +82,7 @@ pub async fn create_county(
         townships: serde_json::to_string(&townships)?,
         created_at: app.now(),
         document_office: None,
+        public_fields: None,
     };
     let audit = AuditEntry {
         at: app.now(),

@@ -94,6 +94,10 @@ struct ServeArgs {
     /// the system's font directories.
     #[arg(long, env = "JIANGUAN_FONT_DIR")]
     font_dir: Option<std::path::PathBuf>,
+    /// The prefix of the OCDS export's OCIDs, as registered with the Open Contracting
+    /// Partnership (`ocds-` and six characters).
+    #[arg(long, env = "JIANGUAN_OCID_PREFIX", default_value = jianguan_app::ocds::DEFAULT_OCID_PREFIX)]
+    ocid_prefix: String,
 }
 
 impl ServeArgs {
@@ -162,6 +166,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Open311: keys for the partner systems that file tip-offs (docs/open311.md).
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
     /// Add a county to the deployment.
     County(CountyArgs),
     /// Evaluate every rule as of a date and print the findings (exit 1 when there are any).
@@ -202,6 +211,12 @@ enum Command {
         /// 6-digit county code; may be left out when the database holds one county.
         #[arg(long)]
         county: Option<String>,
+        /// `--format ocds`: the programme (its id); may be left out when the county has one.
+        #[arg(long)]
+        programme: Option<String>,
+        /// `--format ocds`: the OCIDs' registered prefix.
+        #[arg(long, env = "JIANGUAN_OCID_PREFIX", default_value = jianguan_app::ocds::DEFAULT_OCID_PREFIX)]
+        ocid_prefix: String,
         /// Where to write; standard output when not given.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -234,7 +249,10 @@ enum Command {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormat {
+    /// Every record of the county (docs/import-format.md).
     Bundle,
+    /// A programme's implementation as an OCDS 1.1 release package (docs/ocds.md).
+    Ocds,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -259,6 +277,21 @@ enum DocketCommand {
         profile: ProfileArg,
         #[arg(long)]
         as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Issue a key to a partner system; the key is printed once and only its hash kept.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 6-digit county code; may be left out when the database holds one county.
+        #[arg(long)]
+        county: Option<String>,
+        /// Whose system it is, e.g. 吕梁市12345政务服务便民热线.
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -565,7 +598,8 @@ async fn run(cli: Cli) -> Result<i32> {
                     .with_files(args.db.files()?)
                     .with_photos(args.photos()?)
                     .with_font_dir(args.font_dir.clone())
-                    .with_audit_key(args.db.audit_key()?),
+                    .with_audit_key(args.db.audit_key()?)
+                    .with_ocid_prefix(&args.ocid_prefix),
                 &args,
             )
             .await?;
@@ -579,7 +613,8 @@ async fn run(cli: Cli) -> Result<i32> {
                 .with_files(args.db.files()?)
                 .with_photos(args.photos()?)
                 .with_font_dir(args.font_dir.clone())
-                .with_audit_key(args.db.audit_key()?);
+                .with_audit_key(args.db.audit_key()?)
+                .with_ocid_prefix(&args.ocid_prefix);
             let seeded = demo::seed(&app).await.map_err(describe)?;
             jianguan_app::docket::refresh_all(&app, app.today())
                 .await
@@ -997,26 +1032,38 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Export {
             db,
-            format: ExportFormat::Bundle,
+            format,
             county,
+            programme,
+            ocid_prefix,
             output,
         } => {
             let app = App::new(db.open().await?);
-            let counties = jianguan_store::queries::counties(
-                app.store.reader(),
-                &jianguan_store::Scope::everything(),
-            )
-            .await?;
-            let code = match (county, counties.as_slice()) {
-                (Some(c), _) => c,
-                (None, [only]) => only.code.clone(),
-                (None, []) => bail!("数据库中没有任何县"),
-                (None, _) => bail!("数据库中有多个县，请用 --county 指定"),
+            let code = only_county(&app, county).await?;
+            let doc = match format {
+                ExportFormat::Bundle => jianguan_app::bundle::export(&app, &code)
+                    .await
+                    .map_err(describe)?,
+                ExportFormat::Ocds => {
+                    let scope = jianguan_store::Scope::county(&code);
+                    let all =
+                        jianguan_store::queries::programmes(app.store.reader(), &scope).await?;
+                    let p = match (programme, all.as_slice()) {
+                        (Some(id), _) => all
+                            .iter()
+                            .find(|p| p.id == id)
+                            .cloned()
+                            .with_context(|| format!("县 {code} 没有编号为 {id} 的示范项目"))?,
+                        (None, [only]) => only.clone(),
+                        (None, []) => bail!("县 {code} 还没有示范项目"),
+                        (None, _) => bail!("县 {code} 有多个示范项目，请用 --programme 指定"),
+                    };
+                    jianguan_app::ocds::package(&app, &p, &ocid_prefix)
+                        .await
+                        .map_err(describe)?
+                }
             };
-            let bundle = jianguan_app::bundle::export(&app, &code)
-                .await
-                .map_err(describe)?;
-            let text = serde_json::to_string_pretty(&bundle)?;
+            let text = serde_json::to_string_pretty(&doc)?;
             match output {
                 Some(path) => {
                     std::fs::write(&path, text + "\n")
@@ -1025,6 +1072,18 @@ async fn run(cli: Cli) -> Result<i32> {
                 }
                 None => println!("{text}"),
             }
+            Ok(0)
+        }
+        Command::Partner {
+            command: PartnerCommand::Add { db, county, name },
+        } => {
+            let app = App::new(db.open().await?);
+            let code = only_county(&app, county).await?;
+            let (key, row) = jianguan_app::open311::issue_key(&app, None, &code, &name)
+                .await
+                .map_err(describe)?;
+            eprintln!("已为“{}”发放 Open311 密钥（只显示这一次）：", row.name);
+            println!("{key}");
             Ok(0)
         }
         Command::Backup { db, output } => {
@@ -1053,4 +1112,17 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The county named, or the database's only one.
+async fn only_county(app: &App, county: Option<String>) -> Result<String> {
+    let counties =
+        jianguan_store::queries::counties(app.store.reader(), &jianguan_store::Scope::everything())
+            .await?;
+    Ok(match (county, counties.as_slice()) {
+        (Some(c), _) => c,
+        (None, [only]) => only.code.clone(),
+        (None, []) => bail!("数据库中没有任何县"),
+        (None, _) => bail!("数据库中有多个县，请用 --county 指定"),
+    })
 }

@@ -1,7 +1,7 @@
 //! What the audit trail's action codes mean to a person reading a record's history.
 
 /// Every action the application writes to the trail, with its Chinese name.
-pub const ACTIONS: [(&str, &str); 53] = [
+pub const ACTIONS: [(&str, &str); 59] = [
     ("create", "新建"),
     ("update", "修改"),
     ("void", "作废"),
@@ -55,6 +55,12 @@ pub const ACTIONS: [(&str, &str); 53] = [
     ("hand_over", "资产移交"),
     ("renew", "续用决定"),
     ("spoil", "文书作废"),
+    ("assign", "转办"),
+    ("handle", "登记办理情况"),
+    ("reply", "答复待审核"),
+    ("send_back", "退回修改"),
+    ("follow_up", "回访"),
+    ("mark_duplicate", "标记为重复件"),
 ];
 
 /// The Chinese name of an action on a record of `entity` (a table or kind name): where one
@@ -70,6 +76,10 @@ pub fn action_label_on(entity: &str, code: &str) -> &'static str {
         ("inventory_count" | "inventory_counts", "close") => "结束盘点",
         ("document" | "documents", "issue") => "印发文书",
         ("inventory_count" | "inventory_counts", "propose") => "提议追回资金",
+        ("tipoff" | "tipoffs", "create") => "收到举报",
+        ("tipoff" | "tipoffs", "accept") => "受理",
+        ("tipoff" | "tipoffs", "decline") => "不予受理",
+        ("tipoff" | "tipoffs", "approve") => "同意答复，办结",
         _ => action_label(code),
     }
 }

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod sanction;
 pub mod system;
 pub mod text;
+pub mod tipoff;
 pub mod uscc;
 pub mod validation;
 

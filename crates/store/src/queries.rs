@@ -387,3 +387,19 @@ pub async fn audit_from(
         .all(conn)
         .await
 }
+
+/// The county's live projects as the public may name them in a tip-off: id and name.
+pub async fn public_projects(
+    conn: &impl ConnectionTrait,
+    county: &str,
+) -> Result<Vec<(String, String)>, DbErr> {
+    Ok(project::Entity::find()
+        .filter(project::Column::CountyCode.eq(county))
+        .filter(project::Column::VoidedAt.is_null())
+        .order_by_asc(project::Column::Name)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}

@@ -144,5 +144,6 @@ in_scope! {
     sanction: Enterprise(EnterpriseId);
     submission_review: Enterprise(EnterpriseId);
     subsidy_claim: Project(ProjectId), voided VoidedAt;
+    tipoff: Project(ProjectId), voided VoidedAt;
     training_class: Project(ProjectId), voided VoidedAt;
 }

@@ -56,7 +56,8 @@ macro_rules! sealed_tables {
             asset_tag: id / Id,
             asset_transfer: id / Id,
             inventory_scan: id / Id,
-            document: id / Id
+            document: id / Id,
+            partner_key: id / Id
         }
     };
 }
@@ -73,6 +74,7 @@ pub const BOOKKEEPING: &[&str] = &[
     "audit_seals",
     "audit_checkpoints",
     "upload_intents",
+    "public_attempts",
 ];
 
 /// Columns of record tables that bookkeeping updates (a token's last use): not sealed.
@@ -127,13 +129,12 @@ pub(crate) async fn row_digest(
     table: &str,
     id: &str,
 ) -> Result<Option<String>, StoreError> {
+    // Each table's read is boxed: inline, the thirty-odd branches' futures and rows made
+    // one poll frame large enough to overflow a test thread's stack in debug builds.
     macro_rules! find {
         ($($module:ident: $pk:ident / $col:ident),*) => {$(
             if table == $module::Entity.table_name() {
-                return match $module::Entity::find_by_id(id.to_string()).one(conn).await? {
-                    Some(m) => Ok(Some(digest_of(table, &m)?)),
-                    None => Ok(None),
-                };
+                return Box::pin(digest_by_id::<$module::Entity>(conn, table, id)).await;
             }
         )*};
     }
@@ -141,6 +142,22 @@ pub(crate) async fn row_digest(
     Err(StoreError::Corrupt(format!(
         "{table} is not a record table"
     )))
+}
+
+async fn digest_by_id<E>(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    id: &str,
+) -> Result<Option<String>, StoreError>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
+{
+    match E::find_by_id(id.to_string()).one(conn).await? {
+        Some(m) => Ok(Some(digest_of(table, &m)?)),
+        None => Ok(None),
+    }
 }
 
 /// The hash a seal list contributes to its audit row: SHA-256 over the sorted list of

@@ -417,6 +417,7 @@ async fn a_write_over_a_changed_record_is_refused_as_stale() {
             townships: "[\"天宁镇\"]".into(),
             created_at: Utc::now(),
             document_office: None,
+            public_fields: None,
         };
         let mut tx = store.begin().await.unwrap();
         tx.insert(c.clone()).await.unwrap();

@@ -235,6 +235,31 @@ pub struct World {
     /// A document issued to enterprise B, and one of county Y.
     pub document_b: String,
     pub document_y: String,
+    /// A tip-off of county X about enterprise B's project (taken on the hotline), and one
+    /// of county Y.
+    pub tipoff_b: String,
+    pub tipoff_y: String,
+}
+
+/// A hotline call about `project`, typed in by `by`.
+async fn tipoff_of(app: &App, by: &Actor, project: &str) -> String {
+    jianguan_app::tipoffs::record_by_staff(
+        app,
+        by,
+        &jianguan_app::tipoffs::Intake {
+            channel: "hotline".into(),
+            service: "station".into(),
+            content: "来电反映：该项目的村级服务站经常不开门。".into(),
+            project_id: project.into(),
+            contact_phone: "13800000001".into(),
+            ..Default::default()
+        },
+        Vec::new(),
+    )
+    .await
+    .expect("tip-off")
+    .tipoff
+    .id
 }
 
 /// A PNG photo of `width` × `height` pixels in one colour.
@@ -825,8 +850,12 @@ async fn seed_world(backend: Backend) -> TestApp {
     let document_y = document_of(&app, "141121", &ent_y.id, &order_y).await;
     let (count_b, scan_b) = count_of(&app, &enterprise_b, demo::COUNTY).await;
     let (count_y, scan_y) = count_of(&app, &ent_y.id, "141121").await;
+    let tipoff_b = tipoff_of(&app, &inspector_x, &project_b).await;
+    let tipoff_y = tipoff_of(&app, &inspector_y, &project_y.id).await;
     TestApp {
         world: World {
+            tipoff_b,
+            tipoff_y,
             document_b,
             document_y,
             count_b,

@@ -75,8 +75,9 @@ pub fn clear_session_cookie(config: &WebConfig) -> String {
     )
 }
 
+/// Machine clients' paths: JSON errors, and no page to send an Origin from.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || path.starts_with("/open311/")
 }
 
 fn deny(path: &str, status: StatusCode, code: crate::error::ErrorCode, message: &str) -> Response {

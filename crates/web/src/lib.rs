@@ -9,6 +9,7 @@ pub mod client;
 mod error;
 mod forms;
 mod hygiene;
+mod open311;
 mod ops;
 mod pages;
 pub mod routes;
@@ -64,6 +65,7 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
     let r = pages::add_routes(r);
     let r = api::add_routes(r);
     let r = statics::add_routes(r);
+    let r = open311::add_routes(r);
     let r = r
         .get("/healthz", jianguan_app::Permission::Public, ops::healthz)
         .get(

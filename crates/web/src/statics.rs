@@ -13,6 +13,8 @@ const LABELS_CSS: &str = include_str!("../static/labels.css");
 const SCAN_JS: &str = include_str!("../static/scan.js");
 /// jsQR 1.4.0 (Apache-2.0, npm `jsqr`, dist/jsQR.js unchanged; licence beside it): the QR
 /// decoder for browsers without BarcodeDetector, loaded by scan.js only when needed.
+/// The public tip-off form's proof-of-work.
+const REPORT_JS: &str = include_str!("../static/report.js");
 const JSQR_JS: &str = include_str!("../static/vendor/jsQR.js");
 
 fn serve(kind: &'static str, body: &'static str) -> impl IntoResponse {
@@ -36,6 +38,9 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
         })
         .get("/static/scan.js", Public, || async {
             serve(JS_TYPE, SCAN_JS)
+        })
+        .get("/static/report.js", Public, || async {
+            serve(JS_TYPE, REPORT_JS)
         })
         .get("/static/jsqr.js", Public, || async {
             serve(JS_TYPE, JSQR_JS)

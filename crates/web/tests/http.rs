@@ -35,6 +35,8 @@ mod market;
 mod ops;
 #[path = "suite/pages.rs"]
 mod pages;
+#[path = "suite/public.rs"]
+mod public;
 #[path = "suite/quarterly.rs"]
 mod quarterly;
 #[path = "suite/races.rs"]
@@ -47,6 +49,8 @@ mod registers;
 mod reporting;
 #[path = "suite/sanctions.rs"]
 mod sanctions;
+#[path = "suite/tipoffs.rs"]
+mod tipoffs;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, counts, seeded_router};
@@ -468,6 +472,12 @@ fn foreign_id(path: &str, w: &jianguan_testkit::World, county: bool) -> String {
             w.token_y.clone()
         } else {
             w.token_b.clone()
+        }
+    } else if path.starts_with("/tipoffs/") || path.starts_with("/open311/") {
+        if county {
+            w.tipoff_y.clone()
+        } else {
+            w.tipoff_b.clone()
         }
     } else if path.starts_with("/dossiers/") || path.contains("/dossier-jobs/") {
         // Builds live in the server's memory, not in the seeded world: someone else's

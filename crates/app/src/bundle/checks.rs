@@ -587,7 +587,7 @@ impl Checker<'_> {
             path,
             "channel",
             &m.channel,
-            &["hotline", "web", "letter", "visit"],
+            &["hotline", "web", "letter", "visit", "partner"],
         );
         if m.receipt_code.trim().is_empty() {
             self.err(path, "receipt_code", "请填写回执码");

@@ -268,6 +268,14 @@ pub async fn import(
         )*};
     }
     each_table!(parse_tables);
+    // A receipt code from another system is kept, like ours, only as its hash.
+    for (_, t) in p.tipoffs.iter_mut() {
+        if !t.receipt_code.starts_with("sha256:") {
+            let code = jianguan_domain::tipoff::normalise_receipt(&t.receipt_code)
+                .unwrap_or_else(|| t.receipt_code.trim().to_uppercase());
+            t.receipt_code = crate::tipoffs::receipt_hash(&code);
+        }
+    }
 
     // What records may refer to: stored in the county, or in this bundle.
     let scope = jianguan_store::Scope::county(&code);
@@ -393,6 +401,7 @@ pub async fn import(
             townships: serde_json::to_string(&county.townships).map_err(AppError::from)?,
             created_at: now,
             document_office: None,
+            public_fields: None,
         };
         let after = serde_json::to_value(&c).map_err(AppError::from)?;
         tx.insert(c).await?;

@@ -65,6 +65,9 @@ pub struct Profile {
     /// 一（五）: the tag pattern and the asset categories with their useful lives.
     #[serde(default)]
     pub assets: crate::asset::AssetSettings,
+    /// 举报: the kinds of problem the public may report, the assignee's days.
+    #[serde(default)]
+    pub tipoff: crate::tipoff::TipOffSettings,
 }
 
 /// One item of an inspection's checklist.

@@ -16,6 +16,10 @@ pub struct Model {
     /// JSON so that older seals still match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_office: Option<String>,
+    /// The project fields its public page shows (JSON array of codes); None: all of them.
+    /// Came later (m0016), left out of the row's JSON when absent, as above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_fields: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

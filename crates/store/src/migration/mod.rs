@@ -18,6 +18,7 @@ mod m0012_ledger;
 mod m0013_asset_ledger;
 mod m0014_counts;
 mod m0015_documents;
+mod m0016_tipoffs;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_asset_ledger::Migration),
             Box::new(m0014_counts::Migration),
             Box::new(m0015_documents::Migration),
+            Box::new(m0016_tipoffs::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod funds;
 mod inspections;
 mod inventory;
 mod market;
+mod ocds;
 mod orders;
 mod quarterly;
 mod records;
@@ -171,5 +172,6 @@ pub(crate) fn add_routes(r: Routes) -> Routes {
     let r = registers::routes(r);
     let r = dossiers::routes(r);
     let r = quarterly::routes(r);
+    let r = ocds::routes(r);
     reporting::routes(r)
 }

@@ -38,6 +38,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/settings/counties/{code}", Administer, county)
         .post("/settings/counties/{code}", Administer, save_county)
         .post("/settings/counties/{code}/office", Administer, save_office)
+        .post("/settings/counties/{code}/public", Administer, save_public)
         .get("/settings/programmes", Administer, programmes)
         .post("/settings/programmes", Administer, create_programme)
         .get("/settings/programmes/{id}", Administer, programme)
@@ -398,6 +399,8 @@ struct CountyPage {
     office: OfficeForm,
     /// The office's one-line fields: (name, label, hint, value).
     office_fields: Vec<(&'static str, &'static str, &'static str, String)>,
+    /// The project fields its public page may show: (code, heading, published).
+    public_fields: Vec<(&'static str, &'static str, bool)>,
 }
 
 /// The issuing office as typed: 抄送机关 one per line.
@@ -457,6 +460,11 @@ async fn county_page(
         Some(o) => o,
         None => OfficeForm::of(&jianguan_app::documents::office(&s.app, code).await?),
     };
+    let published = jianguan_app::publicity::published(&county);
+    let public_fields = jianguan_app::publicity::FIELDS
+        .iter()
+        .map(|(c, h)| (*c, *h, published.iter().any(|x| x == c)))
+        .collect();
     Ok(render(
         status,
         &CountyPage {
@@ -493,8 +501,24 @@ async fn county_page(
                 ),
             ],
             office,
+            public_fields,
         },
     ))
+}
+
+/// The project fields the county's public page shows (`fields` repeats).
+pub async fn save_public(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let chosen: Vec<String> = crate::auth::form_pairs(&body)
+        .filter(|(k, _)| k == "fields")
+        .map(|(_, v)| v)
+        .collect();
+    jianguan_app::publicity::set_fields(&s.app, &auth.0, &code, &chosen).await?;
+    Ok(Redirect::to(&format!("/settings/counties/{code}?saved=1")).into_response())
 }
 
 pub async fn county(

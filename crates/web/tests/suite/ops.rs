@@ -7,7 +7,7 @@ use serde_json::json;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Every log line of this test binary, for the tests that look for one.
-fn log() -> Arc<Mutex<Vec<u8>>> {
+pub(crate) fn log() -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOG.get_or_init(|| {
         let buf = Arc::new(Mutex::new(Vec::new()));
