@@ -544,3 +544,100 @@ async fn an_unanswered_tip_off_reaches_the_docket_and_leaves_it_when_answered() 
         clock.fetch_add(0, Ordering::SeqCst);
     }
 }
+
+#[tokio::test]
+async fn overdue_handling_reminds_the_assignee_then_the_chief_once_and_duplicates_are_offered() {
+    use jianguan_store::entity::notification;
+    use jianguan_store::sea::{ColumnTrait, QueryFilter};
+    let (t, clock) = router(jianguan_testkit::Backend::Sqlite).await;
+    let inspector = actor_of(&t.app, "inspector").await;
+    let chief = actor_of(&t.app, "chief").await;
+    let call = |content: &str| tp::Intake {
+        channel: "hotline".into(),
+        service: "station".into(),
+        content: content.into(),
+        township: "夏家营镇".into(),
+        village: "王村".into(),
+        ..Default::default()
+    };
+    let first = tp::record_by_staff(&t.app, &inspector, &call(CONTENT), vec![])
+        .await
+        .unwrap()
+        .tipoff;
+    let second = tp::record_by_staff(
+        &t.app,
+        &inspector,
+        &call("王村的服务站又关门了，好几天没人。"),
+        vec![],
+    )
+    .await
+    .unwrap()
+    .tipoff;
+    // The same village within 30 days: offered as a possible duplicate, both ways.
+    let offered = tp::duplicates(&t.app, &inspector, &second).await.unwrap();
+    assert!(offered.iter().any(|o| o.id == first.id));
+    assert!(matches!(
+        tp::mark_duplicate(&t.app, &inspector, &second.id, &second.id).await,
+        Err(jianguan_app::AppError::Conflict(_))
+    ));
+    tp::mark_duplicate(&t.app, &inspector, &second.id, &first.id)
+        .await
+        .unwrap();
+    assert!(
+        tp::mark_duplicate(&t.app, &inspector, &first.id, &second.id)
+            .await
+            .is_err(),
+        "not both ways"
+    );
+    assert_eq!(
+        tp::get(&t.app, &inspector, &first.id)
+            .await
+            .unwrap()
+            .voided_at,
+        None,
+        "both kept"
+    );
+
+    tp::accept(&t.app, &inspector, &first.id).await.unwrap();
+    tp::assign(&t.app, &inspector, &first.id, &inspector.user_id, "")
+        .await
+        .unwrap();
+    let due = tp::get(&t.app, &inspector, &first.id)
+        .await
+        .unwrap()
+        .due_on
+        .unwrap();
+    assert_eq!(
+        due,
+        t.app.today() + chrono::Days::new(10),
+        "the profile's handling days"
+    );
+    let notices = |user: String| {
+        let app = t.app.clone();
+        let key = format!("tipoff-overdue:{}", first.id);
+        async move {
+            notification::Entity::find()
+                .filter(notification::Column::UserId.eq(user))
+                .filter(notification::Column::FindingKey.starts_with(key))
+                .all(app.store.reader())
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let county = t.world.county_x.clone();
+    // On the due day nothing; the day after, the assignee; again, nothing more.
+    clock.store(10 * 86_400, Ordering::SeqCst);
+    assert_eq!(tp::remind(&t.app, &county).await.unwrap(), 0);
+    clock.store(11 * 86_400, Ordering::SeqCst);
+    assert_eq!(tp::remind(&t.app, &county).await.unwrap(), 1);
+    assert_eq!(tp::remind(&t.app, &county).await.unwrap(), 0);
+    assert_eq!(notices(inspector.user_id.clone()).await, 1);
+    assert_eq!(notices(chief.user_id.clone()).await, 0);
+    // Past the 15 days to reply: the responsible person too, once.
+    clock.store(16 * 86_400, Ordering::SeqCst);
+    assert!(tp::remind(&t.app, &county).await.unwrap() >= 1);
+    assert_eq!(tp::remind(&t.app, &county).await.unwrap(), 0);
+    assert_eq!(notices(chief.user_id.clone()).await, 1);
+    assert_eq!(notices(inspector.user_id.clone()).await, 1);
+}
