@@ -96,3 +96,19 @@ export async function session(t) {
   });
   return { server, browser, url: server.url };
 }
+
+/** A real JPEG of 640 × 480, drawn by the browser itself (a coloured field, a white box). */
+export async function drawnJpeg(page, colour = "#6a8f3c") {
+  const dataUrl = await page.evaluate((fill) => {
+    const c = document.createElement("canvas");
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext("2d");
+    g.fillStyle = fill;
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = "#fff";
+    g.fillRect(200, 150, 240, 180);
+    return c.toDataURL("image/jpeg", 0.85);
+  }, colour);
+  return Buffer.from(dataUrl.split(",")[1], "base64");
+}

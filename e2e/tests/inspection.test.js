@@ -3,25 +3,9 @@
 // order goes to the contractor, is sent back once and accepted on resubmission.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { login, session, shoot } from "../lib/harness.js";
+import { drawnJpeg, login, session, shoot } from "../lib/harness.js";
 
 const phone = { viewport: { width: 375, height: 812 } };
-
-/** A real JPEG, drawn by the browser itself. */
-async function photo(page) {
-  const dataUrl = await page.evaluate(() => {
-    const c = document.createElement("canvas");
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext("2d");
-    g.fillStyle = "#6a8f3c";
-    g.fillRect(0, 0, 640, 480);
-    g.fillStyle = "#fff";
-    g.fillRect(200, 150, 240, 180);
-    return c.toDataURL("image/jpeg", 0.85);
-  });
-  return Buffer.from(dataUrl.split(",")[1], "base64");
-}
 
 test("an inspection with a photo, then a rectification order to the end, at 375 px", async (t) => {
   const s = await session(t);
@@ -59,7 +43,7 @@ test("an inspection with a photo, then a rectification order to the end, at 375 
       await inspector.waitForSelector("[data-field-error=photos], .error-summary");
       assert.ok((await inspector.textContent(".error-summary")).includes("至少上传 1 张"));
     }
-    await inspector.setInputFiles("#photo", { name: "现场.jpg", mimeType: "image/jpeg", buffer: await photo(inspector) });
+    await inspector.setInputFiles("#photo", { name: "现场.jpg", mimeType: "image/jpeg", buffer: await drawnJpeg(inspector) });
     await Promise.all([inspector.waitForURL(/saved=1#photos/), inspector.click("button:has-text('上传照片')")]);
     assert.equal(await inspector.locator("ul.photos img").count(), 1);
     if (round === 0) await shoot(inspector, "22-inspection-photo");
@@ -99,7 +83,7 @@ test("an inspection with a photo, then a rectification order to the end, at 375 
   assert.ok((await contractor.textContent("main")).includes("照片中看不到标识"));
   await contractor.fill("#text", "已重新拍摄标识照片，见附件。");
   await Promise.all([contractor.waitForURL(/saved=1/), contractor.click("[data-testid=submit-rectification]")]);
-  await contractor.setInputFiles("#photo", { name: "标识.jpg", mimeType: "image/jpeg", buffer: await photo(contractor) });
+  await contractor.setInputFiles("#photo", { name: "标识.jpg", mimeType: "image/jpeg", buffer: await drawnJpeg(contractor) });
   await Promise.all([contractor.waitForURL(/saved=1/), contractor.click("button:has-text('上传照片')")]);
   await shoot(contractor, "23-order-contractor");
   await inspector.goto(orderUrl);

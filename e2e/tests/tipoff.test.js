@@ -4,22 +4,9 @@
 // the public sees the reply and 已办结.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { login, session, shoot } from "../lib/harness.js";
+import { drawnJpeg, login, session, shoot } from "../lib/harness.js";
 
 const phone = { viewport: { width: 375, height: 812 } };
-
-async function photo(page) {
-  const dataUrl = await page.evaluate(() => {
-    const c = document.createElement("canvas");
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext("2d");
-    g.fillStyle = "#8f6a3c";
-    g.fillRect(0, 0, 640, 480);
-    return c.toDataURL("image/jpeg", 0.85);
-  });
-  return Buffer.from(dataUrl.split(",")[1], "base64");
-}
 
 async function lookUp(page, url, code) {
   await page.goto(`${url}/report/lookup`);
@@ -44,7 +31,7 @@ test("a tip-off from the public to its approved reply, at 375 px", async (t) => 
   await pub.fill("#content", "西营镇某村的电商服务站最近半个月一直关门，贴的电话也打不通。");
   const projectOption = await pub.locator("#project_id option").nth(1).getAttribute("value");
   await pub.selectOption("#project_id", projectOption);
-  await pub.setInputFiles("#photo", { name: "服务站.jpg", mimeType: "image/jpeg", buffer: await photo(pub) });
+  await pub.setInputFiles("#photo", { name: "服务站.jpg", mimeType: "image/jpeg", buffer: await drawnJpeg(pub, "#8f6a3c") });
   // The page's proof-of-work is done while the person types.
   await pub.waitForFunction(() => document.querySelector("[name=proof]").value !== "", null, { timeout: 30_000 });
   await pub.waitForTimeout(3200); // a person takes longer than the form's minimum
