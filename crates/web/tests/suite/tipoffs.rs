@@ -641,3 +641,114 @@ async fn overdue_handling_reminds_the_assignee_then_the_chief_once_and_duplicate
     assert_eq!(notices(chief.user_id.clone()).await, 1);
     assert_eq!(notices(inspector.user_id.clone()).await, 1);
 }
+
+/// Eight identical clicks at once, and one form sent four times at once: each happens once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn identical_steps_and_forms_sent_at_once_happen_once() {
+    use jianguan_store::entity::audit_log;
+    use jianguan_store::sea::{ColumnTrait, PaginatorTrait, QueryFilter};
+    for backend in backends() {
+        let (t, clock) = router(backend).await;
+        let id = t.world.tipoff_b.clone();
+        let inspector = Client::login(&t, "inspector").await;
+        let rows = |action: &'static str| {
+            let (app, id) = (t.app.clone(), id.clone());
+            async move {
+                audit_log::Entity::find()
+                    .filter(audit_log::Column::EntityId.eq(id))
+                    .filter(audit_log::Column::Action.eq(action))
+                    .count(app.store.reader())
+                    .await
+                    .unwrap()
+            }
+        };
+        let path = format!("/tipoffs/{id}/accept");
+        let outcomes =
+            futures_util::future::join_all((0..8).map(|_| inspector.form(&path, &[]))).await;
+        let ok = outcomes
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+            .count();
+        assert_eq!(
+            ok,
+            1,
+            "{backend:?}: {:?}",
+            outcomes.iter().map(|o| o.0).collect::<Vec<_>>()
+        );
+        assert!(
+            outcomes
+                .iter()
+                .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT)
+        );
+        assert_eq!(rows("accept").await, 1, "{backend:?}");
+
+        // A bad step is named and changes nothing.
+        let before = crate::common::counts(&t).await;
+        let (s, html) = inspector
+            .form(
+                &format!("/tipoffs/{id}/assign"),
+                &[("assignee_id", ""), ("due_on", "2001-01-01")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("请选择本县的检查组成员") && html.contains("办理期限不能早于今天"),
+            "{html}"
+        );
+        assert_eq!(
+            crate::common::counts(&t).await,
+            before,
+            "{backend:?}: nothing changed"
+        );
+
+        // One public form sent four times at once: one tip-off.
+        let token = tp::guard::issue(&t.app).unwrap();
+        clock.fetch_add(10, Ordering::SeqCst);
+        let intake = tp::Intake {
+            service: "station".into(),
+            content: CONTENT.into(),
+            ..Default::default()
+        };
+        let sent = tp::Sent {
+            token,
+            proof: None,
+            honeypot: String::new(),
+        };
+        let county = t.world.county_x.clone();
+        let results = futures_util::future::join_all((0..4).map(|k| {
+            let (app, intake, sent, county) =
+                (t.app.clone(), intake.clone(), sent.clone(), county.clone());
+            async move {
+                tp::submit_public(
+                    &app,
+                    &format!("198.51.100.{k}"),
+                    &county,
+                    &intake,
+                    &sent,
+                    vec![],
+                )
+                .await
+            }
+        }))
+        .await;
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{backend:?}: {results:?}"
+        );
+        assert!(
+            results
+                .iter()
+                .filter_map(|r| r.as_ref().err())
+                .all(|e| matches!(e, jianguan_app::AppError::Conflict(_)))
+        );
+        assert_eq!(
+            all_tipoffs(&t)
+                .await
+                .iter()
+                .filter(|x| x.content == CONTENT)
+                .count(),
+            1
+        );
+    }
+}
