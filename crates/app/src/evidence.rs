@@ -364,21 +364,14 @@ pub async fn upload(
     device: Device,
 ) -> Result<photo_row::Model, AppError> {
     let o = owner(app, actor, owner_kind, owner_id).await?;
-    let limits = app.photos.limits;
     // Written material may be a PDF where the record takes documents (a progress report,
     // an invoice scan, a payment's document); it is kept as it is, with nothing derived.
     let takes_documents = matches!(o.kind, "progress_report" | "subsidy_claim" | "disbursement");
     if takes_documents && bytes.starts_with(b"%PDF") {
         return upload_document(app, actor, o, file_name, bytes).await;
     }
-    let processed = app
-        .heavy
-        .run(move || photo::process(&bytes, &limits).map(|p| (p, bytes)))
-        .await?;
-    let (p, original) = processed.map_err(|e| {
-        crate::metrics::global().rejected("photo", e.code());
-        AppError::field("photo", e.to_string())
-    })?;
+    let processed = process(app, file_name, bytes).await?;
+    let p = &processed.photo;
 
     let mut flags = Vec::new();
     let exif_place = p.exif.latitude.zip(p.exif.longitude);
@@ -425,40 +418,7 @@ pub async fn upload(
         }
     }
 
-    let row = photo_row::Model {
-        id: new_id(),
-        county_code: o.county.clone(),
-        owner_kind: o.kind.into(),
-        owner_id: o.id.clone(),
-        enterprise_id: o.enterprise_id.clone(),
-        sha256: p.sha256.clone(),
-        original_name: safe_name(file_name),
-        content_type: p.format.content_type().into(),
-        bytes: original.len() as i64,
-        width: i64::from(p.width),
-        height: i64::from(p.height),
-        exif_taken_at: p
-            .exif
-            .taken_at
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
-        exif_latitude: p.exif.latitude,
-        exif_longitude: p.exif.longitude,
-        device_time: device.time,
-        device_latitude: device.latitude,
-        device_longitude: device.longitude,
-        flags: serde_json::to_string(&flags)?,
-        uploaded_by: actor.user_id.clone(),
-        created_at: app.now(),
-        voided_at: None,
-        void_reason: None,
-    };
-
-    let files = vec![
-        (format!("originals/{}", p.sha256), original),
-        (format!("display/{}.jpg", p.sha256), p.display),
-        (format!("thumbs/{}.jpg", p.sha256), p.thumbnail),
-    ];
-    store_then_record(app, actor, &o, files, row).await
+    store_photo(app, actor, &o, processed, device, flags).await
 }
 
 /// A photo checked and derived, not yet stored: what a form holding several photos checks
@@ -504,13 +464,25 @@ pub(crate) async fn store_processed(
         place: None,
         day: None,
     };
+    store_photo(app, actor, &o, p, Device::default(), Vec::new()).await
+}
+
+/// The row of a processed photo of `o`, with its flags, stored with its three files.
+async fn store_photo(
+    app: &App,
+    actor: &Actor,
+    o: &Owner,
+    p: Processed,
+    device: Device,
+    flags: Vec<String>,
+) -> Result<photo_row::Model, AppError> {
     let ph = p.photo;
     let row = photo_row::Model {
         id: new_id(),
         county_code: o.county.clone(),
         owner_kind: o.kind.into(),
         owner_id: o.id.clone(),
-        enterprise_id: None,
+        enterprise_id: o.enterprise_id.clone(),
         sha256: ph.sha256.clone(),
         original_name: safe_name(&p.name),
         content_type: ph.format.content_type().into(),
@@ -523,10 +495,10 @@ pub(crate) async fn store_processed(
             .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
         exif_latitude: ph.exif.latitude,
         exif_longitude: ph.exif.longitude,
-        device_time: None,
-        device_latitude: None,
-        device_longitude: None,
-        flags: "[]".into(),
+        device_time: device.time,
+        device_latitude: device.latitude,
+        device_longitude: device.longitude,
+        flags: serde_json::to_string(&flags)?,
         uploaded_by: actor.user_id.clone(),
         created_at: app.now(),
         voided_at: None,
@@ -537,7 +509,7 @@ pub(crate) async fn store_processed(
         (format!("display/{}.jpg", ph.sha256), ph.display),
         (format!("thumbs/{}.jpg", ph.sha256), ph.thumbnail),
     ];
-    store_then_record(app, actor, &o, files, row).await
+    store_then_record(app, actor, o, files, row).await
 }
 
 /// Stores a record's files, then its row. The files come first (content-addressed, so a
