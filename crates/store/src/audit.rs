@@ -80,31 +80,64 @@ pub(crate) async fn append(
     e: AuditEntry,
     seals: Option<&[(String, String, Option<String>)]>,
 ) -> Result<i64, StoreError> {
+    append_all(tx, vec![e], seals).await
+}
+
+/// Audit rows written in one statement: 13 columns each stays far below either backend's
+/// limit on bind parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Appends rows in order, the last one carrying the seals when given: the head is read
+/// once, the chain computed in memory, the rows inserted a few hundred at a time and the
+/// head moved once (an import of thousands of records writes as many rows). Returns the
+/// last row's sequence number.
+pub(crate) async fn append_all(
+    tx: &impl ConnectionTrait,
+    entries: Vec<AuditEntry>,
+    seals: Option<&[(String, String, Option<String>)]>,
+) -> Result<i64, StoreError> {
     let h = head::Entity::find_by_id(1)
         .one(tx)
         .await?
         .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("audit_head".into())))?;
-    let mut row = audit_log::Model {
-        seq: h.seq + 1,
-        at: stored_time(e.at),
-        actor_id: e.actor_id,
-        actor_name: e.actor_name,
-        county_code: e.county_code,
-        entity: e.entity,
-        entity_id: e.entity_id,
-        action: e.action,
-        before: e.before.map(|v| serde_json::to_string(&v)).transpose()?,
-        after: e.after.map(|v| serde_json::to_string(&v)).transpose()?,
-        prev_hash: h.hash.clone(),
-        hash: String::new(),
-        seal: seals.map(seal::seal_hash),
-    };
-    row.hash = row_hash(&row);
-    let seq = row.seq;
-    let hash = row.hash.clone();
-    audit_log::Entity::insert(row.into_active_model().reset_all())
-        .exec_without_returning(tx)
-        .await?;
+    let (mut seq, mut hash) = (h.seq, h.hash.clone());
+    let last = entries.len().saturating_sub(1);
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, e) in entries.into_iter().enumerate() {
+        let mut row = audit_log::Model {
+            seq: seq + 1,
+            at: stored_time(e.at),
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            county_code: e.county_code,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            action: e.action,
+            before: e.before.map(|v| serde_json::to_string(&v)).transpose()?,
+            after: e.after.map(|v| serde_json::to_string(&v)).transpose()?,
+            prev_hash: hash,
+            hash: String::new(),
+            seal: if i == last {
+                seals.map(seal::seal_hash)
+            } else {
+                None
+            },
+        };
+        row.hash = row_hash(&row);
+        seq = row.seq;
+        hash = row.hash.clone();
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Ok(h.seq);
+    }
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
+        audit_log::Entity::insert_many(rows.into_iter().map(|r| r.into_active_model().reset_all()))
+            .exec_without_returning(tx)
+            .await?;
+        rows = rest;
+    }
     for chunk in seals.unwrap_or_default().chunks(500) {
         seal_row::Entity::insert_many(chunk.iter().map(|(t, id, d)| seal_row::ActiveModel {
             seq: Set(seq),

@@ -44,7 +44,7 @@ pub(crate) async fn connect(url: &str) -> Result<Store, ConnectError> {
             return Err(ConnectError::NotFound(path.to_string()));
         }
         let url = format!("sqlite://{path}?mode=rwc");
-        let read = sqlite_pool(&url, 8).await?;
+        let read = sqlite_pool(&url, read_connections()).await?;
         let write = sqlite_pool(&url, 1).await?;
         Ok(Store {
             read,
@@ -70,6 +70,17 @@ pub(crate) async fn connect(url: &str) -> Result<Store, ConnectError> {
     }
 }
 
+/// SQLite readers, one per core: each connection is a thread of its own, and more threads
+/// than cores only take turns (every query is a hand-over to that thread and back).
+/// `JIANGUAN_SQLITE_READERS` overrides it.
+fn read_connections() -> u32 {
+    std::env::var("JIANGUAN_SQLITE_READERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get() as u32))
+        .clamp(2, 64)
+}
+
 async fn sqlite_pool(url: &str, max: u32) -> Result<sea_orm::DatabaseConnection, ConnectError> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(max)
@@ -83,6 +94,9 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<sea_orm::DatabaseConnection,
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
                 .create_if_missing(true)
+                // 8 MiB of pages per connection (SQLite's default is 2): a big county's
+                // lists otherwise re-read their pages from the OS on every request.
+                .pragma("cache_size", "-8192")
         });
     Database::connect(opts).await.map_err(ConnectError::Connect)
 }

@@ -75,15 +75,11 @@ pub async fn page<E: EntityTrait>(
     limit: u64,
 ) -> Result<Paged<E::Model>, DbErr>
 where
-    E::Model: Send + Sync,
+    E::Model: Send + Sync + serde::de::DeserializeOwned,
 {
     let limit = if limit == 0 { 50 } else { limit.min(PAGE_MAX) };
     let total = q.clone().count(conn).await?;
-    let items = q
-        .offset(offset.min(OFFSET_MAX))
-        .limit(limit)
-        .all(conn)
-        .await?;
+    let items = crate::packed::all(conn, q.offset(offset.min(OFFSET_MAX)).limit(limit)).await?;
     Ok(Paged { items, total })
 }
 
@@ -93,7 +89,7 @@ async fn paged<E: EntityTrait>(
     f: &ListFilter,
 ) -> Result<Paged<E::Model>, DbErr>
 where
-    E::Model: Send + Sync,
+    E::Model: Send + Sync + serde::de::DeserializeOwned,
 {
     page(conn, q, f.offset, f.limit).await
 }
@@ -232,6 +228,58 @@ pub async fn programmes(
         .await
 }
 
+/// What every page's header shows, in one round trip: the county's name, the newest live
+/// programme's name (within the scope) and how many of the user's notifications are unread.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Banner {
+    pub county: Option<String>,
+    pub programme: Option<String>,
+    pub unread: u64,
+}
+
+pub async fn banner(
+    conn: &impl ConnectionTrait,
+    scope: &Scope,
+    user_id: &str,
+) -> Result<Banner, DbErr> {
+    let backend = conn.get_database_backend();
+    let p = |i: usize| {
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            format!("${i}")
+        } else {
+            "?".into()
+        }
+    };
+    let (county, in_county, values) = match &scope.county {
+        Some(c) => (
+            format!("(SELECT name FROM counties WHERE code = {})", p(1)),
+            format!("AND county_code = {}", p(2)),
+            vec![c.as_str().into(), c.as_str().into(), user_id.into()],
+        ),
+        None => ("NULL".to_string(), String::new(), vec![user_id.into()]),
+    };
+    let user = p(values.len());
+    let sql = format!(
+        "SELECT {county} AS county, \
+         (SELECT name FROM programmes WHERE voided_at IS NULL {in_county} \
+          ORDER BY period_start DESC LIMIT 1) AS programme, \
+         (SELECT count(*) FROM notifications WHERE user_id = {user} AND read_at IS NULL) AS unread"
+    );
+    let Some(row) = conn
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?
+    else {
+        return Ok(Banner::default());
+    };
+    Ok(Banner {
+        county: row.try_get("", "county")?,
+        programme: row.try_get("", "programme")?,
+        unread: row.try_get::<i64>("", "unread")?.max(0) as u64,
+    })
+}
+
 pub async fn programme(
     conn: &impl ConnectionTrait,
     scope: &Scope,
@@ -321,6 +369,30 @@ pub async fn user_by_username(
 ) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find()
         .filter(user::Column::Username.eq(username))
+        .one(conn)
+        .await
+}
+
+/// A credential's row (a session or an API token) and its user, read in one round trip:
+/// every request that carries one needs both.
+pub async fn credential_with_user<E>(
+    conn: &impl ConnectionTrait,
+    key: E::Column,
+    value: &str,
+    user_id: E::Column,
+) -> Result<Option<(E::Model, Option<user::Model>)>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let to_user: sea_orm::RelationDef = E::belongs_to(user::Entity)
+        .from(user_id)
+        .to(user::Column::Id)
+        .into();
+    E::find()
+        .filter(key.eq(value))
+        .select_also(user::Entity)
+        .join(sea_orm::JoinType::LeftJoin, to_user)
         .one(conn)
         .await
 }

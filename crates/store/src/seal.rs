@@ -160,6 +160,74 @@ where
     }
 }
 
+/// The digests of the records a transaction wrote, as `(table, id, digest)` in the given
+/// order (None: the row is gone). `touched` is sorted by table: each table's rows are read
+/// back a few hundred at a time, not one query per record.
+pub(crate) async fn row_digests(
+    conn: &impl ConnectionTrait,
+    touched: Vec<(&'static str, String)>,
+) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let mut out = Vec::with_capacity(touched.len());
+    for group in touched.chunk_by(|a, b| a.0 == b.0) {
+        let table = group[0].0;
+        let ids: Vec<&str> = group.iter().map(|t| t.1.as_str()).collect();
+        let mut found = Box::pin(table_digests(conn, table, &ids)).await?;
+        for (t, id) in group {
+            out.push((t.to_string(), id.clone(), found.remove(id)));
+        }
+    }
+    Ok(out)
+}
+
+async fn table_digests(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    ids: &[&str],
+) -> Result<HashMap<String, String>, StoreError> {
+    // Each table's read boxed, as in `row_digest`: inline, the branches' futures made one
+    // poll frame too large for a test thread's stack in debug builds.
+    macro_rules! find {
+        ($($module:ident: $pk:ident / $col:ident),*) => {$(
+            if table == $module::Entity.table_name() {
+                return Box::pin(digests_by_ids::<$module::Entity, _>(
+                    conn,
+                    table,
+                    ids,
+                    $module::Column::$col,
+                    |m| m.$pk.clone(),
+                ))
+                .await;
+            }
+        )*};
+    }
+    sealed_tables!(find);
+    Err(StoreError::Corrupt(format!(
+        "{table} is not a record table"
+    )))
+}
+
+async fn digests_by_ids<E, K>(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    ids: &[&str],
+    key: E::Column,
+    key_of: K,
+) -> Result<HashMap<String, String>, StoreError>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize + serde::de::DeserializeOwned,
+    K: Fn(&E::Model) -> String,
+{
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let q = E::find().filter(key.is_in(chunk.iter().copied()));
+        for m in crate::packed::all(conn, q).await? {
+            found.insert(key_of(&m), digest_of(table, &m)?);
+        }
+    }
+    Ok(found)
+}
+
 /// The hash a seal list contributes to its audit row: SHA-256 over the sorted list of
 /// `[table, id, digest]`.
 pub fn seal_hash(seals: &[(String, String, Option<String>)]) -> String {

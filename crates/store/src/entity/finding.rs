@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A finding of the docket, with its life: first seen, last seen, resolved.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "findings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

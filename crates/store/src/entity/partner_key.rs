@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A key a county issued to a partner system (Open311): only its SHA-256 is kept.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "partner_keys")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

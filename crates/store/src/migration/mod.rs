@@ -19,6 +19,7 @@ mod m0013_asset_ledger;
 mod m0014_counts;
 mod m0015_documents;
 mod m0016_tipoffs;
+mod m0017_list_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_counts::Migration),
             Box::new(m0015_documents::Migration),
             Box::new(m0016_tipoffs::Migration),
+            Box::new(m0017_list_indexes::Migration),
         ]
     }
 }
