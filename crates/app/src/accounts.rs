@@ -241,14 +241,17 @@ pub async fn login(
 pub async fn session(app: &App, cookie: &str) -> Result<Option<SessionInfo>, AppError> {
     let db = app.store.housekeeping();
     let key = sha256_hex(cookie);
-    let Some(s) = session::Entity::find_by_id(key.clone())
-        .one(app.store.reader())
-        .await?
+    let Some((s, user)) = queries::credential_with_user::<session::Entity>(
+        app.store.reader(),
+        session::Column::TokenHash,
+        &key,
+        session::Column::UserId,
+    )
+    .await?
     else {
         return Ok(None);
     };
     let now = app.now();
-    let user = queries::user_by_id(app.store.reader(), &s.user_id).await?;
     let expired = now - s.last_seen_at > app.settings.session_idle
         || now - s.created_at > app.settings.session_absolute;
     let user = match user {
@@ -396,10 +399,13 @@ impl From<&api_token::Model> for TokenView {
 }
 
 pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppError> {
-    let Some(t) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
-        .one(app.store.reader())
-        .await?
+    let Some((t, user)) = queries::credential_with_user::<api_token::Entity>(
+        app.store.reader(),
+        api_token::Column::TokenHash,
+        &sha256_hex(token),
+        api_token::Column::UserId,
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -407,7 +413,7 @@ pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppErr
     if t.revoked_at.is_some() || expiry(&t) <= now {
         return Ok(None);
     }
-    match queries::user_by_id(app.store.reader(), &t.user_id).await? {
+    match user {
         Some(u) if !u.disabled && t.created_at >= u.password_changed_at => {
             if t.last_used_at
                 .is_none_or(|at| now - at > chrono::Duration::seconds(60))

@@ -340,7 +340,7 @@ pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshRepor
     Ok(out)
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct DocketFilter {
     pub severity: Option<String>,
     /// Rule area: the part before the dot (progress, inspection, …).
@@ -400,13 +400,7 @@ pub async fn inspector_names(app: &App, actor: &Actor) -> Result<Vec<String>, Ap
         to: Some(to),
         ..Default::default()
     };
-    let mut names = Vec::new();
-    for i in crate::inspections::list(app, actor, &f).await? {
-        names.extend(i.inspectors_parsed()?);
-    }
-    names.sort();
-    names.dedup();
-    Ok(names)
+    crate::inspections::inspector_names(app, actor, &f).await
 }
 
 pub const SEVERITIES: [&str; 4] = ["critical", "serious", "warning", "info"];
@@ -481,6 +475,98 @@ pub async fn list(
     actor: &Actor,
     f: &DocketFilter,
 ) -> Result<Vec<finding::Model>, AppError> {
+    let q = filtered(app, actor, f).await?;
+    // Packed: a county's docket crosses from the database as one string.
+    let mut rows =
+        jianguan_store::packed::all(app.store.reader(), q.order_by_asc(finding::Column::Key))
+            .await?;
+    rows.sort_by(|a, b| {
+        (
+            severity_rank(&a.severity),
+            &a.rule,
+            &a.subject_kind,
+            &a.subject_id,
+            &a.period,
+        )
+            .cmp(&(
+                severity_rank(&b.severity),
+                &b.rule,
+                &b.subject_kind,
+                &b.subject_id,
+                &b.period,
+            ))
+    });
+    Ok(rows)
+}
+
+/// One page of the docket, in the docket's order, with how many findings the filter
+/// selects and how many open findings each area holds (the page's tabs, unfiltered). A big
+/// county's docket holds thousands: only the page crosses from the database.
+pub struct DocketPage {
+    pub rows: Vec<finding::Model>,
+    pub total: u64,
+    pub open_by_area: BTreeMap<String, u64>,
+}
+
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<DocketPage, AppError> {
+    use jianguan_store::sea::{Expr, Order, PaginatorTrait};
+    let db = app.store.reader();
+    let q = filtered(app, actor, f).await?;
+    let total = q.clone().count(db).await?;
+    // The order of `list`: severity (critical first), rule, subject, period.
+    let rank = rules::Severity::ALL
+        .iter()
+        .map(|s| format!("WHEN '{}' THEN {}", s.code(), s.rank()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ordered = q
+        .order_by(
+            Expr::cust(format!("CASE severity {rank} ELSE 255 END")),
+            Order::Asc,
+        )
+        .order_by_asc(finding::Column::Rule)
+        .order_by_asc(finding::Column::SubjectKind)
+        .order_by_asc(finding::Column::SubjectId)
+        // NULL first, as `list` sorts None: both backends, whatever their NULL order.
+        .order_by(Expr::cust("period IS NOT NULL"), Order::Asc)
+        .order_by_asc(finding::Column::Period)
+        .order_by_asc(finding::Column::Key)
+        .offset(offset.min(queries::OFFSET_MAX))
+        .limit(limit.clamp(1, queries::PAGE_MAX));
+    let rows = jianguan_store::packed::all(db, ordered).await?;
+    let by_rule: Vec<(String, i64)> = filtered(app, actor, &DocketFilter::default())
+        .await?
+        .select_only()
+        .column(finding::Column::Rule)
+        .column_as(finding::Column::Id.count(), "n")
+        .group_by(finding::Column::Rule)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut open_by_area = BTreeMap::new();
+    for (rule, n) in by_rule {
+        let area = rule.split_once('.').map_or(rule.as_str(), |(a, _)| a);
+        *open_by_area.entry(area.to_string()).or_default() += n.max(0) as u64;
+    }
+    Ok(DocketPage {
+        rows,
+        total,
+        open_by_area,
+    })
+}
+
+/// The docket's stored findings `f` selects, within what the actor may see.
+async fn filtered(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+) -> Result<jianguan_store::sea::Select<finding::Entity>, AppError> {
     actor.require(Permission::ReadRecords)?;
     f.validate()?;
     let mut q = scoped::find::<finding::Entity>(&actor.scope());
@@ -525,27 +611,7 @@ pub async fn list(
             ),
         );
     }
-    let mut rows = q
-        .order_by_asc(finding::Column::Key)
-        .all(app.store.reader())
-        .await?;
-    rows.sort_by(|a, b| {
-        (
-            severity_rank(&a.severity),
-            &a.rule,
-            &a.subject_kind,
-            &a.subject_id,
-            &a.period,
-        )
-            .cmp(&(
-                severity_rank(&b.severity),
-                &b.rule,
-                &b.subject_kind,
-                &b.subject_id,
-                &b.period,
-            ))
-    });
-    Ok(rows)
+    Ok(q)
 }
 
 /// A stored severity's rank (critical first); an unknown code sorts last.
@@ -628,9 +694,11 @@ pub async fn notifications(
     if unread_only {
         q = q.filter(notification::Column::ReadAt.is_null());
     }
-    Ok(q.order_by_desc(notification::Column::CreatedAt)
-        .all(app.store.reader())
-        .await?)
+    Ok(jianguan_store::packed::all(
+        app.store.reader(),
+        q.order_by_desc(notification::Column::CreatedAt),
+    )
+    .await?)
 }
 
 /// Marks the actor's notifications read (all of them, or one).

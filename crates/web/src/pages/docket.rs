@@ -116,10 +116,17 @@ struct DocketPage {
     /// Who acts; empty for contractors, whose docket holds only their own duties.
     acts: Vec<SelectOption>,
     include_resolved: bool,
+    /// One page of the findings: a big county's docket holds thousands.
     rows: Vec<Row>,
+    total: usize,
+    pager: String,
     can_refresh: bool,
     refreshed: bool,
 }
+
+/// Findings on one page of the docket: the most pressing come first (severity order), and
+/// a phone should not have to lay out thousands of rows.
+const PAGE: usize = 100;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -132,6 +139,7 @@ pub struct DocketQuery {
     acts: String,
     include_resolved: Option<String>,
     refreshed: Option<String>,
+    offset: u64,
 }
 
 pub async fn list(
@@ -150,18 +158,14 @@ pub async fn list(
         acts: some(&q.acts),
         include_resolved: q.include_resolved.is_some(),
     };
-    let all_open = docket::list(app, &a, &DocketFilter::default()).await?;
-    let rows = docket::list(app, &a, &filter).await?;
+    let found = docket::page(app, &a, &filter, q.offset, PAGE as u64).await?;
     let today = app.today();
     let mut areas: Vec<AreaCount> = AREAS
         .iter()
         .map(|(code, label)| AreaCount {
             code,
             label,
-            count: all_open
-                .iter()
-                .filter(|f| f.rule.starts_with(&format!("{code}.")))
-                .count(),
+            count: found.open_by_area.get(*code).copied().unwrap_or(0) as usize,
         })
         .collect();
     areas.retain(|x| x.count > 0);
@@ -217,7 +221,27 @@ pub async fn list(
             options(Party::ALL.iter().map(|p| (p.code(), p.label())), &q.acts)
         },
         include_resolved: filter.include_resolved,
-        rows: rows
+        total: found.total as usize,
+        pager: super::pager(
+            "/docket",
+            &[
+                ("severity", &q.severity),
+                ("area", &q.area),
+                ("system", &q.system),
+                ("project_id", &q.project_id),
+                ("inspector", &q.inspector),
+                ("acts", &q.acts),
+                (
+                    "include_resolved",
+                    if filter.include_resolved { "true" } else { "" },
+                ),
+            ],
+            found.total,
+            q.offset,
+            PAGE as u64,
+        ),
+        rows: found
+            .rows
             .into_iter()
             .map(|f| Row {
                 key: f.key.clone(),

@@ -207,24 +207,17 @@ fn area_of(active: &str) -> Option<&'static Area> {
 }
 
 pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active: &str) -> Layout {
-    let db = s.app.store.reader();
-    let county = match &actor.county_code {
-        Some(c) => jianguan_store::queries::county(db, c)
+    // The header is decoration: a failed read leaves it plain rather than failing the page.
+    let banner =
+        jianguan_store::queries::banner(s.app.store.reader(), &actor.scope(), &actor.user_id)
             .await
-            .ok()
-            .flatten()
-            .map(|c| c.name),
+            .unwrap_or_default();
+    let county = match &actor.county_code {
+        Some(_) => banner.county,
         None => Some("全部县".to_string()),
     };
-    let programme = jianguan_store::queries::programmes(db, &actor.scope())
-        .await
-        .ok()
-        .and_then(|p| p.into_iter().next())
-        .map(|p| p.name);
-    let unread = jianguan_app::docket::notifications(&s.app, actor, true)
-        .await
-        .map(|n| n.len())
-        .unwrap_or(0);
+    let programme = banner.programme;
+    let unread = banner.unread as usize;
     Layout {
         unread,
         title: title.into(),

@@ -323,3 +323,64 @@ async fn each_finding_offers_the_action_its_rule_asks_for() {
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
 }
+
+/// The docket page reads one page at a time in the database's order: page after page, it
+/// is the docket the API lists whole, in the same order, on both backends; the area tabs
+/// count the open findings whatever the filter.
+#[tokio::test]
+async fn the_docket_page_by_page_is_the_whole_docket_in_order() {
+    use jianguan_app::docket::{self, DocketFilter};
+    for b in jianguan_testkit::backends() {
+        let t = crate::common::seeded_router(b).await;
+        let inspector = jianguan_testkit::actor_of(&t.app, "inspector").await;
+        for filter in [
+            DocketFilter::default(),
+            DocketFilter {
+                include_resolved: true,
+                ..Default::default()
+            },
+            DocketFilter {
+                severity: Some("warning".into()),
+                ..Default::default()
+            },
+        ] {
+            let whole = docket::list(&t.app, &inspector, &filter).await.unwrap();
+            assert!(whole.len() > 7, "{b:?}: a docket longer than a page");
+            let mut paged = Vec::new();
+            let mut offset = 0;
+            loop {
+                let p = docket::page(&t.app, &inspector, &filter, offset, 7)
+                    .await
+                    .unwrap();
+                assert_eq!(p.total as usize, whole.len(), "{b:?}");
+                if p.rows.is_empty() {
+                    break;
+                }
+                offset += p.rows.len() as u64;
+                paged.extend(p.rows);
+            }
+            let keys = |v: &[jianguan_store::entity::finding::Model]| {
+                v.iter().map(|f| f.key.clone()).collect::<Vec<_>>()
+            };
+            assert_eq!(keys(&paged), keys(&whole), "{b:?} {filter:?}");
+        }
+        let open = docket::list(&t.app, &inspector, &DocketFilter::default())
+            .await
+            .unwrap();
+        let narrow = DocketFilter {
+            severity: Some("critical".into()),
+            ..Default::default()
+        };
+        let p = docket::page(&t.app, &inspector, &narrow, 0, 5)
+            .await
+            .unwrap();
+        assert_eq!(p.open_by_area.values().sum::<u64>() as usize, open.len());
+        for (area, n) in &p.open_by_area {
+            let here = open
+                .iter()
+                .filter(|f| f.rule.starts_with(&format!("{area}.")))
+                .count();
+            assert_eq!(*n as usize, here, "{area}");
+        }
+    }
+}
