@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 mod backup;
+mod progress;
 
 /// The docket parses millions of small records across threads; glibc's allocator spent a
 /// third of that time in malloc and free (docs/testing.md, benchmarks).
@@ -1000,7 +1001,10 @@ async fn run(cli: Cli) -> Result<i32> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("无法读取 {}", file.display()))?;
             let app = App::new(db.open().await?).with_profile(profile.load()?);
-            match jianguan_app::bundle::import(&app, None, &text).await {
+            let imported =
+                jianguan_app::bundle::import_with(&app, None, &text, &progress::bar()).await;
+            progress::done();
+            match imported {
                 Ok(r) => {
                     println!(
                         "已导入 {}：新增 {} 条，更新 {} 条，未变 {} 条。",

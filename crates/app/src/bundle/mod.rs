@@ -175,6 +175,31 @@ pub async fn import(
     actor: Option<&Actor>,
     text: &str,
 ) -> Result<ImportReport, ImportError> {
+    import_with(app, actor, text, &|_| {}).await
+}
+
+/// Where an import is, for a progress bar: records written of all the bundle holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Read and parsed; each record's rules are being checked.
+    Checking { records: usize },
+    /// `done` of `total` records written (the last table written named).
+    Writing {
+        table: &'static str,
+        done: usize,
+        total: usize,
+    },
+    /// Everything written; sealing into the audit chain and committing.
+    Sealing,
+}
+
+/// [`import`], telling `progress` where it is.
+pub async fn import_with(
+    app: &App,
+    actor: Option<&Actor>,
+    text: &str,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
     let owned = text.to_string();
     let root = app.heavy.run(move || parse(&owned)).await??;
@@ -327,6 +352,15 @@ pub async fn import(
         .extend(p.inventory_counts.iter().map(|x| x.1.id.clone()));
 
     // Each record's own rules, and what is stored under its id already.
+    let total = {
+        let mut n = 0;
+        macro_rules! count_tables {
+            ($($key:ident: $module:ident),*) => {$( n += p.$key.len(); )*};
+        }
+        each_table!(count_tables);
+        n
+    };
+    progress(Step::Checking { records: total });
     let mut existing_by_table: BTreeMap<&'static str, BTreeMap<String, Value>> = BTreeMap::new();
     {
         let mut checker = Checker {
@@ -372,6 +406,7 @@ pub async fn import(
     }
 
     // Everything is valid: write it all in one transaction, each change with its audit row.
+    let mut done = 0;
     let mut report = ImportReport {
         county: code.clone(),
         ..Default::default()
@@ -412,6 +447,7 @@ pub async fn import(
         ($($key:ident: $module:ident),*) => {$(
             let found = existing_by_table.remove(stringify!($key)).unwrap_or_default();
             let mut counts = (0usize, 0usize, 0usize);
+            let mut new = Vec::new();
             for (_, mut m) in std::mem::take(&mut p.$key) {
                 match found.get(&m.id) {
                     Some(old_value) => {
@@ -431,13 +467,15 @@ pub async fn import(
                     }
                     None => {
                         let after = serde_json::to_value(&m).map_err(AppError::from)?;
-                        let id = m.id.clone();
-                        tx.insert(m).await?;
-                        tx.record(audit(stringify!($module), &id, "import_create", None, after)).await?;
+                        tx.record(audit(stringify!($module), &m.id, "import_create", None, after)).await?;
+                        new.push(m);
                         counts.0 += 1;
                     }
                 }
             }
+            tx.insert_all(new).await?;
+            done += counts.0 + counts.1 + counts.2;
+            progress(Step::Writing { table: stringify!($key), done, total });
             report.created += counts.0;
             report.updated += counts.1;
             report.unchanged += counts.2;
@@ -447,6 +485,7 @@ pub async fn import(
         )*};
     }
     each_table!(write_tables);
+    progress(Step::Sealing);
     // The money the bundle moved goes into the ledger with it; what the ledger refuses
     // (beyond the budget, repaid beyond what was owed) is named in the report and on the
     // funds pages.

@@ -108,3 +108,38 @@ async fn mutated_bundles_are_imported_or_refused_never_an_internal_error() {
     }
     jianguan_testkit::assert_audit_intact(&app.store).await;
 }
+
+/// An import tells its progress bar where it is: what it checks, then each table written
+/// with the records done so far, up to all of them, then the sealing.
+#[tokio::test]
+async fn an_import_reports_its_progress_to_the_last_record() {
+    use jianguan_app::bundle::Step;
+    // The CLI's county-year scenario (~1,000 records).
+    let text = include_str!("../../../cli/tests/fixtures/scenario-2026.json");
+    let db = jianguan_testkit::TestDb::new(jianguan_testkit::Backend::Sqlite).await;
+    let fresh = jianguan_app::App::new(db.store().await);
+    let steps = std::sync::Mutex::new(Vec::new());
+    let report = bundle::import_with(&fresh, None, text, &|s| steps.lock().unwrap().push(s))
+        .await
+        .unwrap();
+    let steps = steps.into_inner().unwrap();
+    let Some(Step::Checking { records }) = steps.first().copied() else {
+        panic!("checking first: {steps:?}")
+    };
+    assert_eq!(
+        records, report.created,
+        "every record of the bundle is new here"
+    );
+    assert_eq!(steps.last(), Some(&Step::Sealing));
+    let written: Vec<(usize, usize)> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Writing { done, total, .. } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    assert!(written.len() > 5, "one step per table: {written:?}");
+    assert!(written.windows(2).all(|w| w[0].0 <= w[1].0), "{written:?}");
+    assert!(written.iter().all(|(_, total)| *total == records));
+    assert_eq!(written.last().map(|w| w.0), Some(records));
+}
