@@ -6,6 +6,7 @@
 pub mod api;
 mod auth;
 pub mod client;
+mod compress;
 mod error;
 mod forms;
 mod hygiene;
@@ -95,6 +96,7 @@ pub fn build(app: App, config: WebConfig) -> (Router, Vec<RouteInfo>) {
             state.clone(),
             security::headers,
         ))
+        .layer(axum::middleware::from_fn(compress::layer))
         .layer(axum::middleware::from_fn(ops::request_id_layer))
         .with_state(state);
     (router, infos)

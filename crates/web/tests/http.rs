@@ -51,6 +51,8 @@ mod reporting;
 mod sanctions;
 #[path = "suite/tipoffs.rs"]
 mod tipoffs;
+#[path = "suite/transfer.rs"]
+mod transfer;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, counts, seeded_router};
