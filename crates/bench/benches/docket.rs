@@ -9,12 +9,11 @@
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jianguan_app::App;
-use jianguan_bench::{clone_county, county_bundle, county_code};
+use jianguan_bench::{build_nation, county_code};
 use jianguan_domain::rules::facts::Tally;
 use jianguan_domain::rules::{Facts, evaluate};
 use jianguan_store::Store;
 use std::hint::black_box;
-use std::time::Instant;
 
 /// As the `jianguan` binary: the allocator is part of what is measured.
 #[global_allocator]
@@ -53,33 +52,9 @@ fn world() -> World {
     let (app, full, tallied) = rt.block_on(async {
         let app = App::new(Store::open(&url).await.expect("store"));
         if !reuse {
-            let started = Instant::now();
-            for i in 0..imported {
-                let bundle = county_bundle(i, today).to_string();
-                jianguan_app::bundle::import(&app, None, &bundle)
-                    .await
-                    .expect("import");
-            }
-            eprintln!("imported {imported} counties in {:.1?}", started.elapsed());
-            let started = Instant::now();
-            let db = app.store.housekeeping();
-            for i in imported..counties {
-                jianguan_store::execute_raw(db, "BEGIN")
-                    .await
-                    .expect("begin");
-                clone_county(db, i % imported, i).await.expect("clone");
-                jianguan_store::execute_raw(db, "COMMIT")
-                    .await
-                    .expect("commit");
-            }
-            jianguan_store::execute_raw(db, "ANALYZE")
+            build_nation(&app, counties, imported, today)
                 .await
-                .expect("analyze");
-            eprintln!(
-                "copied {} more counties in {:.1?}",
-                counties - imported,
-                started.elapsed()
-            );
+                .expect("nation");
         }
         let db = app.store.reader();
         let rows = jianguan_store::facts::scan(db, None).await.expect("scan");

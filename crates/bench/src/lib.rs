@@ -26,6 +26,29 @@ impl Rng {
 
 pub const PROJECTS_PER_COUNTY: usize = 30;
 pub const INSPECTIONS_PER_PROJECT: usize = 89;
+
+/// How much a synthetic county holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub projects: usize,
+    pub inspections_per_project: usize,
+    /// How many years back its records reach.
+    pub years: u64,
+}
+
+/// A county of national-average size, over one year.
+pub const NATIONAL: Size = Size {
+    projects: PROJECTS_PER_COUNTY,
+    inspections_per_project: INSPECTIONS_PER_PROJECT,
+    years: 1,
+};
+
+/// The big county of the load script: 300 projects over five years, ~50,000 inspections.
+pub const BIG: Size = Size {
+    projects: 300,
+    inspections_per_project: 167,
+    years: 5,
+};
 const ENTERPRISES_PER_COUNTY: usize = 20;
 const SYSTEMS: [&str; 5] = [
     "public_service",
@@ -60,9 +83,15 @@ pub fn county_code(i: usize) -> String {
 
 /// One synthetic county's records, as of about `today`.
 pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
+    county_bundle_sized(i, today, NATIONAL)
+}
+
+/// One synthetic county of the given size.
+pub fn county_bundle_sized(i: usize, today: NaiveDate, size: Size) -> Value {
     let code = county_code(i);
     let mut r = Rng(0x5EED ^ (i as u64).wrapping_mul(0x1000_0001));
-    let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
+    let span = 365 * size.years.max(1);
+    let year_ago = today.checked_sub_days(Days::new(span)).unwrap_or(today);
     let d = |n: u64| day(year_ago, n).min(today).to_string();
     let mut b = serde_json::Map::new();
     b.insert("format".into(), json!("jianguan-bundle"));
@@ -81,10 +110,10 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
     let mut disbursements = Vec::new();
     let mut claims = Vec::new();
     let mut assets = Vec::new();
-    for p in 0..PROJECTS_PER_COUNTY {
+    for p in 0..size.projects {
         let id = format!("{code}-p{p}");
         let ent = format!("{code}-e{}", p % ENTERPRISES_PER_COUNTY);
-        let start = r.below(200);
+        let start = r.below(span - 165);
         let len = 120 + r.below(180);
         let s = day(year_ago, start);
         let e = day(s, len);
@@ -107,7 +136,7 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
             m = day(m, 30);
             k += 1;
         }
-        for n in 0..INSPECTIONS_PER_PROJECT {
+        for n in 0..size.inspections_per_project {
             let kind = if operating && n % 2 == 0 {
                 "operations"
             } else {
@@ -117,7 +146,7 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
             if n % 15 == 0 {
                 kinds.push("funds");
             }
-            inspections.push(json!({"id": format!("{id}-i{n}"), "project_id": id, "kinds": kinds, "date": d(start + r.below(365 - start.min(364))),
+            inspections.push(json!({"id": format!("{id}-i{n}"), "project_id": id, "kinds": kinds, "date": d(start + r.below(span - start.min(span - 1))),
                 "status": "finalised", "methods": ["on_site"], "standards": {}, "inspectors": ["甲", "乙"], "minutes": "检查记录", "photo_count": 1 + r.below(4) as i64, "announced": true}));
         }
         for n in 0..2 {
@@ -137,7 +166,7 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
     let data: Vec<Value> = (0..ENTERPRISES_PER_COUNTY)
         .flat_map(|e| {
             let code = code.clone();
-            (0..12u64).map(move |mo| {
+            (0..12 * size.years).map(move |mo| {
                 let month = day(year_ago, mo * 30);
                 json!({"id": format!("{code}-e{e}-m{mo}"), "enterprise_id": format!("{code}-e{e}"), "month": month.format("%Y-%m").to_string(),
                     "submitted_on": day(month, 38).to_string(), "figures": {"orders": 1000 + (e as i64) * 10 + mo as i64, "parcels": 500}})
@@ -171,6 +200,47 @@ pub fn county_bundle(i: usize, today: NaiveDate) -> Value {
         b.insert(k.into(), Value::Array(v));
     }
     Value::Object(b)
+}
+
+/// Fills an empty database with `counties` synthetic counties of national-average size:
+/// the first `imported` through the ordinary bundle import, the rest SQL copies of those
+/// (see [`clone_county`]), then `ANALYZE`. Says what it did on stderr.
+pub async fn build_nation(
+    app: &jianguan_app::App,
+    counties: usize,
+    imported: usize,
+    today: NaiveDate,
+) -> Result<(), String> {
+    let imported = imported.clamp(1, counties.max(1));
+    let started = std::time::Instant::now();
+    for i in 0..imported {
+        let bundle = county_bundle(i, today).to_string();
+        jianguan_app::bundle::import(app, None, &bundle)
+            .await
+            .map_err(|e| format!("import of county {i}: {e:?}"))?;
+    }
+    eprintln!("imported {imported} counties in {:.1?}", started.elapsed());
+    let started = std::time::Instant::now();
+    let db = app.store.housekeeping();
+    let sql = |q: &'static str| async move {
+        jianguan_store::execute_raw(db, q)
+            .await
+            .map_err(|e| format!("{q}: {e}"))
+    };
+    for i in imported..counties {
+        sql("BEGIN").await?;
+        clone_county(db, i % imported, i)
+            .await
+            .map_err(|e| format!("copy of county {i}: {e}"))?;
+        sql("COMMIT").await?;
+    }
+    sql("ANALYZE").await?;
+    eprintln!(
+        "copied {} more counties in {:.1?}",
+        counties - imported,
+        started.elapsed()
+    );
+    Ok(())
 }
 
 /// Copies imported synthetic county `src` as county `dst` in plain SQL (SQLite only):

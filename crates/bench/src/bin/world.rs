@@ -1,0 +1,64 @@
+//! The synthetic worlds `scripts/load` measures on:
+//!
+//!   world bundle <i> <out.json>            county i of national-average size, as a bundle
+//!   world big <out.json>                   the big county (300 projects, five years)
+//!   world nation <db path> <counties>      the docket benchmark's national database
+//!
+//! Bundles go through `jianguan import` (which is what is measured); the nation is built
+//! as the docket benchmark builds it (twenty imports, the rest SQL copies).
+
+use chrono::NaiveDate;
+use jianguan_bench::{BIG, NATIONAL, build_nation, county_bundle_sized};
+
+/// As the `jianguan` binary: the allocator is part of what is measured.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The day the synthetic records are as of (the docket benchmark's).
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default()
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: world bundle <i> <out.json> | world big <out.json> | world nation <db> <counties>"
+    );
+    std::process::exit(2)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["bundle", i, out] => {
+            let i = i.parse().unwrap_or_else(|_| usage());
+            write(out, &county_bundle_sized(i, today(), NATIONAL).to_string())
+        }
+        ["big", out] => write(out, &county_bundle_sized(0, today(), BIG).to_string()),
+        ["nation", db, counties] => nation(db, counties.parse().unwrap_or_else(|_| usage())),
+        _ => usage(),
+    };
+    if let Err(e) = result {
+        eprintln!("world: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn write(out: &str, text: &str) -> Result<(), String> {
+    std::fs::write(out, text).map_err(|e| format!("{out}: {e}"))
+}
+
+fn nation(db: &str, counties: usize) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let url = format!("sqlite://{db}?mode=rwc");
+        let store = jianguan_store::Store::open(&url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let app = jianguan_app::App::new(store);
+        build_nation(&app, counties, 20, today()).await
+    })
+}
