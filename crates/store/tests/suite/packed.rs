@@ -6,8 +6,8 @@ use jianguan_store::entity::*;
 use jianguan_store::packed;
 use jianguan_testkit::backends;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
