@@ -486,12 +486,9 @@ pub async fn public_board(app: &App) -> Result<Vec<PublicNotice>, AppError> {
     let rows = queries::public_sanctions(db, &public).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.enterprise_id.clone()).collect();
     let enterprises = queries::enterprise_names(db, &ids).await?;
-    let counties: std::collections::HashMap<String, String> =
-        queries::counties(db, &queries::Scope::everything())
-            .await?
-            .into_iter()
-            .map(|c| (c.code, c.name))
-            .collect();
+    // Only the counties the notices name: a province's deployment holds hundreds.
+    let codes: Vec<String> = rows.iter().map(|r| r.county_code.clone()).collect();
+    let counties = queries::county_names(db, &codes).await?;
     let mut out = Vec::new();
     for r in rows {
         out.push(PublicNotice {

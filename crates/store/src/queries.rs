@@ -303,6 +303,27 @@ pub async fn counties(
     q.order_by_asc(county::Column::Code).all(conn).await
 }
 
+/// County names by code, for the given codes only.
+pub async fn county_names(
+    conn: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    let mut codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for chunk in codes.chunks(500) {
+        for c in county::Entity::find()
+            .filter(county::Column::Code.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            out.insert(c.code, c.name);
+        }
+    }
+    Ok(out)
+}
+
 pub async fn county(
     conn: &impl ConnectionTrait,
     code: &str,
