@@ -193,20 +193,7 @@ impl WriteTx {
         M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel> + Clone,
         <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
     {
-        let (table, key) = record_key(&model)?;
-        let am = model.into_active_model().reset_all();
-        if let Err(e) = <M::Entity as EntityTrait>::insert(am)
-            .exec_without_returning(&self.tx)
-            .await
-        {
-            return Err(if is_unique_violation(&e) {
-                StoreError::Stale
-            } else {
-                StoreError::Db(e)
-            });
-        }
-        self.touched.push((table, key));
-        Ok(())
+        self.insert_all(vec![model]).await
     }
 
     /// Inserts records of one table, a few hundred rows per statement (an import writes
