@@ -524,14 +524,14 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
     if n > 0 {
         eprintln!("上次未正常关闭：已清理未写入记录的证据文件 {n} 个。");
     }
-    // A database written before the funds ledger was stored gets its entries, beside the
-    // serving: it reads every county's money (seconds on a province's database), and each
-    // county's catch-up is a transaction of its own, like any writer's.
+    // A database written before the funds ledger was stored gets its entries once (the
+    // flag m0018 set), beside the serving: it reads every county's money (seconds on a
+    // province's database), and each county's catch-up is a transaction of its own.
     let catch_up = app.clone();
     tokio::spawn(async move {
-        match jianguan_app::funds::post_all(&catch_up).await {
-            Ok(0) => {}
-            Ok(n) => eprintln!("资金台账：已为 {n} 个县补记入账。"),
+        match jianguan_app::funds::catch_up_once(&catch_up).await {
+            Ok(None | Some(0)) => {}
+            Ok(Some(n)) => eprintln!("资金台账：已为 {n} 个县补记入账。"),
             Err(e) => tracing::error!(error = %e, "funds ledger catch-up failed"),
         }
     });

@@ -99,6 +99,30 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the funds ledger still waits for its one catch-up (the flag m0018 set on a
+    /// database with history).
+    pub async fn ledger_catch_up_pending(&self) -> Result<bool, StoreError> {
+        use sea_orm::EntityTrait;
+        Ok(entity::audit_log::head::Entity::find_by_id(1)
+            .one(&self.read)
+            .await?
+            .is_some_and(|h| h.post_ledger))
+    }
+
+    /// Clears the flag once every county's ledger is caught up.
+    pub async fn ledger_caught_up(&self) -> Result<(), StoreError> {
+        use sea_orm::EntityTrait;
+        use sea_orm::sea_query::Expr;
+        entity::audit_log::head::Entity::update_many()
+            .col_expr(
+                entity::audit_log::head::Column::PostLedger,
+                Expr::value(false),
+            )
+            .exec(&self.write)
+            .await?;
+        Ok(())
+    }
+
     pub async fn migrate(&self) -> Result<(), DbErr> {
         migration::Migrator::up(&self.write, None).await
     }

@@ -407,9 +407,22 @@ async fn write(
     Ok(())
 }
 
+/// The start's catch-up, once: [`post_all`] when the database still waits for it (the
+/// flag m0018 set on a database with history), then the flag cleared. `None`: nothing was
+/// waiting, and only the flag was read. A catch-up cut short keeps the flag, so the next
+/// start goes on (each county is a write of its own, and a county done writes nothing).
+pub async fn catch_up_once(app: &App) -> Result<Option<usize>, AppError> {
+    if !app.store.ledger_catch_up_pending().await? {
+        return Ok(None);
+    }
+    let n = post_all(app).await?;
+    app.store.ledger_caught_up().await?;
+    Ok(Some(n))
+}
+
 /// Posts what every county's records say and the ledger does not hold yet: for a
-/// database written before the ledger was stored (at start), and harmless after — a
-/// county with nothing to post writes nothing. Returns how many counties had entries.
+/// database written before the ledger was stored, and harmless after — a county with
+/// nothing to post writes nothing. Returns how many counties had entries.
 pub async fn post_all(app: &App) -> Result<usize, AppError> {
     let counties: Vec<String> = jianguan_store::entity::county::Entity::find()
         .select_only()

@@ -26,7 +26,7 @@ pub use claims::*;
 pub use disbursements::*;
 pub use exports::*;
 use ledger::Which;
-pub use ledger::post_all;
+pub use ledger::{catch_up_once, post_all};
 
 /// The disbursements the actor may see (a contractor: its own projects'), newest first.
 pub async fn disbursements(app: &App, actor: &Actor) -> Result<Vec<disbursement::Model>, AppError> {

@@ -39,6 +39,8 @@ pub mod head {
         pub hash: String,
         /// Records written before seals existed are still to be sealed.
         pub backfill_seals: bool,
+        /// The funds ledger is still to be caught up with the money records (m0018).
+        pub post_ledger: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ mod m0014_counts;
 mod m0015_documents;
 mod m0016_tipoffs;
 mod m0017_list_indexes;
+mod m0018_ledger_catch_up;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_documents::Migration),
             Box::new(m0016_tipoffs::Migration),
             Box::new(m0017_list_indexes::Migration),
+            Box::new(m0018_ledger_catch_up::Migration),
         ]
     }
 }

@@ -328,3 +328,44 @@ async fn records_from_before_seals_are_sealed_once_at_upgrade() {
         assert_eq!(sealing(&store).await, 1, "{b:?}: sealed once");
     }
 }
+
+/// The funds ledger's one catch-up (m0018): a database upgraded with history waits for it,
+/// one upgraded empty does not, and clearing the flag is kept across a reopen.
+#[tokio::test]
+async fn an_upgraded_database_with_history_waits_for_the_ledger_catch_up_once() {
+    for b in backends() {
+        for history in [false, true] {
+            let db = jianguan_testkit::TestDb::new(b).await;
+            let store = db.store().await;
+            if history {
+                let mut tx = store.begin().await.unwrap();
+                tx.record(super::entry(1)).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+            assert!(!store.ledger_catch_up_pending().await.unwrap(), "{b:?}");
+            // As m0017 left it: no flag, and m0018 not yet run.
+            let c = store.housekeeping();
+            execute_raw(c, "ALTER TABLE audit_head DROP COLUMN post_ledger")
+                .await
+                .unwrap();
+            execute_raw(
+                c,
+                "DELETE FROM seaql_migrations WHERE version = 'm0018_ledger_catch_up'",
+            )
+            .await
+            .unwrap();
+            store.close().await;
+            let store = db.store().await;
+            assert_eq!(
+                store.ledger_catch_up_pending().await.unwrap(),
+                history,
+                "{b:?}: history {history}"
+            );
+            store.ledger_caught_up().await.unwrap();
+            store.close().await;
+            let store = db.store().await;
+            assert!(!store.ledger_catch_up_pending().await.unwrap(), "{b:?}");
+            store.close().await;
+        }
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::common::{Client, seeded_router};
 use axum::http::{Method, StatusCode};
+use jianguan_app::funds;
 use jianguan_store::entity::{disbursement, ledger_entry};
 use jianguan_store::sea::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_testkit::backends;
@@ -157,7 +158,7 @@ async fn a_changed_or_withdrawn_allocation_is_reversed_never_edited() {
 }
 
 #[tokio::test]
-async fn money_written_before_the_ledger_was_stored_is_posted_once_at_start() {
+async fn money_written_before_the_ledger_was_stored_is_posted_at_the_first_start_only() {
     for backend in backends() {
         let t = seeded_router(backend).await;
         let w = t.world.clone();
@@ -205,7 +206,18 @@ async fn money_written_before_the_ledger_was_stored_is_posted_once_at_start() {
         assert!(problems[0].as_str().unwrap().contains("尚未记入台账"));
         let paid_before = prog["totals"]["disbursed_fen"].as_i64().unwrap();
 
-        assert_eq!(jianguan_app::funds::post_all(&t.app).await.unwrap(), 1);
+        // A database created at this version has nothing waiting: a start reads the flag
+        // and nothing else.
+        assert_eq!(funds::catch_up_once(&t.app).await.unwrap(), None);
+        assert!(entries_of(&t, "disbursement:old-payment").await.is_empty());
+        // As m0018 leaves a database with history: the first start catches up.
+        jianguan_store::execute_raw(
+            t.app.store.housekeeping(),
+            "UPDATE audit_head SET post_ledger = TRUE",
+        )
+        .await
+        .unwrap();
+        assert_eq!(funds::catch_up_once(&t.app).await.unwrap(), Some(1));
         let posted = entries_of(&t, "disbursement:old-payment").await;
         assert_eq!(posted.len(), 1, "{backend:?}");
         assert_eq!(posted[0].amount_fen, 777_700);
@@ -215,9 +227,12 @@ async fn money_written_before_the_ledger_was_stored_is_posted_once_at_start() {
             prog["totals"]["disbursed_fen"].as_i64().unwrap(),
             paid_before + 777_700
         );
-        // Nothing left to post: a second start writes nothing.
+        // Caught up once: the next start does not read the money again, and posting
+        // everything again would write nothing.
+        assert!(!t.app.store.ledger_catch_up_pending().await.unwrap());
+        assert_eq!(funds::catch_up_once(&t.app).await.unwrap(), None);
         let n = all_entries(&t).await.len();
-        assert_eq!(jianguan_app::funds::post_all(&t.app).await.unwrap(), 0);
+        assert_eq!(funds::post_all(&t.app).await.unwrap(), 0);
         assert_eq!(all_entries(&t).await.len(), n);
         jianguan_testkit::assert_audit_intact(&t.app.store).await;
     }
