@@ -515,6 +515,37 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<DocketPage, AppError> {
+    let (rows, total) = slice(app, actor, f, offset, limit).await?;
+    let by_rule: Vec<(String, i64)> = filtered(app, actor, &DocketFilter::default())
+        .await?
+        .select_only()
+        .column(finding::Column::Rule)
+        .column_as(finding::Column::Id.count(), "n")
+        .group_by(finding::Column::Rule)
+        .into_tuple()
+        .all(app.store.reader())
+        .await?;
+    let mut open_by_area = BTreeMap::new();
+    for (rule, n) in by_rule {
+        let area = rule.split_once('.').map_or(rule.as_str(), |(a, _)| a);
+        *open_by_area.entry(area.to_string()).or_default() += n.max(0) as u64;
+    }
+    Ok(DocketPage {
+        rows,
+        total,
+        open_by_area,
+    })
+}
+
+/// `limit` findings of [`list`] from `offset`, in its order (sorted by the database), and
+/// how many `f` selects in all.
+pub async fn slice(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<finding::Model>, u64), AppError> {
     use jianguan_store::sea::{Expr, Order, PaginatorTrait};
     let db = app.store.reader();
     let q = filtered(app, actor, f).await?;
@@ -539,26 +570,7 @@ pub async fn page(
         .order_by_asc(finding::Column::Key)
         .offset(offset.min(queries::OFFSET_MAX))
         .limit(limit.clamp(1, queries::PAGE_MAX));
-    let rows = jianguan_store::packed::all(db, ordered).await?;
-    let by_rule: Vec<(String, i64)> = filtered(app, actor, &DocketFilter::default())
-        .await?
-        .select_only()
-        .column(finding::Column::Rule)
-        .column_as(finding::Column::Id.count(), "n")
-        .group_by(finding::Column::Rule)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut open_by_area = BTreeMap::new();
-    for (rule, n) in by_rule {
-        let area = rule.split_once('.').map_or(rule.as_str(), |(a, _)| a);
-        *open_by_area.entry(area.to_string()).or_default() += n.max(0) as u64;
-    }
-    Ok(DocketPage {
-        rows,
-        total,
-        open_by_area,
-    })
+    Ok((jianguan_store::packed::all(db, ordered).await?, total))
 }
 
 /// The docket's stored findings `f` selects, within what the actor may see.

@@ -30,13 +30,14 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .api(ReadCounty, __path_records, records)
 }
 
-/// The stored docket the caller may see (a contractor: their own enterprise's).
-#[utoipa::path(get, path = "/api/v1/docket", params(DocketQuery), responses((status = 200, body = Vec<FindingDto>)))]
+/// The stored docket the caller may see (a contractor: their own enterprise's): whole, or
+/// a page of it with `offset`/`limit`; `X-Total-Count` says how many findings there are.
+#[utoipa::path(get, path = "/api/v1/docket", params(DocketQuery), responses((status = 200, body = Vec<FindingDto>, headers(("X-Total-Count" = u64, description = "Findings the filter selects, of which these are `offset`…")))))]
 pub async fn list(
     State(s): State<AppState>,
     Auth(a, _): Auth,
     ApiQuery(q): ApiQuery<DocketQuery>,
-) -> ApiResult<Json<Vec<FindingDto>>> {
+) -> ApiResult<Response> {
     let f = DocketFilter {
         severity: q.severity,
         area: q.area,
@@ -46,13 +47,20 @@ pub async fn list(
         acts: q.acts,
         include_resolved: q.include_resolved,
     };
-    Ok(Json(
-        docket::list(&s.app, &a, &f)
-            .await?
-            .into_iter()
-            .map(|f| FindingDto::stored(f, &s.app.profile))
-            .collect(),
-    ))
+    let (rows, total) = if q.offset > 0 || q.limit.is_some() {
+        let limit = q.limit.unwrap_or(jianguan_app::records::MAX_PAGE).max(1);
+        jianguan_app::records::check_page(q.offset, limit)?;
+        docket::slice(&s.app, &a, &f, q.offset, limit).await?
+    } else {
+        let rows = docket::list(&s.app, &a, &f).await?;
+        let n = rows.len() as u64;
+        (rows, n)
+    };
+    let body: Vec<FindingDto> = rows
+        .into_iter()
+        .map(|f| FindingDto::stored(f, &s.app.profile))
+        .collect();
+    Ok(([("x-total-count", total.to_string())], Json(body)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/docket/{id}", params(("id" = String, Path)), responses((status = 200, body = FindingDto), (status = 404, body = ErrorBody)))]

@@ -593,6 +593,13 @@ pub struct DocketQuery {
     pub acts: Option<String>,
     #[serde(default)]
     pub include_resolved: bool,
+    /// Findings to skip, in the docket's order (a page of a big county's docket).
+    #[serde(default)]
+    #[param(minimum = 0, maximum = 10000000)]
+    pub offset: u64,
+    /// Findings to answer, at most 500; without it (and without `offset`), the whole docket.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

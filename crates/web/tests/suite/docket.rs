@@ -384,3 +384,60 @@ async fn the_docket_page_by_page_is_the_whole_docket_in_order() {
         }
     }
 }
+
+/// `GET /api/v1/docket` pages with `offset`/`limit` (a big county's 5,000 findings need not
+/// cross at once): the pages are the whole docket in its order, `X-Total-Count` says how
+/// many there are, a contractor's pages hold only their own duties, and a page beyond the
+/// bounds is refused with the field named.
+#[tokio::test]
+async fn the_docket_api_pages_through_the_whole_docket() {
+    for b in backends() {
+        let t = seeded_router(b).await;
+        for user in ["inspector", "contractor"] {
+            let c = Client::login(&t, user).await;
+            for filter in ["", "&include_resolved=true", "&severity=warning"] {
+                let (s, whole, h) = c
+                    .get_with_headers(&format!("/api/v1/docket?{filter}"))
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{b:?} {user}");
+                let whole: Vec<serde_json::Value> = serde_json::from_str(&whole).unwrap();
+                assert_eq!(h["x-total-count"], whole.len().to_string().as_str());
+                let mut paged = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let (s, page, h) = c
+                        .get_with_headers(&format!(
+                            "/api/v1/docket?limit=3&offset={offset}{filter}"
+                        ))
+                        .await;
+                    assert_eq!(s, StatusCode::OK, "{b:?} {user} {filter}: {page}");
+                    assert_eq!(h["x-total-count"], whole.len().to_string().as_str());
+                    let page: Vec<serde_json::Value> = serde_json::from_str(&page).unwrap();
+                    assert!(page.len() <= 3);
+                    if page.is_empty() {
+                        break;
+                    }
+                    offset += page.len();
+                    paged.extend(page);
+                }
+                assert_eq!(paged, whole, "{b:?} {user} {filter}");
+            }
+        }
+        // A contractor's pages are their own duties only, as the whole docket is.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, mine) = contractor.get_json("/api/v1/docket?limit=500").await;
+        for f in mine.as_array().unwrap() {
+            assert_eq!(f["acts"], "contractor", "{b:?}: {f}");
+        }
+        let inspector = Client::login(&t, "inspector").await;
+        for bad in ["limit=501", "offset=10000001&limit=5"] {
+            let (s, body) = inspector.get_json(&format!("/api/v1/docket?{bad}")).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b:?} {bad}: {body}");
+            let field = bad.split('=').next().unwrap();
+            assert!(
+                body.to_string().contains(&format!("\"{field}\"")),
+                "{b:?} {bad}: {body}"
+            );
+        }
+    }
+}
