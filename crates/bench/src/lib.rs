@@ -3,6 +3,8 @@
 //! county holds 30 projects and about 2,700 inspections, with a year of reports, claims,
 //! operating data and assets. Deterministic: the same seed gives the same county.
 
+pub mod photos;
+
 use chrono::{Days, NaiveDate};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use serde_json::{Value, json};
