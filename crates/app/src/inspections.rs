@@ -602,6 +602,12 @@ pub async fn versions(
         .await?)
 }
 
+/// The ids and names of the projects the actor may see (not voided), for menus and for
+/// naming a list's rows.
+pub async fn project_names(app: &App, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+    Ok(queries::project_names(app.store.reader(), &actor.scope()).await?)
+}
+
 /// Projects the actor may choose for an inspection.
 pub async fn projects(app: &App, actor: &Actor) -> Result<Vec<project::Model>, AppError> {
     Ok(queries::projects(

@@ -96,3 +96,69 @@ async fn packed_rows_are_the_rows_on_every_backend() {
         assert_eq!(same(db, none).await, 0);
     }
 }
+
+/// Some columns packed are those columns of the rows, in the query's order, typed as
+/// asked (strings, a nullable float, a nullable time); and `queries::project_names` is the
+/// live projects' ids and names in the project list's order, within the scope.
+#[tokio::test]
+async fn packed_columns_are_those_columns_of_the_rows() {
+    use jianguan_store::queries::{self, ListFilter, Scope};
+    for b in backends() {
+        let t = jianguan_testkit::seeded(b).await;
+        let db = t.app.store.reader();
+        let q = every::<project::Entity>();
+        let rows = q.clone().all(db).await.unwrap();
+        assert!(rows.len() > 3, "{b:?}");
+        let cols: Vec<(
+            String,
+            String,
+            Option<f64>,
+            Option<chrono::DateTime<chrono::Utc>>,
+        )> = packed::columns(
+            db,
+            q,
+            &[
+                project::Column::Id,
+                project::Column::Name,
+                project::Column::Latitude,
+                project::Column::VoidedAt,
+            ],
+        )
+        .await
+        .unwrap();
+        let expected: Vec<_> = rows
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone(), p.latitude, p.voided_at))
+            .collect();
+        assert_eq!(cols, expected, "{b:?}");
+
+        let w = &t.world;
+        for (scope, what) in [
+            (Scope::county(&w.county_x), "county X"),
+            (
+                Scope {
+                    county: Some(w.county_x.clone()),
+                    enterprise: Some(w.enterprise_a.clone()),
+                },
+                "enterprise A",
+            ),
+        ] {
+            let names = queries::project_names(db, &scope).await.unwrap();
+            let listed = queries::projects(
+                db,
+                &scope,
+                &ListFilter {
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+            let listed: Vec<(String, String)> =
+                listed.into_iter().map(|p| (p.id, p.name)).collect();
+            assert!(!names.is_empty(), "{b:?} {what}");
+            assert_eq!(names, listed, "{b:?} {what}");
+        }
+    }
+}

@@ -6,14 +6,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use jianguan_app::Permission;
 use jianguan_app::Permission::*;
 use jianguan_app::docket::{self, DocketFilter};
-use jianguan_app::{Permission, records};
 use jianguan_domain::System;
 use jianguan_domain::format_cn_date;
 use jianguan_domain::rules::{AREAS, Party, Severity};
 use jianguan_store::entity::finding;
-use jianguan_store::queries::ListFilter;
 use serde::Deserialize;
 
 /// This area's pages, with who may use each.
@@ -169,16 +168,7 @@ pub async fn list(
         })
         .collect();
     areas.retain(|x| x.count > 0);
-    let projects = records::projects(
-        app,
-        &a,
-        &ListFilter {
-            limit: 500,
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
+    let projects = jianguan_app::inspections::project_names(app, &a).await?;
     let page = DocketPage {
         layout: layout(
             &s,
@@ -200,10 +190,7 @@ pub async fn list(
         ),
         area_options: options(AREAS.iter().copied(), &q.area),
         systems: options(System::ALL.iter().map(|x| (x.code(), x.label())), &q.system),
-        projects: options(
-            projects.iter().map(|p| (p.id.clone(), p.name.clone())),
-            &q.project_id,
-        ),
+        projects: options(projects, &q.project_id),
         inspectors: if a.role == jianguan_app::Role::Contractor {
             vec![]
         } else {

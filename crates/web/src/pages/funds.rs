@@ -286,10 +286,9 @@ pub async fn claims(
     };
     let found = funds::claims(&s.app, &a, &f, q.offset, PAGE).await?;
     let flags = funds::flags(&s.app, &a).await?;
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
+    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, &a)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
         .collect();
     let mut rows = Vec::with_capacity(found.items.len());
     for m in found.items {
@@ -915,11 +914,9 @@ async fn claim_form(
     if !staff && a.role != Role::Contractor {
         return Err(AppError::Forbidden.into());
     }
-    let projects = jianguan_app::inspections::projects(&s.app, a)
+    let projects = jianguan_app::inspections::project_names(&s.app, a)
         .await?
-        .into_iter()
-        .filter(|p| p.voided_at.is_none())
-        .map(|p| (p.id, p.name));
+        .into_iter();
     Ok(super::render(
         status,
         &ClaimFormPage {
@@ -1072,10 +1069,9 @@ async fn disbursements_page(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, a)
+    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, a)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
         .collect();
     let staff = a.role.supervises() && a.may(EditRecords);
     const PAGE: u64 = 50;
@@ -1249,10 +1245,9 @@ struct RecoveriesPage {
 /// 追回资金: every recovery decided, what came back and what is still owed, overdue first
 /// to the eye (marked), each leading to its decision where it has one.
 pub async fn recoveries(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
+    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, &a)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
         .collect();
     let today = s.app.today();
     let found = funds::recoveries(&s.app, &a).await?;

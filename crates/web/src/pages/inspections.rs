@@ -158,11 +158,8 @@ pub async fn list(
     const PAGE: u64 = 50;
     let found = ins::page(&s.app, &a, &f, sort, q.offset, PAGE).await?;
     let items = found.items;
-    let projects: BTreeMap<String, String> = ins::projects(&s.app, &a)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let projects: BTreeMap<String, String> =
+        ins::project_names(&s.app, &a).await?.into_iter().collect();
     let params: [(&str, &str); _] = [
         ("status", &q.status),
         ("inspector", &q.inspector),
