@@ -2,12 +2,12 @@
 //! normalised, in the county and across the deployment), money beyond a project's central
 //! funds, and fund recoveries not repaid in time.
 
-use super::facts::{Invoice, PairDecision, SubsidyClaim};
+use super::facts::{Invoice, InvoiceElsewhere, PairDecision, SubsidyClaim};
 use super::{Ctx, Draft, days_text};
 use crate::Money;
 use crate::dates::format_cn_date;
 use crate::invoice::{number_key, seller_key};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn money(fen: i64) -> String {
     Money::from_fen(fen.max(0))
@@ -310,17 +310,12 @@ pub(crate) fn duplicate_claim(ctx: &Ctx, out: &mut Vec<Draft>) {
         });
     }
     // Another county's claim citing the same invoice: its county named, nothing more.
+    let elsewhere = Elsewhere::known(ctx);
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for k in &claims {
         for (inv, key) in &k.invoices {
-            for e in ctx
-                .facts
-                .invoices_elsewhere
-                .iter()
-                .filter(|e| e.submitted_on <= ctx.as_of)
-            {
-                let ek = keys(&e.invoice);
-                let Some(how) = compare((inv, key), (&e.invoice, &ek), near) else {
+            for (e, ek) in elsewhere.candidates(key) {
+                let Some(how) = compare((inv, key), (&e.invoice, ek), near) else {
                     continue;
                 };
                 if !how.certain() || !seen.insert((k.claim.id.clone(), e.county.clone())) {
@@ -344,6 +339,57 @@ pub(crate) fn duplicate_claim(ctx: &Ctx, out: &mut Vec<Draft>) {
                 });
             }
         }
+    }
+}
+
+/// Other counties' invoices known on the day, each normalised once and found by its
+/// number or its seller: a county whose invoices match thousands elsewhere (a copied
+/// deployment) compares each invoice with its candidates, not with all of them.
+struct Elsewhere<'a> {
+    invoices: Vec<(&'a InvoiceElsewhere, InvoiceKeys)>,
+    by_number: HashMap<String, Vec<usize>>,
+    by_seller: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Elsewhere<'a> {
+    fn known(ctx: &Ctx<'a>) -> Self {
+        let invoices: Vec<_> = ctx
+            .facts
+            .invoices_elsewhere
+            .iter()
+            .filter(|e| e.submitted_on <= ctx.as_of)
+            .map(|e| (e, keys(&e.invoice)))
+            .collect();
+        let mut by_number: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_seller: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, k)) in invoices.iter().enumerate() {
+            by_number.entry(k.number.clone()).or_default().push(i);
+            by_seller.entry(k.seller.clone()).or_default().push(i);
+        }
+        Elsewhere {
+            invoices,
+            by_number,
+            by_seller,
+        }
+    }
+
+    /// Those that share `key`'s number or seller (the only ones [`compare`] can match),
+    /// in the facts' order.
+    fn candidates(
+        &self,
+        key: &InvoiceKeys,
+    ) -> impl Iterator<Item = &(&'a InvoiceElsewhere, InvoiceKeys)> {
+        let mut at: Vec<usize> = [&self.by_number, &self.by_seller]
+            .into_iter()
+            .zip([&key.number, &key.seller])
+            .filter(|(_, k)| !k.is_empty())
+            .filter_map(|(index, k)| index.get(k.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &self.invoices[i])
     }
 }
 
@@ -835,6 +881,51 @@ mod tests {
         assert_eq!(x.subject.id, "c1");
         assert!(
             x.message.contains("文水县也有补助资金申请引用了同一张发票"),
+            "{}",
+            x.message
+        );
+    }
+
+    /// Found by its seller as well as by its number: the same seller (written another
+    /// way), amount and day under another number is the same invoice; an invoice that
+    /// shares neither number nor seller is not compared at all, however many there are.
+    #[test]
+    fn an_invoice_elsewhere_is_found_by_its_content_among_many() {
+        let mut f = world();
+        let on = d(2026, 4, 20);
+        let inv = invoice("1400221130", "00012345", "甲公司", 100_000, d(2026, 3, 1));
+        f.subsidy_claims
+            .push(claim("c1", "p1", d(2026, 4, 1), 100_000, vec![inv.clone()]));
+        for n in 0..2_000 {
+            f.invoices_elsewhere.push(InvoiceElsewhere {
+                county: format!("其他县{n}"),
+                submitted_on: d(2026, 4, 2),
+                invoice: invoice(
+                    "1400221130",
+                    &format!("9{n:07}"),
+                    "乙公司",
+                    100_000,
+                    d(2026, 3, 1),
+                ),
+            });
+        }
+        assert!(!rules(&f, on).contains(&"funds.duplicate_claim"));
+        f.invoices_elsewhere.push(InvoiceElsewhere {
+            county: "文水县".into(),
+            submitted_on: d(2026, 4, 10),
+            invoice: invoice(
+                "1400221131",
+                "00099999",
+                " 甲 公司 ",
+                100_000,
+                d(2026, 3, 1),
+            ),
+        });
+        let x = fired(&f, on, "funds.duplicate_claim");
+        assert_eq!(x.subject.id, "c1");
+        assert!(
+            x.message
+                .contains("文水县也有补助资金申请引用了销售方、金额、开票日期相同的发票"),
             "{}",
             x.message
         );

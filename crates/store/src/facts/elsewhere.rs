@@ -9,7 +9,7 @@ use crate::StoreError;
 use jianguan_domain::invoice::{number_key, seller_key};
 use jianguan_domain::rules::facts::{Facts, Invoice, InvoiceElsewhere};
 use sea_orm::{ConnectionTrait, Statement, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A claim as the comparison needs it: when it was known, and its invoices.
 #[derive(serde::Deserialize)]
@@ -78,6 +78,9 @@ pub(super) async fn fill(
     let mut found: HashMap<String, Vec<InvoiceElsewhere>> = HashMap::new();
     for (county, f) in by_county.iter() {
         let mut mine = Vec::new();
+        // Each invoice elsewhere once, though both its keys find it (a set: a copied
+        // deployment matches thousands, and comparing each with the list was quadratic).
+        let mut taken = HashSet::new();
         for c in &f.subsidy_claims {
             for inv in &c.invoices {
                 for k in keys_of(inv) {
@@ -85,17 +88,24 @@ pub(super) async fn fill(
                         if *other == county.as_str() {
                             continue;
                         }
-                        let e = InvoiceElsewhere {
+                        let i: &Invoice = theirs;
+                        let same = (
+                            *other,
+                            *on,
+                            (&i.code, &i.number, &i.seller, i.amount_fen, i.date),
+                            (&i.buyer, i.tax_fen),
+                        );
+                        if !taken.insert(same) {
+                            continue;
+                        }
+                        mine.push(InvoiceElsewhere {
                             county: names
                                 .get(*other)
                                 .cloned()
                                 .unwrap_or_else(|| (*other).to_string()),
                             submitted_on: *on,
-                            invoice: (*theirs).clone(),
-                        };
-                        if !mine.contains(&e) {
-                            mine.push(e);
-                        }
+                            invoice: i.clone(),
+                        });
                     }
                 }
             }
