@@ -88,24 +88,25 @@ pub(super) async fn fill(
                         if *other == county.as_str() {
                             continue;
                         }
-                        let i: &Invoice = theirs;
-                        let same = (
-                            *other,
-                            *on,
-                            (&i.code, &i.number, &i.seller, i.amount_fen, i.date),
-                            (&i.buyer, i.tax_fen),
-                        );
-                        if !taken.insert(same) {
-                            continue;
-                        }
-                        mine.push(InvoiceElsewhere {
+                        let e = InvoiceElsewhere {
                             county: names
                                 .get(*other)
                                 .cloned()
                                 .unwrap_or_else(|| (*other).to_string()),
                             submitted_on: *on,
-                            invoice: i.clone(),
-                        });
+                            invoice: (*theirs).clone(),
+                        };
+                        // As the county is named: two counties of one name are one.
+                        let i = &e.invoice;
+                        let same = (
+                            e.county.clone(),
+                            e.submitted_on,
+                            (i.code.clone(), i.number.clone(), i.seller.clone()),
+                            (i.amount_fen, i.date, i.buyer.clone(), i.tax_fen),
+                        );
+                        if taken.insert(same) {
+                            mine.push(e);
+                        }
                     }
                 }
             }
