@@ -97,6 +97,14 @@ async fn packed_rows_are_the_rows_on_every_backend() {
     }
 }
 
+/// A project's id, name, latitude and voiding time, as `packed::columns` reads them.
+type IdNamePlace = (
+    String,
+    String,
+    Option<f64>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
 /// Some columns packed are those columns of the rows, in the query's order, typed as
 /// asked (strings, a nullable float, a nullable time); and `queries::project_names` is the
 /// live projects' ids and names in the project list's order, within the scope.
@@ -109,12 +117,7 @@ async fn packed_columns_are_those_columns_of_the_rows() {
         let q = every::<project::Entity>();
         let rows = q.clone().all(db).await.unwrap();
         assert!(rows.len() > 3, "{b:?}");
-        let cols: Vec<(
-            String,
-            String,
-            Option<f64>,
-            Option<chrono::DateTime<chrono::Utc>>,
-        )> = packed::columns(
+        let cols: Vec<IdNamePlace> = packed::columns(
             db,
             q,
             &[
