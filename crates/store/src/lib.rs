@@ -75,13 +75,7 @@ impl Store {
     /// Seals the records of a database written before seals existed (the flag m0008 set),
     /// then clears the flag. Nothing to do, and one read, otherwise.
     async fn backfill_seals(&self) -> Result<(), StoreError> {
-        use sea_orm::EntityTrait;
-        use sea_orm::sea_query::Expr;
-        let pending = entity::audit_log::head::Entity::find_by_id(1)
-            .one(&self.read)
-            .await?
-            .is_some_and(|h| h.backfill_seals);
-        if !pending {
+        if !self.head_flag(|h| h.backfill_seals).await? {
             return Ok(());
         }
         let n = seal::backfill(self).await?;
@@ -89,11 +83,31 @@ impl Store {
             records = n,
             "records written before seals existed are sealed"
         );
+        self.clear_head_flag(entity::audit_log::head::Column::BackfillSeals)
+            .await
+    }
+
+    /// A one-time job's flag on the chain head (set by the migration that needs the job).
+    async fn head_flag(
+        &self,
+        flag: fn(&entity::audit_log::head::Model) -> bool,
+    ) -> Result<bool, StoreError> {
+        use sea_orm::EntityTrait;
+        Ok(entity::audit_log::head::Entity::find_by_id(1)
+            .one(&self.read)
+            .await?
+            .is_some_and(|h| flag(&h)))
+    }
+
+    /// Clears a one-time job's flag once the job is done.
+    async fn clear_head_flag(
+        &self,
+        flag: entity::audit_log::head::Column,
+    ) -> Result<(), StoreError> {
+        use sea_orm::EntityTrait;
+        use sea_orm::sea_query::Expr;
         entity::audit_log::head::Entity::update_many()
-            .col_expr(
-                entity::audit_log::head::Column::BackfillSeals,
-                Expr::value(false),
-            )
+            .col_expr(flag, Expr::value(false))
             .exec(&self.write)
             .await?;
         Ok(())
@@ -102,25 +116,13 @@ impl Store {
     /// Whether the funds ledger still waits for its one catch-up (the flag m0018 set on a
     /// database with history).
     pub async fn ledger_catch_up_pending(&self) -> Result<bool, StoreError> {
-        use sea_orm::EntityTrait;
-        Ok(entity::audit_log::head::Entity::find_by_id(1)
-            .one(&self.read)
-            .await?
-            .is_some_and(|h| h.post_ledger))
+        self.head_flag(|h| h.post_ledger).await
     }
 
     /// Clears the flag once every county's ledger is caught up.
     pub async fn ledger_caught_up(&self) -> Result<(), StoreError> {
-        use sea_orm::EntityTrait;
-        use sea_orm::sea_query::Expr;
-        entity::audit_log::head::Entity::update_many()
-            .col_expr(
-                entity::audit_log::head::Column::PostLedger,
-                Expr::value(false),
-            )
-            .exec(&self.write)
-            .await?;
-        Ok(())
+        self.clear_head_flag(entity::audit_log::head::Column::PostLedger)
+            .await
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
