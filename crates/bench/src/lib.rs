@@ -155,8 +155,17 @@ pub fn county_bundle_sized(i: usize, today: NaiveDate, size: Size) -> Value {
             disbursements.push(json!({"id": format!("{id}-d{n}"), "project_id": id, "date": d(start + 30 + n * 90), "amount_fen": 10_000_000, "batch": format!("第{}批", n + 1)}));
         }
         if p % 3 == 0 {
-            claims.push(json!({"id": format!("{id}-c"), "project_id": id, "submitted_on": d(start + 60), "amount_fen": 5_000_000,
-                "invoices": (0..3).map(|v| json!({"code": "1400221130", "number": format!("{:08}", r.below(100_000_000)), "date": d(start + 50), "seller": format!("供应商{v}"), "amount_fen": 1_000_000 + v})).collect::<Vec<_>>()}));
+            // A county's own sellers and numbers (the code in them, so that a copied county
+            // has its own too): invoices shared across the nation are the exception the
+            // duplicate rule looks for, not every claim. A quarter of the counties share
+            // one invoice with the copies of their source county (see `clone_county`).
+            let mut invoices: Vec<Value> = (0..3)
+                .map(|v| json!({"code": "1400221130", "number": format!("{code}-{:08}", r.below(100_000_000)), "date": d(start + 50), "seller": format!("{code}-供应商{v}"), "amount_fen": 1_000_000 + v}))
+                .collect();
+            if p == 0 && i % 4 == 0 {
+                invoices.push(json!({"code": "1400221130", "number": format!("{}-{:08}", county_code(i + 1), 1), "date": d(start + 50), "seller": "共同供应商", "amount_fen": 1_000_000}));
+            }
+            claims.push(json!({"id": format!("{id}-c"), "project_id": id, "submitted_on": d(start + 60), "amount_fen": 5_000_000, "invoices": invoices}));
         }
         if operating {
             for n in 0..2 {
@@ -302,5 +311,9 @@ pub async fn clone_county(
             .await?
             .rows_affected();
     }
+    // Derived rows the copy cannot rewrite in SQL: keys are normalised in Rust.
+    jianguan_store::facts::invoice_keys::rebuild(conn, Some(&to))
+        .await
+        .map_err(|e| DbErr::Custom(format!("claim invoice keys of {to}: {e}")))?;
     Ok(written)
 }

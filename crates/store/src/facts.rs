@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 mod elsewhere;
 mod inspections;
+pub mod invoice_keys;
 mod packed;
 
 pub use inspections::{align_tallies, tally_basis};

@@ -303,6 +303,14 @@ impl WriteTx {
         }
         touched.sort();
         touched.dedup();
+        let claims: Vec<String> = touched
+            .iter()
+            .filter(|(t, _)| *t == "subsidy_claims")
+            .map(|(_, id)| id.clone())
+            .collect();
+        if !claims.is_empty() {
+            facts::invoice_keys::refresh(&tx, &claims).await?;
+        }
         let seals = seal::row_digests(&tx, touched).await?;
         let with = (!seals.is_empty()).then_some(seals.as_slice());
         audit::append_all(&tx, entries, with).await?;

@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 #[path = "suite/facts_load.rs"]
 mod facts_load;
+#[path = "suite/invoice_keys.rs"]
+mod invoice_keys;
 #[path = "suite/packed.rs"]
 mod packed;
 #[path = "suite/scoped.rs"]

@@ -4,9 +4,9 @@
 //! amount and date, compared normalised — with the other county's name and nothing else
 //! of the claim.
 
+use super::invoice_keys::{self, keys_of};
 use super::packed::{self, Dialect};
 use crate::StoreError;
-use jianguan_domain::invoice::{number_key, seller_key};
 use jianguan_domain::rules::facts::{Facts, Invoice, InvoiceElsewhere};
 use sea_orm::{ConnectionTrait, Statement, Value};
 use std::collections::{HashMap, HashSet};
@@ -18,21 +18,10 @@ struct Claimed {
     invoices: Vec<Invoice>,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Number(String, String),
-    Content(String, i64, chrono::NaiveDate),
-}
-
-fn keys_of(inv: &Invoice) -> [Key; 2] {
-    [
-        Key::Number(number_key(&inv.code), number_key(&inv.number)),
-        Key::Content(seller_key(&inv.seller), inv.amount_fen, inv.date),
-    ]
-}
-
 /// Fills `invoices_elsewhere` of every county in `by_county` from the claims of every other
-/// county: those already loaded, and one query for the counties outside the set.
+/// county: those already loaded, and one query for the claims outside the set that share
+/// a key with one inside it (found by [`invoice_keys`], so a county reads only its
+/// invoices' namesakes, not the deployment's claims).
 pub(super) async fn fill(
     conn: &impl ConnectionTrait,
     by_county: &mut HashMap<String, Facts>,
@@ -42,11 +31,20 @@ pub(super) async fn fill(
     }
     let d = Dialect::of(conn);
     let inside: Vec<&String> = by_county.keys().collect();
+    let n = inside.len();
     let from = format!(
-        "subsidy_claims WHERE county_code NOT IN ({}) AND voided_at IS NULL",
-        d.params(1, inside.len())
+        "subsidy_claims WHERE county_code NOT IN ({}) AND voided_at IS NULL AND id IN \
+         (SELECT o.claim_id FROM {table} o JOIN {table} m ON m.invoice_key = o.invoice_key \
+          WHERE m.county_code IN ({}))",
+        d.params(1, n),
+        d.params(n + 1, n),
+        table = invoice_keys::TABLE,
     );
-    let values = inside.iter().map(|c| Value::from(c.as_str())).collect();
+    let values = inside
+        .iter()
+        .chain(&inside)
+        .map(|c| Value::from(c.as_str()))
+        .collect();
     let outside: Vec<(String, Vec<Claimed>)> = packed::query(
         conn,
         "subsidy_claims",
@@ -57,7 +55,7 @@ pub(super) async fn fill(
     .await?;
 
     // Every invoice of the deployment by its keys, with its county and day.
-    let mut index: HashMap<Key, Vec<(&str, chrono::NaiveDate, &Invoice)>> = HashMap::new();
+    let mut index: HashMap<String, Vec<(&str, chrono::NaiveDate, &Invoice)>> = HashMap::new();
     let loaded = by_county.iter().flat_map(|(county, f)| {
         f.subsidy_claims
             .iter()

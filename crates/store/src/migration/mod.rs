@@ -21,6 +21,7 @@ mod m0015_documents;
 mod m0016_tipoffs;
 mod m0017_list_indexes;
 mod m0018_ledger_catch_up;
+mod m0019_claim_invoice_keys;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_tipoffs::Migration),
             Box::new(m0017_list_indexes::Migration),
             Box::new(m0018_ledger_catch_up::Migration),
+            Box::new(m0019_claim_invoice_keys::Migration),
         ]
     }
 }
