@@ -48,24 +48,11 @@ fn lateness(report: Option<&&DataReport>, due: NaiveDate, d: NaiveDate) -> Laten
 
 /// An enterprise's reports known on the day, the first for each month (it decides whether
 /// the month was on time).
-fn first_reports<'a>(ctx: &'a Ctx, e: &EnterpriseFacts) -> BTreeMap<NaiveDate, &'a DataReport> {
-    let mut by_month: BTreeMap<NaiveDate, &DataReport> = BTreeMap::new();
-    for r in ctx
-        .facts
-        .data_reports
-        .iter()
-        .filter(|r| r.enterprise_id == e.id && r.submitted_on <= ctx.as_of)
-    {
-        by_month
-            .entry(r.month)
-            .and_modify(|x| {
-                if r.submitted_on < x.submitted_on {
-                    *x = r
-                }
-            })
-            .or_insert(r);
-    }
-    by_month
+fn first_reports<'a>(ctx: &Ctx<'a>, e: &EnterpriseFacts) -> BTreeMap<NaiveDate, &'a DataReport> {
+    ctx.first_reports
+        .get(e.id.as_str())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The months an enterprise reported late or not at all (due day passed), with the

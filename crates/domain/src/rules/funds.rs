@@ -246,11 +246,17 @@ fn decision<'a>(ctx: &Ctx<'a>, a: &SubsidyClaim, b: &SubsidyClaim) -> Option<&'a
     } else {
         (&b.id, &a.id)
     };
-    let fp = pair_fingerprint(a, b);
-    ctx.facts
+    // The fingerprint normalises every invoice of both claims: only worth it for a pair
+    // someone decided on (most pairs never are).
+    let mut on_pair = ctx
+        .facts
         .duplicate_decisions
         .iter()
-        .find(|p| &p.claim_a == x && &p.claim_b == y && p.fingerprint == fp)
+        .filter(|p| &p.claim_a == x && &p.claim_b == y)
+        .peekable();
+    on_pair.peek()?;
+    let fp = pair_fingerprint(a, b);
+    on_pair.find(|p| p.fingerprint == fp)
 }
 
 fn claim_subject(ctx: &Ctx, c: &SubsidyClaim) -> super::Subject {

@@ -34,7 +34,7 @@ pub use progress::planned_percent;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,6 +128,22 @@ pub(crate) struct Ctx<'a> {
     pub done: Vec<&'a facts::Inspection>,
     pub done_by_project: HashMap<&'a str, Vec<&'a facts::Inspection>>,
     pub tallies_by_project: HashMap<&'a str, Vec<&'a facts::InspectionTally>>,
+    /// Each enterprise's data reports known on the day, the first for each month (four
+    /// rules ask, for every enterprise: scanning all reports each time was most of the
+    /// engine's string comparisons).
+    pub first_reports: HashMap<&'a str, BTreeMap<NaiveDate, &'a facts::DataReport>>,
+    /// Progress reports and plan versions by project, in the facts' order.
+    pub reports_by_project: HashMap<&'a str, Vec<&'a facts::ProgressReport>>,
+    pub plans_by_project: HashMap<&'a str, Vec<&'a facts::PlanVersion>>,
+}
+
+/// `items` grouped by `key`, each group in the items' order.
+fn grouped<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, Vec<&'a T>> {
+    let mut out: HashMap<&str, Vec<&T>> = HashMap::new();
+    for i in items {
+        out.entry(key(i)).or_default().push(i);
+    }
+    out
 }
 
 /// Where a finding is about and what it says, before the profile adds the rest.
@@ -296,17 +312,32 @@ impl<'a> Ctx<'a> {
                 .or_default()
                 .push(i);
         }
-        let mut tallies_by_project: HashMap<&str, Vec<&facts::InspectionTally>> = HashMap::new();
-        for t in &facts.inspection_tallies {
-            tallies_by_project
-                .entry(t.project_id.as_str())
+        let tallies_by_project = grouped(&facts.inspection_tallies, |t| t.project_id.as_str());
+        let mut first_reports: HashMap<&str, BTreeMap<NaiveDate, &facts::DataReport>> =
+            HashMap::new();
+        for r in facts
+            .data_reports
+            .iter()
+            .filter(|r| r.submitted_on <= as_of)
+        {
+            first_reports
+                .entry(r.enterprise_id.as_str())
                 .or_default()
-                .push(t);
+                .entry(r.month)
+                .and_modify(|x| {
+                    if r.submitted_on < x.submitted_on {
+                        *x = r
+                    }
+                })
+                .or_insert(r);
         }
         Ctx {
             facts,
             profile,
             as_of,
+            first_reports,
+            reports_by_project: grouped(&facts.progress_reports, |r| r.project_id.as_str()),
+            plans_by_project: grouped(&facts.plans, |v| v.project_id.as_str()),
             projects: facts.projects.iter().map(|p| (p.id.as_str(), p)).collect(),
             enterprises: facts
                 .enterprises

@@ -84,12 +84,11 @@ fn actual<'a>(reports: &[&'a ProgressReport], d: NaiveDate) -> Option<&'a Progre
 }
 
 /// A project's progress reports.
-fn reports_of<'a>(ctx: &'a Ctx, p: &ProjectFacts) -> Vec<&'a ProgressReport> {
-    ctx.facts
-        .progress_reports
-        .iter()
-        .filter(|r| r.project_id == p.id)
-        .collect()
+fn reports_of<'a>(ctx: &Ctx<'a>, p: &ProjectFacts) -> Vec<&'a ProgressReport> {
+    ctx.reports_by_project
+        .get(p.id.as_str())
+        .cloned()
+        .unwrap_or_default()
 }
 
 pub(crate) fn report_missing(ctx: &Ctx, out: &mut Vec<Draft>) {
@@ -161,11 +160,10 @@ fn lags<'a>(ctx: &'a Ctx) -> Vec<Result<Lag<'a>, &'a ProjectFacts>> {
             continue;
         }
         let plans: Vec<&PlanVersion> = ctx
-            .facts
-            .plans
-            .iter()
-            .filter(|v| v.project_id == p.id)
-            .collect();
+            .plans_by_project
+            .get(p.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let Some(plan) = plan_in_force(&plans, d).filter(|v| !v.milestones.is_empty()) else {
             out.push(Err(p));
             continue;
