@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use jianguan_app::Permission::*;
 use jianguan_app::assets::{self as am, AssetFilter, Label, Stock};
-use jianguan_app::{Actor, AppError, Permission, Role};
+use jianguan_app::{AppError, Permission, Role};
 use jianguan_domain::asset::{
     AssetInput, AssetKind, AssetStatus, MAX_TAGS_PER_BATCH, net_value_fen,
 };
@@ -102,14 +102,6 @@ fn place(m: &asset::Model) -> String {
     .join(" ")
 }
 
-async fn project_names(s: &AppState, a: &Actor) -> Result<BTreeMap<String, String>, AppError> {
-    Ok(jianguan_app::inspections::projects(&s.app, a)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
-}
-
 // ------------------------------------------------------------------ the ledger
 
 pub struct Row {
@@ -188,7 +180,7 @@ async fn list_page(
         untagged: !q.untagged.is_empty(),
     };
     let found = am::page(&s.app, &a, &f, q.offset, PAGE).await?;
-    let projects = project_names(&s, &a).await?;
+    let projects = super::project_names(&s, &a).await?;
     let rows = found
         .items
         .iter()
@@ -404,7 +396,7 @@ async fn form_page(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let projects = project_names(s, a).await?;
+    let projects = super::project_names(s, a).await?;
     let towns = match &a.county_code {
         Some(code) => jianguan_store::queries::county(s.app.store.reader(), code)
             .await

@@ -128,8 +128,7 @@ pub async fn show(
         to: Some(last),
     };
     let found = ins::page(&s.app, &a, &f, InspectionSort::DateAsc, 0, MONTH_MAX).await?;
-    let names: BTreeMap<String, String> =
-        ins::project_names(&s.app, &a).await?.into_iter().collect();
+    let names = super::project_names(&s, &a).await?;
     let (mut planned, mut done) = (0, 0);
     let mut by_day: BTreeMap<u32, Vec<Visit>> = BTreeMap::new();
     for i in found.items.iter() {

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jianguan_app::Permission::*;
 use jianguan_app::inventory::{self as inv, CountFilter};
-use jianguan_app::{Actor, AppError, Permission, Role};
+use jianguan_app::{AppError, Permission, Role};
 use jianguan_domain::asset::net_value_fen;
 use jianguan_domain::inventory::{CountItem, CountResult, ResolutionKind, Scanned};
 use jianguan_domain::{FieldErrors, format_cn_date};
@@ -59,14 +59,6 @@ fn scope_text(c: &inventory_count::Model, projects: &BTreeMap<String, String>) -
     } else {
         parts.join(" ")
     }
-}
-
-async fn project_names(s: &AppState, a: &Actor) -> Result<BTreeMap<String, String>, AppError> {
-    Ok(jianguan_app::inspections::projects(&s.app, a)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
 }
 
 async fn enterprise_names(
@@ -140,7 +132,7 @@ async fn list_page(
         open: false,
     };
     let found = inv::page(&s.app, a, &f, q.offset, PAGE).await?;
-    let projects = project_names(s, a).await?;
+    let projects = super::project_names(s, a).await?;
     let ids: Vec<String> = found
         .items
         .iter()
@@ -384,7 +376,7 @@ async fn detail(
 ) -> PageResult {
     let Auth(a, c) = auth;
     let count = inv::get(&s.app, a, id).await?;
-    let projects = project_names(s, a).await?;
+    let projects = super::project_names(s, a).await?;
     let enterprise = enterprise_names(s, std::slice::from_ref(&count.enterprise_id))
         .await?
         .remove(&count.enterprise_id)

@@ -286,10 +286,7 @@ pub async fn claims(
     };
     let found = funds::claims(&s.app, &a, &f, q.offset, PAGE).await?;
     let flags = funds::flags(&s.app, &a).await?;
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, &a)
-        .await?
-        .into_iter()
-        .collect();
+    let projects = super::project_names(&s, &a).await?;
     let mut rows = Vec::with_capacity(found.items.len());
     for m in found.items {
         let (flag, critical) = flag_of(flags.get(&m.id));
@@ -1069,10 +1066,7 @@ async fn disbursements_page(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, a)
-        .await?
-        .into_iter()
-        .collect();
+    let projects = super::project_names(&s, a).await?;
     let staff = a.role.supervises() && a.may(EditRecords);
     const PAGE: u64 = 50;
     let filter = funds::DisbursementFilter {
@@ -1245,10 +1239,7 @@ struct RecoveriesPage {
 /// 追回资金: every recovery decided, what came back and what is still owed, overdue first
 /// to the eye (marked), each leading to its decision where it has one.
 pub async fn recoveries(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
-    let projects: BTreeMap<String, String> = jianguan_app::inspections::project_names(&s.app, &a)
-        .await?
-        .into_iter()
-        .collect();
+    let projects = super::project_names(&s, &a).await?;
     let today = s.app.today();
     let found = funds::recoveries(&s.app, &a).await?;
     let total_owed = money(found.iter().map(|r| r.owed_fen()).sum());

@@ -158,8 +158,7 @@ pub async fn list(
     const PAGE: u64 = 50;
     let found = ins::page(&s.app, &a, &f, sort, q.offset, PAGE).await?;
     let items = found.items;
-    let projects: BTreeMap<String, String> =
-        ins::project_names(&s.app, &a).await?.into_iter().collect();
+    let projects = super::project_names(&s, &a).await?;
     let params: [(&str, &str); _] = [
         ("status", &q.status),
         ("inspector", &q.inspector),

@@ -19,7 +19,6 @@ use jianguan_domain::rules::facts::{MarketCategory, OrderState};
 use jianguan_domain::{FieldErrors, format_cn_date};
 use jianguan_store::entity::market_finding as market;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/market", ReadRecords, list)
@@ -44,17 +43,6 @@ fn category_options(selected: &str) -> Vec<SelectOption> {
         MarketCategory::ALL.iter().map(|c| (c.code(), c.label())),
         selected,
     )
-}
-
-async fn project_names(
-    s: &AppState,
-    a: &jianguan_app::Actor,
-) -> Result<BTreeMap<String, String>, AppError> {
-    Ok(jianguan_app::inspections::projects(&s.app, a)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
 }
 
 // ------------------------------------------------------------------ list
@@ -130,7 +118,7 @@ pub async fn list(
     let enterprises = jianguan_store::queries::enterprise_names(s.app.store.reader(), &ids)
         .await
         .map_err(AppError::from)?;
-    let projects = project_names(&s, &a).await?;
+    let projects = super::project_names(&s, &a).await?;
     let rows = found
         .items
         .into_iter()
@@ -229,7 +217,7 @@ async fn form_page(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let projects = project_names(s, a).await?;
+    let projects = super::project_names(s, a).await?;
     let source_text = match form.source.strip_prefix("inspection:") {
         Some(id) => match jianguan_app::inspections::get(&s.app, a, id).await {
             Ok((i, p)) => format!("{}的检查（{}）", p.name, format_cn_date(i.date)),

@@ -206,6 +206,18 @@ fn area_of(active: &str) -> Option<&'static Area> {
         .find(|a| a.pages.iter().any(|(h, _)| *h == active))
 }
 
+/// The projects the actor may see, id to name, for a list's project column or a menu: ids
+/// and names only (see `queries::project_names`), not up to 500 whole projects.
+pub(crate) async fn project_names(
+    s: &AppState,
+    a: &Actor,
+) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    Ok(jianguan_app::inspections::project_names(&s.app, a)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 pub async fn layout(s: &AppState, actor: &Actor, csrf: &str, title: &str, active: &str) -> Layout {
     // The header is decoration: a failed read leaves it plain rather than failing the page.
     let banner =

@@ -19,7 +19,6 @@ use jianguan_domain::rectification::MaterialReview;
 use jianguan_domain::rules::facts::OrderState;
 use jianguan_domain::{FieldErrors, format_cn_date};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// This area's pages, with who may use each.
 pub(crate) fn routes(r: Routes) -> Routes {
@@ -114,11 +113,7 @@ pub async fn list(
     const PAGE: u64 = 50;
     let found = rect::page(&s.app, &a, &f, q.offset, PAGE).await?;
     let orders = found.items;
-    let names: BTreeMap<String, String> = jianguan_app::inspections::projects(&s.app, &a)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names = super::project_names(&s, &a).await?;
     let all = if q.all.is_some() { "1" } else { "" };
     let params: [(&str, &str); _] = [
         ("all", all),

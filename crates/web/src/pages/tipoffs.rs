@@ -360,12 +360,7 @@ async fn detail(
             from: t.received_on.checked_sub_days(chrono::Days::new(30)),
             ..Default::default()
         };
-        let names: std::collections::BTreeMap<String, String> =
-            jianguan_app::inspections::projects(&s.app, a)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.name))
-                .collect();
+        let names = super::project_names(s, a).await?;
         for i in jianguan_app::inspections::list(&s.app, a, &f)
             .await?
             .into_iter()
