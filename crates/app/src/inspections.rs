@@ -209,13 +209,25 @@ pub async fn page(
             .order_by_asc(inspection::Column::Status)
             .order_by_desc(inspection::Column::Date),
     };
-    let found = queries::page(
-        app.store.reader(),
-        q.order_by_desc(inspection::Column::Id),
-        offset,
-        limit,
-    )
-    .await?;
+    let q = q.order_by_desc(inspection::Column::Id);
+    let db = app.store.reader();
+    // The counts the database keeps hold status and project; dates and names are counted.
+    let named = f.inspector.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let kept = f.from.is_none() && f.to.is_none() && !named;
+    let total = if kept {
+        queries::inspection_total(
+            db,
+            &actor.scope(),
+            f.status.as_deref().filter(|s| !s.is_empty()),
+            f.project_id.as_deref().filter(|s| !s.is_empty()),
+            actor.role == crate::Role::Contractor,
+        )
+        .await?
+    } else {
+        use jianguan_store::sea::PaginatorTrait;
+        q.clone().count(db).await?
+    };
+    let found = queries::page_by_key(db, q, inspection::Column::Id, offset, limit, total).await?;
     Ok(queries::Paged {
         items: found
             .items

@@ -129,6 +129,7 @@ in_scope! {
     fund_recovery: Enterprise(EnterpriseId), voided VoidedAt;
     incident: Project(ProjectId), voided VoidedAt;
     inspection: Project(ProjectId), voided VoidedAt;
+    inspection_count: Project(ProjectId);
     inventory_count: Enterprise(EnterpriseId), voided VoidedAt;
     inventory_scan: Enterprise(EnterpriseId), voided VoidedAt;
     ledger_entry: Project(ProjectId);

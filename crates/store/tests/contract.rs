@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 mod facts_load;
 #[path = "suite/invoice_keys.rs"]
 mod invoice_keys;
+#[path = "suite/kept_totals.rs"]
+mod kept_totals;
 #[path = "suite/packed.rs"]
 mod packed;
 #[path = "suite/scoped.rs"]

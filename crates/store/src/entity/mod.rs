@@ -16,6 +16,7 @@ pub mod finding;
 pub mod fund_recovery;
 pub mod incident;
 pub mod inspection;
+pub mod inspection_count;
 pub mod inspection_version;
 pub mod inventory_count;
 pub mod inventory_scan;

@@ -22,6 +22,7 @@ mod m0016_tipoffs;
 mod m0017_list_indexes;
 mod m0018_ledger_catch_up;
 mod m0019_claim_invoice_keys;
+mod m0020_inspection_counts;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_list_indexes::Migration),
             Box::new(m0018_ledger_catch_up::Migration),
             Box::new(m0019_claim_invoice_keys::Migration),
+            Box::new(m0020_inspection_counts::Migration),
         ]
     }
 }
