@@ -199,17 +199,19 @@ pub async fn page(
     limit: u64,
 ) -> Result<queries::Paged<inspection::Model>, AppError> {
     let q = filtered(actor, f);
-    let q = match sort {
-        InspectionSort::DateDesc => q.order_by_desc(inspection::Column::Date),
-        InspectionSort::DateAsc => q.order_by_asc(inspection::Column::Date),
-        InspectionSort::Project => q
-            .order_by_asc(inspection::Column::ProjectId)
-            .order_by_desc(inspection::Column::Date),
-        InspectionSort::Status => q
-            .order_by_asc(inspection::Column::Status)
-            .order_by_desc(inspection::Column::Date),
+    let order = |q: jianguan_store::sea::Select<inspection::Entity>| {
+        let q = match sort {
+            InspectionSort::DateDesc => q.order_by_desc(inspection::Column::Date),
+            InspectionSort::DateAsc => q.order_by_asc(inspection::Column::Date),
+            InspectionSort::Project => q
+                .order_by_asc(inspection::Column::ProjectId)
+                .order_by_desc(inspection::Column::Date),
+            InspectionSort::Status => q
+                .order_by_asc(inspection::Column::Status)
+                .order_by_desc(inspection::Column::Date),
+        };
+        q.order_by_desc(inspection::Column::Id)
     };
-    let q = q.order_by_desc(inspection::Column::Id);
     let db = app.store.reader();
     // The counts the database keeps hold status and project; dates and names are counted.
     let named = f.inspector.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -227,7 +229,8 @@ pub async fn page(
         use jianguan_store::sea::PaginatorTrait;
         q.clone().count(db).await?
     };
-    let found = queries::page_by_key(db, q, inspection::Column::Id, offset, limit, total).await?;
+    let found =
+        queries::page_by_key(db, q, order, inspection::Column::Id, (offset, limit), total).await?;
     Ok(queries::Paged {
         items: found
             .items

@@ -105,15 +105,18 @@ fn bounds(offset: u64, limit: u64) -> (u64, u64) {
 }
 
 /// [`page_of`] for a long list whose order an index serves: a page past the first finds
-/// its rows' keys first (the `OFFSET` then skips index entries, not whole rows), then
-/// reads only those rows, in the same order. On a big county's inspections the last page
-/// takes half the time (docs/performance.md).
+/// its rows' keys first, in `order` (the `OFFSET` then skips index entries, not whole
+/// rows), then reads only the rows with those keys, in `order` again. The second read
+/// names nothing but the keys, so that the database fetches them by key rather than
+/// walking the list's index again and testing each row (SQLite's choice when the filter
+/// is repeated: 19 ms instead of 3 on a big county's last page). The keys come from the
+/// scoped, filtered query, so the rows are within it.
 pub async fn page_by_key<E: EntityTrait>(
     conn: &impl ConnectionTrait,
     q: Select<E>,
+    order: impl Fn(Select<E>) -> Select<E>,
     key: E::Column,
-    offset: u64,
-    limit: u64,
+    (offset, limit): (u64, u64),
     total: u64,
 ) -> Result<Paged<E::Model>, DbErr>
 where
@@ -122,16 +125,16 @@ where
     use sea_orm::QueryTrait;
     let (offset, limit) = bounds(offset, limit);
     if offset == 0 {
-        return page_of(conn, q, 0, limit, total).await;
+        return page_of(conn, order(q), 0, limit, total).await;
     }
-    let keys = q
-        .clone()
+    let keys = order(q)
         .select_only()
         .column(key)
         .offset(offset)
         .limit(limit)
         .into_query();
-    let items = crate::packed::all(conn, q.filter(key.in_subquery(keys))).await?;
+    let rows = order(E::find().filter(key.in_subquery(keys)));
+    let items = crate::packed::all(conn, rows).await?;
     Ok(Paged { items, total })
 }
 
