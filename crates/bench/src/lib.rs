@@ -162,7 +162,7 @@ pub fn county_bundle_sized(i: usize, today: NaiveDate, size: Size) -> Value {
             let mut invoices: Vec<Value> = (0..3)
                 .map(|v| json!({"code": "1400221130", "number": format!("{code}-{:08}", r.below(100_000_000)), "date": d(start + 50), "seller": format!("{code}-供应商{v}"), "amount_fen": 1_000_000 + v}))
                 .collect();
-            if p == 0 && i % 4 == 0 {
+            if p == 0 && i.is_multiple_of(4) {
                 invoices.push(json!({"code": "1400221130", "number": format!("{}-{:08}", county_code(i + 1), 1), "date": d(start + 50), "seller": "共同供应商", "amount_fen": 1_000_000}));
             }
             claims.push(json!({"id": format!("{id}-c"), "project_id": id, "submitted_on": d(start + 60), "amount_fen": 5_000_000, "invoices": invoices}));

@@ -1066,7 +1066,7 @@ async fn disbursements_page(
     status: StatusCode,
 ) -> PageResult {
     let Auth(a, c) = auth;
-    let projects = super::project_names(&s, a).await?;
+    let projects = super::project_names(s, a).await?;
     let staff = a.role.supervises() && a.may(EditRecords);
     const PAGE: u64 = 50;
     let filter = funds::DisbursementFilter {
