@@ -214,14 +214,21 @@ pub async fn page(
     };
     let db = app.store.reader();
     // The counts the database keeps hold status and project; dates and names are counted.
-    let named = f.inspector.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let kept = f.from.is_none() && f.to.is_none() && !named;
-    let total = if kept {
+    // Every field named, so that a new filter must say which way it counts.
+    let InspectionFilter {
+        status,
+        project_id,
+        inspector,
+        from,
+        to,
+    } = f;
+    let named = inspector.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let total = if from.is_none() && to.is_none() && !named {
         queries::inspection_total(
             db,
             &actor.scope(),
-            f.status.as_deref().filter(|s| !s.is_empty()),
-            f.project_id.as_deref().filter(|s| !s.is_empty()),
+            status.as_deref().filter(|s| !s.is_empty()),
+            project_id.as_deref().filter(|s| !s.is_empty()),
             actor.role == crate::Role::Contractor,
         )
         .await?

@@ -48,11 +48,9 @@ fn lateness(report: Option<&&DataReport>, due: NaiveDate, d: NaiveDate) -> Laten
 
 /// An enterprise's reports known on the day, the first for each month (it decides whether
 /// the month was on time).
-fn first_reports<'a>(ctx: &Ctx<'a>, e: &EnterpriseFacts) -> BTreeMap<NaiveDate, &'a DataReport> {
-    ctx.first_reports
-        .get(e.id.as_str())
-        .cloned()
-        .unwrap_or_default()
+fn first_reports<'c>(ctx: &'c Ctx, e: &EnterpriseFacts) -> &'c BTreeMap<NaiveDate, &'c DataReport> {
+    static NONE: BTreeMap<NaiveDate, &DataReport> = BTreeMap::new();
+    ctx.first_reports.get(e.id.as_str()).unwrap_or(&NONE)
 }
 
 /// The months an enterprise reported late or not at all (due day passed), with the
@@ -233,7 +231,7 @@ pub(crate) fn report_suspicious(ctx: &Ctx, out: &mut Vec<Draft>) {
     let t = &ctx.profile.thresholds;
     for e in &ctx.facts.enterprises {
         let reports = first_reports(ctx, e);
-        for (month, r) in &reports {
+        for (month, r) in reports {
             let prev = month
                 .checked_sub_months(Months::new(1))
                 .and_then(|p| reports.get(&p));

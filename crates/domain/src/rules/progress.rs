@@ -84,11 +84,10 @@ fn actual<'a>(reports: &[&'a ProgressReport], d: NaiveDate) -> Option<&'a Progre
 }
 
 /// A project's progress reports.
-fn reports_of<'a>(ctx: &Ctx<'a>, p: &ProjectFacts) -> Vec<&'a ProgressReport> {
+fn reports_of<'c>(ctx: &'c Ctx, p: &ProjectFacts) -> &'c [&'c ProgressReport] {
     ctx.reports_by_project
         .get(p.id.as_str())
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[], Vec::as_slice)
 }
 
 pub(crate) fn report_missing(ctx: &Ctx, out: &mut Vec<Draft>) {
@@ -159,18 +158,17 @@ fn lags<'a>(ctx: &'a Ctx) -> Vec<Result<Lag<'a>, &'a ProjectFacts>> {
         if d < start || d > last {
             continue;
         }
-        let plans: Vec<&PlanVersion> = ctx
+        let plans = ctx
             .plans_by_project
             .get(p.id.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let Some(plan) = plan_in_force(&plans, d).filter(|v| !v.milestones.is_empty()) else {
+            .map_or(&[][..], Vec::as_slice);
+        let Some(plan) = plan_in_force(plans, d).filter(|v| !v.milestones.is_empty()) else {
             out.push(Err(p));
             continue;
         };
         let planned = planned_percent(start, &plan.milestones, d);
         let reports = reports_of(ctx, p);
-        let report = actual(&reports, d);
+        let report = actual(reports, d);
         let done = report.map_or(0.0, |r| r.cumulative_percent);
         let basis = match report {
             Some(r) => format!("{}报告实际完成{}", format_cn_date(r.report_date), pct(done)),

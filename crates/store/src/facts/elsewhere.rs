@@ -86,24 +86,21 @@ pub(super) async fn fill(
                         if *other == county.as_str() {
                             continue;
                         }
-                        let e = InvoiceElsewhere {
-                            county: names
-                                .get(*other)
-                                .cloned()
-                                .unwrap_or_else(|| (*other).to_string()),
-                            submitted_on: *on,
-                            invoice: (*theirs).clone(),
-                        };
                         // As the county is named: two counties of one name are one.
-                        let i = &e.invoice;
+                        let name = names.get(*other).map_or(*other, String::as_str);
+                        let i: &Invoice = theirs;
                         let same = (
-                            e.county.clone(),
-                            e.submitted_on,
-                            (i.code.clone(), i.number.clone(), i.seller.clone()),
-                            (i.amount_fen, i.date, i.buyer.clone(), i.tax_fen),
+                            name,
+                            *on,
+                            (&i.code, &i.number, &i.seller, &i.buyer),
+                            (i.amount_fen, i.date, i.tax_fen),
                         );
                         if taken.insert(same) {
-                            mine.push(e);
+                            mine.push(InvoiceElsewhere {
+                                county: name.to_string(),
+                                submitted_on: *on,
+                                invoice: i.clone(),
+                            });
                         }
                     }
                 }
