@@ -392,15 +392,29 @@ async fn inspected_by(app: &App, actor: &Actor, name: &str) -> Result<Vec<String
     Ok(ids)
 }
 
-/// Names on the county's inspections in the window, for the docket's inspector filter.
+/// Names on the inspections in the window, for the docket's inspector filter: the
+/// bureau's menu (a contractor does not filter by the county's inspectors: none).
 pub async fn inspector_names(app: &App, actor: &Actor) -> Result<Vec<String>, AppError> {
+    actor.require(Permission::ReadRecords)?;
+    if actor.role == Role::Contractor {
+        return Ok(Vec::new());
+    }
     let (from, to) = inspection_window(app);
-    let f = crate::inspections::InspectionFilter {
-        from: Some(from),
-        to: Some(to),
-        ..Default::default()
-    };
-    crate::inspections::inspector_names(app, actor, &f).await
+    let teams =
+        queries::inspector_teams(app.store.reader(), actor.county_code.as_deref(), from, to)
+            .await?;
+    let mut names = Vec::new();
+    for team in teams {
+        names.extend(jianguan_store::json::column::<Vec<String>>(
+            "inspections",
+            "(distinct teams)",
+            "inspectors",
+            &team,
+        )?);
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 pub const SEVERITIES: [&str; 4] = ["critical", "serious", "warning", "info"];
@@ -520,7 +534,8 @@ pub async fn page(
         .await?
         .select_only()
         .column(finding::Column::Rule)
-        .column_as(finding::Column::Id.count(), "n")
+        // Counted on the rule, not the id: the index holding the rule answers alone.
+        .column_as(finding::Column::Rule.count(), "n")
         .group_by(finding::Column::Rule)
         .into_tuple()
         .all(app.store.reader())
@@ -546,27 +561,18 @@ pub async fn slice(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<finding::Model>, u64), AppError> {
-    use jianguan_store::sea::{Expr, Order, PaginatorTrait};
+    use jianguan_store::sea::{Expr, NullOrdering, Order, PaginatorTrait};
     let db = app.store.reader();
     let q = filtered(app, actor, f).await?;
     let total = q.clone().count(db).await?;
-    // The order of `list`: severity (critical first), rule, subject, period.
-    let rank = rules::Severity::ALL
-        .iter()
-        .map(|s| format!("WHEN '{}' THEN {}", s.code(), s.rank()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The order of `list`: severity (critical first), rule, subject, period (none first),
+    // key: the index m0021 made, so a page stops after its rows.
     let ordered = q
-        .order_by(
-            Expr::cust(format!("CASE severity {rank} ELSE 255 END")),
-            Order::Asc,
-        )
+        .order_by(Expr::cust(queries::DOCKET_RANK), Order::Asc)
         .order_by_asc(finding::Column::Rule)
         .order_by_asc(finding::Column::SubjectKind)
         .order_by_asc(finding::Column::SubjectId)
-        // NULL first, as `list` sorts None: both backends, whatever their NULL order.
-        .order_by(Expr::cust("period IS NOT NULL"), Order::Asc)
-        .order_by_asc(finding::Column::Period)
+        .order_by_with_nulls(finding::Column::Period, Order::Asc, NullOrdering::First)
         .order_by_asc(finding::Column::Key)
         .offset(offset.min(queries::OFFSET_MAX))
         .limit(limit.clamp(1, queries::PAGE_MAX));

@@ -159,35 +159,6 @@ pub async fn list(
         .items)
 }
 
-/// Everyone named as an inspector on the inspections `f` selects, sorted, each once. The
-/// database hands over each distinct team once, not every inspection.
-pub async fn inspector_names(
-    app: &App,
-    actor: &Actor,
-    f: &InspectionFilter,
-) -> Result<Vec<String>, AppError> {
-    use jianguan_store::sea::QuerySelect;
-    let teams: Vec<String> = filtered(actor, f)
-        .select_only()
-        .column(inspection::Column::Inspectors)
-        .distinct()
-        .into_tuple()
-        .all(app.store.reader())
-        .await?;
-    let mut names = Vec::new();
-    for team in teams {
-        names.extend(jianguan_store::json::column::<Vec<String>>(
-            "inspections",
-            "(distinct teams)",
-            "inspectors",
-            &team,
-        )?);
-    }
-    names.sort();
-    names.dedup();
-    Ok(names)
-}
-
 /// One page of the inspections the actor may see, in `sort` order, with how many there
 /// are in all: `limit` at most 500 (0: 50).
 pub async fn page(

@@ -392,7 +392,7 @@ pub async fn execute_raw(conn: &impl ConnectionTrait, sql: &str) -> Result<u64, 
 /// The SeaORM items the application layer needs for rows it builds itself.
 pub mod sea {
     pub use sea_orm::Condition;
-    pub use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order};
+    pub use sea_orm::sea_query::{Alias, Expr, ExprTrait, NullOrdering, Order};
     pub use sea_orm::{
         ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
         IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,

@@ -170,6 +170,65 @@ pub async fn inspection_total(
     Ok(n.unwrap_or(0).max(0) as u64)
 }
 
+/// A stored finding's severity as its rank in the docket's order (critical first, an
+/// unknown code last), as SQL: the docket orders by it and the index m0021 keys on it, so
+/// the two must stay the same text (a test checks the query plan uses the index).
+pub const DOCKET_RANK: &str = "CASE severity WHEN 'critical' THEN 0 WHEN 'serious' THEN 1 \
+     WHEN 'warning' THEN 2 WHEN 'info' THEN 3 ELSE 255 END";
+
+/// The distinct teams (the `inspectors` JSON of an inspection) on live inspections dated
+/// `from..=to` in `county` (None: every county), for the bureau's menu of inspectors. Each
+/// county's teams are walked on the partial index m0021 made, one seek a team, and a team
+/// is kept when one seek finds an inspection of it in the window: a year's inspections are
+/// never read. Contractors' visibility is not applied: the bureau's view only.
+pub async fn inspector_teams(
+    conn: &impl ConnectionTrait,
+    county: Option<&str>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<String>, DbErr> {
+    let backend = conn.get_database_backend();
+    let pg = backend == sea_orm::DatabaseBackend::Postgres;
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut param = |v: sea_orm::Value| {
+        values.push(v);
+        if pg {
+            format!("${}", values.len())
+        } else {
+            "?".to_string()
+        }
+    };
+    let which = match county {
+        Some(c) => format!("WHERE c.code = {}", param(c.into())),
+        None => String::new(),
+    };
+    let (from, to) = (param(from.into()), param(to.into()));
+    // SQLite's planner, without statistics, may take the live-inspections index instead.
+    let ix = if pg {
+        ""
+    } else {
+        "INDEXED BY ix_inspections_teams"
+    };
+    let live = format!("FROM inspections i {ix} WHERE i.voided_at IS NULL AND i.county_code");
+    let sql = format!(
+        "WITH RECURSIVE t(county, team) AS ( \
+           SELECT c.code, (SELECT min(i.inspectors) {live} = c.code) FROM counties c {which} \
+           UNION ALL \
+           SELECT t.county, (SELECT min(i.inspectors) {live} = t.county \
+                             AND i.inspectors > t.team) \
+           FROM t WHERE t.team IS NOT NULL) \
+         SELECT DISTINCT team FROM t WHERE team IS NOT NULL AND EXISTS \
+           (SELECT 1 {live} = t.county AND i.inspectors = t.team \
+            AND i.date >= {from} AND i.date <= {to})"
+    );
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?;
+    rows.iter().map(|r| r.try_get("", "team")).collect()
+}
+
 async fn paged<E: EntityTrait>(
     conn: &impl ConnectionTrait,
     q: Select<E>,

@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 #[path = "suite/facts_load.rs"]
 mod facts_load;
+#[path = "suite/inspector_teams.rs"]
+mod inspector_teams;
 #[path = "suite/invoice_keys.rs"]
 mod invoice_keys;
 #[path = "suite/kept_totals.rs"]

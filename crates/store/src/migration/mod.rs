@@ -23,6 +23,7 @@ mod m0017_list_indexes;
 mod m0018_ledger_catch_up;
 mod m0019_claim_invoice_keys;
 mod m0020_inspection_counts;
+mod m0021_docket_indexes;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_ledger_catch_up::Migration),
             Box::new(m0019_claim_invoice_keys::Migration),
             Box::new(m0020_inspection_counts::Migration),
+            Box::new(m0021_docket_indexes::Migration),
         ]
     }
 }
