@@ -370,25 +370,13 @@ fn inspection_window(app: &App) -> (NaiveDate, NaiveDate) {
 /// Projects the named inspector is on: planned or recorded inspections in the window.
 async fn inspected_by(app: &App, actor: &Actor, name: &str) -> Result<Vec<String>, AppError> {
     let (from, to) = inspection_window(app);
-    let f = crate::inspections::InspectionFilter {
-        inspector: Some(name.to_string()),
-        from: Some(from),
-        to: Some(to),
-        ..Default::default()
-    };
-    let mut ids: Vec<String> = crate::inspections::list(app, actor, &f)
-        .await?
-        .into_iter()
-        .map(|i| i.project_id)
-        .collect();
+    let ids = crate::inspections::projects_inspected_by(app, actor, name, from, to).await?;
     if ids.is_empty() {
         return Err(AppError::field(
             "inspector",
             format!("近一年没有写有检查人员“{name}”的检查记录"),
         ));
     }
-    ids.sort();
-    ids.dedup();
     Ok(ids)
 }
 

@@ -159,6 +159,33 @@ pub async fn list(
         .items)
 }
 
+/// The projects the actor may see with a live inspection naming `name` dated `from..=to`,
+/// each once, however many inspections name it (a list of them stops at 500).
+pub async fn projects_inspected_by(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<String>, AppError> {
+    use jianguan_store::sea::QuerySelect;
+    let f = InspectionFilter {
+        inspector: Some(name.to_string()),
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let mut ids: Vec<String> = filtered(actor, &f)
+        .select_only()
+        .column(inspection::Column::ProjectId)
+        .distinct()
+        .into_tuple()
+        .all(app.store.reader())
+        .await?;
+    ids.sort();
+    Ok(ids)
+}
+
 /// One page of the inspections the actor may see, in `sort` order, with how many there
 /// are in all: `limit` at most 500 (0: 50).
 pub async fn page(

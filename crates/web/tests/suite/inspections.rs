@@ -417,6 +417,50 @@ async fn the_docket_filters_by_inspector() {
             html.contains("<option value=\"赵新人\">赵新人</option>"),
             "{backend:?}: the page offers the name"
         );
+
+        // A busy inspector: 500 later visits to project B do not hide project A, visited
+        // before them in the window (a list of inspections stops at 500).
+        use jianguan_store::entity::inspection;
+        use jianguan_store::sea::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+        let db = t.app.store.housekeeping();
+        let planned = inspection::Entity::find()
+            .filter(inspection::Column::Inspectors.contains("赵新人"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        for n in 0..500u64 {
+            let mut m = planned.clone();
+            m.id = format!("{}-{n}", planned.id);
+            m.project_id = t.world.project_b.clone();
+            m.date = planned.date + chrono::Days::new(2 + n % 60);
+            inspection::ActiveModel::from(m)
+                .reset_all()
+                .insert(db)
+                .await
+                .unwrap();
+        }
+        let (status, both) = c
+            .get_json(&format!(
+                "/api/v1/docket?inspector={}",
+                common::urlencode("赵新人")
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        let projects: std::collections::BTreeSet<&str> = both
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["subject"]["project_id"].as_str())
+            .collect();
+        assert!(
+            projects.contains(t.world.project_a.as_str()),
+            "{backend:?}: project A still found: {projects:?}"
+        );
+        assert!(
+            projects.contains(t.world.project_b.as_str()),
+            "{backend:?}: and project B: {projects:?}"
+        );
     }
 }
 
