@@ -11,7 +11,7 @@ use std::collections::HashMap;
 mod elsewhere;
 mod inspections;
 pub mod invoice_keys;
-mod packed;
+pub(crate) mod packed;
 
 pub use inspections::{align_tallies, tally_basis};
 use packed::Dialect;

@@ -187,16 +187,11 @@ pub async fn inspector_teams(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<String>, DbErr> {
-    let backend = conn.get_database_backend();
-    let pg = backend == sea_orm::DatabaseBackend::Postgres;
+    let d = crate::facts::packed::Dialect::of(conn);
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let mut param = |v: sea_orm::Value| {
         values.push(v);
-        if pg {
-            format!("${}", values.len())
-        } else {
-            "?".to_string()
-        }
+        d.param(values.len())
     };
     let which = match county {
         Some(c) => format!("WHERE c.code = {}", param(c.into())),
@@ -204,11 +199,7 @@ pub async fn inspector_teams(
     };
     let (from, to) = (param(from.into()), param(to.into()));
     // SQLite's planner, without statistics, may take the live-inspections index instead.
-    let ix = if pg {
-        ""
-    } else {
-        "INDEXED BY ix_inspections_teams"
-    };
+    let ix = d.indexed_by("ix_inspections_teams");
     let live = format!("FROM inspections i {ix} WHERE i.voided_at IS NULL AND i.county_code");
     let sql = format!(
         "WITH RECURSIVE t(county, team) AS ( \
@@ -223,7 +214,7 @@ pub async fn inspector_teams(
     );
     let rows = conn
         .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            backend, sql, values,
+            d.backend, sql, values,
         ))
         .await?;
     rows.iter().map(|r| r.try_get("", "team")).collect()

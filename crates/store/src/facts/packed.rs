@@ -10,7 +10,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 
 /// The few places where the two backends' SQL differs.
 #[derive(Clone, Copy)]
-pub(super) struct Dialect {
+pub(crate) struct Dialect {
     pub backend: DatabaseBackend,
 }
 
