@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 mod backup;
+mod memory;
 mod progress;
 
 /// The docket parses millions of small records across threads; glibc's allocator spent a
@@ -558,6 +559,7 @@ async fn serve(app: App, args: &ServeArgs) -> Result<()> {
         );
     }
     println!("jianguan 已启动：http://{addr}/");
+    memory::give_back_when_idle();
     jianguan_web::serve(app, config, listener).await?;
     Ok(())
 }
