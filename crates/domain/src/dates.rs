@@ -3,6 +3,8 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod wire;
+
 /// UTC+8, without daylight saving.
 pub fn china_offset() -> FixedOffset {
     // 8 hours is inside FixedOffset's ±24 h range: this cannot fail.

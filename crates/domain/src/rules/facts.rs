@@ -41,19 +41,23 @@ pub struct ProjectFacts {
     pub name: String,
     pub enterprise_id: String,
     pub system: System,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub construction_start: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub construction_end: NaiveDate,
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub operation_start: Option<NaiveDate>,
     /// Declared operating (status) although no operation start date is known.
     pub marked_operating: bool,
     /// Acceptance or disqualification: supervision of the project ends that day.
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub closed_on: Option<NaiveDate>,
     pub disqualified: bool,
     /// 中央财政资金: what the project may receive in all.
     #[serde(default)]
     pub central_funds_fen: i64,
     /// 服务期 ends that day: the government's assets are then handed over or renewed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub service_period_end: Option<NaiveDate>,
 }
 
@@ -66,6 +70,7 @@ pub struct EnterpriseFacts {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     /// Planned cumulative percent, 0–100.
     pub percent: f64,
@@ -75,6 +80,7 @@ pub struct Milestone {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanVersion {
     pub project_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub effective_from: NaiveDate,
     pub milestones: Vec<Milestone>,
 }
@@ -84,9 +90,12 @@ pub struct ProgressReport {
     pub id: String,
     pub project_id: String,
     /// First day of the month the report covers.
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub month: NaiveDate,
     /// The date of the report (as of which the percent is stated).
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub report_date: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub submitted_on: NaiveDate,
     pub cumulative_percent: f64,
 }
@@ -106,6 +115,7 @@ pub struct Inspection {
     pub id: String,
     pub project_id: String,
     pub kinds: Vec<InspectionKind>,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     /// Planned inspections do not count until they are recorded.
     pub done: bool,
@@ -157,6 +167,7 @@ impl KindSet {
 pub struct InspectionTally {
     pub project_id: String,
     /// First day of the month.
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub month: NaiveDate,
     pub kinds: KindSet,
     pub count: u32,
@@ -226,7 +237,9 @@ pub struct TrainingClass {
     pub id: String,
     pub project_id: String,
     pub name: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub first_day: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub last_day: NaiveDate,
 }
 
@@ -234,6 +247,7 @@ pub struct TrainingClass {
 pub struct Disbursement {
     pub id: String,
     pub project_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     pub amount_fen: i64,
     pub batch: String,
@@ -250,6 +264,7 @@ fn confirmed() -> bool {
 pub struct Invoice {
     pub code: String,
     pub number: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     pub seller: String,
     /// 金额 (without tax).
@@ -276,13 +291,14 @@ impl Invoice {
 pub struct SubsidyClaim {
     pub id: String,
     pub project_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub submitted_on: NaiveDate,
     pub amount_fen: i64,
     pub invoices: Vec<Invoice>,
     /// The amount approved on review (审核通过), which may be lower than claimed.
     #[serde(default)]
     pub approved_fen: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub approved_on: Option<NaiveDate>,
 }
 
@@ -302,6 +318,7 @@ pub struct PairDecision {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvoiceElsewhere {
     pub county: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub submitted_on: NaiveDate,
     pub invoice: Invoice,
 }
@@ -311,7 +328,9 @@ pub struct DataReport {
     pub id: String,
     pub enterprise_id: String,
     /// First day of the month the figures cover.
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub month: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub submitted_on: NaiveDate,
     /// Metric code → value (money in 分, counts as counts).
     pub figures: BTreeMap<String, i64>,
@@ -324,8 +343,10 @@ pub struct Licence {
     /// e.g. business_licence, food_business, hygiene, commodity_circulation.
     pub kind: String,
     pub number: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub valid_from: NaiveDate,
     /// None: valid without limit (长期).
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub valid_to: Option<NaiveDate>,
 }
 
@@ -345,10 +366,13 @@ pub struct RectificationOrder {
     pub project_id: String,
     pub enterprise_id: String,
     pub title: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub issued_on: NaiveDate,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub deadline: NaiveDate,
     pub state: OrderState,
     /// The day the material was accepted, if it was.
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub accepted_on: Option<NaiveDate>,
     /// Issued because of `progress.severe_lag` (a 限期整改通知书 under 一（一）).
     pub progress_notice: bool,
@@ -356,6 +380,7 @@ pub struct RectificationOrder {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Repayment {
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     pub amount_fen: i64,
 }
@@ -365,8 +390,10 @@ pub struct FundRecovery {
     pub id: String,
     pub project_id: String,
     pub enterprise_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub decided_on: NaiveDate,
     pub amount_fen: i64,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub deadline: NaiveDate,
     pub repayments: Vec<Repayment>,
 }
@@ -375,8 +402,10 @@ pub struct FundRecovery {
 pub struct Incident {
     pub id: String,
     pub project_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     pub summary: String,
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub accountability_decided_on: Option<NaiveDate>,
 }
 
@@ -384,6 +413,7 @@ pub struct Incident {
 pub struct PerformanceEvaluation {
     pub id: String,
     pub project_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
 }
 
@@ -434,7 +464,9 @@ pub struct MarketFinding {
     pub enterprise_id: String,
     pub project_id: Option<String>,
     pub category: MarketCategory,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub raised_on: NaiveDate,
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub closed_on: Option<NaiveDate>,
 }
 
@@ -445,14 +477,16 @@ pub struct Asset {
     pub project_id: String,
     pub name: String,
     pub tag: Option<String>,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub purchase_date: NaiveDate,
     pub central_funds: bool,
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub disposed_on: Option<NaiveDate>,
     /// 移交: handed over (to the government or the party it names) on that day.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub handed_over_on: Option<NaiveDate>,
     /// 续用: by decision, the contractor keeps using it through that day.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub renewed_until: Option<NaiveDate>,
 }
 
@@ -462,6 +496,7 @@ pub use crate::inventory::{CountItem, CountResult};
 pub struct InventoryCount {
     pub id: String,
     pub enterprise_id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub date: NaiveDate,
     pub items: Vec<CountItem>,
 }
@@ -469,8 +504,10 @@ pub struct InventoryCount {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TipOff {
     pub id: String,
+    #[serde(deserialize_with = "crate::dates::wire::date")]
     pub received_on: NaiveDate,
     pub summary: String,
+    #[serde(default, deserialize_with = "crate::dates::wire::optional_date")]
     pub replied_on: Option<NaiveDate>,
 }
 

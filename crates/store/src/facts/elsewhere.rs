@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 /// A claim as the comparison needs it: when it was known, and its invoices.
 #[derive(serde::Deserialize)]
 struct Claimed {
+    #[serde(deserialize_with = "jianguan_domain::dates::wire::date")]
     submitted_on: chrono::NaiveDate,
     invoices: Vec<Invoice>,
 }

@@ -10,6 +10,7 @@ use super::packed::{self, Dialect, Flag};
 use crate::StoreError;
 use crate::migration::m0007_tallies::{countable, kind_bits, recount};
 use chrono::{Datelike, NaiveDate};
+use jianguan_domain::dates::wire::Day;
 use jianguan_domain::rules::facts::{self as f, Facts, InspectionKind, KindSet};
 use sea_orm::{ConnectionTrait, Statement, Value as V};
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ type Packed = (
     String,
     String,
     Vec<InspectionKind>,
-    NaiveDate,
+    Day,
     String,
     Option<String>,
     Option<String>,
@@ -29,7 +30,7 @@ type Packed = (
 );
 
 /// One count as packed: project, month, kinds, how many, latest date counted.
-type Count = (String, NaiveDate, KindSet, i64, NaiveDate);
+type Count = (String, Day, KindSet, i64, Day);
 
 /// The columns of [`Packed`]; `has_minutes` is a column of the narrow copy, an expression
 /// over `minutes` in the base table.
@@ -150,7 +151,7 @@ fn push_listed(by_county: &mut HashMap<String, Facts>, packed: Vec<(String, Vec<
                 id,
                 project_id,
                 kinds,
-                date,
+                date: date.0,
                 done: status != "planned",
                 training_class_id: training,
                 disbursement_id: disbursement,
@@ -170,7 +171,7 @@ fn push_counts(
         for (project_id, month, kinds, n, _latest) in counts {
             facts.inspection_tallies.push(f::InspectionTally {
                 project_id,
-                month,
+                month: month.0,
                 kinds,
                 count: u32::try_from(n).map_err(|_| {
                     StoreError::Corrupt(format!("inspection_tallies: count {n} of {county}"))
@@ -272,9 +273,9 @@ async fn maintained(
     for (county, mut counts) in kept {
         if counts
             .iter()
-            .any(|(_, month, _, _, latest)| *month == month_start && *latest > t.as_of)
+            .any(|(_, month, _, _, latest)| month.0 == month_start && latest.0 > t.as_of)
         {
-            counts.retain(|(_, month, ..)| *month < month_start);
+            counts.retain(|(_, month, ..)| month.0 < month_start);
             recount.push(county.clone());
         }
         usable.push((county, counts));
