@@ -9,10 +9,11 @@ use std::time::Duration;
 /// How often the allocator is asked to give back what has been free for its delay.
 const EVERY: Duration = Duration::from_secs(5);
 
-/// Runs for as long as the server does.
+/// Called once the server listens; runs for as long as the server does. (A forced collect
+/// at that moment gave back nothing: the router and templates are built after it.)
 pub fn give_back_when_idle() {
     tokio::spawn(async {
-        let mut tick = tokio::time::interval(EVERY);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
