@@ -197,18 +197,23 @@ pub async fn page(
     limit: u64,
 ) -> Result<queries::Paged<inspection::Model>, AppError> {
     let q = filtered(actor, f);
-    let order = |q: jianguan_store::sea::Select<inspection::Entity>| {
-        let q = match sort {
-            InspectionSort::DateDesc => q.order_by_desc(inspection::Column::Date),
-            InspectionSort::DateAsc => q.order_by_asc(inspection::Column::Date),
-            InspectionSort::Project => q
-                .order_by_asc(inspection::Column::ProjectId)
-                .order_by_desc(inspection::Column::Date),
-            InspectionSort::Status => q
-                .order_by_asc(inspection::Column::Status)
-                .order_by_desc(inspection::Column::Date),
+    // `reversed`: every column's direction flipped, for a page read from the list's end.
+    let order = |q: jianguan_store::sea::Select<inspection::Entity>, reversed: bool| {
+        use inspection::Column as C;
+        let by = |q: jianguan_store::sea::Select<inspection::Entity>, column: C, desc: bool| {
+            if desc != reversed {
+                q.order_by_desc(column)
+            } else {
+                q.order_by_asc(column)
+            }
         };
-        q.order_by_desc(inspection::Column::Id)
+        let q = match sort {
+            InspectionSort::DateDesc => by(q, C::Date, true),
+            InspectionSort::DateAsc => by(q, C::Date, false),
+            InspectionSort::Project => by(by(q, C::ProjectId, false), C::Date, true),
+            InspectionSort::Status => by(by(q, C::Status, false), C::Date, true),
+        };
+        by(q, C::Id, true)
     };
     let db = app.store.reader();
     // The counts the database keeps hold status and project; dates and names are counted.

@@ -1000,16 +1000,14 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
         // database keeps, the pages past the first found by key): every inspection once,
         // dates in order where the order is by date.
         use jianguan_store::sea::{ColumnTrait, QueryFilter};
+        let models = inspection::Entity::find()
+            .filter(inspection::Column::CountyCode.eq(t.world.county_x.as_str()))
+            .filter(inspection::Column::VoidedAt.is_null())
+            .all(t.app.store.reader())
+            .await
+            .unwrap();
         let live: std::collections::BTreeMap<String, chrono::NaiveDate> =
-            inspection::Entity::find()
-                .filter(inspection::Column::CountyCode.eq(t.world.county_x.as_str()))
-                .filter(inspection::Column::VoidedAt.is_null())
-                .all(t.app.store.reader())
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|i| (i.id, i.date))
-                .collect();
+            models.iter().map(|i| (i.id.clone(), i.date)).collect();
         for sort in ["date_desc", "date_asc", "project", "status"] {
             let mut seen = Vec::new();
             for page in 0.. {
@@ -1039,6 +1037,24 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
                 "date_asc" => assert!(dates.is_sorted(), "{backend:?}"),
                 _ => {}
             }
+            // Exactly the list's order, the pages past the middle (read from the end)
+            // included: the sort's columns, then the newest id first.
+            let mut expected: Vec<&inspection::Model> = models.iter().collect();
+            expected.sort_by(|a, b| {
+                let first = match sort {
+                    "date_desc" => b.date.cmp(&a.date),
+                    "date_asc" => a.date.cmp(&b.date),
+                    "project" => a.project_id.cmp(&b.project_id).then(b.date.cmp(&a.date)),
+                    _ => a.status.cmp(&b.status).then(b.date.cmp(&a.date)),
+                };
+                first.then(b.id.cmp(&a.id))
+            });
+            let expected: Vec<&String> = expected.iter().map(|i| &i.id).collect();
+            assert_eq!(
+                seen.iter().collect::<Vec<_>>(),
+                expected,
+                "{backend:?} {sort}: the list's order"
+            );
         }
         // Nonsense is named, not shown as an empty list.
         let (status, html) = inspector
