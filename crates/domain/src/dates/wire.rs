@@ -44,28 +44,6 @@ impl Visitor<'_> for DateVisitor {
     }
 }
 
-struct OptionalDateVisitor;
-
-impl<'de> Visitor<'de> for OptionalDateVisitor {
-    type Value = Option<NaiveDate>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a date as YYYY-MM-DD or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        date(d).map(Some)
-    }
-}
-
 /// For a `NaiveDate` field.
 pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     d.deserialize_str(DateVisitor)
@@ -73,7 +51,7 @@ pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 
 /// For an `Option<NaiveDate>` field (`null` is `None`).
 pub fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    d.deserialize_option(OptionalDateVisitor)
+    Ok(Option::<Day>::deserialize(d)?.map(|Day(date)| date))
 }
 
 /// A date read by [`parse`] where no field attribute can say so (a tuple's element).
