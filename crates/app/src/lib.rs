@@ -73,6 +73,8 @@ pub struct App {
     pub public: Arc<PublicSide>,
     /// The counties' public pages, as last built.
     pub public_pages: publicity::Cache,
+    /// The counties' stored dockets this server holds while they are current.
+    pub dockets: docket::Held,
 }
 
 /// What the public side is run with.
@@ -158,6 +160,7 @@ impl App {
                 },
             }),
             public_pages: publicity::Cache::default(),
+            dockets: docket::Held::default(),
         }
     }
 

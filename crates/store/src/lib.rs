@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod connect;
+pub mod docket_version;
 pub mod entity;
 pub mod facts;
 pub mod json;

@@ -69,6 +69,7 @@ pub const BOOKKEEPING: &[&str] = &[
     "job_leases",
     "notifications",
     "findings",
+    "docket_versions",
     "claim_invoice_keys",
     "audit_log",
     "audit_head",

@@ -24,6 +24,7 @@ mod m0018_ledger_catch_up;
 mod m0019_claim_invoice_keys;
 mod m0020_inspection_counts;
 mod m0021_docket_indexes;
+mod m0022_docket_versions;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_claim_invoice_keys::Migration),
             Box::new(m0020_inspection_counts::Migration),
             Box::new(m0021_docket_indexes::Migration),
+            Box::new(m0022_docket_versions::Migration),
         ]
     }
 }

@@ -161,8 +161,9 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
         })
         .collect();
     let open = jianguan_app::docket::list(app, &a, &Default::default()).await?;
-    let count = |sev: &str| open.iter().filter(|f| f.severity == sev).count();
+    let count = |sev: &str| open.rows.iter().filter(|f| f.severity == sev).count();
     let mut top: Vec<_> = open
+        .rows
         .iter()
         .filter(|f| f.severity == "critical" || f.severity == "serious")
         .collect();
@@ -208,8 +209,9 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
                 })
                 .collect(),
             findings: mine
-                .into_iter()
-                .map(|f| (f.id, f.severity, f.message))
+                .rows
+                .iter()
+                .map(|f| (f.id.clone(), f.severity.clone(), f.message.clone()))
                 .collect(),
         })
     } else {
@@ -246,11 +248,13 @@ pub async fn show(State(s): State<AppState>, Auth(a, c): Auth) -> PageResult {
                 })
                 .collect(),
             due: open
+                .rows
                 .iter()
                 .filter(|f| f.due.is_some_and(|d| today <= d && d <= month_end))
                 .map(|f| line(&f))
                 .collect(),
             overdue: open
+                .rows
                 .iter()
                 .filter(|f| f.due.is_some_and(|d| d < today))
                 .map(|f| line(&f))

@@ -351,10 +351,11 @@ async fn evidence(
     let app = &s.app;
     let findings = jianguan_app::docket::list(app, a, &Default::default())
         .await?
-        .into_iter()
+        .rows
+        .iter()
         .filter(|f| f.enterprise_id.as_deref() == Some(m.enterprise_id.as_str()))
         .take(50)
-        .map(|f| (format!("/docket/{}", f.id), f.message))
+        .map(|f| (format!("/docket/{}", f.id), f.message.clone()))
         .collect();
     let orders = jianguan_app::rectification::list(app, a, false)
         .await?

@@ -25,6 +25,11 @@ impl TestRouter {
         self.set(app, WebConfig::default());
     }
 
+    /// A second server on the same database (nothing held in memory shared with this one).
+    pub async fn another_server(&self) -> App {
+        App::new(self._keep.db.store().await).with_files(jianguan_testkit::test_files())
+    }
+
     /// The same app behind another web configuration (a proxy, HTTPS).
     pub fn set(&mut self, app: App, config: WebConfig) {
         let (router, routes) = jianguan_web::build(app.clone(), config);

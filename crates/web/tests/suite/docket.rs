@@ -324,63 +324,172 @@ async fn each_finding_offers_the_action_its_rule_asks_for() {
     }
 }
 
-/// The docket page reads one page at a time in the database's order: page after page, it
-/// is the docket the API lists whole, in the same order, on both backends; the area tabs
-/// count the open findings whatever the filter.
+/// The docket page reads one page at a time, from the docket held in memory or, when it
+/// cannot be held (a county whose docket has no version yet, a filter that reads other
+/// tables), in the database's order: page after page, it is the docket the API lists
+/// whole, in the same order, on both backends; the area tabs count the open findings
+/// whatever the filter.
 #[tokio::test]
 async fn the_docket_page_by_page_is_the_whole_docket_in_order() {
     use jianguan_app::docket::{self, DocketFilter};
     for b in jianguan_testkit::backends() {
         let t = crate::common::seeded_router(b).await;
         let inspector = jianguan_testkit::actor_of(&t.app, "inspector").await;
-        for filter in [
-            DocketFilter::default(),
-            DocketFilter {
-                include_resolved: true,
+        // The system most of the county's projects are in: a filter that reads projects.
+        let projects = jianguan_store::queries::projects(
+            t.app.store.reader(),
+            &jianguan_store::Scope::county(jianguan_app::demo::COUNTY),
+            &jianguan_store::queries::ListFilter {
+                limit: 500,
                 ..Default::default()
             },
-            DocketFilter {
-                severity: Some("warning".into()),
-                ..Default::default()
-            },
-        ] {
-            let whole = docket::list(&t.app, &inspector, &filter).await.unwrap();
-            assert!(whole.len() > 7, "{b:?}: a docket longer than a page");
-            let mut paged = Vec::new();
-            let mut offset = 0;
-            loop {
-                let p = docket::page(&t.app, &inspector, &filter, offset, 7)
-                    .await
-                    .unwrap();
-                assert_eq!(p.total as usize, whole.len(), "{b:?}");
-                if p.rows.is_empty() {
-                    break;
-                }
-                offset += p.rows.len() as u64;
-                paged.extend(p.rows);
-            }
-            let keys = |v: &[jianguan_store::entity::finding::Model]| {
-                v.iter().map(|f| f.key.clone()).collect::<Vec<_>>()
-            };
-            assert_eq!(keys(&paged), keys(&whole), "{b:?} {filter:?}");
+        )
+        .await
+        .unwrap()
+        .items;
+        let mut systems = std::collections::BTreeMap::<String, usize>::new();
+        for p in &projects {
+            *systems.entry(p.system.clone()).or_default() += 1;
         }
-        let open = docket::list(&t.app, &inspector, &DocketFilter::default())
+        let system = systems
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(s, _)| s)
+            .unwrap();
+        // Held (the seeded county's docket was stored), then not: as a database migrated
+        // before the versions were kept, until its next refresh.
+        for held in [true, false] {
+            if !held {
+                jianguan_store::execute_raw(
+                    t.app.store.housekeeping(),
+                    "DELETE FROM docket_versions",
+                )
+                .await
+                .unwrap();
+            }
+            for filter in [
+                DocketFilter::default(),
+                DocketFilter {
+                    include_resolved: true,
+                    ..Default::default()
+                },
+                DocketFilter {
+                    severity: Some("warning".into()),
+                    ..Default::default()
+                },
+                DocketFilter {
+                    system: Some(system.clone()),
+                    include_resolved: true,
+                    ..Default::default()
+                },
+            ] {
+                let whole = docket::list(&t.app, &inspector, &filter).await.unwrap();
+                // Longer than a page (the system's findings: some at least).
+                let least = if filter.system.is_some() { 1 } else { 8 };
+                assert!(whole.rows.len() >= least, "{b:?} {filter:?}");
+                let mut paged = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let p = docket::page(&t.app, &inspector, &filter, offset, 7)
+                        .await
+                        .unwrap();
+                    assert_eq!(p.total as usize, whole.rows.len(), "{b:?}");
+                    if p.rows.is_empty() {
+                        break;
+                    }
+                    offset += p.rows.len() as u64;
+                    paged.extend(p.rows);
+                }
+                assert_eq!(keys(&paged), keys(&whole.rows), "{b:?} {held} {filter:?}");
+            }
+            let open = docket::list(&t.app, &inspector, &DocketFilter::default())
+                .await
+                .unwrap();
+            let narrow = DocketFilter {
+                severity: Some("critical".into()),
+                ..Default::default()
+            };
+            let p = docket::page(&t.app, &inspector, &narrow, 0, 5)
+                .await
+                .unwrap();
+            assert_eq!(
+                p.open_by_area.values().sum::<u64>() as usize,
+                open.rows.len()
+            );
+            for (area, n) in &p.open_by_area {
+                let here = open
+                    .rows
+                    .iter()
+                    .filter(|f| f.rule.starts_with(&format!("{area}.")))
+                    .count();
+                assert_eq!(*n as usize, here, "{b:?} {held} {area}");
+            }
+        }
+    }
+}
+
+fn keys(v: &[jianguan_store::entity::finding::Model]) -> Vec<String> {
+    v.iter().map(|f| f.key.clone()).collect()
+}
+
+/// A server keeps a county's docket in memory only while it is the stored one: once
+/// another server on the same database stores a refresh, this server's docket — its
+/// list, its pages and the API's whole answer with its tag — is the new one; and what
+/// one reader holds is never another's (a contractor's held docket stays its own).
+#[tokio::test]
+async fn a_held_docket_gives_way_to_a_refresh_stored_by_another_server() {
+    use jianguan_app::docket::{self, DocketFilter};
+    use std::sync::Arc;
+    for b in backends() {
+        let t = seeded_router(b).await;
+        let all = DocketFilter::default();
+        let inspector = jianguan_testkit::actor_of(&t.app, "inspector").await;
+        let contractor = jianguan_testkit::actor_of(&t.app, "contractor").await;
+        let api = Client::login(&t, "inspector").await;
+        let (s, before, h) = api.get_with_headers("/api/v1/docket").await;
+        assert_eq!(s, StatusCode::OK, "{b:?}");
+        let tag = h["etag"].clone();
+        let held = docket::list(&t.app, &inspector, &all).await.unwrap();
+        let again = docket::list(&t.app, &inspector, &all).await.unwrap();
+        assert!(Arc::ptr_eq(&held, &again), "{b:?}: held, not read again");
+        let theirs = docket::list(&t.app, &contractor, &all).await.unwrap();
+        assert!(!theirs.rows.is_empty(), "{b:?}");
+        assert!(theirs.rows.len() < held.rows.len(), "{b:?}");
+
+        let other = t.another_server().await;
+        let later = t.app.today() + chrono::Days::new(400);
+        docket::refresh(&other, jianguan_app::demo::COUNTY, later)
             .await
             .unwrap();
-        let narrow = DocketFilter {
-            severity: Some("critical".into()),
-            ..Default::default()
-        };
-        let p = docket::page(&t.app, &inspector, &narrow, 0, 5)
-            .await
-            .unwrap();
-        assert_eq!(p.open_by_area.values().sum::<u64>() as usize, open.len());
-        for (area, n) in &p.open_by_area {
-            let here = open
-                .iter()
-                .filter(|f| f.rule.starts_with(&format!("{area}.")))
-                .count();
-            assert_eq!(*n as usize, here, "{area}");
+        let stored = docket::list(&other, &inspector, &all).await.unwrap();
+        assert_ne!(
+            keys(&stored.rows),
+            keys(&held.rows),
+            "{b:?}: the refresh changed it"
+        );
+
+        let now = docket::list(&t.app, &inspector, &all).await.unwrap();
+        assert_eq!(keys(&now.rows), keys(&stored.rows), "{b:?}");
+        let (s, after, h) = api.get_with_headers("/api/v1/docket").await;
+        assert_eq!(s, StatusCode::OK, "{b:?}");
+        assert_ne!(after, before, "{b:?}");
+        assert_ne!(h["etag"], tag, "{b:?}");
+        let listed: Vec<serde_json::Value> = serde_json::from_str(&after).unwrap();
+        let listed: Vec<&str> = listed.iter().map(|f| f["key"].as_str().unwrap()).collect();
+        assert_eq!(listed, keys(&now.rows), "{b:?}");
+        let page = docket::page(&t.app, &inspector, &all, 0, 5).await.unwrap();
+        assert_eq!(keys(&page.rows), keys(&now.rows[..5]), "{b:?}");
+        assert_eq!(page.total as usize, now.rows.len(), "{b:?}");
+
+        let theirs_now = docket::list(&t.app, &contractor, &all).await.unwrap();
+        let theirs_stored = docket::list(&other, &contractor, &all).await.unwrap();
+        assert_eq!(keys(&theirs_now.rows), keys(&theirs_stored.rows), "{b:?}");
+        for f in &theirs_now.rows {
+            assert_eq!(
+                f.enterprise_id, contractor.enterprise_id,
+                "{b:?}: {}",
+                f.key
+            );
         }
     }
 }

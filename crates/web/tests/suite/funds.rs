@@ -662,7 +662,7 @@ async fn an_invoice_claimed_in_two_counties_is_caught_without_showing_the_other_
         .await
         .unwrap();
         assert!(
-            y_findings.iter().any(|f| {
+            y_findings.rows.iter().any(|f| {
                 f.rule == "funds.duplicate_claim"
                     && f.subject_id == theirs.id
                     && f.period.as_deref().is_some_and(|p| p.contains("交城县"))

@@ -5,14 +5,20 @@
 use crate::secrets::new_id;
 use crate::{Actor, App, AppError, Permission};
 use chrono::NaiveDate;
+use held::View;
+pub use held::{Docket, Held};
 use jianguan_domain::Role;
 use jianguan_domain::rules::{self, Finding};
+use jianguan_store::docket_version;
 use jianguan_store::entity::{finding, notification, project, user};
 use jianguan_store::sea::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use jianguan_store::{AuditEntry, Scope, queries, rows, scoped};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+mod held;
 
 /// The dates the rules may be evaluated at for `county` (all counties: None): a year
 /// either side of its programmes' periods, and of today. Beyond them the rules would
@@ -302,6 +308,8 @@ async fn store(
             .await?;
         }
     }
+    // Whatever this county's servers hold of its docket is no longer current.
+    docket_version::replace(tx.conn(), county, &new_id()).await?;
     tx.record(AuditEntry {
         at: now,
         actor_id: None,
@@ -340,7 +348,7 @@ pub async fn refresh_all(app: &App, as_of: NaiveDate) -> Result<Vec<RefreshRepor
     Ok(out)
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
 pub struct DocketFilter {
     pub severity: Option<String>,
     /// Rule area: the part before the dot (progress, inspection, …).
@@ -472,11 +480,51 @@ pub async fn evaluate_for(
 }
 
 /// The stored docket the actor may see: their county; a contractor only their enterprise.
-pub async fn list(
+/// Held in memory while it is current (see [`held`]).
+pub async fn list(app: &App, actor: &Actor, f: &DocketFilter) -> Result<Arc<Docket>, AppError> {
+    let at = current(app, actor).await?;
+    list_at(app, actor, f, at.as_deref()).await
+}
+
+/// The version of the actor's county's stored docket, checked first: `None` when nothing
+/// can be held (no county, or its docket never stored).
+async fn current(app: &App, actor: &Actor) -> Result<Option<String>, AppError> {
+    actor.require(Permission::ReadRecords)?;
+    Ok(match &actor.county_code {
+        Some(c) => docket_version::read(app.store.reader(), c).await?,
+        None => None,
+    })
+}
+
+/// [`list`] with the county's docket version already read (`None`: read, not held).
+async fn list_at(
     app: &App,
     actor: &Actor,
     f: &DocketFilter,
-) -> Result<Vec<finding::Model>, AppError> {
+    version: Option<&str>,
+) -> Result<Arc<Docket>, AppError> {
+    actor.require(Permission::ReadRecords)?;
+    f.validate()?;
+    let view = View::of(&actor.scope(), f).zip(version);
+    if let Some((view, version)) = &view
+        && let Some(held) = app.dockets.get(view, version)
+    {
+        return Ok(held);
+    }
+    let docket = Arc::new(Docket::new(read(app, actor, f).await?));
+    if let Some((view, version)) = view {
+        // Held only if no refresh was stored between the version read and the rows: a
+        // version is never used twice, so the same one after means the same state.
+        let after = docket_version::read(app.store.reader(), &view.county).await?;
+        if after.as_deref() == Some(version) {
+            app.dockets.put(view, version.to_string(), docket.clone());
+        }
+    }
+    Ok(docket)
+}
+
+/// The stored findings `f` selects, from the database, in the docket's order.
+async fn read(app: &App, actor: &Actor, f: &DocketFilter) -> Result<Vec<finding::Model>, AppError> {
     let q = filtered(app, actor, f).await?;
     // Packed: a county's docket crosses from the database as one string.
     let mut rows =
@@ -503,7 +551,8 @@ pub async fn list(
 
 /// One page of the docket, in the docket's order, with how many findings the filter
 /// selects and how many open findings each area holds (the page's tabs, unfiltered). A big
-/// county's docket holds thousands: only the page crosses from the database.
+/// county's docket holds thousands: only the page crosses from the database, or, when the
+/// docket is held, from memory.
 pub struct DocketPage {
     pub rows: Vec<finding::Model>,
     pub total: u64,
@@ -517,21 +566,32 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<DocketPage, AppError> {
-    let (rows, total) = slice(app, actor, f, offset, limit).await?;
-    let by_rule: Vec<(String, i64)> = filtered(app, actor, &DocketFilter::default())
-        .await?
-        .select_only()
-        .column(finding::Column::Rule)
-        // Counted on the rule, not the id: the index holding the rule answers alone.
-        .column_as(finding::Column::Rule.count(), "n")
-        .group_by(finding::Column::Rule)
-        .into_tuple()
-        .all(app.store.reader())
-        .await?;
+    let version = current(app, actor).await?;
+    let (rows, total) = slice_at(app, actor, f, offset, limit, version.as_deref()).await?;
     let mut open_by_area = BTreeMap::new();
-    for (rule, n) in by_rule {
-        let area = rule.split_once('.').map_or(rule.as_str(), |(a, _)| a);
-        *open_by_area.entry(area.to_string()).or_default() += n.max(0) as u64;
+    let mut count = |rule: &str, n: u64| {
+        let area = rule.split_once('.').map_or(rule, |(a, _)| a);
+        *open_by_area.entry(area.to_string()).or_default() += n;
+    };
+    let open = DocketFilter::default();
+    if let Some(v) = version.as_deref() {
+        for f in &list_at(app, actor, &open, Some(v)).await?.rows {
+            count(&f.rule, 1);
+        }
+    } else {
+        let by_rule: Vec<(String, i64)> = filtered(app, actor, &open)
+            .await?
+            .select_only()
+            .column(finding::Column::Rule)
+            // Counted on the rule, not the id: the index holding the rule answers alone.
+            .column_as(finding::Column::Rule.count(), "n")
+            .group_by(finding::Column::Rule)
+            .into_tuple()
+            .all(app.store.reader())
+            .await?;
+        for (rule, n) in by_rule {
+            count(&rule, n.max(0) as u64);
+        }
     }
     Ok(DocketPage {
         rows,
@@ -540,8 +600,8 @@ pub async fn page(
     })
 }
 
-/// `limit` findings of [`list`] from `offset`, in its order (sorted by the database), and
-/// how many `f` selects in all.
+/// `limit` findings of [`list`] from `offset`, in its order, and how many `f` selects in
+/// all.
 pub async fn slice(
     app: &App,
     actor: &Actor,
@@ -549,7 +609,31 @@ pub async fn slice(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<finding::Model>, u64), AppError> {
+    let version = current(app, actor).await?;
+    slice_at(app, actor, f, offset, limit, version.as_deref()).await
+}
+
+async fn slice_at(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+    offset: u64,
+    limit: u64,
+    version: Option<&str>,
+) -> Result<(Vec<finding::Model>, u64), AppError> {
     use jianguan_store::sea::{Expr, NullOrdering, Order, PaginatorTrait};
+    let offset = offset.min(queries::OFFSET_MAX);
+    let limit = limit.clamp(1, queries::PAGE_MAX);
+    if version.is_some() && View::of(&actor.scope(), f).is_some() {
+        let all = list_at(app, actor, f, version).await?;
+        let from = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(all.rows.len());
+        let to = from
+            .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+            .min(all.rows.len());
+        return Ok((all.rows[from..to].to_vec(), all.rows.len() as u64));
+    }
     let db = app.store.reader();
     let q = filtered(app, actor, f).await?;
     let total = q.clone().count(db).await?;
@@ -562,8 +646,8 @@ pub async fn slice(
         .order_by_asc(finding::Column::SubjectId)
         .order_by_with_nulls(finding::Column::Period, Order::Asc, NullOrdering::First)
         .order_by_asc(finding::Column::Key)
-        .offset(offset.min(queries::OFFSET_MAX))
-        .limit(limit.clamp(1, queries::PAGE_MAX));
+        .offset(offset)
+        .limit(limit);
     Ok((jianguan_store::packed::all(db, ordered).await?, total))
 }
 
