@@ -43,6 +43,21 @@ pub async fn layer(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let res = next.run(req).await;
+    // A handler that keeps its answer (the whole docket) tagged it, and may have gzipped it,
+    // when it made it: only whether the client has it already is left to say.
+    if etag_path
+        && res.status() == StatusCode::OK
+        && let Some(tag) = res
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+    {
+        if matches(if_none_match.as_deref(), tag) {
+            let tag = tag.to_string();
+            return not_modified(res.headers(), &tag);
+        }
+        return res;
+    }
     if !(gzip || etag_path) || res.status() != StatusCode::OK || !compressible(res.headers()) {
         return res;
     }
@@ -57,32 +72,9 @@ pub async fn layer(req: Request, next: Next) -> Response {
         return (StatusCode::INTERNAL_SERVER_ERROR, "body could not be read").into_response();
     };
     if etag_path {
-        // A handler that keeps its answer (the whole docket) tagged it when it made it.
-        let tag = match parts
-            .headers
-            .get(header::ETAG)
-            .and_then(|v| v.to_str().ok())
-        {
-            Some(t) => t.to_string(),
-            None => tag(&bytes),
-        };
-        if if_none_match
-            .as_deref()
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-        {
-            let mut not_modified = Response::new(Body::empty());
-            *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
-            not_modified.headers_mut().extend(
-                parts
-                    .headers
-                    .iter()
-                    .filter(|(k, _)| *k != header::CONTENT_LENGTH && *k != header::CONTENT_TYPE)
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
-            if let Ok(v) = HeaderValue::from_str(&tag) {
-                not_modified.headers_mut().insert(header::ETAG, v);
-            }
-            return not_modified;
+        let tag = tag(&bytes);
+        if matches(if_none_match.as_deref(), &tag) {
+            return not_modified(&parts.headers, &tag);
         }
         if let Ok(v) = HeaderValue::from_str(&tag) {
             parts.headers.insert(header::ETAG, v);
@@ -94,25 +86,57 @@ pub async fn layer(req: Request, next: Next) -> Response {
     if !gzip || bytes.len() < MIN_SIZE {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::new(LEVEL),
-    );
-    let packed = enc.write_all(&bytes).and_then(|()| enc.finish());
-    match packed {
-        Ok(out) => {
+    match gzip_of(&bytes) {
+        Some(out) => {
             parts.headers.remove(header::CONTENT_LENGTH);
             parts
                 .headers
                 .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             Response::from_parts(parts, Body::from(out))
         }
-        Err(_) => Response::from_parts(parts, Body::from(bytes)),
+        None => Response::from_parts(parts, Body::from(bytes)),
     }
 }
 
+/// `bytes` gzipped at the level we serve with.
+pub fn gzip_of(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::new(LEVEL),
+    );
+    enc.write_all(bytes).and_then(|()| enc.finish()).ok()
+}
+
+/// Whether `If-None-Match` names `tag` (or `*`).
+fn matches(if_none_match: Option<&str>, tag: &str) -> bool {
+    if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}
+
+/// `304 Not Modified` with the answer's headers but its body's own.
+fn not_modified(headers: &HeaderMap, tag: &str) -> Response {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::NOT_MODIFIED;
+    res.headers_mut().extend(
+        headers
+            .iter()
+            .filter(|(k, _)| {
+                ![
+                    header::CONTENT_LENGTH,
+                    header::CONTENT_TYPE,
+                    header::CONTENT_ENCODING,
+                ]
+                .contains(k)
+            })
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
 /// Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

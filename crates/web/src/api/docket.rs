@@ -8,11 +8,12 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderName, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jianguan_app::AppError;
 use jianguan_app::bundle::{self, ImportError};
 use jianguan_app::docket::{self, DocketFilter};
+use std::sync::OnceLock;
 
 use super::ApiResult;
 use crate::routes::Routes;
@@ -37,6 +38,7 @@ pub async fn list(
     State(s): State<AppState>,
     Auth(a, _): Auth,
     ApiQuery(q): ApiQuery<DocketQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let f = DocketFilter {
         severity: q.severity,
@@ -49,7 +51,8 @@ pub async fn list(
     };
     if q.offset == 0 && q.limit.is_none() {
         let docket = docket::list(&s.app, &a, &f).await?;
-        return Ok(whole(&docket, &s.app.profile));
+        let gzip = crate::compress::accepts_gzip(&headers);
+        return Ok(whole(&docket, &s.app.profile, gzip));
     }
     let limit = q.limit.unwrap_or(jianguan_app::records::MAX_PAGE).max(1);
     jianguan_app::records::check_page(q.offset, limit)?;
@@ -61,14 +64,21 @@ pub async fn list(
     Ok(([("x-total-count", total.to_string())], Json(body)).into_response())
 }
 
-/// The whole docket's JSON and its tag, made once per held docket: a big county's is
-/// 3 MB, which took ~20 ms to build and hash on every request.
+/// The whole docket's JSON, its tag and its gzip, made once per held docket: a big
+/// county's is 2.9 MB (156 KB gzipped), which took ~20 ms to build and hash and ~5 ms more
+/// to gzip on every request.
 struct Whole {
     body: Bytes,
     tag: String,
+    /// Made on the first request that takes gzip.
+    gzipped: OnceLock<Option<Bytes>>,
 }
 
-fn whole(docket: &docket::Docket, profile: &jianguan_domain::rules::Profile) -> Response {
+fn whole(
+    docket: &docket::Docket,
+    profile: &jianguan_domain::rules::Profile,
+    gzip: bool,
+) -> Response {
     let made = docket.made(|rows| {
         let dtos: Vec<FindingDto> = rows
             .iter()
@@ -77,22 +87,44 @@ fn whole(docket: &docket::Docket, profile: &jianguan_domain::rules::Profile) -> 
         serde_json::to_vec(&dtos).map(|body| Whole {
             tag: crate::compress::tag(&body),
             body: body.into(),
+            gzipped: OnceLock::new(),
         })
     });
+    let w = match made {
+        Some(Ok(w)) => w,
+        Some(Err(e)) => {
+            return ApiError::from(AppError::bug(format!("docket JSON: {e}"))).into_response();
+        }
+        None => {
+            return ApiError::from(AppError::bug("docket JSON kept as another type"))
+                .into_response();
+        }
+    };
+    let packed = if gzip && w.body.len() >= crate::compress::MIN_SIZE {
+        w.gzipped
+            .get_or_init(|| crate::compress::gzip_of(&w.body).map(Bytes::from))
+            .clone()
+    } else {
+        None
+    };
     let total = docket.rows.len().to_string();
-    match made {
-        Some(Ok(w)) => (
-            [
-                (header::CONTENT_TYPE, "application/json"),
-                (header::ETAG, w.tag.as_str()),
-                (HeaderName::from_static("x-total-count"), total.as_str()),
-            ],
-            w.body.clone(),
-        )
-            .into_response(),
-        Some(Err(e)) => ApiError::from(AppError::bug(format!("docket JSON: {e}"))).into_response(),
-        None => ApiError::from(AppError::bug("docket JSON kept as another type")).into_response(),
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ETAG, w.tag.as_str()),
+            (HeaderName::from_static("x-total-count"), total.as_str()),
+            (header::VARY, "accept-encoding"),
+        ],
+        w.body.clone(),
+    )
+        .into_response();
+    if let Some(packed) = packed {
+        res.headers_mut().remove(header::CONTENT_LENGTH);
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        *res.body_mut() = axum::body::Body::from(packed);
     }
+    res
 }
 
 #[utoipa::path(get, path = "/api/v1/docket/{id}", params(("id" = String, Path)), responses((status = 200, body = FindingDto), (status = 404, body = ErrorBody)))]

@@ -74,6 +74,34 @@ async fn the_docket_json_answers_304_when_the_client_has_it_already() {
     assert_eq!(s, StatusCode::NOT_MODIFIED);
     assert!(none.is_empty());
     assert_eq!(h[header::ETAG], tag.as_str());
+    // Gzipped (made once and kept with the docket), the same body and tag; and 304 too.
+    for _ in 0..2 {
+        let (s, h, packed) = get(&c, "/api/v1/docket", &[(header::ACCEPT_ENCODING, "gzip")]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(h[header::ETAG], tag.as_str());
+        assert_eq!(h.get_all(header::VARY).iter().count(), 1);
+        assert!(
+            packed.len() * 3 < body.len(),
+            "{} of {}",
+            packed.len(),
+            body.len()
+        );
+        assert_eq!(gunzip(&packed), body);
+    }
+    let (s, h, none) = get(
+        &c,
+        "/api/v1/docket",
+        &[
+            (header::ACCEPT_ENCODING, "gzip"),
+            (header::IF_NONE_MATCH, &tag),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_MODIFIED);
+    assert!(none.is_empty());
+    assert_eq!(h[header::ETAG], tag.as_str());
+    assert!(h.get(header::CONTENT_ENCODING).is_none());
     // Another selection of the docket is another body: the old tag does not match it.
     let (s, h, other) = get(
         &c,
