@@ -108,6 +108,7 @@ impl Held {
         }
         let mut views = self.0.lock().unwrap_or_else(|e| e.into_inner());
         views.retain(|v, e| v.county != view.county || e.version == version);
+        views.remove(&view);
         let held: usize = views.values().map(|e| e.docket.rows.len()).sum();
         if held + docket.rows.len() > MAX_ROWS {
             views.clear();
@@ -194,6 +195,10 @@ mod tests {
         held.put(view("a", None), "v".into(), docket("a", MAX_ROWS - 10));
         held.put(view("b", None), "v".into(), docket("b", 10));
         assert_eq!(held.rows(), MAX_ROWS);
+        // The same view again is replaced, not counted twice.
+        held.put(view("b", None), "v".into(), docket("b", 10));
+        assert_eq!(held.rows(), MAX_ROWS);
+        assert!(held.get(&view("a", None), "v").is_some());
         // One more finding than the bound: what was held goes, the new view stays.
         held.put(view("c", None), "v".into(), docket("c", 1));
         assert_eq!(held.rows(), 1);
