@@ -17,9 +17,10 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Findings held at most, over every view (~1 KB each): a big county's open docket and a
-/// few of its views. A view larger than this alone is not held.
-const MAX_ROWS: usize = 20_000;
+/// Findings held at most, over every view (~1 KB each, and the API's answer made of them
+/// ~0.6 KB): a big county's open docket and a few of its views. A view larger than this
+/// alone is not held, and its pages are read from the database.
+pub(super) const MAX_ROWS: usize = 20_000;
 
 /// One view of the stored docket, in the docket's order, as read at one version.
 pub struct Docket {

@@ -523,6 +523,32 @@ async fn list_at(
     Ok(docket)
 }
 
+/// The view `f` selects, held or read to be held; `None` when it cannot be held (no
+/// version, a filter reading other tables, more findings than may be held): a page of
+/// such a view is read from the database alone, not the whole view for each page.
+async fn holdable(
+    app: &App,
+    actor: &Actor,
+    f: &DocketFilter,
+    version: Option<&str>,
+) -> Result<Option<Arc<Docket>>, AppError> {
+    use jianguan_store::sea::PaginatorTrait;
+    let (Some(view), Some(version)) = (View::of(&actor.scope(), f), version) else {
+        return Ok(None);
+    };
+    if let Some(held) = app.dockets.get(&view, version) {
+        return Ok(Some(held));
+    }
+    let n = filtered(app, actor, f)
+        .await?
+        .count(app.store.reader())
+        .await?;
+    if n > held::MAX_ROWS as u64 {
+        return Ok(None);
+    }
+    Ok(Some(list_at(app, actor, f, Some(version)).await?))
+}
+
 /// The stored findings `f` selects, from the database, in the docket's order.
 async fn read(app: &App, actor: &Actor, f: &DocketFilter) -> Result<Vec<finding::Model>, AppError> {
     let q = filtered(app, actor, f).await?;
@@ -574,8 +600,8 @@ pub async fn page(
         *open_by_area.entry(area.to_string()).or_default() += n;
     };
     let open = DocketFilter::default();
-    if let Some(v) = version.as_deref() {
-        for f in &list_at(app, actor, &open, Some(v)).await?.rows {
+    if let Some(held) = holdable(app, actor, &open, version.as_deref()).await? {
+        for f in &held.rows {
             count(&f.rule, 1);
         }
     } else {
@@ -624,8 +650,7 @@ async fn slice_at(
     use jianguan_store::sea::{Expr, NullOrdering, Order, PaginatorTrait};
     let offset = offset.min(queries::OFFSET_MAX);
     let limit = limit.clamp(1, queries::PAGE_MAX);
-    if version.is_some() && View::of(&actor.scope(), f).is_some() {
-        let all = list_at(app, actor, f, version).await?;
+    if let Some(all) = holdable(app, actor, f, version).await? {
         let from = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(all.rows.len());
