@@ -13,6 +13,7 @@ use jianguan_domain::inspection::{InspectionFields, InspectionInput, Stage, fina
 use jianguan_store::entity::{
     disbursement, inspection, inspection_version, project, training_class,
 };
+use jianguan_store::paging::{self, Cursor};
 use jianguan_store::sea::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use jianguan_store::{queries, scoped};
 
@@ -102,6 +103,20 @@ pub enum InspectionSort {
     Status,
 }
 
+impl InspectionSort {
+    /// The columns the list is ordered by, each descending or not; the id last, so that
+    /// the order is total and a page can start next to any row.
+    fn order(self) -> &'static [(inspection::Column, bool)] {
+        use inspection::Column as C;
+        match self {
+            InspectionSort::DateDesc => &[(C::Date, true), (C::Id, true)],
+            InspectionSort::DateAsc => &[(C::Date, false), (C::Id, true)],
+            InspectionSort::Project => &[(C::ProjectId, false), (C::Date, true), (C::Id, true)],
+            InspectionSort::Status => &[(C::Status, false), (C::Date, true), (C::Id, true)],
+        }
+    }
+}
+
 impl crate::sorting::ListSort for InspectionSort {
     const ALL: &'static [(Self, &'static str, &'static str)] = &[
         (InspectionSort::DateDesc, "date_desc", "日期（新的在前）"),
@@ -154,9 +169,11 @@ pub async fn list(
     actor: &Actor,
     f: &InspectionFilter,
 ) -> Result<Vec<inspection::Model>, AppError> {
-    Ok(page(app, actor, f, InspectionSort::DateDesc, 0, 500)
-        .await?
-        .items)
+    Ok(
+        page(app, actor, f, InspectionSort::DateDesc, (0, None), 500)
+            .await?
+            .items,
+    )
 }
 
 /// The projects the actor may see with a live inspection naming `name` dated `from..=to`,
@@ -187,34 +204,17 @@ pub async fn projects_inspected_by(
 }
 
 /// One page of the inspections the actor may see, in `sort` order, with how many there
-/// are in all: `limit` at most 500 (0: 50).
+/// are in all: `limit` at most 500 (0: 50), next to `cursor` (an inspection of the list
+/// the caller saw: see [`paging::page_by_key`]) or else at `offset`.
 pub async fn page(
     app: &App,
     actor: &Actor,
     f: &InspectionFilter,
     sort: InspectionSort,
-    offset: u64,
+    (offset, cursor): (u64, Option<&Cursor>),
     limit: u64,
 ) -> Result<queries::Paged<inspection::Model>, AppError> {
     let q = filtered(actor, f);
-    // `reversed`: every column's direction flipped, for a page read from the list's end.
-    let order = |q: jianguan_store::sea::Select<inspection::Entity>, reversed: bool| {
-        use inspection::Column as C;
-        let by = |q: jianguan_store::sea::Select<inspection::Entity>, column: C, desc: bool| {
-            if desc != reversed {
-                q.order_by_desc(column)
-            } else {
-                q.order_by_asc(column)
-            }
-        };
-        let q = match sort {
-            InspectionSort::DateDesc => by(q, C::Date, true),
-            InspectionSort::DateAsc => by(q, C::Date, false),
-            InspectionSort::Project => by(by(q, C::ProjectId, false), C::Date, true),
-            InspectionSort::Status => by(by(q, C::Status, false), C::Date, true),
-        };
-        by(q, C::Id, true)
-    };
     let db = app.store.reader();
     // The counts the database keeps hold status and project; dates and names are counted.
     // Every field named, so that a new filter must say which way it counts.
@@ -239,8 +239,16 @@ pub async fn page(
         use jianguan_store::sea::PaginatorTrait;
         q.clone().count(db).await?
     };
-    let found =
-        queries::page_by_key(db, q, order, inspection::Column::Id, (offset, limit), total).await?;
+    let found = paging::page_by_key(
+        db,
+        q,
+        sort.order(),
+        inspection::Column::Id,
+        (offset, limit),
+        cursor,
+        total,
+    )
+    .await?;
     Ok(queries::Paged {
         items: found
             .items

@@ -138,7 +138,7 @@ pub async fn inspections(
     sort: InspectionSort,
 ) -> Result<Vec<u8>, AppError> {
     let all = every(|offset| async move {
-        crate::inspections::page(app, actor, f, sort, offset, 500).await
+        crate::inspections::page(app, actor, f, sort, (offset, None), 500).await
     })
     .await?;
     let projects = project_names(app, actor).await?;

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod json;
 mod migration;
 pub mod packed;
+pub mod paging;
 pub mod queries;
 pub mod rows;
 pub mod scoped;

@@ -99,53 +99,9 @@ where
 }
 
 /// The offset and size a page is read with, whatever the caller asked.
-fn bounds(offset: u64, limit: u64) -> (u64, u64) {
+pub(crate) fn bounds(offset: u64, limit: u64) -> (u64, u64) {
     let limit = if limit == 0 { 50 } else { limit.min(PAGE_MAX) };
     (offset.min(OFFSET_MAX), limit)
-}
-
-/// [`page_of`] for a long list whose order an index serves: a page past the first finds
-/// its rows' keys first (the `OFFSET` then skips index entries, not whole rows), then
-/// reads only the rows with those keys, in order. The second read names nothing but the
-/// keys, so that the database fetches them by key rather than walking the list's index
-/// again and testing each row (SQLite's choice when the filter is repeated: 19 ms instead
-/// of 3 on a big county's last page). The keys come from the scoped, filtered query, so
-/// the rows are within it. A page nearer the end than the start is counted from the end:
-/// `order(q, true)` is the list's order reversed (each column's direction flipped, the
-/// last a unique key so that the order is total), so no page walks more than half of the
-/// list and the last costs what the first does. `total` is then trusted to place the
-/// page: it must count exactly what `q` selects.
-pub async fn page_by_key<E: EntityTrait>(
-    conn: &impl ConnectionTrait,
-    q: Select<E>,
-    order: impl Fn(Select<E>, bool) -> Select<E>,
-    key: E::Column,
-    (offset, limit): (u64, u64),
-    total: u64,
-) -> Result<Paged<E::Model>, DbErr>
-where
-    E::Model: Send + Sync + serde::de::DeserializeOwned,
-{
-    use sea_orm::QueryTrait;
-    let (offset, limit) = bounds(offset, limit);
-    if offset == 0 {
-        return page_of(conn, order(q, false), 0, limit, total).await;
-    }
-    let end = offset.saturating_add(limit).min(total);
-    let (keys, skip, take) = if offset < total && total - end < offset {
-        (order(q, true), total - end, end - offset)
-    } else {
-        (order(q, false), offset, limit)
-    };
-    let keys = keys
-        .select_only()
-        .column(key)
-        .offset(skip)
-        .limit(take)
-        .into_query();
-    let rows = order(E::find().filter(key.in_subquery(keys)), false);
-    let items = crate::packed::all(conn, rows).await?;
-    Ok(Paged { items, total })
 }
 
 /// How many live inspections in `scope` have `status` and `project` (each when given),

@@ -127,7 +127,15 @@ pub async fn show(
         from: Some(first),
         to: Some(last),
     };
-    let found = ins::page(&s.app, &a, &f, InspectionSort::DateAsc, 0, MONTH_MAX).await?;
+    let found = ins::page(
+        &s.app,
+        &a,
+        &f,
+        InspectionSort::DateAsc,
+        (0, None),
+        MONTH_MAX,
+    )
+    .await?;
     let names = super::project_names(&s, &a).await?;
     let (mut planned, mut done) = (0, 0);
     let mut by_day: BTreeMap<u32, Vec<Visit>> = BTreeMap::new();

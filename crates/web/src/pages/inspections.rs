@@ -103,6 +103,9 @@ pub struct ListQuery {
     to: String,
     sort: String,
     offset: u64,
+    /// The id of the row a page starts after (下一页) or ends before (上一页).
+    after: String,
+    before: String,
 }
 
 /// The list's filters and order as its query asks, each bad one named.
@@ -155,8 +158,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult {
     let (f, sort) = filter_of(&q)?;
+    let cursor = super::cursor_of(&q.after, &q.before)?;
     const PAGE: u64 = 50;
-    let found = ins::page(&s.app, &a, &f, sort, q.offset, PAGE).await?;
+    let found = ins::page(&s.app, &a, &f, sort, (q.offset, cursor.as_ref()), PAGE).await?;
     let items = found.items;
     let projects = super::project_names(&s, &a).await?;
     let params: [(&str, &str); _] = [
@@ -168,7 +172,13 @@ pub async fn list(
         ("sort", &q.sort),
     ];
     let export_href = super::with_query("/inspections/ledger.xlsx", &params);
-    let pager = super::pager("/inspections", &params, found.total, q.offset, PAGE);
+    let ends = items.first().zip(items.last());
+    let pager = super::pager_at(
+        "/inspections",
+        &params,
+        (found.total, q.offset, PAGE),
+        ends.map(|(first, last)| (first.id.as_str(), last.id.as_str())),
+    );
     let rows = items
         .into_iter()
         .map(|i| {

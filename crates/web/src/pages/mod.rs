@@ -410,6 +410,19 @@ pub fn sort_options<S: ListSort>(selected: &str) -> Vec<SelectOption> {
 }
 
 pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit: u64) -> String {
+    pager_at(path, query, (total, offset, limit), None)
+}
+
+/// [`pager`] for a list paged by its rows (keyset paging): `ends` are the ids of the first
+/// and last rows shown, and the links name them (`before=`, `after=`) beside the offset,
+/// so that the list reads the page next to them instead of counting its way there. The
+/// offset then only numbers the rows (第 x–y 条).
+pub fn pager_at(
+    path: &str,
+    query: &[(&str, &str)],
+    (total, offset, limit): (u64, u64, u64),
+    ends: Option<(&str, &str)>,
+) -> String {
     let past_end = offset > 0 && offset >= total;
     if total <= limit && !past_end {
         return String::new();
@@ -426,10 +439,15 @@ pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit:
         ));
         return html;
     }
+    let next_to = |key: &str, id: &str| format!("&{key}={}", crate::auth::encode_component(id));
     if offset > 0 {
+        let before = offset.saturating_sub(limit);
+        let cursor = match ends {
+            Some((first, _)) if before > 0 => next_to("before", first),
+            _ => String::new(),
+        };
         html.push_str(&format!(
-            "<a href=\"{path}?{base}offset={}\">上一页</a>",
-            offset.saturating_sub(limit)
+            "<a href=\"{path}?{base}offset={before}{cursor}\">上一页</a>"
         ));
     }
     let end = offset.saturating_add(limit);
@@ -440,10 +458,40 @@ pub fn pager(path: &str, query: &[(&str, &str)], total: u64, offset: u64, limit:
         total
     ));
     if end < total {
-        html.push_str(&format!("<a href=\"{path}?{base}offset={end}\">下一页</a>"));
+        let cursor = ends.map_or(String::new(), |(_, last)| next_to("after", last));
+        html.push_str(&format!(
+            "<a href=\"{path}?{base}offset={end}{cursor}\">下一页</a>"
+        ));
     }
     html.push_str("</nav>");
     html
+}
+
+/// The row a page of a list starts next to, from its `after=` / `before=` (a row's id, as
+/// [`pager_at`] writes them); neither: none. A row the caller cannot see pages by offset.
+pub fn cursor_of(
+    after: &str,
+    before: &str,
+) -> Result<Option<jianguan_store::paging::Cursor>, AppError> {
+    use jianguan_store::paging::Cursor;
+    let id = |field: &str, v: &str| -> Result<Option<String>, AppError> {
+        let v = v.trim();
+        let fits = v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if fits {
+            Ok((!v.is_empty()).then(|| v.to_string()))
+        } else {
+            Err(AppError::field(field, "分页位置无效，请回到第一页"))
+        }
+    };
+    match (id("after", after)?, id("before", before)?) {
+        (Some(_), Some(_)) => Err(AppError::field(
+            "before",
+            "分页位置只能给一个，请回到第一页",
+        )),
+        (Some(a), None) => Ok(Some(Cursor::After(a))),
+        (None, Some(b)) => Ok(Some(Cursor::Before(b))),
+        (None, None) => Ok(None),
+    }
 }
 
 /// `path` with the non-empty `query` pairs (a list's filters carried to its export).

@@ -1055,6 +1055,76 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
                 expected,
                 "{backend:?} {sort}: the list's order"
             );
+            // By the pager's own links, each page read next to the row before it (after
+            // the last row shown, before the first): the same pages forwards, and back.
+            let mut url = format!("/inspections?sort={sort}");
+            let mut pages = Vec::new();
+            loop {
+                let (status, html) = inspector.get(&url).await;
+                assert_eq!(status, StatusCode::OK, "{backend:?} {url}");
+                assert!(html.contains(&format!("共 {} 条", live.len())), "{url}");
+                pages.push(ids_on(&html));
+                let Some(next) = link(&html, "下一页") else {
+                    break;
+                };
+                assert!(next.contains("&after="), "{next}");
+                url = next;
+            }
+            assert_eq!(pages.concat(), seen, "{backend:?} {sort}: forwards");
+            let mut back = Vec::new();
+            loop {
+                let (_, html) = inspector.get(&url).await;
+                back.push(ids_on(&html));
+                match link(&html, "上一页") {
+                    Some(previous) => url = previous,
+                    None => break,
+                }
+            }
+            back.reverse();
+            assert_eq!(back, pages, "{backend:?} {sort}: backwards");
+        }
+        // A page next to a row: the rows after it (or before it) in the list's order.
+        let bulk = "/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&sort=date_asc";
+        let (_, html) = inspector
+            .get(&format!("{bulk}&offset=250&after=bulk-0249"))
+            .await;
+        assert_eq!(ids_on(&html).first().map(String::as_str), Some("bulk-0250"));
+        assert!(html.contains("第 251–300 条"), "{backend:?}");
+        let (_, html) = inspector
+            .get(&format!("{bulk}&offset=200&before=bulk-0250"))
+            .await;
+        let ids = ids_on(&html);
+        assert_eq!(
+            (
+                ids.first().map(String::as_str),
+                ids.last().map(String::as_str)
+            ),
+            (Some("bulk-0200"), Some("bulk-0249"))
+        );
+        // A row the caller may not see (another enterprise's, another county's) places
+        // nothing: the page is read by its offset, whichever side it is asked for.
+        let contractor = Client::login(&t, "contractor").await;
+        let (_, plain) = contractor.get(bulk).await;
+        assert_eq!(
+            ids_on(&plain).first().map(String::as_str),
+            Some("bulk-0000")
+        );
+        for other in [&t.world.inspection_b, &t.world.inspection_y] {
+            for side in ["after", "before"] {
+                let (status, html) = contractor.get(&format!("{bulk}&{side}={other}")).await;
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(ids_on(&html), ids_on(&plain), "{backend:?} {side}={other}");
+            }
+        }
+        // A position that is no row's id, or two of them, is named.
+        for bad in [
+            "after=..%2F..%2Fx",
+            "after=a&before=b",
+            &format!("after={}", "a".repeat(65)),
+        ] {
+            let (status, html) = inspector.get(&format!("/inspections?{bad}")).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(html.contains("分页位置"), "{bad}");
         }
         // Nonsense is named, not shown as an empty list.
         let (status, html) = inspector
@@ -1063,6 +1133,13 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("没有这种排序方式") && html.contains("起始日期"));
     }
+}
+
+/// The address of a pager's link labelled `label` (下一页, 上一页), if the page has one.
+fn link(html: &str, label: &str) -> Option<String> {
+    let end = html.find(&format!("\">{label}</a>"))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&amp;", "&"))
 }
 
 fn existing_of(list: &serde_json::Value, project: &str) -> u64 {
