@@ -2,10 +2,10 @@
 //! caller has seen (keyset paging), which costs the same on any page.
 
 use crate::queries::{Paged, bounds};
-use sea_orm::sea_query::Value;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
 };
 
 /// The row a page starts next to, by its key: the last row of the page before it (下一页)
@@ -32,24 +32,24 @@ fn ordered<E: EntityTrait>(q: Select<E>, order: &[(E::Column, bool)], reversed: 
 /// comparison (`date <= d AND (date < d OR …)`), so the database seeks to the row along the
 /// list's index instead of testing every row from the list's start; each next column
 /// counts only where the ones before it are equal. No column of the order may be NULL.
-fn past<C: ColumnTrait>(order: &[(C, bool)], values: &[Value], reversed: bool) -> Condition {
+fn past<C: ColumnTrait>(order: &[(C, bool)], values: &[Expr], reversed: bool) -> Condition {
     let (Some(&(column, desc)), Some(value)) = (order.first(), values.first()) else {
         // Nothing to compare (an order without columns): no row is past another.
         return Condition::any();
     };
     let down = desc != reversed;
     let strictly = if down {
-        column.lt(value.clone())
+        column.into_expr().lt(value.clone())
     } else {
-        column.gt(value.clone())
+        column.into_expr().gt(value.clone())
     };
     if order.len() == 1 {
         return Condition::all().add(strictly);
     }
     let at_least = if down {
-        column.lte(value.clone())
+        column.into_expr().lte(value.clone())
     } else {
-        column.gte(value.clone())
+        column.into_expr().gte(value.clone())
     };
     Condition::all()
         .add(at_least)
@@ -86,49 +86,60 @@ where
     E::Model: Send + Sync + serde::de::DeserializeOwned,
 {
     let (offset, limit) = bounds(offset, limit);
-    let keys = match cursor {
-        Some(a) => {
-            let (id, reversed) = match a {
-                Cursor::After(id) => (id, false),
-                Cursor::Before(id) => (id, true),
-            };
-            let found = crate::packed::all(conn, q.clone().filter(key.eq(id.as_str())).limit(1))
-                .await?
-                .into_iter()
-                .next();
-            found.map(|row| {
-                let values: Vec<Value> = order.iter().map(|&(c, _)| row.get(c)).collect();
-                ordered(
-                    q.clone().filter(past(order, &values, reversed)),
-                    order,
-                    reversed,
-                )
-                .limit(limit)
-            })
-        }
-        None => None,
-    };
-    let keys = match keys {
-        Some(keys) => keys,
-        None if offset == 0 => {
-            let items = crate::packed::all(conn, ordered(q, order, false).limit(limit)).await?;
+    if let Some(cursor) = cursor {
+        let (id, reversed) = match cursor {
+            Cursor::After(id) => (id, false),
+            Cursor::Before(id) => (id, true),
+        };
+        // The cursor row's values as subqueries of the same statement (one round trip,
+        // each evaluated once), looked up within `q`: a row outside it gives NULLs, and
+        // so no rows.
+        let row = q.clone().filter(key.eq(id.as_str()));
+        let values: Vec<Expr> = order
+            .iter()
+            .map(|&(c, _)| Expr::from(row.clone().select_only().column(c).into_query()))
+            .collect();
+        let keys = ordered(
+            q.clone().filter(past(order, &values, reversed)),
+            order,
+            reversed,
+        );
+        let items = by_keys(conn, keys.limit(limit), order, key).await?;
+        if !items.is_empty() {
             return Ok(Paged { items, total });
         }
-        None => {
-            let end = offset.saturating_add(limit).min(total);
-            if offset < total && total - end < offset {
-                ordered(q, order, true)
-                    .offset(total - end)
-                    .limit(end - offset)
-            } else {
-                ordered(q, order, false).offset(offset).limit(limit)
-            }
-        }
+        // Nothing next to it: a row the caller may not see, or the list's end (which
+        // the offset then finds too).
+    }
+    if offset == 0 {
+        let items = crate::packed::all(conn, ordered(q, order, false).limit(limit)).await?;
+        return Ok(Paged { items, total });
+    }
+    let end = Ord::min(offset.saturating_add(limit), total);
+    let keys = if offset < total && total - end < offset {
+        ordered(q, order, true)
+            .offset(total - end)
+            .limit(end - offset)
+    } else {
+        ordered(q, order, false).offset(offset).limit(limit)
     };
+    let items = by_keys(conn, keys, order, key).await?;
+    Ok(Paged { items, total })
+}
+
+/// The rows whose keys `keys` selects, in `order`.
+async fn by_keys<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    keys: Select<E>,
+    order: &[(E::Column, bool)],
+    key: E::Column,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E::Model: Send + Sync + serde::de::DeserializeOwned,
+{
     let keys = keys.select_only().column(key).into_query();
     let rows = ordered(E::find().filter(key.in_subquery(keys)), order, false);
-    let items = crate::packed::all(conn, rows).await?;
-    Ok(Paged { items, total })
+    crate::packed::all(conn, rows).await
 }
 
 #[cfg(test)]
@@ -137,7 +148,8 @@ mod tests {
     use crate::entity::inspection::{Column as C, Entity};
     use sea_orm::{DbBackend, QueryTrait};
 
-    fn sql(order: &[(C, bool)], values: Vec<Value>, reversed: bool) -> String {
+    fn sql(order: &[(C, bool)], values: &[&str], reversed: bool) -> String {
+        let values: Vec<Expr> = values.iter().map(|v| Expr::val(*v)).collect();
         Entity::find()
             .select_only()
             .column(C::Id)
@@ -149,14 +161,14 @@ mod tests {
     #[test]
     fn the_first_column_is_a_range_and_the_rest_count_only_where_it_is_equal() {
         let order = [(C::Date, true), (C::Id, true)];
-        let after = sql(&order, vec!["2026-05-01".into(), "b".into()], false);
+        let after = sql(&order, &["2026-05-01", "b"], false);
         assert!(
             after.ends_with(
                 r#"WHERE "inspections"."date" <= '2026-05-01' AND ("inspections"."date" < '2026-05-01' OR "inspections"."id" < 'b')"#
             ),
             "{after}"
         );
-        let before = sql(&order, vec!["2026-05-01".into(), "b".into()], true);
+        let before = sql(&order, &["2026-05-01", "b"], true);
         assert!(
             before.ends_with(
                 r#"WHERE "inspections"."date" >= '2026-05-01' AND ("inspections"."date" > '2026-05-01' OR "inspections"."id" > 'b')"#
@@ -168,11 +180,7 @@ mod tests {
     #[test]
     fn mixed_directions_each_keep_their_own() {
         let order = [(C::ProjectId, false), (C::Date, true), (C::Id, true)];
-        let after = sql(
-            &order,
-            vec!["p".into(), "2026-05-01".into(), "b".into()],
-            false,
-        );
+        let after = sql(&order, &["p", "2026-05-01", "b"], false);
         assert!(
             after.ends_with(
                 r#"WHERE "inspections"."project_id" >= 'p' AND ("inspections"."project_id" > 'p' OR ("inspections"."date" <= '2026-05-01' AND ("inspections"."date" < '2026-05-01' OR "inspections"."id" < 'b')))"#
