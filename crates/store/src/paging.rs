@@ -64,15 +64,18 @@ fn past<C: ColumnTrait>(order: &[(C, bool)], values: &[Expr], reversed: bool) ->
 /// next to `cursor` when it names a row `q` selects, else at `offset`. `total` must count
 /// exactly what `q` selects; it is returned with the page and places a page by offset.
 ///
-/// Either way a page finds its rows' keys first, then reads only the rows with those keys,
-/// in order: the first read walks the list's index alone (an `OFFSET` skips index entries,
-/// not rows), and the second names nothing but the keys, so that the database fetches them
-/// by key rather than walking the index again and testing each row (SQLite's choice when
-/// the filter is repeated: 19 ms instead of 3 on a big county's last page). By offset, a
-/// page nearer the end than the start is counted from the end in the reversed order, so
-/// that no page walks more than half of the list; next to a cursor, no page walks any of
-/// it (the big county's middle page: see docs/performance.md). The cursor is looked up
-/// within `q`, so a key the caller may not see pages by offset instead, telling nothing.
+/// Next to a cursor, the database seeks to the cursor's row along the list's index and
+/// reads `limit` rows from there, as it reads the first page: every page costs the same
+/// (the big county's middle page: see docs/performance.md). The cursor is looked up within
+/// `q`, so a key the caller may not see pages by offset instead, telling nothing.
+///
+/// A page past the first by offset finds its rows' keys first, then reads only the rows
+/// with those keys, in order: the first read walks the list's index alone (an `OFFSET`
+/// skips index entries, not rows), and the second names nothing but the keys, so that the
+/// database fetches them by key rather than walking the index again and testing each row
+/// (SQLite's choice when the filter is repeated: 19 ms instead of 3 on a big county's last
+/// page). A page nearer the end than the start is counted from the end in the reversed
+/// order, so that no page walks more than half of the list.
 pub async fn page_by_key<E: EntityTrait>(
     conn: &impl ConnectionTrait,
     q: Select<E>,
@@ -99,12 +102,16 @@ where
             .iter()
             .map(|&(c, _)| Expr::from(row.clone().select_only().column(c).into_query()))
             .collect();
-        let keys = ordered(
+        // Read in one step, as the first page is: the index is walked for `limit` rows.
+        let rows = ordered(
             q.clone().filter(past(order, &values, reversed)),
             order,
             reversed,
         );
-        let items = by_keys(conn, keys.limit(limit), order, key).await?;
+        let mut items = crate::packed::all(conn, rows.limit(limit)).await?;
+        if reversed {
+            items.reverse();
+        }
         if !items.is_empty() {
             return Ok(Paged { items, total });
         }
