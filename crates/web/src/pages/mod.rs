@@ -474,10 +474,10 @@ pub fn cursor_of(
     before: &str,
 ) -> Result<Option<jianguan_store::paging::Cursor>, AppError> {
     use jianguan_store::paging::Cursor;
+    // Any id a record may have (an imported one: up to 64 bytes of anything printable);
+    // it is only ever a bound parameter.
     let id = |field: &str, v: &str| -> Result<Option<String>, AppError> {
-        let v = v.trim();
-        let fits = v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if fits {
+        if v.len() <= 64 && !v.chars().any(char::is_control) {
             Ok((!v.is_empty()).then(|| v.to_string()))
         } else {
             Err(AppError::field(field, "分页位置无效，请回到第一页"))

@@ -927,7 +927,7 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
         let rows: Vec<inspection::ActiveModel> = (0..500u64)
             .map(|n| {
                 inspection::Model {
-                    id: format!("bulk-{n:04}"),
+                    id: format!("bulk 批_{n:04}"),
                     county_code: t.world.county_x.clone(),
                     project_id: t.world.project_a.clone(),
                     kinds: "[\"construction\"]".into(),
@@ -977,12 +977,12 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
             assert_eq!(ids.len(), 50, "page {page}");
             seen.extend(ids);
         }
-        let expected: Vec<String> = (0..500).map(|n| format!("bulk-{n:04}")).collect();
+        let expected: Vec<String> = (0..500).map(|n| format!("bulk 批_{n:04}")).collect();
         assert_eq!(seen, expected, "{backend:?}: every row once, oldest first");
         let (_, html) = inspector
             .get("/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&sort=date_desc")
             .await;
-        assert_eq!(ids_on(&html)[0], "bulk-0499");
+        assert_eq!(ids_on(&html)[0], "bulk 批_0499");
         assert!(html.contains("下一页") && !html.contains("上一页"));
         // Dates bound the list (both days included).
         let (_, html) = inspector
@@ -1085,13 +1085,17 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
         }
         // A page next to a row: the rows after it (or before it) in the list's order.
         let bulk = "/inspections?inspector=%E6%89%B9%E9%87%8F%E7%94%B2&sort=date_asc";
+        let (_, plain_inspector) = inspector.get(bulk).await;
         let (_, html) = inspector
-            .get(&format!("{bulk}&offset=250&after=bulk-0249"))
+            .get(&format!("{bulk}&offset=250&after=bulk%20%E6%89%B9_0249"))
             .await;
-        assert_eq!(ids_on(&html).first().map(String::as_str), Some("bulk-0250"));
+        assert_eq!(
+            ids_on(&html).first().map(String::as_str),
+            Some("bulk 批_0250")
+        );
         assert!(html.contains("第 251–300 条"), "{backend:?}");
         let (_, html) = inspector
-            .get(&format!("{bulk}&offset=200&before=bulk-0250"))
+            .get(&format!("{bulk}&offset=200&before=bulk%20%E6%89%B9_0250"))
             .await;
         let ids = ids_on(&html);
         assert_eq!(
@@ -1099,7 +1103,7 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
                 ids.first().map(String::as_str),
                 ids.last().map(String::as_str)
             ),
-            (Some("bulk-0200"), Some("bulk-0249"))
+            (Some("bulk 批_0200"), Some("bulk 批_0249"))
         );
         // A row the caller may not see (another enterprise's, another county's) places
         // nothing: the page is read by its offset, whichever side it is asked for.
@@ -1107,7 +1111,7 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
         let (_, plain) = contractor.get(bulk).await;
         assert_eq!(
             ids_on(&plain).first().map(String::as_str),
-            Some("bulk-0000")
+            Some("bulk 批_0000")
         );
         for other in [&t.world.inspection_b, &t.world.inspection_y] {
             for side in ["after", "before"] {
@@ -1116,12 +1120,14 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
                 assert_eq!(ids_on(&html), ids_on(&plain), "{backend:?} {side}={other}");
             }
         }
-        // A position that is no row's id, or two of them, is named.
-        for bad in [
-            "after=..%2F..%2Fx",
-            "after=a&before=b",
-            &format!("after={}", "a".repeat(65)),
-        ] {
+        // A position that can be no row's id, or two of them, is named; one that is no
+        // row's pages by the offset.
+        let (status, html) = inspector.get(&format!("{bulk}&after=..%2F..%2Fx")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ids_on(&html), ids_on(&plain_inspector));
+        let (status, _) = inspector.get("/inspections?after=a%01b").await;
+        assert!(status.is_client_error(), "a control character: {status}");
+        for bad in ["after=a&before=b", &format!("after={}", "a".repeat(65))] {
             let (status, html) = inspector.get(&format!("/inspections?{bad}")).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
             assert!(html.contains("分页位置"), "{bad}");
