@@ -12,6 +12,8 @@ use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::rules::facts::OrderState;
 use jianguan_domain::sanction::{SanctionKind, SanctionState};
 use jianguan_domain::system::System;
+use jianguan_store::entity::inspection;
+use jianguan_store::paging::Cursor;
 use jianguan_store::queries::{self, ListFilter, Paged};
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,11 +24,26 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Paged<T>, AppError>>,
 {
+    every_after(None, |offset, _| page(offset)).await
+}
+
+/// As [`every`], each page read next to the last row of the one before when the list
+/// pages by key (`key` gives a row's): every page then costs what the first does, where
+/// by offset the 100th page of 500 first walks past the 49,500 rows before it.
+async fn every_after<T, F, Fut>(
+    key: Option<fn(&T) -> String>,
+    mut page: F,
+) -> Result<Vec<T>, AppError>
+where
+    F: FnMut(u64, Option<Cursor>) -> Fut,
+    Fut: Future<Output = Result<Paged<T>, AppError>>,
+{
     const PAGE: u64 = 500;
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
-        let p = page(offset).await?;
+        let after = key.and_then(|k| out.last().map(|row| Cursor::After(k(row))));
+        let p = page(offset, after).await?;
         let n = p.items.len() as u64;
         out.extend(p.items);
         offset += n;
@@ -137,8 +154,9 @@ pub async fn inspections(
     f: &InspectionFilter,
     sort: InspectionSort,
 ) -> Result<Vec<u8>, AppError> {
-    let all = every(|offset| async move {
-        crate::inspections::page(app, actor, f, sort, (offset, None), 500).await
+    let key: fn(&inspection::Model) -> String = |i| i.id.clone();
+    let all = every_after(Some(key), |offset, after| async move {
+        crate::inspections::page(app, actor, f, sort, (offset, after.as_ref()), 500).await
     })
     .await?;
     let projects = project_names(app, actor).await?;

@@ -1055,6 +1055,26 @@ async fn the_inspection_list_pages_sorts_and_filters_500_records() {
                 expected,
                 "{backend:?} {sort}: the list's order"
             );
+            // Its register (导出 Excel) holds the same rows in the same order: more than one
+            // of the export's pages of 500, each read next to the last row of the one before.
+            assert!(live.len() > 500);
+            let (status, bytes, _) = inspector
+                .get_bytes(&format!("/inspections/ledger.xlsx?sort={sort}"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{backend:?} {sort}");
+            let (_, rows) = crate::registers::sheet(bytes);
+            let excel_day = |d: chrono::NaiveDate| {
+                (d - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()).num_days() as f64
+            };
+            let exported: Vec<f64> = rows
+                .iter()
+                .map(|r| match &r[0] {
+                    calamine::Data::DateTime(d) => d.as_f64(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            let wanted: Vec<f64> = expected.iter().map(|id| excel_day(live[*id])).collect();
+            assert_eq!(exported, wanted, "{backend:?} {sort}: the register's rows");
             // By the pager's own links, each page read next to the row before it (after
             // the last row shown, before the first): the same pages forwards, and back.
             let mut url = format!("/inspections?sort={sort}");

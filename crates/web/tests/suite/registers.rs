@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use jianguan_testkit::backends;
 use serde_json::json;
 
-fn sheet(bytes: Vec<u8>) -> (Vec<String>, Vec<Vec<Data>>) {
+pub(crate) fn sheet(bytes: Vec<u8>) -> (Vec<String>, Vec<Vec<Data>>) {
     let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let name = x.sheet_names()[0].clone();
     let range = x.worksheet_range(&name).unwrap();
