@@ -1,7 +1,7 @@
 // Issue 12: every role walks every page its menu offers (and the 数据报送 and 设置 pages
 // behind it), at phone and desktop width, with screenshots; axe-core's WCAG 2.1 AA rules
 // find nothing, and no English word or code name shows on screen.
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -86,29 +86,33 @@ async function walk(page, url, who, problems) {
   return [...seen];
 }
 
-for (const [who, expects] of [
-  ["admin", ["/settings/users", "/settings/profile"]],
-  ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements", "/tipoffs"]],
-  ["inspector", ["/docket", "/tipoffs", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
-  ["viewer", ["/projects", "/settings/profile", "/reviews", "/funds"]],
-  ["contractor", ["/docket", "/data-reports", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
-]) {
-  test(`${who}: every menu page is accessible and in Chinese`, async (t) => {
-    const s = await session(t);
-    if (!s) return;
-    // axe is injected as an inline script, which the product's CSP rightly refuses.
-    const page = await s.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: "zh-CN" });
-    await login(page, s.url, who);
-    const problems = [];
-    const pages = await walk(page, s.url, who, problems);
-    for (const p of expects) assert.ok(pages.includes(p), `${who} reaches ${p}: ${pages.join(" ")}`);
-    if (who === "contractor") {
-      assert.ok(!pages.includes("/settings/users"), pages.join(" "));
-      assert.equal(await page.goto(`${s.url}/reviews`).then(() => page.textContent("h1")), "我的提交");
-    }
-    assert.deepEqual(problems, [], problems.join("\n"));
-  });
-}
+// The five walks are the longest browser tests; each has its own server and browser, so
+// two run at once (the files beside them run at once too: see package.json).
+describe("every role's menu", { concurrency: 2 }, () => {
+  for (const [who, expects] of [
+    ["admin", ["/settings/users", "/settings/profile"]],
+    ["chief", ["/sanctions", "/docket", "/market", "/funds", "/funds/disbursements", "/tipoffs"]],
+    ["inspector", ["/docket", "/tipoffs", "/inspections", "/inspections/calendar", "/market", "/reviews", "/funds", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
+    ["viewer", ["/projects", "/settings/profile", "/reviews", "/funds"]],
+    ["contractor", ["/docket", "/data-reports", "/funds/claims", "/assets", "/assets/tags", "/assets/counts", "/assets/discrepancies"]],
+  ]) {
+    it(`${who}: every menu page is accessible and in Chinese`, async (t) => {
+      const s = await session(t);
+      if (!s) return;
+      // axe is injected as an inline script, which the product's CSP rightly refuses.
+      const page = await s.browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: "zh-CN" });
+      await login(page, s.url, who);
+      const problems = [];
+      const pages = await walk(page, s.url, who, problems);
+      for (const p of expects) assert.ok(pages.includes(p), `${who} reaches ${p}: ${pages.join(" ")}`);
+      if (who === "contractor") {
+        assert.ok(!pages.includes("/settings/users"), pages.join(" "));
+        assert.equal(await page.goto(`${s.url}/reviews`).then(() => page.textContent("h1")), "我的提交");
+      }
+      assert.deepEqual(problems, [], problems.join("\n"));
+    });
+  }
+});
 
 test("public: the login page, the notice board, reporting and the public pages are accessible and in Chinese", async (t) => {
   const s = await session(t);
