@@ -24,16 +24,19 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Paged<T>, AppError>>,
 {
-    every_after(None, |offset, _| page(offset)).await
+    every_after(None, |offset, _| page(offset), Ok).await
 }
 
 /// As [`every`], each page read next to the last row of the one before when the list
 /// pages by key (`key` gives a row's): every page then costs what the first does, where
-/// by offset the 100th page of 500 first walks past the 49,500 rows before it.
-async fn every_after<T, F, Fut>(
+/// by offset the 100th page of 500 first walks past the 49,500 rows before it. Each
+/// record is made its register row (`row`) as its page arrives, so no more than a page
+/// of records is held beside the rows.
+async fn every_after<T, R, F, Fut>(
     key: Option<fn(&T) -> String>,
     mut page: F,
-) -> Result<Vec<T>, AppError>
+    mut row: impl FnMut(T) -> Result<R, AppError>,
+) -> Result<Vec<R>, AppError>
 where
     F: FnMut(u64, Option<Cursor>) -> Fut,
     Fut: Future<Output = Result<Paged<T>, AppError>>,
@@ -41,17 +44,21 @@ where
     const PAGE: u64 = 500;
     let mut out = Vec::new();
     let mut offset = 0;
+    let mut after = None;
     loop {
-        let after = key.and_then(|k| out.last().map(|row| Cursor::After(k(row))));
-        let p = page(offset, after).await?;
+        let p = page(offset, after.take()).await?;
         let n = p.items.len() as u64;
-        out.extend(p.items);
+        after = key
+            .zip(p.items.last())
+            .map(|(k, last)| Cursor::After(k(last)));
+        for item in p.items.into_iter().take(MAX_ROWS.saturating_sub(out.len())) {
+            out.push(row(item)?);
+        }
         offset += n;
         if n < PAGE || offset >= p.total || out.len() >= MAX_ROWS {
             break;
         }
     }
-    out.truncate(MAX_ROWS);
     Ok(out)
 }
 
@@ -154,39 +161,41 @@ pub async fn inspections(
     f: &InspectionFilter,
     sort: InspectionSort,
 ) -> Result<Vec<u8>, AppError> {
-    let key: fn(&inspection::Model) -> String = |i| i.id.clone();
-    let all = every_after(Some(key), |offset, after| async move {
-        crate::inspections::page(app, actor, f, sort, (offset, after.as_ref()), 500).await
-    })
-    .await?;
     let projects = project_names(app, actor).await?;
-    let mut rows = Vec::with_capacity(all.len());
-    for i in &all {
-        let kinds: Vec<&str> = i
-            .kinds_parsed()?
-            .iter()
-            .filter_map(|k| jianguan_domain::inspection::parse_kind(k))
-            .map(jianguan_domain::inspection::kind_label)
-            .collect();
-        rows.push(vec![
-            Cell::Date(i.date),
-            text(projects.get(&i.project_id).cloned().unwrap_or_default()),
-            text(kinds.join("、")),
-            text(i.inspectors_parsed()?.join("、")),
-            text(
-                jianguan_domain::inspection::InspectionStatus::parse(&i.status)
-                    .map_or("", |s| s.label()),
-            ),
-            text(if i.announced {
-                "事先通知"
-            } else {
-                "不打招呼"
-            }),
-            Cell::Count(i.photo_count),
-            text(i.minutes.clone().unwrap_or_default()),
-            text(i.problems.clone().unwrap_or_default()),
-        ]);
-    }
+    let key: fn(&inspection::Model) -> String = |i| i.id.clone();
+    let rows = every_after(
+        Some(key),
+        |offset, after| async move {
+            crate::inspections::page(app, actor, f, sort, (offset, after.as_ref()), 500).await
+        },
+        |i| {
+            let kinds: Vec<&str> = i
+                .kinds_parsed()?
+                .iter()
+                .filter_map(|k| jianguan_domain::inspection::parse_kind(k))
+                .map(jianguan_domain::inspection::kind_label)
+                .collect();
+            Ok(vec![
+                Cell::Date(i.date),
+                text(projects.get(&i.project_id).cloned().unwrap_or_default()),
+                text(kinds.join("、")),
+                text(i.inspectors_parsed()?.join("、")),
+                text(
+                    jianguan_domain::inspection::InspectionStatus::parse(&i.status)
+                        .map_or("", |s| s.label()),
+                ),
+                text(if i.announced {
+                    "事先通知"
+                } else {
+                    "不打招呼"
+                }),
+                Cell::Count(i.photo_count),
+                text(i.minutes.unwrap_or_default()),
+                text(i.problems.unwrap_or_default()),
+            ])
+        },
+    )
+    .await?;
     write(
         app,
         Table {
