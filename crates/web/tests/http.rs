@@ -25,6 +25,8 @@ mod funds;
 mod fuzz;
 #[path = "suite/hostile.rs"]
 mod hostile;
+#[path = "suite/inspection_paging.rs"]
+mod inspection_paging;
 #[path = "suite/inspections.rs"]
 mod inspections;
 #[path = "suite/ledger.rs"]
