@@ -7,7 +7,7 @@ use crate::inspections::{InspectionFilter, InspectionSort};
 use crate::rectification::OrderFilter;
 use crate::sanctions::SanctionFilter;
 use crate::{Actor, App, AppError};
-use jianguan_documents::xlsx::table::{Cell, MAX_ROWS, Table};
+use jianguan_documents::xlsx::table::{Cell, MAX_ROWS, SheetWriter, Table};
 use jianguan_domain::project::ProjectStatus;
 use jianguan_domain::rules::facts::OrderState;
 use jianguan_domain::sanction::{SanctionKind, SanctionState};
@@ -18,48 +18,99 @@ use jianguan_store::queries::{self, ListFilter, Paged};
 use std::collections::HashMap;
 use std::future::Future;
 
-/// Every row of a list, page by page (the pages' own bound), at most a register's rows.
+/// Reads a list page by page (the pages' own bound), at most a register's rows in all.
+/// When the list pages by key (`key` gives a row's), each page is read next to the last
+/// row of the one before, so every page costs what the first does, where by offset the
+/// 100th page of 500 first walks past the 49,500 rows before it.
+struct Pages<T, F> {
+    page: F,
+    key: Option<fn(&T) -> String>,
+    offset: u64,
+    after: Option<Cursor>,
+    done: bool,
+}
+
+impl<T, F, Fut> Pages<T, F>
+where
+    F: FnMut(u64, Option<Cursor>) -> Fut,
+    Fut: Future<Output = Result<Paged<T>, AppError>>,
+{
+    const SIZE: u64 = 500;
+
+    fn new(key: Option<fn(&T) -> String>, page: F) -> Self {
+        Pages {
+            page,
+            key,
+            offset: 0,
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page's rows; `None` after the last.
+    async fn next(&mut self) -> Result<Option<Vec<T>>, AppError> {
+        if self.done {
+            return Ok(None);
+        }
+        let p = (self.page)(self.offset, self.after.take()).await?;
+        let n = p.items.len() as u64;
+        self.after = self
+            .key
+            .zip(p.items.last())
+            .map(|(k, last)| Cursor::After(k(last)));
+        let room = (MAX_ROWS as u64).saturating_sub(self.offset);
+        self.offset += n;
+        self.done = n < Self::SIZE || self.offset >= p.total || self.offset >= MAX_ROWS as u64;
+        let mut items = p.items;
+        items.truncate(usize::try_from(room).unwrap_or(MAX_ROWS));
+        Ok(Some(items))
+    }
+}
+
+/// Every row of a list paged by offset.
 async fn every<T, F, Fut>(mut page: F) -> Result<Vec<T>, AppError>
 where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Paged<T>, AppError>>,
 {
-    every_after(None, |offset, _| page(offset), Ok).await
+    let mut pages = Pages::new(None, |offset, _| page(offset));
+    let mut out = Vec::new();
+    while let Some(items) = pages.next().await? {
+        out.extend(items);
+    }
+    Ok(out)
 }
 
-/// As [`every`], each page read next to the last row of the one before when the list
-/// pages by key (`key` gives a row's): every page then costs what the first does, where
-/// by offset the 100th page of 500 first walks past the 49,500 rows before it. Each
-/// record is made its register row (`row`) as its page arrives, so no more than a page
-/// of records is held beside the rows.
-async fn every_after<T, R, F, Fut>(
-    key: Option<fn(&T) -> String>,
-    mut page: F,
-    mut row: impl FnMut(T) -> Result<R, AppError>,
-) -> Result<Vec<R>, AppError>
+/// A register too long to hold whole, written as it is read: each page's records are made
+/// their rows (`row`) and written to the sheet (on the blocking pool) before the next page
+/// is read, so no more than a page of records and rows is held at once.
+async fn written<T, F, Fut>(
+    app: &App,
+    sheet: &str,
+    headers: &[&str],
+    mut pages: Pages<T, F>,
+    mut row: impl FnMut(T) -> Result<Vec<Cell>, AppError>,
+) -> Result<Vec<u8>, AppError>
 where
     F: FnMut(u64, Option<Cursor>) -> Fut,
     Fut: Future<Output = Result<Paged<T>, AppError>>,
 {
-    const PAGE: u64 = 500;
-    let mut out = Vec::new();
-    let mut offset = 0;
-    let mut after = None;
-    loop {
-        let p = page(offset, after.take()).await?;
-        let n = p.items.len() as u64;
-        after = key
-            .zip(p.items.last())
-            .map(|(k, last)| Cursor::After(k(last)));
-        for item in p.items.into_iter().take(MAX_ROWS.saturating_sub(out.len())) {
-            out.push(row(item)?);
-        }
-        offset += n;
-        if n < PAGE || offset >= p.total || out.len() >= MAX_ROWS {
-            break;
-        }
+    let mut w = SheetWriter::new(sheet, headers).map_err(AppError::Conflict)?;
+    while let Some(items) = pages.next().await? {
+        let rows = items
+            .into_iter()
+            .map(&mut row)
+            .collect::<Result<Vec<_>, _>>()?;
+        w = app
+            .heavy
+            .run(move || w.extend(&rows).map(|()| w))
+            .await?
+            .map_err(AppError::Conflict)?;
     }
-    Ok(out)
+    app.heavy
+        .run(move || w.finish())
+        .await?
+        .map_err(AppError::Conflict)
 }
 
 async fn write(app: &App, t: Table<'static>) -> Result<Vec<u8>, AppError> {
@@ -163,11 +214,24 @@ pub async fn inspections(
 ) -> Result<Vec<u8>, AppError> {
     let projects = project_names(app, actor).await?;
     let key: fn(&inspection::Model) -> String = |i| i.id.clone();
-    let rows = every_after(
-        Some(key),
-        |offset, after| async move {
-            crate::inspections::page(app, actor, f, sort, (offset, after.as_ref()), 500).await
-        },
+    let pages = Pages::new(Some(key), |offset, after| async move {
+        crate::inspections::page(app, actor, f, sort, (offset, after.as_ref()), 500).await
+    });
+    written(
+        app,
+        "监督检查台账",
+        &[
+            "检查日期",
+            "项目",
+            "检查类型",
+            "检查人员",
+            "状态",
+            "方式",
+            "图片（张）",
+            "会议记录",
+            "发现的问题",
+        ],
+        pages,
         |i| {
             let kinds: Vec<&str> = i
                 .kinds_parsed()?
@@ -193,25 +257,6 @@ pub async fn inspections(
                 text(i.minutes.unwrap_or_default()),
                 text(i.problems.unwrap_or_default()),
             ])
-        },
-    )
-    .await?;
-    write(
-        app,
-        Table {
-            sheet: "监督检查台账".into(),
-            headers: vec![
-                "检查日期",
-                "项目",
-                "检查类型",
-                "检查人员",
-                "状态",
-                "方式",
-                "图片（张）",
-                "会议记录",
-                "发现的问题",
-            ],
-            rows,
         },
     )
     .await
