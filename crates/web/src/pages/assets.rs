@@ -699,7 +699,7 @@ async fn detail(
                 "企业自有"
             },
             photos,
-            history: history_rows(jianguan_app::history::history(&s.app, a, "asset", id).await?),
+            history: history_rows(jianguan_app::history::of(&s.app, &m).await?),
             keeper: am::keeps(a, &m),
             saved,
             errors,

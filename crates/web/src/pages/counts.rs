@@ -531,9 +531,7 @@ async fn detail(
             value,
         });
     }
-    let history = history_rows(
-        jianguan_app::history::history(&s.app, a, "inventory_count", &count.id).await?,
-    );
+    let history = history_rows(jianguan_app::history::of(&s.app, &count).await?);
     Ok(render(
         status,
         &CountPage {

@@ -208,7 +208,7 @@ async fn detail(
             replaces,
             replaced_by,
             may_spoil: !spoiled && a.role.supervises() && a.may(EditRecords),
-            history: history_rows(jianguan_app::history::history(&s.app, a, "document", id).await?),
+            history: history_rows(jianguan_app::history::of(&s.app, &d).await?),
             saved,
             errors,
             d,

@@ -176,8 +176,7 @@ async fn detail_page(
             name: p.name,
         })
         .collect();
-    let history =
-        history_rows(jianguan_app::history::history(&s.app, a, "enterprise", &e.id).await?);
+    let history = history_rows(jianguan_app::history::of(&s.app, &e).await?);
     Ok(DetailPage {
         layout: layout(
             s,

@@ -562,8 +562,7 @@ async fn claim_detail(
     let scans = super::uploads::photo_views(
         jianguan_app::evidence::photos(&s.app, "subsidy_claim", &m.id).await?,
     )?;
-    let history =
-        history_rows(jianguan_app::history::history(&s.app, a, "subsidy_claim", &m.id).await?);
+    let history = history_rows(jianguan_app::history::of(&s.app, &m).await?);
     Ok(super::render(
         status,
         &ClaimPage {
@@ -1397,8 +1396,7 @@ async fn disbursement_detail(
     let documents = super::uploads::photo_views(
         jianguan_app::evidence::photos(&s.app, "disbursement", &d.id).await?,
     )?;
-    let history =
-        history_rows(jianguan_app::history::history(&s.app, a, "disbursement", &d.id).await?);
+    let history = history_rows(jianguan_app::history::of(&s.app, &d).await?);
     Ok(super::render(
         status,
         &DisbursementPage {

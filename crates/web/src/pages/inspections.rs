@@ -757,7 +757,7 @@ async fn detail(
             reason: v.reason,
         })
         .collect();
-    let history = history_rows(jianguan_app::history::history(&s.app, a, "inspection", id).await?);
+    let history = history_rows(jianguan_app::history::of(&s.app, &i).await?);
     let issued = super::documents::issued(
         s,
         a,

@@ -392,9 +392,7 @@ async fn detail(
                 .to_string(),
             orders,
             photos,
-            history: history_rows(
-                jianguan_app::history::history(&s.app, a, "market_finding", id).await?,
-            ),
+            history: history_rows(jianguan_app::history::of(&s.app, &m).await?),
             can_act: open && a.role.supervises(),
             can_close: open && a.role == Role::Chief,
             saved,

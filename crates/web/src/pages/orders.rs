@@ -377,9 +377,7 @@ async fn detail(
             state: state_text(&o.state).into(),
             overdue: !OrderState::Accepted.is(&o.state) && o.deadline < s.app.today(),
             submissions,
-            history: history_rows(
-                jianguan_app::history::history(&s.app, a, "rectification_order", id).await?,
-            ),
+            history: history_rows(jianguan_app::history::of(&s.app, &o).await?),
             can_submit: can(OrderAction::Submit),
             can_review: can(OrderAction::Accept),
             can_attach,

@@ -250,7 +250,7 @@ async fn detail_page(
         .map(|x| x.name)
         .unwrap_or_default();
     let targets: Vec<Target> = p.targets_parsed()?;
-    let history = history_rows(jianguan_app::history::history(&s.app, a, "project", &p.id).await?);
+    let history = history_rows(jianguan_app::history::of(&s.app, &p).await?);
     let money_rows = match jianguan_app::funds::of_project(&s.app, a, &p.id).await? {
         Some(f) => {
             let b = f.balances;

@@ -499,7 +499,7 @@ async fn detail(
             public: SanctionKind::parse(&m.kind).is_some_and(SanctionKind::is_public),
             can_decide: chief && state == Some(SanctionState::Proposed),
             can_withdraw: chief && state == Some(SanctionState::Decided),
-            history: history_rows(jianguan_app::history::history(&s.app, a, "sanction", id).await?),
+            history: history_rows(jianguan_app::history::of(&s.app, &m).await?),
             saved,
             errors,
             can_repay: recovery.is_some() && may_propose(a.role),

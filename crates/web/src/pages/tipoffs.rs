@@ -480,7 +480,7 @@ async fn detail(
         links,
         follow_up,
         similar,
-        history: history_rows(jianguan_app::history::history(&s.app, a, "tipoff", id).await?),
+        history: history_rows(jianguan_app::history::of(&s.app, &t).await?),
         can_accept: supervises && st.may(Step::Accept),
         can_assign: supervises && st.may(Step::Assign),
         can_handle: supervises && st.may(Step::Handle) && is_handler,

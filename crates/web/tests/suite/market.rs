@@ -392,17 +392,16 @@ async fn the_responsible_person_closes_a_market_problem_once() {
                 .iter()
                 .all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT)
         );
-        let closes = jianguan_app::history::history(
-            &t.app,
-            &actor_of(&t.app, "chief").await,
-            "market_finding",
-            &w.market_b,
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|h| h.action == "close")
-        .count();
+        let finding =
+            jianguan_app::market::get(&t.app, &actor_of(&t.app, "chief").await, &w.market_b)
+                .await
+                .unwrap();
+        let closes = jianguan_app::history::of(&t.app, &finding)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|h| h.action == "close")
+            .count();
         assert_eq!(closes, 1);
         let (_, page) = chief.get(&format!("/market/{}", w.market_b)).await;
         assert!(

@@ -218,9 +218,10 @@ async fn a_tip_off_from_the_public_is_handled_to_its_reply_and_followed_with_its
         );
 
         // The trail holds every step and still verifies.
-        let rows = jianguan_app::history::history(&t.app, &me, "tipoff", &mine.id)
+        let tipoff = jianguan_app::tipoffs::get(&t.app, &me, &mine.id)
             .await
             .unwrap();
+        let rows = jianguan_app::history::of(&t.app, &tipoff).await.unwrap();
         for action in ["create", "accept", "assign", "handle", "reply", "approve"] {
             assert!(rows.iter().any(|r| r.action == action), "{action}");
         }
