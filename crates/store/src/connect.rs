@@ -56,6 +56,10 @@ pub(crate) async fn connect(url: &str) -> Result<Store, ConnectError> {
         opts.max_connections(16)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // A connection is pinged before it is handed out only once it has been idle
+            // long enough that the server or a firewall may have dropped it: pinging on
+            // every acquire added a network round trip to every query.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false);
         let conn = Database::connect(opts)
             .await
@@ -86,6 +90,12 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<sea_orm::DatabaseConnection,
     opts.max_connections(max)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(60))
+        // No ping before a connection is handed out: the database is a file in this
+        // process, with no server to hang up, and each ping is a hand-over to the
+        // connection's thread and back — a third of the hand-overs of a one-row query
+        // (sqlx pings again as it takes the connection back, which it does not let us
+        // skip).
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
