@@ -321,6 +321,32 @@ async fn sqlite_runs_in_wal_with_full_sync() {
     assert!(busy.try_get_by_index::<i32>(0).unwrap() >= 5000);
 }
 
+/// The bundled SQLite is built without STAT4 (.cargo/config.toml): with it, a database
+/// that has been ANALYZEd has every cached statement prepared again whenever a parameter
+/// is bound, and each query pays its parse and plan again.
+#[tokio::test]
+async fn sqlite_is_built_without_stat4() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let store = db.store().await;
+    let conn = store.housekeeping();
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "PRAGMA compile_options",
+        ))
+        .await
+        .unwrap();
+    let options: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    assert!(
+        options.iter().any(|o| o.starts_with("THREADSAFE")),
+        "the options are read: {options:?}"
+    );
+    assert!(!options.iter().any(|o| o.contains("STAT4")), "{options:?}");
+}
+
 /// The packed inspection loading gives exactly what reading the rows one by one gives.
 #[tokio::test]
 async fn inspections_load_the_same_packed_or_row_by_row() {
